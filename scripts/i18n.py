@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Translation catalogues: extract, compile and check.
+
+MATIS keeps one catalogue for the core (``src/matis/locale``: common, access,
+plans and the shared templates) and one per feature app that has its own
+``locale/`` directory (``src/matis/<app>/locale``).
+
+    python scripts/i18n.py extract   # update every .po from the source
+    python scripts/i18n.py compile   # build the .mo files
+    python scripts/i18n.py check     # fail if any entry is untranslated or fuzzy
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "src" / "matis"
+LANGUAGES = ["en", "th", "km", "lo", "my", "zh_Hans", "vi"]
+
+
+def app_dirs_with_locale() -> list[Path]:
+    return sorted(p.parent for p in SRC.glob("*/locale") if p.is_dir())
+
+
+def catalogue_dirs() -> list[Path]:
+    return [SRC, *app_dirs_with_locale()]
+
+
+def _django_admin(args: list[str], cwd: Path) -> None:
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="matis.settings", MATIS_ENV="test")
+    cmd = [sys.executable, "-m", "django", *args]
+    subprocess.run(cmd, cwd=cwd, env=env, check=True)
+
+
+def extract() -> None:
+    apps_with_own = app_dirs_with_locale()
+    ignore = []
+    for app in apps_with_own:
+        ignore += ["--ignore", f"{app.name}/*"]
+    langs = [arg for lang in LANGUAGES for arg in ("-l", lang)]
+    common = ["makemessages", *langs, "--no-obsolete", "--add-location", "file", "-e", "html,txt,py"]
+    _django_admin([*common, "--ignore", "static/*", "--ignore", "testing/*", *ignore], SRC)
+    for app in apps_with_own:
+        _django_admin(common, app)
+
+
+def compile_all() -> None:
+    for directory in catalogue_dirs():
+        _django_admin(["compilemessages", "--ignore", ".venv"], directory)
+
+
+def check() -> int:
+    import polib
+
+    problems = []
+    for directory in catalogue_dirs():
+        for po_path in sorted((directory / "locale").glob("*/LC_MESSAGES/django.po")):
+            lang = po_path.parent.parent.name
+            if lang == "en":
+                continue
+            po = polib.pofile(str(po_path))
+            untranslated = [e.msgid for e in po.untranslated_entries()]
+            fuzzy = [e.msgid for e in po.fuzzy_entries()]
+            if untranslated or fuzzy:
+                problems.append(f"{po_path.relative_to(ROOT)}: {len(untranslated)} untranslated, "
+                                f"{len(fuzzy)} fuzzy, e.g. {(untranslated + fuzzy)[:3]}")
+    for line in problems:
+        print(line)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else "check"
+    if command == "extract":
+        extract()
+    elif command == "compile":
+        compile_all()
+    elif command == "check":
+        sys.exit(check())
+    else:
+        sys.exit(__doc__)

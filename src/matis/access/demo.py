@@ -1,0 +1,107 @@
+"""Synthetic demo agencies and users: one of each role per COMMIT country, plus the secretariat."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+
+from matis.access.models import Agency, OrganisationType, Role, User
+from matis.access.services import agency_create, user_create
+from matis.common.models import COMMIT_COUNTRIES
+
+DEMO_DOMAIN = "matis.example"
+
+# (short name, organisation type) of the synthetic agencies in each country
+DEMO_AGENCIES = [
+    ("National anti-trafficking task force", OrganisationType.CENTRAL_GOVERNMENT),
+    ("National statistics unit", OrganisationType.CENTRAL_GOVERNMENT),
+    ("Social welfare department", OrganisationType.CENTRAL_GOVERNMENT),
+    ("Anti-trafficking police unit", OrganisationType.LAW_ENFORCEMENT),
+    ("Provincial shelter", OrganisationType.LOCAL_GOVERNMENT),
+    ("Survivor support NGO", OrganisationType.NGO),
+    ("Public prosecutor's office", OrganisationType.LEGAL_SERVICE),
+    ("Immigration bureau", OrganisationType.IMMIGRATION),
+]
+
+# (email local part, role, agency index) for each country
+DEMO_COUNTRY_USERS = [
+    ("taskforce", Role.TASK_FORCE_OFFICER, 0),
+    ("statistics", Role.STATISTICS_OFFICER, 1),
+    ("caseworker", Role.CASE_WORKER, 4),
+    ("supervisor", Role.CASE_SUPERVISOR, 2),
+    ("ngo", Role.CASE_WORKER, 5),
+    ("justice", Role.JUSTICE_OFFICER, 6),
+    ("admin", Role.ADMINISTRATOR, 0),
+]
+
+DEMO_REGIONAL_USERS = [
+    ("secretariat", Role.SECRETARIAT_ANALYST),
+    ("auditor", Role.AUDITOR),
+    ("admin", Role.ADMINISTRATOR),
+]
+
+
+def demo_password() -> str:
+    """The demo's shared password: generated once and kept in MATIS_HOME, never in code."""
+    path = settings.MATIS_HOME / "demo-password.txt"
+    if not path.exists():
+        settings.MATIS_HOME.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"demo-{secrets.token_urlsafe(9)}\n")
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def demo_email(local: str, iso3: str | None) -> str:
+    return f"{local}.{iso3.lower()}@{DEMO_DOMAIN}" if iso3 else f"{local}@{DEMO_DOMAIN}"
+
+
+@transaction.atomic
+def load_demo() -> str:
+    password = demo_password()
+    created_agencies = created_users = 0
+    secretariat, made = Agency.objects.get_or_create(
+        country=None, name="COMMIT regional secretariat (synthetic)",
+        defaults={"org_type": OrganisationType.SECRETARIAT, "city": "Bangkok"},
+    )
+    created_agencies += made
+    for iso3 in COMMIT_COUNTRIES:
+        agencies = []
+        for name, org_type in DEMO_AGENCIES:
+            full_name = f"{name} ({iso3}, synthetic)"
+            agency = Agency.objects.filter(country_id=iso3, name=full_name).first()
+            if agency is None:
+                agency = agency_create(actor=None, name=full_name, country_id=iso3, org_type=org_type)
+                created_agencies += 1
+            agencies.append(agency)
+        for local, role, agency_index in DEMO_COUNTRY_USERS:
+            email = demo_email(local, iso3)
+            if not User.objects.filter(email=email).exists():
+                user_create(actor=None, email=email, password=password, role=role, country_id=iso3,
+                            agency=agencies[agency_index],
+                            full_name=f"{role.label} {iso3} (synthetic)",
+                            preferred_language="th" if iso3 == "THA" else "")
+                created_users += 1
+    for local, role in DEMO_REGIONAL_USERS:
+        email = demo_email(local, None)
+        if not User.objects.filter(email=email).exists():
+            user = user_create(actor=None, email=email, password=password, role=role, country_id=None,
+                               agency=secretariat, full_name=f"{role.label} (synthetic)")
+            if role == Role.ADMINISTRATOR:
+                user.is_staff = user.is_superuser = True
+                user.save(update_fields=["is_staff", "is_superuser"])
+            created_users += 1
+    return f"{created_agencies} agencies and {created_users} users created"
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    """(email, what it shows) for the logins printed by ``matis demo``."""
+    return [
+        (demo_email("secretariat", None), "secretariat analyst, all countries"),
+        (demo_email("taskforce", "THA"), "task force officer, Thailand (Thai, Buddhist Era)"),
+        (demo_email("taskforce", "KHM"), "task force officer, Cambodia"),
+        (demo_email("statistics", "VNM"), "statistics officer, Viet Nam"),
+        (demo_email("caseworker", "THA"), "case worker, Thailand"),
+        (demo_email("admin", None), "administrator (admin site)"),
+    ]

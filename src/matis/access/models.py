@@ -1,0 +1,222 @@
+"""Users, agencies, roles and the audit log."""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from matis.common.models import Country, TimeStampedModel
+
+
+class Role(models.TextChoices):
+    TASK_FORCE_OFFICER = "task_force_officer", _("COMMIT task force officer")
+    STATISTICS_OFFICER = "statistics_officer", _("Statistics officer")
+    CASE_WORKER = "case_worker", _("Case worker")
+    CASE_SUPERVISOR = "case_supervisor", _("Case supervisor")
+    JUSTICE_OFFICER = "justice_officer", _("Justice officer")
+    SECRETARIAT_ANALYST = "secretariat_analyst", _("Secretariat analyst")
+    AUDITOR = "auditor", _("Auditor")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+# Roles that may work across all countries (country left empty).
+REGION_WIDE_ROLES = frozenset({Role.SECRETARIAT_ANALYST, Role.AUDITOR, Role.ADMINISTRATOR})
+
+
+class OrganisationType(models.TextChoices):
+    """HTCDS 2.0 ``org_Type`` values, plus the COMMIT-specific ones."""
+
+    NGO = "NGO", _("Non-governmental organisation")
+    LAW_ENFORCEMENT = "LawEnforcement", _("Law enforcement")
+    HEALTH_SERVICE = "HealthServiceOrganisation", _("Health service")
+    CENTRAL_GOVERNMENT = "CentralGovernmentOrganisation", _("Central government")
+    LOCAL_GOVERNMENT = "LocalGovernmentOrganisation", _("Local government")
+    IMMIGRATION = "ImmigrationService", _("Immigration service")
+    LEGAL_SERVICE = "LegalService", _("Legal service")
+    CORPORATE_BUSINESS = "CorporateBusiness", _("Business")
+    SCHOOL_OR_COLLEGE = "SchoolOrCollege", _("School or college")
+    INTERNATIONAL = "InternationalOrganisation", _("International organisation")
+    SECRETARIAT = "COMMITSecretariat", _("COMMIT secretariat")
+
+
+class Agency(TimeStampedModel):
+    """An organisation whose staff use MATIS (ministry, police unit, shelter, NGO...)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agencies",
+        help_text=_("Empty only for the regional secretariat."),
+    )
+    org_type = models.CharField(_("type"), max_length=40, choices=OrganisationType.choices)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["country_id", "name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        constraints = [
+            models.UniqueConstraint(fields=["country", "name"], name="agency_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        if not email:
+            raise ValueError("Users need an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("role", Role.ADMINISTRATOR)
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A MATIS user: logs in by email, has one role and is scoped to one country."""
+
+    email = models.EmailField(_("email"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices)
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("The country whose data this user works with. Empty: all (secretariat)."),
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    preferred_language = models.CharField(_("preferred language"), max_length=10, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("may use the admin site"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(country__isnull=False) | Q(role__in=[r.value for r in REGION_WIDE_ROLES]),
+                name="user_country_required_unless_region_wide",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if self.country_id is None and self.role not in REGION_WIDE_ROLES:
+            raise ValidationError({"country": _("This role must be scoped to one country.")})
+        if self.agency_id and self.country_id and self.agency.country_id not in (None, self.country_id):
+            raise ValidationError({"agency": _("The agency belongs to another country.")})
+
+    @property
+    def is_region_wide(self) -> bool:
+        return self.country_id is None
+
+    def can_see_country(self, country_id: str | None) -> bool:
+        """True when this user may see data of ``country_id`` (ISO alpha-3)."""
+        if not self.is_active:
+            return False
+        if self.is_region_wide:
+            return True
+        return country_id is not None and country_id == self.country_id
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and (self.role in roles or self.is_superuser)
+
+
+class AuditAction(models.TextChoices):
+    """The fixed list of things the audit log records."""
+
+    LOGIN = "login", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGOUT = "logout", _("Logged out")
+    USER_CREATE = "user_create", _("User created")
+    USER_UPDATE = "user_update", _("User updated")
+    AGENCY_CREATE = "agency_create", _("Agency created")
+    AGENCY_UPDATE = "agency_update", _("Agency updated")
+    REGISTRY_LOAD = "registry_load", _("Plan registry loaded")
+    DEMO_LOAD = "demo_load", _("Demo data loaded")
+    RECORD_CREATE = "record_create", _("Record created")
+    RECORD_UPDATE = "record_update", _("Record updated")
+    RECORD_DELETE = "record_delete", _("Record deleted")
+    RECORD_READ = "record_read", _("Record read")
+    STATUS_CHANGE = "status_change", _("Status changed")
+    IMPORT = "import", _("Data imported")
+    EXPORT = "export", _("Data exported")
+    ACCESS_DENIED = "access_denied", _("Access denied")
+    BREAK_GLASS = "break_glass", _("Emergency access")
+
+
+class AuditLog(models.Model):
+    """One row per audited event; written by services in the same transaction."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
+    action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices)
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    object_type = models.CharField(_("object type"), max_length=80, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    request_id = models.CharField(_("request id"), max_length=32, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"

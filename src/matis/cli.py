@@ -1,0 +1,146 @@
+"""The ``matis`` command: demo, serve, manage, plans load (and app commands)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+from importlib import import_module
+
+APP_CLI_MODULES = [
+    "matis.statistics.cli",
+    "matis.monitoring.cli",
+    "matis.reports.cli",
+    "matis.cases.cli",
+]
+
+
+def _setup(env: str | None = None) -> None:
+    if env:
+        os.environ.setdefault("MATIS_ENV", env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "matis.settings")
+    import django
+
+    django.setup()
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _serve(host: str, port: int, threads: int) -> None:
+    from waitress import serve
+
+    from matis.wsgi import application
+
+    serve(application, host=host, port=port, threads=threads, ident="MATIS")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    os.environ["MATIS_ENV"] = "demo"
+    if not _port_free("127.0.0.1", args.port):
+        print(f"error: port {args.port} on 127.0.0.1 is in use; try `matis demo --port {args.port + 1}`",
+              file=sys.stderr)
+        return 2
+    _setup("demo")
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from matis.access.demo import demo_logins, demo_password
+    from matis.common.demo import run_demo_loaders
+
+    print(f"MATIS demo · data directory {settings.MATIS_HOME}")
+    print("Applying database migrations ...", flush=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    print("Loading the plan registry and the synthetic demo data ...", flush=True)
+    run_demo_loaders(progress=lambda line: print(line, flush=True))
+    if args.no_serve:
+        return 0
+    url = f"http://127.0.0.1:{args.port}/"
+    print()
+    print(f"  Open {url} in a browser.")
+    print(f"  Demo logins (password for all: {demo_password()}):")
+    for email, what in demo_logins():
+        print(f"    {email:<32} {what}")
+    print("  Press Ctrl+C to stop.", flush=True)
+    _serve("127.0.0.1", args.port, threads=8)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup()
+    _serve(args.host, args.port, args.threads)
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["matis manage", *args.rest])
+    return 0
+
+
+def cmd_plans_load(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import call_command
+
+    call_command("load_plans", *(["--file", args.file] if args.file else []),
+                 *(["--force"] if args.force else []))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="matis", description="MATIS - Mekong Anti-Trafficking Information System"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="run the demo: SQLite in MATIS_HOME, demo data, local server")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--no-serve", action="store_true", help="set up the demo data and exit")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="serve MATIS with the production WSGI server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--threads", type=int, default=8)
+    serve.set_defaults(func=cmd_serve)
+
+    manage = sub.add_parser("manage", help="run any Django management command")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+
+    plans = sub.add_parser("plans", help="the COMMIT plan registry")
+    plans_sub = plans.add_subparsers(dest="plans_command", required=True)
+    load = plans_sub.add_parser("load", help="load or update the plan registry (idempotent)")
+    load.add_argument("--file", help="registry YAML (default: the bundled one)")
+    load.add_argument("--force", action="store_true")
+    load.set_defaults(func=cmd_plans_load)
+
+    # Feature apps add their own sub-commands in matis/<app>/cli.py: register(sub, setup)
+    for module_name in APP_CLI_MODULES:
+        try:
+            module = import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        module.register(sub, _setup)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlansConfig(AppConfig):
+    name = "matis.plans"
+    label = "plans"
+    verbose_name = _("Plan registry")
+    demo_loader = "matis.plans.loader.load_registry_for_demo"
+    demo_order = 5
+    nav_items = (
+        ("plans:overview", _("Plan"), None),
+        ("plans:evolution", _("Evolution"), None),
+        ("plans:roles", _("Roles"), None),
+    )

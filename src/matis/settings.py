@@ -1,0 +1,317 @@
+"""MATIS settings: one module, configured by ``MATIS_*`` environment variables.
+
+``MATIS_ENV`` selects the profile: ``production`` (default), ``demo`` (set by
+``matis demo``) or ``test`` (set by the pytest plugin). Production refuses to
+start without a secret key or with debugging on.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.conf.locale import LANG_INFO
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+ENV = os.environ.get("MATIS_ENV", "production").strip().lower()
+if ENV not in {"production", "demo", "test"}:
+    raise ImproperlyConfigured(f"MATIS_ENV must be production, demo or test, not {ENV!r}")
+IS_PRODUCTION = ENV == "production"
+
+MATIS_HOME = Path(os.environ.get("MATIS_HOME", Path.home() / ".matis")).expanduser()
+MATIS_ROLE = os.environ.get("MATIS_ROLE", "national").strip().lower()
+if MATIS_ROLE not in {"national", "regional"}:
+    raise ImproperlyConfigured(f"MATIS_ROLE must be national or regional, not {MATIS_ROLE!r}")
+MATIS_COUNTRY = os.environ.get("MATIS_COUNTRY", "").strip().upper() or None
+
+
+def _env_flag(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key() -> str:
+    """Read the secret key; fail loudly in production, keep a generated one for demo/test."""
+    key = os.environ.get("MATIS_SECRET_KEY", "").strip()
+    if key:
+        return key
+    if IS_PRODUCTION:
+        raise ImproperlyConfigured(
+            "MATIS_SECRET_KEY is not set. Production refuses to start without a secret key."
+        )
+    if ENV == "test":
+        return secrets.token_urlsafe(50)
+    key_file = MATIS_HOME / "secret_key"
+    if not key_file.exists():
+        MATIS_HOME.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = _env_flag("MATIS_DEBUG", default=False)
+if IS_PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("MATIS_DEBUG is on. Production refuses to start in debug mode.")
+
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("MATIS_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    if h.strip()
+]
+if ENV == "test":
+    ALLOWED_HOSTS += ["testserver"]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("MATIS_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
+    "csp",
+    "django_tasks",
+    "django_tasks_db",
+    "matis.common",
+    "matis.access",
+    "matis.plans",
+    "matis.statistics",
+    "matis.monitoring",
+    "matis.reports",
+    "matis.cases",
+]
+
+MIDDLEWARE = [
+    "matis.common.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "matis.urls"
+WSGI_APPLICATION = "matis.wsgi.application"
+ASGI_APPLICATION = "matis.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "matis.common.context_processors.matis",
+            ],
+            "builtins": ["matis.common.templatetags.matis"],
+        },
+    }
+]
+
+# --- database -------------------------------------------------------------
+_default_sqlite = f"sqlite:///{MATIS_HOME / 'matis.sqlite3'}"
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("MATIS_DATABASE_URL", _default_sqlite), conn_max_age=60
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+    )
+    if ENV == "test":
+        DATABASES["default"]["OPTIONS"].pop("init_command")
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- authentication and security -------------------------------------------
+AUTH_USER_MODEL = "access.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if ENV == "test":
+    # Argon2 is deliberately slow; tests create many users.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "access:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "access:login"
+
+AXES_FAILURE_LIMIT = int(os.environ.get("MATIS_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 0.5  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "access/locked_out.html"
+AXES_VERBOSE = False
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 60 * 60
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Cookies are marked Secure wherever MATIS runs behind TLS (production).
+# The demo serves plain HTTP on 127.0.0.1 only.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = IS_PRODUCTION and not _env_flag("MATIS_INSECURE_HTTP")
+if IS_PRODUCTION and not _env_flag("MATIS_INSECURE_HTTP"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_SSL_REDIRECT = _env_flag("MATIS_SSL_REDIRECT", default=True)
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# --- internationalisation ----------------------------------------------------
+LANG_INFO.setdefault(
+    "lo", {"bidi": False, "code": "lo", "name": "Lao", "name_local": "ພາສາລາວ"}
+)
+LANG_INFO["km"]["name_local"] = "ភាសាខ្មែរ"
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", _("English")),
+    ("th", _("Thai")),
+    ("km", _("Khmer")),
+    ("lo", _("Lao")),
+    ("my", _("Burmese")),
+    ("zh-hans", _("Chinese (simplified)")),
+    ("vi", _("Vietnamese")),
+]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = os.environ.get("MATIS_TIME_ZONE", "Asia/Bangkok")
+LANGUAGE_COOKIE_NAME = "matis_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# --- static files ------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = MATIS_HOME / "static"
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MATIS_HOME / "files", "base_url": None},
+    },
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if IS_PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+# Uploaded files (evidence, attachments) live outside the web root and are
+# served only through views that check access.
+MEDIA_ROOT = MATIS_HOME / "files"
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+if not IS_PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it to exist
+WHITENOISE_AUTOREFRESH = False
+
+# --- API ---------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_THROTTLE_RATES": {"anon": "60/minute", "user": "6000/hour"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MATIS API",
+    "DESCRIPTION": "Mekong Anti-Trafficking Information System - read and exchange API.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+}
+
+# --- background jobs -----------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if ENV == "test"
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+
+# --- logging -------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "matis.common.middleware.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("MATIS_LOG_LEVEL", "WARNING")},
+    "loggers": {"matis": {"level": os.environ.get("MATIS_LOG_LEVEL", "INFO")}},
+}

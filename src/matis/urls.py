@@ -1,0 +1,49 @@
+"""Root URLs. Each app brings its own ``urls.py`` (pages) and ``api.register(router)`` (API)."""
+
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from matis.common import views as common_views
+
+# (URL prefix, app module) for every app with pages and/or an API.
+APPS_WITH_URLS = [
+    ("", "matis.access"),
+    ("plan/", "matis.plans"),
+    ("statistics/", "matis.statistics"),
+    ("monitoring/", "matis.monitoring"),
+    ("reports/", "matis.reports"),
+    ("cases/", "matis.cases"),
+]
+
+router = DefaultRouter()
+for _prefix, module in APPS_WITH_URLS:
+    try:
+        api = import_module(f"{module}.api")
+    except ModuleNotFoundError:
+        continue
+    api.register(router)
+
+urlpatterns = [
+    path("", common_views.home, name="home"),
+    path("health/", common_views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]
+for prefix, module in APPS_WITH_URLS:
+    urlpatterns.append(path(prefix, include(f"{module}.urls")))
+
+admin.site.site_header = "MATIS administration"
+admin.site.site_title = "MATIS"
+
+handler404 = "django.views.defaults.page_not_found"
+if not settings.DEBUG:
+    handler500 = "matis.common.errors.server_error"
