@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from matis.common.calendars import display_date, display_year, display_year_range
@@ -37,4 +38,21 @@ def ltext(obj, field):
         '<span lang="en">{}</span> <abbr class="fallback" title="{}">EN</abbr>',
         text.text,
         _("Not yet translated: shown in English"),
+    )
+
+
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def vega_spec(spec, target_id):
+    """Embed a Vega-Lite spec as inert JSON for ``static/matis/js/charts.js`` to draw."""
+    from django.core.serializers.json import DjangoJSONEncoder
+    import json
+
+    payload = json.dumps(spec, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_ESCAPES)
+    return format_html(
+        '<script type="application/json" class="vega-spec" data-target="{}">{}</script>',
+        target_id,
+        mark_safe(payload),  # noqa: S308 - JSON escaped above for a script element
     )
