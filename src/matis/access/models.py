@@ -130,7 +130,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
-                condition=Q(country__isnull=False) | Q(role__in=[r.value for r in REGION_WIDE_ROLES]),
+                condition=Q(country__isnull=False) | Q(role__in=sorted(r.value for r in REGION_WIDE_ROLES)),
                 name="user_country_required_unless_region_wide",
             ),
         ]
