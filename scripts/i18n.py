@@ -36,10 +36,18 @@ def _django_admin(args: list[str], cwd: Path) -> None:
     subprocess.run(cmd, cwd=cwd, env=env, check=True)
 
 
+CORE_APPS = ("common", "access", "plans")
+
+
+def feature_app_dirs() -> list[Path]:
+    """Apps outside the core: they keep their own catalogue."""
+    return sorted(p.parent for p in SRC.glob("*/apps.py") if p.parent.name not in CORE_APPS)
+
+
 def extract() -> None:
     apps_with_own = app_dirs_with_locale()
     ignore = []
-    for app in apps_with_own:
+    for app in feature_app_dirs():
         ignore += ["--ignore", f"{app.name}/*"]
     langs = [arg for lang in LANGUAGES for arg in ("-l", lang)]
     common = ["makemessages", *langs, "--no-obsolete", "--add-location", "file", "-e", "html,txt,py"]

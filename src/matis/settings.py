@@ -242,6 +242,7 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # --- static files ------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = MATIS_HOME / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

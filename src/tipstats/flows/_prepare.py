@@ -25,9 +25,7 @@ def _clean_locations(series: pd.Series) -> pd.Series:
 
 
 def _clean_weights(series: pd.Series, column: Hashable) -> pd.Series:
-    if not (
-        pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series)
-    ):
+    if not (pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series)):
         raise ValueError(f"weight column {column!r} must be numeric")
     values = series.astype(float)
     bad = values.isna() | ~np.isfinite(values) | (values < 0)

@@ -80,6 +80,8 @@ def route_table(
     total = out[value].sum()
     out["share"] = out[value] / total if total > 0 else 0.0
     out["n_cases"] = out["n_cases"].astype("int64")
+    for column in ("origin", "transit", "destination"):  # same missing marker in all cases
+        out[column] = out[column].astype("str")
     if transit is None:
         out = out.drop(columns="transit")
     if weight is None:

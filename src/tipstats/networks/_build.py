@@ -199,8 +199,10 @@ def build_network(
         v = _clean_actor(target, target_col, row)
         if u == v:
             raise ValueError(f"row {row!r} links actor {u!r} to itself")
-        if evidence is None or evidence is pd.NA or (
-            isinstance(evidence, float) and math.isnan(evidence)
+        if (
+            evidence is None
+            or evidence is pd.NA
+            or (isinstance(evidence, float) and math.isnan(evidence))
         ):
             raise ValueError(f"column {evidence_col!r} is missing in row {row!r}")
         kind = normalize_evidence_type(evidence)

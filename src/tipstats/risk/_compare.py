@@ -56,10 +56,8 @@ class GroupComparisonResult:
         shown["in reference"] = (
             shown["exposed_in_reference"].astype(str) + "/" + shown["n_reference"].astype(str)
         )
-        shown = shown[
-            ["group", "factor", "in group", "in reference", "odds_ratio", "ci_low", "ci_high"]
-            + ["p_value"]
-        ].rename(
+        columns = ["group", "factor", "in group", "in reference", "odds_ratio", "ci_low"]
+        shown = shown[[*columns, "ci_high", "p_value"]].rename(
             columns={
                 "odds_ratio": "odds ratio",
                 "ci_low": f"{level:g}% CI low",
@@ -149,9 +147,7 @@ def compare_groups(
     if reference not in present:
         raise ValueError(f"reference group {reference!r} has no records in column {group!r}")
     if groups is None:
-        groups = sorted(
-            (g for g in present if g != reference), key=lambda v: (str(type(v)), v)
-        )
+        groups = sorted((g for g in present if g != reference), key=lambda v: (str(type(v)), v))
     else:
         groups = list(groups)
         for g in groups:

@@ -129,9 +129,8 @@ def _design(
                 columns[term] = (series == level).to_numpy(dtype=float)
                 terms.append({"term": term, "variable": name, "level": level, "reference": ref})
         else:
-            if pd.api.types.is_bool_dtype(series.dtype):
-                values = series.to_numpy(dtype=float)
-            elif pd.api.types.is_numeric_dtype(series.dtype):
+            # bool is accepted too: is_numeric_dtype is True for it
+            if pd.api.types.is_numeric_dtype(series.dtype):
                 values = series.to_numpy(dtype=float)
             else:
                 raise ValueError(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -75,7 +75,7 @@ class MantelHaenszelResult:
     alpha: float
     tarone: bool
     continuity_correction: bool
-    strata_table: pd.DataFrame
+    strata_table: pd.DataFrame = field(repr=False)
 
     def summary(self) -> str:
         """Return a plain-text report of the pooled estimate and the tests."""

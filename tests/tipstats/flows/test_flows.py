@@ -56,9 +56,7 @@ def test_route_table_counts(cases):
 
 
 def test_route_table_weighted_with_unknown_label(cases):
-    t = route_table(
-        cases, transit="transit_country", weight="victims", unknown="Unknown", **COLS
-    )
+    t = route_table(cases, transit="transit_country", weight="victims", unknown="Unknown", **COLS)
     assert t.attrs["n_excluded"] == 0
     weights = as_dict(t, ["origin", "transit", "destination"], "weight")
     assert weights[("KH", "TH", "MY")] == 3
@@ -176,7 +174,7 @@ def test_errors(cases):
         route_table(cases, transit="via", **COLS)
     bad = cases.astype({"victims": float})
     bad.loc[3, "victims"] = -1
-    with pytest.raises(ValueError, match="weight column 'victims'.*row 3"):
+    with pytest.raises(ValueError, match=r"weight column 'victims'.*row 3"):
         route_table(bad, weight="victims", **COLS)
     bad.loc[3, "victims"] = np.nan
     with pytest.raises(ValueError, match="row 3"):

@@ -85,7 +85,9 @@ def test_corroborated_links_score_higher(links):
     assert table.loc[0, "reports_ngo"] == 1
     assert table.loc[0, "source_groups"] == "law_enforcement + ngo + victim"
     by_groups = table.groupby("n_source_groups")["reliability"].min()
-    assert by_groups[3] > by_groups[2] > table.loc[table["n_source_groups"] == 1, "reliability"].max()
+    assert (
+        by_groups[3] > by_groups[2] > table.loc[table["n_source_groups"] == 1, "reliability"].max()
+    )
 
 
 def reference_graph(g):

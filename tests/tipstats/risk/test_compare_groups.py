@@ -98,5 +98,5 @@ def test_errors():
     with pytest.raises(ValueError, match="'broker' must be binary"):
         compare_groups(df, group="group", reference="trafficked", factors=["broker"])
     nobody = df.assign(debt=False)
-    with pytest.raises(ValueError, match="factor 'debt'.*no exposed"):
+    with pytest.raises(ValueError, match=r"factor 'debt'.*no exposed"):
         compare_groups(nobody, group="group", reference="trafficked", factors=["debt"])

@@ -80,18 +80,14 @@ def test_single_binary_predictor_reproduces_woolf_odds_ratio():
 
 
 def test_default_reference_is_first_level_and_categorical_dtype_order(survey):
-    r = logistic_regression(
-        survey, outcome="outcome", predictors=["group"], categorical=["group"]
-    )
+    r = logistic_regression(survey, outcome="outcome", predictors=["group"], categorical=["group"])
     assert set(r.odds_ratios["reference"].dropna()) == {"non_migrant"}
     survey = survey.assign(
         group=pd.Categorical(
             survey["group"], categories=["trafficked", "successful", "non_migrant"]
         )
     )
-    r = logistic_regression(
-        survey, outcome="outcome", predictors=["group"], categorical=["group"]
-    )
+    r = logistic_regression(survey, outcome="outcome", predictors=["group"], categorical=["group"])
     assert set(r.odds_ratios["reference"].dropna()) == {"trafficked"}
 
 

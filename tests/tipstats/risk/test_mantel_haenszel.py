@@ -82,9 +82,7 @@ def test_crude_odds_ratio_is_collapsed_table():
 
 def test_uninformative_stratum_is_reported_but_does_not_change_estimate():
     with_empty = {**STRATA, "VN": [[0, 3], [0, 5]]}  # no cases in VN
-    base = mantel_haenszel(
-        records(STRATA), exposure="debt", outcome="trafficked", strata="country"
-    )
+    base = mantel_haenszel(records(STRATA), exposure="debt", outcome="trafficked", strata="country")
     r = mantel_haenszel(
         records(with_empty), exposure="debt", outcome="trafficked", strata="country"
     )
