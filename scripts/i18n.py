@@ -5,7 +5,7 @@ MATIS keeps one catalogue for the core (``src/matis/locale``: common, access,
 plans and the shared templates) and one per feature app that has its own
 ``locale/`` directory (``src/matis/<app>/locale``).
 
-    python scripts/i18n.py extract   # update every .po from the source
+    python scripts/i18n.py extract [core|APP]   # update the .po files from the source
     python scripts/i18n.py compile   # build the .mo files
     python scripts/i18n.py check     # fail if any entry is untranslated or fuzzy
 """
@@ -32,7 +32,8 @@ def catalogue_dirs() -> list[Path]:
 
 def _django_admin(args: list[str], cwd: Path) -> None:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="matis.settings", MATIS_ENV="test")
-    cmd = [sys.executable, "-m", "django", *args]
+    # -P: the cwd (src/matis) must not shadow the standard library (matis/statistics!)
+    cmd = [sys.executable, "-P", "-m", "django", *args]
     subprocess.run(cmd, cwd=cwd, env=env, check=True)
 
 
@@ -44,16 +45,27 @@ def feature_app_dirs() -> list[Path]:
     return sorted(p.parent for p in SRC.glob("*/apps.py") if p.parent.name not in CORE_APPS)
 
 
-def extract() -> None:
+def extract(only: str | None = None) -> None:
+    """Update catalogues; ``only`` = "core" or an app name limits it to one catalogue."""
     apps_with_own = app_dirs_with_locale()
     ignore = []
     for app in feature_app_dirs():
         ignore += ["--ignore", f"{app.name}/*"]
     langs = [arg for lang in LANGUAGES for arg in ("-l", lang)]
-    common = ["makemessages", *langs, "--no-obsolete", "--add-location", "file", "-e", "html,txt,py"]
-    _django_admin([*common, "--ignore", "static/*", "--ignore", "testing/*", *ignore], SRC)
+    common = [
+        "makemessages",
+        *langs,
+        "--no-obsolete",
+        "--add-location",
+        "file",
+        "-e",
+        "html,txt,py",
+    ]
+    if only in (None, "core"):
+        _django_admin([*common, "--ignore", "static/*", "--ignore", "testing/*", *ignore], SRC)
     for app in apps_with_own:
-        _django_admin(common, app)
+        if only in (None, app.name):
+            _django_admin(common, app)
 
 
 def compile_all() -> None:
@@ -74,8 +86,10 @@ def check() -> int:
             untranslated = [e.msgid for e in po.untranslated_entries()]
             fuzzy = [e.msgid for e in po.fuzzy_entries()]
             if untranslated or fuzzy:
-                problems.append(f"{po_path.relative_to(ROOT)}: {len(untranslated)} untranslated, "
-                                f"{len(fuzzy)} fuzzy, e.g. {(untranslated + fuzzy)[:3]}")
+                problems.append(
+                    f"{po_path.relative_to(ROOT)}: {len(untranslated)} untranslated, "
+                    f"{len(fuzzy)} fuzzy, e.g. {(untranslated + fuzzy)[:3]}"
+                )
     for line in problems:
         print(line)
     return 1 if problems else 0
@@ -84,7 +98,7 @@ def check() -> int:
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "check"
     if command == "extract":
-        extract()
+        extract(sys.argv[2] if len(sys.argv) > 2 else None)
     elif command == "compile":
         compile_all()
     elif command == "check":

@@ -46,8 +46,10 @@ def _serve(host: str, port: int, threads: int) -> None:
 def cmd_demo(args: argparse.Namespace) -> int:
     os.environ["MATIS_ENV"] = "demo"
     if not _port_free("127.0.0.1", args.port):
-        print(f"error: port {args.port} on 127.0.0.1 is in use; try `matis demo --port {args.port + 1}`",
-              file=sys.stderr)
+        print(
+            f"error: port {args.port} on 127.0.0.1 is in use; try `matis demo --port {args.port + 1}`",
+            file=sys.stderr,
+        )
         return 2
     _setup("demo")
     from django.conf import settings
@@ -92,8 +94,11 @@ def cmd_plans_load(args: argparse.Namespace) -> int:
     _setup()
     from django.core.management import call_command
 
-    call_command("load_plans", *(["--file", args.file] if args.file else []),
-                 *(["--force"] if args.force else []))
+    call_command(
+        "load_plans",
+        *(["--file", args.file] if args.file else []),
+        *(["--force"] if args.force else []),
+    )
     return 0
 
 
@@ -103,7 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    demo = sub.add_parser("demo", help="run the demo: SQLite in MATIS_HOME, demo data, local server")
+    demo = sub.add_parser(
+        "demo", help="run the demo: SQLite in MATIS_HOME, demo data, local server"
+    )
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--no-serve", action="store_true", help="set up the demo data and exit")
     demo.set_defaults(func=cmd_demo)

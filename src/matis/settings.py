@@ -218,9 +218,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- internationalisation ----------------------------------------------------
-LANG_INFO.setdefault(
-    "lo", {"bidi": False, "code": "lo", "name": "Lao", "name_local": "ພາສາລາວ"}
-)
+LANG_INFO.setdefault("lo", {"bidi": False, "code": "lo", "name": "Lao", "name_local": "ພາສາລາວ"})
 LANG_INFO["km"]["name_local"] = "ភាសាខ្មែរ"
 LANGUAGE_CODE = "en"
 LANGUAGES = [

@@ -1,13 +1,12 @@
 """In a real Chromium: log in, switch to Thai, open an activity page."""
 
 import pytest
-
 from browserkit import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_login_switch_to_thai_and_open_activity(browser_page, live_server, make_user):
+def test_login_switch_to_thai_and_open_activity(browser_page, live_server, make_user, tmp_path):
     from matis.plans.loader import load_registry
 
     load_registry()  # transactional tests start from an empty database
@@ -28,4 +27,4 @@ def test_login_switch_to_thai_and_open_activity(browser_page, live_server, make_
     heading = page.locator("h1").inner_text()
     assert "PRO1" in heading
     assert any(0x0E00 <= ord(ch) < 0x0E80 for ch in heading), heading  # Thai title
-    page.screenshot(path="/tmp/matis-activity-th.png", full_page=True)
+    page.screenshot(path=str(tmp_path / "activity-th.png"), full_page=True)

@@ -13,9 +13,14 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password", "full_name"]}),
         ("Scope", {"fields": ["role", "country", "agency", "preferred_language"]}),
-        ("Status", {"fields": ["is_active", "is_staff", "is_superuser", "last_login", "date_joined"]}),
+        (
+            "Status",
+            {"fields": ["is_active", "is_staff", "is_superuser", "last_login", "date_joined"]},
+        ),
     ]
-    add_fieldsets = [(None, {"fields": ["email", "password1", "password2", "role", "country", "agency"]})]
+    add_fieldsets = [
+        (None, {"fields": ["email", "password1", "password2", "role", "country", "agency"]})
+    ]
 
 
 @admin.register(Agency)

@@ -62,7 +62,8 @@ def load_demo() -> str:
     password = demo_password()
     created_agencies = created_users = 0
     secretariat, made = Agency.objects.get_or_create(
-        country=None, name="COMMIT regional secretariat (synthetic)",
+        country=None,
+        name="COMMIT regional secretariat (synthetic)",
         defaults={"org_type": OrganisationType.SECRETARIAT, "city": "Bangkok"},
     )
     created_agencies += made
@@ -72,22 +73,37 @@ def load_demo() -> str:
             full_name = f"{name} ({iso3}, synthetic)"
             agency = Agency.objects.filter(country_id=iso3, name=full_name).first()
             if agency is None:
-                agency = agency_create(actor=None, name=full_name, country_id=iso3, org_type=org_type)
+                agency = agency_create(
+                    actor=None, name=full_name, country_id=iso3, org_type=org_type
+                )
                 created_agencies += 1
             agencies.append(agency)
         for local, role, agency_index in DEMO_COUNTRY_USERS:
             email = demo_email(local, iso3)
             if not User.objects.filter(email=email).exists():
-                user_create(actor=None, email=email, password=password, role=role, country_id=iso3,
-                            agency=agencies[agency_index],
-                            full_name=f"{role.label} {iso3} (synthetic)",
-                            preferred_language="th" if iso3 == "THA" else "")
+                user_create(
+                    actor=None,
+                    email=email,
+                    password=password,
+                    role=role,
+                    country_id=iso3,
+                    agency=agencies[agency_index],
+                    full_name=f"{role.label} {iso3} (synthetic)",
+                    preferred_language="th" if iso3 == "THA" else "",
+                )
                 created_users += 1
     for local, role in DEMO_REGIONAL_USERS:
         email = demo_email(local, None)
         if not User.objects.filter(email=email).exists():
-            user = user_create(actor=None, email=email, password=password, role=role, country_id=None,
-                               agency=secretariat, full_name=f"{role.label} (synthetic)")
+            user = user_create(
+                actor=None,
+                email=email,
+                password=password,
+                role=role,
+                country_id=None,
+                agency=secretariat,
+                full_name=f"{role.label} (synthetic)",
+            )
             if role == Role.ADMINISTRATOR:
                 user.is_staff = user.is_superuser = True
                 user.save(update_fields=["is_staff", "is_superuser"])

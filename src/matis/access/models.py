@@ -130,7 +130,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
-                condition=Q(country__isnull=False) | Q(role__in=sorted(r.value for r in REGION_WIDE_ROLES)),
+                condition=Q(country__isnull=False)
+                | Q(role__in=sorted(r.value for r in REGION_WIDE_ROLES)),
                 name="user_country_required_unless_region_wide",
             ),
         ]
@@ -144,7 +145,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         if self.country_id is None and self.role not in REGION_WIDE_ROLES:
             raise ValidationError({"country": _("This role must be scoped to one country.")})
-        if self.agency_id and self.country_id and self.agency.country_id not in (None, self.country_id):
+        if (
+            self.agency_id
+            and self.country_id
+            and self.agency.country_id not in (None, self.country_id)
+        ):
             raise ValidationError({"agency": _("The agency belongs to another country.")})
 
     @property

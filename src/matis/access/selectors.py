@@ -8,7 +8,9 @@ from matis.access.models import Agency, AuditLog, Role, User
 from matis.access.scoping import scope_queryset
 
 
-def agency_list(*, user: User, country: str | None = None, org_type: str | None = None) -> QuerySet[Agency]:
+def agency_list(
+    *, user: User, country: str | None = None, org_type: str | None = None
+) -> QuerySet[Agency]:
     qs = scope_queryset(user, Agency.objects.select_related("country"))
     if country:
         qs = qs.filter(country_id=country)

@@ -17,8 +17,9 @@ def _require_admin_for(actor: User, country_id: str | None) -> None:
 
 
 @transaction.atomic
-def agency_create(*, actor: User | None, name: str, country_id: str | None, org_type: str,
-                  city: str = "") -> Agency:
+def agency_create(
+    *, actor: User | None, name: str, country_id: str | None, org_type: str, city: str = ""
+) -> Agency:
     """Create an agency; ``actor`` None is the system itself (loaders)."""
     if actor is not None:
         _require_admin_for(actor, country_id)

@@ -2,7 +2,6 @@
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
-from django.utils import translation
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction
@@ -11,9 +10,6 @@ from matis.access.models import AuditAction
 @receiver(user_logged_in)
 def _on_login(sender, request, user, **kwargs):
     audit_record(actor=user, action=AuditAction.LOGIN, country_id=user.country_id)
-    if user.preferred_language and request is not None:
-        translation.activate(user.preferred_language)
-        request.session["_preferred_language"] = user.preferred_language
 
 
 @receiver(user_logged_out)

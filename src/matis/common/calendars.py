@@ -42,7 +42,7 @@ def display_year_range(start: int | None, end: int | None, language: str | None 
 class _BuddhistDateFormat(DateFormat):
     """Django's date formatter with the year characters shifted to the Buddhist Era."""
 
-    def Y(self):  # noqa: N802 - Django's format character names
+    def Y(self):
         return f"{self.data.year + BUDDHIST_ERA_OFFSET:04d}"
 
     def y(self):

@@ -4,8 +4,16 @@ from django.db.models import Prefetch
 from rest_framework import serializers, viewsets
 
 from matis.access.scoping import scoped
-
-from matis.plans.models import Activity, Area, EvolutionRow, Goal, GuidingPrinciple, MouArticle, Plan, RoleFunction
+from matis.plans.models import (
+    Activity,
+    Area,
+    EvolutionRow,
+    Goal,
+    GuidingPrinciple,
+    MouArticle,
+    Plan,
+    RoleFunction,
+)
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -36,8 +44,20 @@ class ActivitySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Activity
-        fields = ["code", "slug", "area", "number", "priority", "goals", "source_goal_tag",
-                  "title_en", "title_th", "description_en", "description_th", "note_en"]
+        fields = [
+            "code",
+            "slug",
+            "area",
+            "number",
+            "priority",
+            "goals",
+            "source_goal_tag",
+            "title_en",
+            "title_th",
+            "description_en",
+            "description_th",
+            "note_en",
+        ]
 
 
 class AreaSerializer(serializers.ModelSerializer):
@@ -48,8 +68,18 @@ class AreaSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Area
-        fields = ["number", "code", "title_en", "title_th", "summary_en", "summary_th",
-                  "mou_section", "mou_objectives", "goals", "activities"]
+        fields = [
+            "number",
+            "code",
+            "title_en",
+            "title_th",
+            "summary_en",
+            "summary_th",
+            "mou_section",
+            "mou_objectives",
+            "goals",
+            "activities",
+        ]
 
 
 class PrincipleSerializer(serializers.ModelSerializer):
@@ -61,7 +91,15 @@ class PrincipleSerializer(serializers.ModelSerializer):
 class RoleFunctionSerializer(serializers.ModelSerializer):
     class Meta:
         model = RoleFunction
-        fields = ["code", "function_en", "function_th", "government", "secretariat", "ngo", "private"]
+        fields = [
+            "code",
+            "function_en",
+            "function_th",
+            "government",
+            "secretariat",
+            "ngo",
+            "private",
+        ]
 
 
 class EvolutionSerializer(serializers.ModelSerializer):
@@ -93,7 +131,9 @@ class MouArticleViewSet(viewsets.ReadOnlyModelViewSet):
 @scoped("global", model=Area, lookup="number")
 class AreaViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Area.objects.select_related("mou_section").prefetch_related(
-        "mou_objectives", Prefetch("goals", queryset=Goal.objects.select_related("area")), "activities"
+        "mou_objectives",
+        Prefetch("goals", queryset=Goal.objects.select_related("area")),
+        "activities",
     )
     serializer_class = AreaSerializer
     lookup_field = "number"

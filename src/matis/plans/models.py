@@ -96,15 +96,26 @@ class EvolutionRow(models.Model):
     """One row of the evolution table: how a project concept carried into the next plan."""
 
     order = models.PositiveSmallIntegerField(unique=True)
-    spa1 = models.ForeignKey(PlanUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    spa1r = models.ForeignKey(PlanUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    spa2 = models.ForeignKey(PlanUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    spa3 = models.ForeignKey(PlanUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    spa1 = models.ForeignKey(
+        PlanUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    spa1r = models.ForeignKey(
+        PlanUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    spa2 = models.ForeignKey(
+        PlanUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    spa3 = models.ForeignKey(
+        PlanUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     mou_section = models.ForeignKey(MouSection, null=True, blank=True, on_delete=models.PROTECT)
     note_en = models.TextField(blank=True)
 
     class Meta:
         ordering = ["order"]
+
+    def __str__(self) -> str:
+        return f"evolution row {self.order}"
 
     @property
     def units(self) -> list:
@@ -224,7 +235,9 @@ class Activity(models.Model):
 
     class Meta:
         ordering = ["area__number", "number"]
-        constraints = [models.UniqueConstraint(fields=["area", "code"], name="activity_unique_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "code"], name="activity_unique_code")
+        ]
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
 

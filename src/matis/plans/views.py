@@ -78,6 +78,9 @@ def mou(request):
     return render(
         request,
         "plans/mou.html",
-        {"sections": sections, "n_articles": MouArticle.objects.count(),
-         "defects": SourceDefect.objects.all()},
+        {
+            "sections": sections,
+            "n_articles": MouArticle.objects.count(),
+            "defects": SourceDefect.objects.all(),
+        },
     )

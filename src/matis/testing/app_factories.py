@@ -17,19 +17,31 @@ from matis.testing.factories import register
 
 @register(Agency)
 def _agency(country: str, marker: str) -> Agency:
-    return Agency.objects.create(name=f"Agency {marker}", country_id=country, org_type=OrganisationType.NGO)
+    return Agency.objects.create(
+        name=f"Agency {marker}", country_id=country, org_type=OrganisationType.NGO
+    )
 
 
 @register(User)
 def _user(country: str, marker: str) -> User:
-    return User.objects.create_user(email=f"{marker.lower()}@test.example", password=None,
-                                    role=Role.CASE_WORKER, country_id=country, full_name=f"User {marker}")
+    return User.objects.create_user(
+        email=f"{marker.lower()}@test.example",
+        password=None,
+        role=Role.CASE_WORKER,
+        country_id=country,
+        full_name=f"User {marker}",
+    )
 
 
 @register(AuditLog)
 def _audit(country: str, marker: str) -> AuditLog:
-    return audit_record(actor=None, action=AuditAction.RECORD_UPDATE, country_id=country,
-                        object_type="test.object", object_id=marker)
+    return audit_record(
+        actor=None,
+        action=AuditAction.RECORD_UPDATE,
+        country_id=country,
+        object_type="test.object",
+        object_id=marker,
+    )
 
 
 for _config in apps.get_app_configs():

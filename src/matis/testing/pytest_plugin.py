@@ -13,4 +13,6 @@ os.environ.setdefault("MATIS_HOME", tempfile.mkdtemp(prefix="matis-test-home-"))
 if os.environ.get("MATIS_TEST_DATABASE_URL"):
     os.environ["MATIS_DATABASE_URL"] = os.environ["MATIS_TEST_DATABASE_URL"]
 else:
-    os.environ["MATIS_DATABASE_URL"] = "sqlite:///" + os.path.join(os.environ["MATIS_HOME"], "t.sqlite3")
+    os.environ["MATIS_DATABASE_URL"] = "sqlite:///" + os.path.join(
+        os.environ["MATIS_HOME"], "t.sqlite3"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Literal
 
 import networkx as nx
@@ -22,10 +23,19 @@ CENTRALITY_COLUMNS = (
 
 
 def _eigenvector(graph: nx.Graph, weight: str | None) -> dict:
+    """Eigenvector centrality, or NaN for every actor (with a warning) if it is undefined."""
     try:
         return nx.eigenvector_centrality(graph, max_iter=1000, tol=1e-10, weight=weight)
-    except nx.PowerIterationFailedConvergence:  # pragma: no cover - rare; exact fallback
-        return nx.eigenvector_centrality_numpy(graph, weight=weight)
+    except nx.PowerIterationFailedConvergence:
+        # typical for directed networks without cycles (pure chains of command), where
+        # eigenvector centrality is not defined; other measures remain valid
+        warnings.warn(
+            "eigenvector centrality did not converge (common for directed networks without "
+            "cycles); the eigenvector columns are set to NaN",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        return dict.fromkeys(graph, float("nan"))
 
 
 def central_actors(
@@ -84,7 +94,9 @@ def central_actors(
     :func:`networkx.betweenness_centrality` and
     :func:`networkx.eigenvector_centrality`.  For a directed network degree
     counts in- and out-links, and eigenvector centrality follows incoming
-    links (networkx convention).
+    links (networkx convention).  If eigenvector centrality does not converge
+    (typical of directed networks without cycles) its columns are NaN and a
+    ``RuntimeWarning`` is issued.
     """
     if not isinstance(graph, nx.Graph):
         raise ValueError(f"graph must be a networkx graph; got {type(graph).__name__}")

@@ -5,28 +5,33 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Hashable, Mapping
+from types import MappingProxyType
 
 import networkx as nx
 import pandas as pd
 
-DEFAULT_RELIABILITIES: Mapping[str, float] = {
-    "victim": 0.6,
-    "migrant_worker": 0.5,
-    "ngo": 0.5,
-    "law_enforcement": 0.7,
-}
+DEFAULT_RELIABILITIES: Mapping[str, float] = MappingProxyType(
+    {
+        "victim": 0.6,
+        "migrant_worker": 0.5,
+        "ngo": 0.5,
+        "law_enforcement": 0.7,
+    }
+)
 """Illustrative base reliability of one report from each evidence type.
 
 These are placeholders, not empirical values: set them with the people who
 know the data (``build_network(..., reliabilities={...})``).
 """
 
-DEFAULT_SOURCE_GROUPS: Mapping[str, str] = {
-    "victim": "victim",
-    "migrant_worker": "victim",
-    "ngo": "ngo",
-    "law_enforcement": "law_enforcement",
-}
+DEFAULT_SOURCE_GROUPS: Mapping[str, str] = MappingProxyType(
+    {
+        "victim": "victim",
+        "migrant_worker": "victim",
+        "ngo": "ngo",
+        "law_enforcement": "law_enforcement",
+    }
+)
 """Independent source group of each evidence type.
 
 Migrant workers are victim-side witnesses, so a link reported by a victim and
@@ -169,7 +174,8 @@ def build_network(
 
     Notes
     -----
-    Repeated reports from the same source group do not raise the score: they
+    Actor names that are strings are trimmed of surrounding spaces; otherwise
+    they must match exactly across rows.  Repeated reports from the same source group do not raise the score: they
     may come from the same informant and are not independent corroboration.
     """
     if not isinstance(links_df, pd.DataFrame):

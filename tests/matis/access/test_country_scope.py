@@ -109,7 +109,11 @@ def test_country_user_cannot_reach_another_countrys_data(client, make_user, role
             url_theirs = build_url(route, {params[0]: lookup_value(theirs, scope["lookup"])})
             for method in ("get", "post", "put", "patch", "delete"):
                 response = getattr(client, method)(url_theirs)
-                assert response.status_code in {302, 403, 404, 405}, (method, url_theirs, response.status_code)
+                assert response.status_code in {302, 403, 404, 405}, (
+                    method,
+                    url_theirs,
+                    response.status_code,
+                )
             url_mine = build_url(route, {params[0]: lookup_value(mine, scope["lookup"])})
             assert client.get(url_mine).status_code in {200, 302, 403}, url_mine
         else:

@@ -29,7 +29,10 @@ def test_failed_logins_lock_the_account_out(client, make_user, settings):
         response = _login(client, user.email, "wrong password")
         assert response.status_code == 200  # the form again, with an error
     assert _login(client, user.email, "wrong password").status_code == 429  # locked out now
-    assert AuditLog.objects.filter(action=AuditAction.LOGIN_FAILED).count() >= settings.AXES_FAILURE_LIMIT
+    assert (
+        AuditLog.objects.filter(action=AuditAction.LOGIN_FAILED).count()
+        >= settings.AXES_FAILURE_LIMIT
+    )
     response = _login(client, user.email)  # now even the right password is refused
     assert response.status_code == 429
     assert "/me/" not in response.get("Location", "")

@@ -55,8 +55,14 @@ def test_page_queries_do_not_grow_with_the_plan(tf_client):
     area = Activity.objects.get(code="PRO7").area
     goal = area.goals.first()
     for n in range(20):
-        extra = Activity.objects.create(area=area, code=f"PROX{n}", slug=f"prox{n}", number=100 + n,
-                                        title_en=f"Extra {n}", title_th="กิจกรรม")
+        extra = Activity.objects.create(
+            area=area,
+            code=f"PROX{n}",
+            slug=f"prox{n}",
+            number=100 + n,
+            title_en=f"Extra {n}",
+            title_th="กิจกรรม",
+        )
         extra.goals.add(goal)
     after = {url: _queries(tf_client, url) for url in urls}
     assert after == before
@@ -79,6 +85,8 @@ def test_openapi_schema_and_docs_are_served_locally(tf_client):
     text = schema.content.decode()
     assert "/api/v1/activities/" in text and "/api/v1/agencies/" in text
     docs = tf_client.get("/api/docs/").content.decode()
-    assert "cdn" not in docs.lower() and "http://" not in docs and "https://" not in docs.replace(
-        "https://swagger.io", ""
+    assert (
+        "cdn" not in docs.lower()
+        and "http://" not in docs
+        and "https://" not in docs.replace("https://swagger.io", "")
     )

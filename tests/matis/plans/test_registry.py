@@ -67,7 +67,9 @@ def test_pro6_keeps_its_original_goal_tag_as_a_note():
 def test_source_defects_are_carried_with_notes():
     assert SourceDefect.objects.count() >= 4
     texts = " ".join(SourceDefect.objects.values_list("note_en", flat=True)).lower()
-    assert "sumatra" in texts or SourceDefect.objects.filter(original_th__contains="สุมาตรา").exists()
+    assert (
+        "sumatra" in texts or SourceDefect.objects.filter(original_th__contains="สุมาตรา").exists()
+    )
     goal_21 = Goal.objects.get(code="2.1")
     assert "ผู้บริโภค" not in goal_21.text_th
 

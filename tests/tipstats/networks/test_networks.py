@@ -227,3 +227,16 @@ def test_empty_network():
     assert central_actors(g).empty
     assert triangulation_table(g).empty
     assert edge_table(g).empty
+
+
+def test_acyclic_directed_network_has_undefined_eigenvector_centrality():
+    df = pd.DataFrame(
+        [("A", "B", "victim"), ("B", "C", "ngo"), ("A", "D", "victim"), ("D", "E", "ngo")],
+        columns=["actor_a", "actor_b", "reported_by"],
+    )
+    with pytest.warns(RuntimeWarning, match="eigenvector centrality did not converge"):
+        table = central_actors(build(df, directed=True), top=None).set_index("actor")
+    assert table["eigenvector"].isna().all()
+    assert table.loc["A", "degree"] == 2
+    h = nx.DiGraph([("A", "B"), ("B", "C"), ("A", "D"), ("D", "E")])
+    assert table.loc["B", "betweenness"] == pytest.approx(nx.betweenness_centrality(h)["B"])

@@ -47,8 +47,9 @@ _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 @register.simple_tag
 def vega_spec(spec, target_id):
     """Embed a Vega-Lite spec as inert JSON for ``static/matis/js/charts.js`` to draw."""
-    from django.core.serializers.json import DjangoJSONEncoder
     import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
 
     payload = json.dumps(spec, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_ESCAPES)
     return format_html(

@@ -9,7 +9,9 @@ class Command(BaseCommand):
     help = "Load the COMMIT plan registry (MOU, SPA I-III, Areas, goals, activities). Idempotent."
 
     def add_arguments(self, parser):
-        parser.add_argument("--file", type=Path, help="registry YAML (default: the bundled spa3.yaml)")
+        parser.add_argument(
+            "--file", type=Path, help="registry YAML (default: the bundled spa3.yaml)"
+        )
         parser.add_argument("--force", action="store_true", help="re-apply even if unchanged")
 
     def handle(self, *args, file=None, force=False, **options):

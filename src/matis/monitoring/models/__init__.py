@@ -1,0 +1,50 @@
+"""Monitoring of SPA III: periods, activity reports, budgets, indicators, national plans."""
+
+from matis.monitoring.models.budget import BudgetEntry, BudgetKind, ExchangeRate
+from matis.monitoring.models.indicators import (
+    Indicator,
+    IndicatorActual,
+    IndicatorBaseline,
+    IndicatorTarget,
+)
+from matis.monitoring.models.npa import NationalPlan, NationalPlanBudget
+from matis.monitoring.models.periods import ReportingPeriod
+from matis.monitoring.models.reports import (
+    ALLOWED_TRANSITIONS,
+    ActivityReport,
+    EvidenceFile,
+    OutputKind,
+    PartnerType,
+    ProgressStatus,
+    ReportOutput,
+    ReportPartner,
+    ReviewComment,
+    Transition,
+    TransitionNotAllowed,
+    Workflow,
+)
+
+__all__ = [
+    "ALLOWED_TRANSITIONS",
+    "ActivityReport",
+    "BudgetEntry",
+    "BudgetKind",
+    "EvidenceFile",
+    "ExchangeRate",
+    "Indicator",
+    "IndicatorActual",
+    "IndicatorBaseline",
+    "IndicatorTarget",
+    "NationalPlan",
+    "NationalPlanBudget",
+    "OutputKind",
+    "PartnerType",
+    "ProgressStatus",
+    "ReportOutput",
+    "ReportPartner",
+    "ReportingPeriod",
+    "ReviewComment",
+    "Transition",
+    "TransitionNotAllowed",
+    "Workflow",
+]

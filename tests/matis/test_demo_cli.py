@@ -1,0 +1,138 @@
+"""`matis demo` on a fresh data directory: sets up, serves, and a second run changes nothing."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _env(home: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MATIS_", "DJANGO_"))}
+    env["MATIS_HOME"] = str(home)
+    return env
+
+
+def _matis(*args: str) -> list[str]:
+    return [sys.executable, "-m", "matis.cli", *args]
+
+
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory) -> Path:
+    home = tmp_path_factory.mktemp("matis-home")
+    result = subprocess.run(
+        _matis("demo", "--no-serve"), env=_env(home), capture_output=True, text=True, timeout=900
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return home
+
+
+def test_second_demo_run_changes_nothing(demo_home):
+    before = (demo_home / "matis.sqlite3").stat().st_size
+    result = subprocess.run(
+        _matis("demo", "--no-serve"),
+        env=_env(demo_home),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "already loaded, nothing changed" in result.stdout
+    assert "0 agencies and 0 users created" in result.stdout
+    import sqlite3
+
+    with sqlite3.connect(demo_home / "matis.sqlite3") as db:
+        loads = db.execute(
+            "select count(*) from access_auditlog where action='registry_load'"
+        ).fetchone()
+    assert loads == (1,)
+    assert (demo_home / "matis.sqlite3").stat().st_size >= before
+
+
+def test_demo_serves_the_plan_to_a_demo_login(demo_home):
+    port = _free_port()
+    proc = subprocess.Popen(
+        _matis("demo", "--port", str(port)),
+        env=_env(demo_home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        lines = []
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if "Press Ctrl+C" in line:
+                break
+        output = "".join(lines)
+        assert f"http://127.0.0.1:{port}/" in output, output
+        password = re.search(r"password for all: (\S+)\)", output).group(1)
+        assert "taskforce.tha@matis.example" in output
+
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/health/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.1)
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        login_page = opener.open(base + "/login/").read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page).group(1)
+        form = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": token,
+                "username": "taskforce.tha@matis.example",
+                "password": password,
+            }
+        ).encode()
+        request = urllib.request.Request(
+            base + "/login/", data=form, headers={"Referer": base + "/login/"}
+        )
+        opener.open(request)
+        page = opener.open(base + "/plan/").read().decode()
+        assert page.count("<tr data-activity=") == 30
+        assert page.count("data-priority") == 9
+        css = opener.open(base + "/static/matis/css/matis.css")
+        assert css.status == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_demo_refuses_a_busy_port(demo_home):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        result = subprocess.run(
+            _matis("demo", "--port", str(port)),
+            env=_env(demo_home),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 2
+    assert f"port {port}" in result.stderr
