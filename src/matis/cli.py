@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import socket
+import subprocess
 import sys
 from importlib import import_module
 
@@ -13,6 +14,8 @@ APP_CLI_MODULES = [
     "matis.monitoring.cli",
     "matis.reports.cli",
     "matis.cases.cli",
+    "matis.registers.cli",
+    "matis.analytics.cli",
 ]
 
 
@@ -35,12 +38,25 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
-def _serve(host: str, port: int, threads: int) -> None:
+def _start_worker() -> subprocess.Popen:
+    """Run the background-job worker (reports, imports, analyses) beside the web server."""
+    cmd = [sys.executable, "-m", "matis.cli", "manage", "db_worker", "--queue-name", "*",
+           "--interval", "0.5", "--no-startup-delay"]
+    return subprocess.Popen(cmd, env=dict(os.environ))
+
+
+def _serve(host: str, port: int, threads: int, *, worker: bool = True) -> None:
     from waitress import serve
 
     from matis.wsgi import application
 
-    serve(application, host=host, port=port, threads=threads, ident="MATIS")
+    proc = _start_worker() if worker else None
+    try:
+        serve(application, host=host, port=port, threads=threads, ident="MATIS")
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=30)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -72,13 +88,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for email, what in demo_logins():
         print(f"    {email:<32} {what}")
     print("  Press Ctrl+C to stop.", flush=True)
-    _serve("127.0.0.1", args.port, threads=8)
+    _serve("127.0.0.1", args.port, threads=8, worker=not args.no_worker)
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     _setup()
-    _serve(args.host, args.port, args.threads)
+    _serve(args.host, args.port, args.threads, worker=not args.no_worker)
     return 0
 
 
@@ -113,12 +129,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--no-serve", action="store_true", help="set up the demo data and exit")
+    demo.add_argument("--no-worker", action="store_true", help="do not start the background-job worker")
     demo.set_defaults(func=cmd_demo)
 
     serve = sub.add_parser("serve", help="serve MATIS with the production WSGI server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--no-worker", action="store_true",
+                       help="do not start a background-job worker (run `matis manage db_worker` apart)")
     serve.set_defaults(func=cmd_serve)
 
     manage = sub.add_parser("manage", help="run any Django management command")

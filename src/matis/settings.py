@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "matis.monitoring",
     "matis.reports",
     "matis.cases",
+    "matis.registers",
+    "matis.analytics",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,8 @@ APPS_WITH_URLS = [
     ("monitoring/", "matis.monitoring"),
     ("reports/", "matis.reports"),
     ("cases/", "matis.cases"),
+    ("registers/", "matis.registers"),
+    ("analytics/", "matis.analytics"),
 ]
 
 router = DefaultRouter()

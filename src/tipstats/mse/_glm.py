@@ -13,10 +13,9 @@ formula handling); the test suite checks it against ``statsmodels`` GLM.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.linalg import solve_triangular
 from scipy.special import gammaln
 
 __all__ = ["PoissonFit", "fit_poisson", "poisson_deviance", "poisson_loglik"]
@@ -28,16 +27,28 @@ _EPS = np.finfo(float).eps
 class PoissonFit:
     coef: np.ndarray
     mu: np.ndarray
-    cov: np.ndarray
     deviance: float
     loglik: float
     rank: int
     converged: bool
     n_iter: int
+    #: R factor of the QR decomposition of sqrt(W) X in the last iteration
+    #: (or None when X is rank deficient); the covariance is (R'R)^-1.
+    r_factor: np.ndarray | None = field(default=None, repr=False)
+    pinv_cov: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def aic(self) -> float:
         return -2.0 * self.loglik + 2.0 * self.rank
+
+    @property
+    def cov(self) -> np.ndarray:
+        """Inverse Fisher information, as ``summary.glm``'s ``cov.unscaled``."""
+        if self.r_factor is None:
+            assert self.pinv_cov is not None
+            return self.pinv_cov
+        rinv = np.linalg.solve(self.r_factor, np.eye(self.r_factor.shape[0]))
+        return rinv @ rinv.T
 
     @property
     def std_errors(self) -> np.ndarray:
@@ -61,19 +72,19 @@ def _linkinv(eta: np.ndarray) -> np.ndarray:
         return np.maximum(np.exp(eta), _EPS)
 
 
-def _wls(X: np.ndarray, z: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-    """Weighted least squares; returns coefficients, (X'WX)^-1 and rank."""
+def _wls(X: np.ndarray, z: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """Weighted least squares by QR; returns coefficients and the R factor.
+
+    The R factor is None when X is rank deficient, judged as R's ``dqrdc2``
+    does (a column whose norm after orthogonalisation is below 1e-11 times
+    its own norm); the coefficients are then the minimum-norm solution.
+    """
     sw = np.sqrt(w)
     Xw = X * sw[:, None]
     q, r = np.linalg.qr(Xw)
-    diag = np.abs(np.diag(r))
-    if diag.size and diag.min() > 1e-7 * max(diag.max(), 1.0):
-        beta = solve_triangular(r, q.T @ (z * sw))
-        rinv = solve_triangular(r, np.eye(r.shape[0]))
-        return beta, rinv @ rinv.T, r.shape[0]
-    # Rank deficient: minimum-norm solution (selection never keeps such models).
-    beta = np.linalg.lstsq(Xw, z * sw, rcond=None)[0]
-    return beta, np.linalg.pinv(Xw.T @ Xw), int(np.linalg.matrix_rank(Xw))
+    if np.all(np.abs(np.diag(r)) > 1e-11 * np.linalg.norm(Xw, axis=0)):
+        return np.linalg.solve(r, q.T @ (z * sw)), r
+    return np.linalg.lstsq(Xw, z * sw, rcond=None)[0], None
 
 
 def fit_poisson(
@@ -88,11 +99,12 @@ def fit_poisson(
     converged = False
     n_iter = 0
     coef = np.zeros(X.shape[1])
-    cov = np.full((X.shape[1], X.shape[1]), np.nan)
-    rank = X.shape[1]
+    r_factor: np.ndarray | None = None
+    w = mu
     for n_iter in range(1, maxit + 1):  # noqa: B007 - n_iter is reported
         z = eta + (y - mu) / mu
-        coef, cov, rank = _wls(X, z, mu)
+        w = mu
+        coef, r_factor = _wls(X, z, w)
         eta = X @ coef
         mu = _linkinv(eta)
         dev = poisson_deviance(y, mu)
@@ -108,13 +120,20 @@ def fit_poisson(
             break
         dev_old = dev
         coef_old = coef
+    pinv_cov = None
+    rank = X.shape[1]
+    if r_factor is None:
+        Xw = X * np.sqrt(w)[:, None]
+        rank = int(np.linalg.matrix_rank(Xw))
+        pinv_cov = np.linalg.pinv(Xw.T @ Xw)
     return PoissonFit(
         coef=coef,
         mu=mu,
-        cov=cov,
         deviance=poisson_deviance(y, mu),
         loglik=poisson_loglik(y, mu),
         rank=rank,
         converged=converged,
         n_iter=n_iter,
+        r_factor=r_factor,
+        pinv_cov=pinv_cov,
     )

@@ -25,9 +25,10 @@ resamples are split across worker processes.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 
@@ -173,6 +174,29 @@ def bca_limits(
     return np.quantile(estimates, adjusted, method="median_unbiased"), z0
 
 
+_THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+@contextlib.contextmanager
+def _single_threaded_children() -> Iterator[None]:
+    """Start worker processes with one BLAS thread each.
+
+    The models are small, so BLAS threads only compete with the other
+    workers. Spawned children read these variables when numpy loads; the
+    parent's environment is restored afterwards.
+    """
+    saved = {k: os.environ.get(k) for k in _THREAD_ENV}
+    os.environ.update({k: "1" for k in _THREAD_ENV})
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 def resolve_n_jobs(n_jobs: int) -> int:
     if n_jobs == -1:
         return os.cpu_count() or 1
@@ -212,7 +236,10 @@ def bca_interval(
         n_chunks = min(n_boot, workers * 8)
         bounds = np.linspace(0, n_boot, n_chunks + 1).astype(int)
         ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        with (
+            _single_threaded_children(),
+            ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool,
+        ):
             jack_split = np.array_split(np.array(jack_cells, dtype=int), workers)
             jack_futures = [
                 pool.submit(_jackknife_chunk, data, method, threshold, [int(c) for c in part])

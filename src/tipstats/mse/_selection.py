@@ -121,22 +121,23 @@ def sparse_stepwise(data: CaptureData, threshold: float = 0.02) -> SelectedModel
         # takes the smallest p (lowest index on ties). Checking candidates in
         # order of (p, index) and stopping at the first that passes gives the
         # same choice with far fewer linear programs.
-        candidates = [j for j in np.lexsort((np.arange(len(p_values)), p_values))]
-        chosen = None
-        for j in candidates:
+        order = np.lexsort((np.arange(len(p_values)), p_values))
+        accepted: SelectedModel | None = None
+        for j in order:
             if not p_values[j] < threshold:
                 break
-            if check_model(data, [*chosen_pairs, pairs_all[j]]).ok:
-                chosen = int(j)
+            candidate = _fit_model(data, method, [*chosen_pairs, pairs_all[j]], steps)
+            if check_model(data, candidate.pairs, candidate.design, candidate.fit).ok:
+                accepted = candidate
                 break
-        if chosen is None:
+        if accepted is None:
             break
+        chosen = int(j)
         included[chosen] = True
         chosen_pairs.append(pairs_all[chosen])
-        model = _fit_model(data, method, chosen_pairs, steps)
-        steps.append(SelectionStep(pairs_all[chosen], float(p_values[chosen]), model.aic))
+        steps.append(SelectionStep(pairs_all[chosen], float(p_values[chosen]), accepted.aic))
         model = SelectedModel(
-            data, method, model.pairs, model.design, model.fit, tuple(steps)
+            data, method, accepted.pairs, accepted.design, accepted.fit, tuple(steps)
         )
     return model
 
@@ -161,7 +162,8 @@ def aic_stepwise(data: CaptureData, threshold: float = 0.05) -> SelectedModel:
             if pair in chosen_pairs:
                 continue
             candidate = _fit_model(data, method, [*chosen_pairs, pair], steps)
-            if candidate.fit.rank < candidate.design.X.shape[1]:
+            X = candidate.design.X
+            if X.shape[1] > X.shape[0] or np.linalg.matrix_rank(X) < X.shape[1]:
                 continue  # not identifiable (e.g. the interaction of two lists)
             aic = candidate.fit.aic
             if best is None or aic < best[0]:

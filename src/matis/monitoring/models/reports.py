@@ -123,6 +123,9 @@ class ActivityReport(TimeStampedModel):
         _("workflow state"), max_length=12, choices=Workflow.choices, default=Workflow.DRAFT
     )
     revision = models.PositiveIntegerField(_("revision"), default=0)
+    synthetic = models.BooleanField(
+        _("synthetic demonstration data"), default=False, editable=False
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AnalyticsConfig(AppConfig):
+    name = "matis.analytics"
+    label = "analytics"
+    verbose_name = _("Research analytics")
+    demo_loader = "matis.analytics.demo.load_demo"
+    demo_order = 70
+    nav_items = (("analytics:analysis_list", _("Analyses"), None),)
+
+    def ready(self):
+        from matis.analytics import sources
+
+        sources.register_builtin_sources()

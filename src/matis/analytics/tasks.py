@@ -1,0 +1,8 @@
+from django_tasks import task
+
+from matis.analytics.services import analysis_run
+
+
+@task()
+def run_analysis_task(analysis_id: int) -> str:
+    return analysis_run(analysis_id=analysis_id).status

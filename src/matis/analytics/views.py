@@ -1,0 +1,149 @@
+import csv
+import io
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from openpyxl import Workbook
+
+from matis.access.audit import audit_record
+from matis.access.models import AuditAction
+from matis.access.scoping import get_scoped_or_404, scoped
+from matis.analytics import selectors, services
+from matis.analytics.forms import AnalysisForm, DatasetForm
+from matis.analytics.models import Analysis, AnalysisKind, Dataset
+from matis.analytics.runners import ParameterError
+from matis.analytics.sources import SourceError, available_sources
+
+
+def _source_choices(user):
+    choices = [(s.key, s.label) for s in available_sources(user)]
+    choices += [(f"dataset:{d.pk}", f"{d.name} ({d.n_rows})") for d in selectors.dataset_list(user=user)]
+    return choices
+
+
+@scoped("country", model=Analysis)
+@login_required
+def analysis_list(request):
+    kind = request.GET.get("kind") or None
+    page = Paginator(selectors.analysis_list(user=request.user, kind=kind), 50).get_page(request.GET.get("page"))
+    return render(request, "analytics/analysis_list.html", {
+        "page": page, "kinds": AnalysisKind.choices,
+        "can_run": request.user.has_role(*services.ANALYST_ROLES),
+        "datasets": selectors.dataset_list(user=request.user)[:20],
+    })
+
+
+@scoped("country", model=Analysis)
+@login_required
+@require_http_methods(["GET", "POST"])
+def analysis_new(request):
+    if not request.user.has_role(*services.ANALYST_ROLES):
+        raise PermissionDenied
+    choices = _source_choices(request.user)
+    form = AnalysisForm(request.POST or None, source_choices=choices,
+                        initial={"source": request.GET.get("source"), "kind": request.GET.get("kind")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            analysis = services.analysis_create(
+                actor=request.user, title=form.cleaned_data["title"], kind=form.cleaned_data["kind"],
+                source=form.cleaned_data["source"], parameters=form.parameters(),
+            )
+        except ParameterError as exc:
+            form.add_error(f"{form.cleaned_data['kind']}__{exc.field}" if exc.field != "kind" else "kind", exc.message)
+        except SourceError as exc:
+            form.add_error("source", str(exc))
+        else:
+            return redirect("analytics:analysis_detail", pk=analysis.pk)
+    return render(request, "analytics/analysis_form.html", {"form": form})
+
+
+@scoped("country", model=Analysis, lookup="pk")
+@login_required
+def analysis_detail(request, pk: int):
+    analysis = get_scoped_or_404(request.user, Analysis.objects.select_related("created_by"), pk=pk)
+    chart = analysis.chart or None
+    return render(request, "analytics/analysis_detail.html", {
+        "analysis": analysis, "chart": chart,
+        "provenance_json": json.dumps(analysis.provenance, indent=2, ensure_ascii=False),
+    })
+
+
+@scoped("country", model=Analysis, lookup="pk")
+@login_required
+def analysis_status(request, pk: int):
+    analysis = get_scoped_or_404(request.user, Analysis.objects.only("status", "progress", "progress_message", "country"), pk=pk)
+    return JsonResponse({"status": analysis.status, "progress": analysis.progress,
+                         "message": analysis.progress_message, "finished": analysis.is_finished})
+
+
+@scoped("country", model=Analysis, lookup="pk")
+@login_required
+def analysis_download(request, pk: int):
+    """One result table as CSV or Excel: ``?table=N&format=csv|xlsx``."""
+    analysis = get_scoped_or_404(request.user, Analysis.objects.all(), pk=pk)
+    fmt = request.GET.get("format", "csv")
+    try:
+        index = int(request.GET.get("table", "0"))
+        table = analysis.tables[index]
+    except (ValueError, IndexError):
+        raise Http404 from None
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    name = slugify(f"{analysis.title}-{table['name']}") or "table"
+    audit_record(actor=request.user, action=AuditAction.EXPORT, obj=analysis, table=index, format=fmt)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(table["columns"])
+        writer.writerows(table["rows"])
+        response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = (table["name"] or "table")[:31]
+    sheet.append(table["columns"])
+    for row in table["rows"]:
+        sheet.append(row)
+    meta = workbook.create_sheet("provenance")
+    for key, value in analysis.provenance.items():
+        meta.append([key, json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value])
+    out = io.BytesIO()
+    workbook.save(out)
+    response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@scoped("country", model=Dataset)
+@login_required
+@require_http_methods(["GET", "POST"])
+def dataset_upload(request):
+    if not request.user.has_role(*services.ANALYST_ROLES):
+        raise PermissionDenied
+    form = DatasetForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dataset = services.dataset_upload(actor=request.user, name=form.cleaned_data["name"],
+                                              raw=form.cleaned_data["file"].read(),
+                                              description=form.cleaned_data["description"])
+        except services.DatasetError as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(request, _("Data set uploaded: %(n)s rows.") % {"n": dataset.n_rows})
+            return redirect(f"{_analysis_new_url()}?source=dataset:{dataset.pk}")
+    return render(request, "analytics/dataset_form.html", {"form": form})
+
+
+def _analysis_new_url():
+    from django.urls import reverse
+
+    return reverse("analytics:analysis_new")

@@ -1,0 +1,187 @@
+"""Exports: the HTCDS-shaped case record and the subject-access export of one person."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from matis.access.audit import audit_record
+from matis.access.models import AuditAction, AuditLog, User
+from matis.cases.choices import FORCED_CRIMINALITY, ConsentPurpose
+from matis.cases.models import Case
+from matis.cases.services.consent import consent_allows
+from matis.common.models import Country
+
+# HTCDS fields that identify a person: left out of a de-identified record.
+IDENTIFYING_FIELDS = frozenset(
+    {"prs_FirstName", "prs_SecondName", "prs_MiddleName", "prs_Birthdate", "prs_IdentityNumber"}
+)
+EXTENSION_PREFIX = "commit_"
+
+
+def _iso2(country_id: str | None) -> str | None:
+    if not country_id:
+        return None
+    return Country.objects.filter(pk=country_id).values_list("iso2", flat=True).first()
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def case_to_htcds(case: Case, *, deidentified: bool = False) -> dict:
+    """The case as a JSON-ready dict keyed by HTCDS "Field Name including Prefix".
+
+    COMMIT fields beyond HTCDS (forced criminality, placements, screening) are
+    under ``commit_`` keys. ``deidentified`` drops names, birth date and
+    document numbers and gives the age at registration instead.
+    """
+    person = case.person
+    htcds_exploitation = [t for t in case.exploitation_types if t != FORCED_CRIMINALITY]
+    latest_decision = case.decisions.order_by("-decided_on", "-id").first()
+    outgoing = list(case.referrals.select_related("provider").order_by("referred_on", "id"))
+    citizenships = [person.primary_citizenship_id, *person.other_citizenships]
+    languages = list(person.languages or [])
+    record = {
+        "prs_FirstName": person.given_name,
+        "prs_SecondName": person.family_name,
+        "prs_Birthdate": _date(person.date_of_birth),
+        "prs_Gender": person.gender,
+        "prs_Citizenship": [c for c in (_iso2(x) for x in citizenships if x) if c],
+        "prs_PrimaryLanguage": languages[0] if languages else None,
+        "prs_SecondaryLanguage": languages[1] if len(languages) > 1 else None,
+        "prs_IdentityNumber": next((d.number for d in person.documents.all()), None),
+        "vic_AgreementToManagePersonalData": consent_allows(case, ConsentPurpose.SERVICES),
+        "vic_TraffickingStatus": case.trafficking_status or None,
+        "vic_TraffickingStatusDecisionMakingOrg": latest_decision.decision_org
+        if latest_decision
+        else None,
+        "vic_TypeOfExploitation": htcds_exploitation,
+        "vic_ForcedLabourIndustry": case.forced_labour_industry or None,
+        "cas_Status": case.status,
+        "cas_ReasonForCaseClosure": case.closure_reason or None,
+        "cas_OutgoingReferralDate": _date(outgoing[-1].referred_on) if outgoing else None,
+        "cas_ReasonForOutgoingReferral": outgoing[-1].reason if outgoing else None,
+        "cas_ReferredOrganisation": outgoing[-1].provider.name if outgoing else None,
+        "con_Consent": any(
+            consent_allows(case, p) for p in (ConsentPurpose.SERVICES, ConsentPurpose.STATISTICS)
+        ),
+        "spl_Type": sorted({s.service_type for s in case.services.all()}),
+        "commit_CaseReference": case.reference,
+        "commit_Country": _iso2(case.country_id),
+        "commit_OpenedOn": _date(case.opened_on),
+        "commit_AgeAtRegistration": person.age_at_registration,
+        "commit_Stateless": person.stateless,
+        "commit_ForcedCriminality": FORCED_CRIMINALITY in case.exploitation_types,
+        "commit_ForcedCriminalityActivities": list(case.forced_criminality),
+        "commit_CountryOfExploitation": _iso2(case.country_of_exploitation_id),
+        "commit_Placements": [
+            {
+                "kind": p.kind,
+                "voluntary": p.voluntary,
+                "start": _date(p.start_date),
+                "end": _date(p.end_date),
+            }
+            for p in case.placements.order_by("start_date", "id")
+        ],
+        "commit_LatestScreening": next(
+            (
+                {"instrument": s.instrument, "version": s.instrument_version, "score": s.score,
+                 "recommendation": s.recommendation}
+                for s in case.screenings.order_by("-screened_on", "-id")[:1]
+            ),
+            None,
+        ),
+    }
+    if deidentified:
+        for key in IDENTIFYING_FIELDS:
+            record.pop(key, None)
+        record.pop("commit_CaseReference")
+        record.pop("cas_ReasonForCaseClosure")
+    return record
+
+
+def _dump(obj, fields: list[str]) -> dict:
+    out = {}
+    for name in fields:
+        value = getattr(obj, name)
+        if isinstance(value, dt.date | dt.datetime):
+            value = value.isoformat()
+        elif hasattr(value, "pk"):
+            value = str(value.pk)
+        out[name] = value
+    return out
+
+
+@transaction.atomic
+def subject_access_export(*, actor: User, case: Case) -> dict:
+    """Everything held about the case's person, in cases ``actor`` may read, plus who read it.
+
+    The caller has passed the supervision gate; this writes ``SUBJECT_ACCESS_EXPORT``.
+    """
+    from matis.cases.gates import cases_visible_to
+
+    person = case.person
+    cases = cases_visible_to(actor).filter(person=person).order_by("opened_on", "pk")
+    payload = {
+        "generated_at": dt.datetime.now(dt.UTC).isoformat(),
+        "person": _dump(person, [
+            "given_name", "family_name", "romanised_given", "romanised_family", "aliases",
+            "date_of_birth", "age_basis", "age_at_registration", "registered_on", "gender",
+            "primary_citizenship", "other_citizenships", "stateless", "languages", "contact_notes",
+        ]),
+        "documents": [
+            _dump(d, ["doc_type", "number", "issuing_country", "held_by_person"])
+            for d in person.documents.all()
+        ],
+        "cases": [],
+    }
+    for c in cases:
+        payload["cases"].append({
+            "htcds": case_to_htcds(c),
+            "summary": c.summary,
+            "screenings": [
+                _dump(s, ["instrument", "instrument_version", "answers", "score",
+                          "recommendation", "screened_on", "language", "interpreter_present",
+                          "notes"])
+                for s in c.screenings.all()
+            ],
+            "decisions": [
+                _dump(d, ["decision", "decided_on", "decision_org", "guideline",
+                          "language_informed", "interpreter_present", "notes"])
+                for d in c.decisions.all()
+            ],
+            "consents": [
+                _dump(e, ["purpose", "organisation", "recipient_country", "given", "on",
+                          "language", "given_by", "witness"])
+                for e in c.consents.all()
+            ],
+            "placements": [
+                _dump(p, ["kind", "facility", "voluntary", "start_date", "end_date", "notes"])
+                for p in c.placements.all()
+            ],
+            "referrals": [
+                _dump(r, ["provider", "reason", "services", "details", "status", "status_reason",
+                          "referred_on", "answered_on"])
+                for r in c.referrals.all()
+            ],
+            "services": [
+                _dump(s, ["provider", "service_type", "delivered_on", "notes"])
+                for s in c.services.all()
+            ],
+            "shared": [
+                _dump(s, ["purpose", "organisation", "recipient_country", "deidentified",
+                          "shared_at"])
+                for s in c.shares.all()
+            ],
+            "access_log": [
+                {"at": a.at.isoformat(), "action": a.action, "actor_role": a.actor.role
+                 if a.actor else None, "actor_agency": a.actor.agency_id if a.actor else None}
+                for a in AuditLog.objects.filter(object_type="cases.case", object_id=str(c.pk))
+                .select_related("actor").order_by("at", "id")
+            ],
+        })
+    audit_record(actor=actor, action=AuditAction.SUBJECT_ACCESS_EXPORT, obj=case,
+                 cases=[c["htcds"]["commit_CaseReference"] for c in payload["cases"]])
+    return payload

@@ -1,0 +1,163 @@
+"""Cases: one person's contact with the protection system, screening and identification."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from matis.access.models import Agency
+from matis.cases.choices import ForcedCriminalityActivity, Language, Recommendation
+from matis.cases.htcds import (
+    CaseStatus,
+    DecisionMakingOrg,
+    ForcedLabourIndustry,
+    TraffickingStatus,
+)
+from matis.cases.models.people import Person
+from matis.cases.protection import EncryptedJSONField, EncryptedTextField
+from matis.common.models import Country, TimeStampedModel
+
+
+class InvalidTransition(Exception):
+    """A case status change that the allowed transitions do not permit."""
+
+
+IDENTIFIED = frozenset(
+    {TraffickingStatus.POSSIBLE_VICTIM_OF_TRAFFICKING, TraffickingStatus.ACTUAL_VICTIM_OF_TRAFFICKING}
+)
+
+
+class Case(TimeStampedModel):
+    ALLOWED_TRANSITIONS = {
+        CaseStatus.ACTIVE: {CaseStatus.FOLLOW_UP, CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED},
+        CaseStatus.FOLLOW_UP: {CaseStatus.ACTIVE, CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED},
+        CaseStatus.CLOSED: {CaseStatus.ACTIVE},
+        CaseStatus.CLOSED_REFERRED: {CaseStatus.ACTIVE},
+    }
+
+    reference = models.CharField(_("case number"), max_length=32, unique=True)
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("responsible agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    case_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("case worker"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
+    status = models.CharField(
+        _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.ACTIVE
+    )
+    trafficking_status = models.CharField(
+        _("identification"), max_length=32, choices=TraffickingStatus.choices, blank=True
+    )
+    opened_on = models.DateField(_("opened on"), default=dt.date.today)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closure_reason = EncryptedTextField(_("reason for closure"), blank=True)
+    exploitation_types = models.JSONField(_("forms of exploitation"), default=list, blank=True)
+    forced_labour_industry = models.CharField(
+        _("industry (forced labour)"), max_length=64, choices=ForcedLabourIndustry.choices,
+        blank=True,
+    )
+    country_of_exploitation = models.ForeignKey(
+        Country,
+        verbose_name=_("country of exploitation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    forced_criminality = models.JSONField(
+        _("forced criminality activities"), default=list, blank=True
+    )
+    summary = EncryptedTextField(_("case summary"), blank=True)
+    restricted = models.BooleanField(
+        _("restricted"),
+        default=False,
+        help_text=_("Only the responsible agency sees it; supervisors need emergency access."),
+    )
+    retention_until = models.DateField(_("keep until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["country", "agency", "-opened_on"]),
+            models.Index(fields=["country", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def check_transition(self, new_status: str) -> None:
+        if new_status not in self.ALLOWED_TRANSITIONS.get(self.status, set()):
+            raise InvalidTransition(f"{self.status} -> {new_status}")
+
+    @property
+    def is_identified(self) -> bool:
+        return self.trafficking_status in IDENTIFIED
+
+    @property
+    def forced_criminality_labels(self) -> list[str]:
+        labels = dict(ForcedCriminalityActivity.choices)
+        return [str(labels.get(v, v)) for v in self.forced_criminality]
+
+
+class Screening(TimeStampedModel):
+    """One use of a screening instrument: answers (encrypted), score and recommendation."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="screenings")
+    instrument = models.CharField(_("instrument"), max_length=64)
+    instrument_version = models.PositiveIntegerField(_("instrument version"))
+    answers = EncryptedJSONField(_("answers"), default=dict)
+    score = models.PositiveIntegerField(_("score"))
+    recommendation = models.CharField(
+        _("recommendation"), max_length=12, choices=Recommendation.choices
+    )
+    screened_on = models.DateField(_("screened on"), default=dt.date.today)
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    language = models.CharField(_("language of the interview"), max_length=8, choices=Language.choices)
+    interpreter_present = models.BooleanField(_("interpreter present"), default=False)
+    notes = EncryptedTextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-screened_on", "-id"]
+        verbose_name = _("screening")
+        verbose_name_plural = _("screenings")
+
+
+class IdentificationDecision(TimeStampedModel):
+    """The decision: possible / actual / not a victim; who, when, under which guideline."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
+    decision = models.CharField(_("decision"), max_length=32, choices=TraffickingStatus.choices)
+    decided_on = models.DateField(_("decided on"), default=dt.date.today)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_org = models.CharField(
+        _("decided by (type of organisation)"), max_length=40, choices=DecisionMakingOrg.choices
+    )
+    guideline = models.CharField(_("national guideline or law"), max_length=64)
+    language_informed = models.CharField(
+        _("language the person was informed in"), max_length=8, choices=Language.choices
+    )
+    interpreter_present = models.BooleanField(_("interpreter present"), default=False)
+    notes = EncryptedTextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+        verbose_name = _("identification decision")
+        verbose_name_plural = _("identification decisions")

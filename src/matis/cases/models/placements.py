@@ -1,0 +1,120 @@
+"""Protection placements, detention and the alerts they raise (goal 3.2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from matis.cases.choices import DETENTION_KINDS, AlertKind, PlacementKind
+from matis.cases.models.cases import Case
+from matis.cases.protection import EncryptedTextField
+from matis.common.models import Country, TimeStampedModel
+
+
+class Facility(TimeStampedModel):
+    """A shelter, care home, detention centre or police station (not personal data)."""
+
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=24, choices=PlacementKind.choices)
+    province = models.CharField(_("province"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["country_id", "name"]
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
+        constraints = [
+            models.UniqueConstraint(fields=["country", "name"], name="cases_facility_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Placement(TimeStampedModel):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="placements")
+    kind = models.CharField(_("kind of place"), max_length=24, choices=PlacementKind.choices)
+    facility = models.ForeignKey(
+        Facility, verbose_name=_("place"), on_delete=models.PROTECT, related_name="placements"
+    )
+    voluntary = models.BooleanField(
+        _("the person agreed to stay"),
+        help_text=_("Untick if the person is held or stays against her or his will."),
+    )
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        indexes = [models.Index(fields=["kind", "start_date"])]
+
+    def clean(self):
+        super().clean()
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end is before the start.")})
+        if self.facility_id and self.kind and self.facility.kind != self.kind:
+            raise ValidationError({"facility": _("This place is of another kind.")})
+
+    @property
+    def is_detention(self) -> bool:
+        return self.kind in DETENTION_KINDS
+
+    @property
+    def is_open(self) -> bool:
+        return self.end_date is None or self.end_date >= dt.date.today()
+
+    def days(self, until: dt.date | None = None) -> int:
+        end = self.end_date or until or dt.date.today()
+        return max((end - self.start_date).days, 0) + 1
+
+
+class Alert(TimeStampedModel):
+    """A supervisor alert that stays open until a supervisor resolves it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="alerts")
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("alert"), max_length=24, choices=AlertKind.choices)
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
+    )
+    grant = models.ForeignKey(
+        "cases.BreakGlassGrant",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="alerts",
+    )
+    raised_at = models.DateTimeField(_("raised"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolution = EncryptedTextField(_("how it was resolved"), blank=True)
+
+    class Meta:
+        ordering = ["resolved_at", "-raised_at"]
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "kind"],
+                condition=models.Q(resolved_at__isnull=True, placement__isnull=False),
+                name="cases_one_open_alert_per_placement",
+            )
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None

@@ -1,0 +1,124 @@
+"""Reads of case records, always through the gates' querysets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from matis.cases.choices import AlertKind
+from matis.cases.gates import cases_visible_to
+from matis.cases.models import Case, PersonSearchToken
+from matis.cases.protection import query_digests
+
+CHILD_FILTER_AGE = 18
+
+
+@dataclass
+class CaseFilters:
+    query: str = ""
+    status: str = ""
+    identification: str = ""
+    gender: str = ""
+    citizenship: str = ""
+    child: str = ""  # "yes" / "no" / ""
+    exploitation: str = ""
+
+
+def case_list(*, user, filters: CaseFilters) -> QuerySet[Case]:
+    """Cases ``user`` may read, filtered; ``query`` is an exact match through the blind index."""
+    qs = cases_visible_to(user)
+    if filters.query.strip():
+        digests = sorted(query_digests(filters.query))
+        qs = qs.filter(
+            person_id__in=PersonSearchToken.objects.filter(digest__in=digests).values("person_id")
+        )
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.identification == "none":
+        qs = qs.filter(trafficking_status="")
+    elif filters.identification:
+        qs = qs.filter(trafficking_status=filters.identification)
+    if filters.gender:
+        qs = qs.filter(person__gender=filters.gender)
+    if filters.citizenship == "stateless":
+        qs = qs.filter(person__stateless=True)
+    elif filters.citizenship:
+        qs = qs.filter(person__primary_citizenship_id=filters.citizenship)
+    if filters.child == "yes":
+        qs = qs.filter(person__age_at_registration__lt=CHILD_FILTER_AGE)
+    elif filters.child == "no":
+        qs = qs.filter(person__age_at_registration__gte=CHILD_FILTER_AGE)
+    if filters.exploitation:
+        ids = [
+            pk
+            for pk, types in qs.values_list("pk", "exploitation_types")
+            if filters.exploitation in (types or [])
+        ]
+        qs = qs.filter(pk__in=ids)
+    return qs.select_related("person", "agency", "person__primary_citizenship").order_by(
+        "-opened_on", "-id"
+    )
+
+
+@dataclass
+class TimelineEntry:
+    on: dt.date
+    kind: str
+    title: str
+    detail: str = ""
+
+
+def case_timeline(case: Case) -> list[TimelineEntry]:
+    """What happened in the case, newest first (from the records, not the audit log)."""
+    entries = [TimelineEntry(case.opened_on, "opened", _("Case opened"), case.agency.name)]
+    for s in case.screenings.all():
+        entries.append(TimelineEntry(s.screened_on, "screening", _("Screened"),
+                                     f"{s.get_recommendation_display()} ({s.score})"))
+    for d in case.decisions.all():
+        entries.append(TimelineEntry(d.decided_on, "decision", _("Identification decision"),
+                                     d.get_decision_display()))
+    for e in case.consents.select_related("organisation", "recipient_country"):
+        target = e.organisation or e.recipient_country or ""
+        title = _("Consent given") if e.given else _("Consent withdrawn")
+        entries.append(TimelineEntry(e.on, "consent", title,
+                                     f"{e.get_purpose_display()} {target}".strip()))
+    for p in case.placements.select_related("facility"):
+        entries.append(TimelineEntry(p.start_date, "placement", _("Placed"),
+                                     f"{p.get_kind_display()}: {p.facility.name}"))
+        if p.end_date:
+            entries.append(TimelineEntry(p.end_date, "placement", _("Placement ended"),
+                                         p.facility.name))
+    for a in case.alerts.all():
+        entries.append(TimelineEntry(a.raised_at.date(), "alert", _("Alert raised"),
+                                     a.get_kind_display()))
+        if a.resolved_at:
+            entries.append(TimelineEntry(a.resolved_at.date(), "alert", _("Alert resolved"),
+                                         a.get_kind_display()))
+    for r in case.referrals.select_related("provider"):
+        entries.append(TimelineEntry(r.referred_on, "referral", _("Referred"), r.provider.name))
+        if r.answered_on:
+            entries.append(TimelineEntry(r.answered_on, "referral", r.get_status_display(),
+                                         r.provider.name))
+    for s in case.services.select_related("provider"):
+        entries.append(TimelineEntry(s.delivered_on, "service", _("Service delivered"),
+                                     f"{s.get_service_type_display()}: {s.provider.name}"))
+    for s in case.shares.all():
+        entries.append(TimelineEntry(s.shared_at.date(), "share", _("Data shared"),
+                                     s.get_purpose_display()))
+    if case.closed_on:
+        entries.append(TimelineEntry(case.closed_on, "closed", _("Case closed"),
+                                     case.get_status_display()))
+    order = {"opened": 0}
+    entries.sort(key=lambda e: (e.on, -order.get(e.kind, 1)), reverse=True)
+    return entries
+
+
+def open_alert_count(user) -> int:
+    from matis.cases.gates import alerts_for
+
+    return alerts_for(user).filter(resolved_at__isnull=True).exclude(
+        kind=AlertKind.BREAK_GLASS, grant__expires_at__lt=dt.datetime.now(dt.UTC)
+    ).count()

@@ -1,0 +1,143 @@
+"""Consent: recorded per purpose, and enforced before anything leaves the agency."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from matis.access.audit import audit_record
+from matis.access.models import AuditAction, User
+from matis.cases.choices import ConsentGivenBy, ConsentPurpose, ReferralStatus
+from matis.cases.models import Case, ConsentEvent, Referral, ServiceProvider
+from matis.common.models import Country
+
+
+class ConsentRequired(Exception):
+    """The person has not consented (or has withdrawn consent) to this use of her or his data."""
+
+    def __init__(self, purpose: str, *, organisation=None, country=None):
+        self.purpose = purpose
+        self.organisation = organisation
+        self.country = country
+        target = organisation or country or ""
+        super().__init__(f"no consent for {purpose} {target}".strip())
+
+
+def _country_id(country) -> str | None:
+    if country is None:
+        return None
+    return country.pk if isinstance(country, Country) else str(country)
+
+
+def _organisation_id(organisation) -> int | None:
+    if organisation is None:
+        return None
+    return organisation.pk if isinstance(organisation, ServiceProvider) else int(organisation)
+
+
+def consent_allows(case, purpose, *, organisation=None, country=None, at=None) -> bool:
+    """True when the latest consent for this purpose (and organisation or country) is "given".
+
+    ``case`` is a :class:`Case` or its id; ``organisation`` a
+    :class:`ServiceProvider` (or id), required for referrals; ``country`` a
+    :class:`Country` or ISO alpha-3 code, required for cross-border sharing;
+    ``at`` a date: the answer as it stood that day (default: today).
+    """
+    purpose = ConsentPurpose(purpose)
+    events = ConsentEvent.objects.filter(
+        case_id=case.pk if isinstance(case, Case) else int(case), purpose=purpose
+    )
+    if purpose == ConsentPurpose.REFERRAL:
+        org_id = _organisation_id(organisation)
+        if org_id is None:
+            return False
+        events = events.filter(organisation_id=org_id)
+    if purpose == ConsentPurpose.CROSS_BORDER:
+        country_id = _country_id(country)
+        if country_id is None:
+            return False
+        events = events.filter(recipient_country_id=country_id)
+    events = events.filter(on__lte=at or dt.date.today())
+    latest = events.order_by("-on", "-id").values_list("given", flat=True).first()
+    return bool(latest)
+
+
+def require_consent(case, purpose, *, organisation=None, country=None) -> None:
+    if not consent_allows(case, purpose, organisation=organisation, country=country):
+        raise ConsentRequired(purpose, organisation=organisation, country=country)
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: User,
+    case: Case,
+    purpose: str,
+    given: bool,
+    on: dt.date,
+    language: str,
+    given_by: str = ConsentGivenBy.PERSON,
+    witness: str = "",
+    organisation: ServiceProvider | None = None,
+    recipient_country: Country | None = None,
+) -> ConsentEvent:
+    """Record consent given or withdrawn. Withdrawal revokes open referrals it covered."""
+    if given and given_by == ConsentGivenBy.PERSON and case.person.is_child:
+        raise ValidationError(
+            {"given_by": _("For a child, a parent or guardian gives consent (child protocol).")}
+        )
+    if on > dt.date.today():
+        raise ValidationError({"on": _("The date is in the future.")})
+    event = ConsentEvent(
+        case=case,
+        purpose=purpose,
+        given=given,
+        on=on,
+        language=language,
+        given_by=given_by,
+        witness=witness.strip(),
+        organisation=organisation,
+        recipient_country=recipient_country,
+        recorded_by=actor,
+    )
+    event.full_clean()
+    event.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CONSENT_CHANGE,
+        obj=case,
+        purpose=purpose,
+        given=given,
+        organisation=organisation.pk if organisation else None,
+        recipient_country=recipient_country.pk if recipient_country else None,
+    )
+    if not given and purpose == ConsentPurpose.REFERRAL:
+        open_referrals = Referral.objects.filter(
+            case=case,
+            provider=organisation,
+            status__in=[ReferralStatus.PENDING, ReferralStatus.ACCEPTED],
+        )
+        for referral in open_referrals:
+            referral.status = ReferralStatus.REVOKED
+            referral.status_reason = str(_("Consent withdrawn."))
+            referral.answered_on = on
+            referral.save(update_fields=["status", "status_reason", "answered_on", "updated_at"])
+            audit_record(
+                actor=actor, action=AuditAction.REFERRAL, obj=case, referral=referral.pk,
+                status=ReferralStatus.REVOKED, because="consent_withdrawn",
+            )
+    return event
+
+
+def consent_status(case: Case) -> list[dict]:
+    """The current state of each consent given or withdrawn for ``case``, newest first."""
+    latest: dict[tuple, ConsentEvent] = {}
+    for event in case.consents.select_related("organisation", "recipient_country").order_by(
+        "on", "id"
+    ):
+        latest[(event.purpose, event.organisation_id, event.recipient_country_id)] = event
+    rows = sorted(latest.values(), key=lambda e: (e.on, e.pk), reverse=True)
+    return [{"event": e, "given": e.given} for e in rows]

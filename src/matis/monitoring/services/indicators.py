@@ -1,0 +1,202 @@
+"""Indicators: the standard set, country values (baseline, target, actual), computed values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from matis.access.audit import audit_record
+from matis.access.models import AuditAction, User
+from matis.common.models import COMMIT_COUNTRIES
+from matis.monitoring.models import (
+    Indicator,
+    IndicatorActual,
+    IndicatorBaseline,
+    IndicatorTarget,
+    ReportingPeriod,
+)
+from matis.monitoring.permissions import is_secretariat, reports_for_country
+from matis.monitoring.providers import get_provider, has_provider
+from matis.monitoring.services.reports import ReportLocked
+from matis.plans.models import Goal
+
+
+@dataclass(frozen=True)
+class IndicatorValues:
+    """A country's values for one indicator in one period; None clears a value."""
+
+    indicator_id: int
+    baseline: Decimal | None = None
+    target: Decimal | None = None
+    actual: Decimal | None = None
+
+
+def _upsert(model, lookup: dict, value: Decimal | None, extra: dict, existing) -> bool:
+    """Create, update or delete one value row; True when something changed."""
+    if value is None:
+        if existing is None:
+            return False
+        existing.delete()
+        return True
+    if existing is not None and existing.value == value and all(
+            getattr(existing, k) == v for k, v in extra.items() if k != "updated_by"):
+        return False
+    model.objects.update_or_create(**lookup, defaults={"value": value, **extra})
+    return True
+
+
+@transaction.atomic
+def indicator_values_set(*, actor: User | None, country_id: str, period: ReportingPeriod,
+                         values: list[IndicatorValues], via: str = "form") -> int:
+    """Set a country's baselines, targets and reported actuals; returns how many changed."""
+    if actor is not None and not reports_for_country(actor, country_id):
+        raise PermissionDenied(_("Only the country's task force officers set its indicator "
+                                 "values."))
+    if actor is not None and not period.accepts_country_edits():
+        raise ReportLocked(_("The reporting period %(year)s does not accept changes now.")
+                           % {"year": period.year})
+    indicators = Indicator.objects.in_bulk([row.indicator_id for row in values])
+    baselines = {b.indicator_id: b for b in IndicatorBaseline.objects.filter(
+        country_id=country_id, indicator_id__in=indicators)}
+    targets = {t.indicator_id: t for t in IndicatorTarget.objects.filter(
+        country_id=country_id, period=period, indicator_id__in=indicators)}
+    actuals = {a.indicator_id: a for a in IndicatorActual.objects.filter(
+        country_id=country_id, period=period, indicator_id__in=indicators)}
+    who = actor if actor is not None and actor.is_authenticated else None
+    baseline_year = period.plan.start_year - 1
+    changed = 0
+    for row in values:
+        indicator = indicators.get(row.indicator_id)
+        if indicator is None:
+            raise ValidationError(_("Unknown indicator %(id)s.") % {"id": row.indicator_id})
+        if indicator.source == Indicator.Source.COMPUTED:
+            current = actuals.get(indicator.pk)
+            if row.actual is not None and (current is None or current.value != row.actual):
+                raise ValidationError(
+                    _("%(code)s is computed; its actual value cannot be typed in.")
+                    % {"code": indicator.code})
+        else:
+            changed += _upsert(
+                IndicatorActual, {"indicator": indicator, "country_id": country_id,
+                                  "period": period},
+                row.actual, {"source": Indicator.Source.REPORTED, "updated_by": who},
+                actuals.get(indicator.pk))
+        changed += _upsert(
+            IndicatorBaseline, {"indicator": indicator, "country_id": country_id},
+            row.baseline,
+            {"year": baselines[indicator.pk].year if indicator.pk in baselines
+             else baseline_year, "updated_by": who},
+            baselines.get(indicator.pk))
+        changed += _upsert(
+            IndicatorTarget, {"indicator": indicator, "country_id": country_id, "period": period},
+            row.target, {"updated_by": who}, targets.get(indicator.pk))
+    if changed:
+        audit_record(actor=actor, action=AuditAction.RECORD_UPDATE, country_id=country_id,
+                     object_type="monitoring.indicatorvalues", object_id=period.year,
+                     changed=changed, via=via)
+    return changed
+
+
+@transaction.atomic
+def indicator_actuals_refresh(*, actor: User | None, period: ReportingPeriod,
+                              countries: tuple[str, ...] = COMMIT_COUNTRIES) -> dict[str, int]:
+    """Recompute the actual values of computed indicators from their providers.
+
+    Indicators whose provider is not registered (yet) are left as they are and
+    counted under ``no_provider``.
+    """
+    if actor is not None and not is_secretariat(actor):
+        raise PermissionDenied(_("Only the secretariat recomputes indicators."))
+    if period.is_locked:
+        raise ReportLocked(_("The reporting period %(year)s is closed.") % {"year": period.year})
+    stats = {"updated": 0, "removed": 0, "no_provider": 0}
+    computed = list(Indicator.objects.filter(source=Indicator.Source.COMPUTED))
+    existing = {(a.indicator_id, a.country_id): a for a in IndicatorActual.objects.filter(
+        period=period, indicator__in=computed, country_id__in=countries)}
+    for indicator in computed:
+        if not has_provider(indicator.provider_code):
+            stats["no_provider"] += 1
+            continue
+        values = get_provider(indicator.provider_code).values(countries=countries,
+                                                              years=[period.year])
+        for country in countries:
+            value = values.get((country, period.year))
+            current = existing.get((indicator.pk, country))
+            if value is None:
+                if current is not None:
+                    current.delete()
+                    stats["removed"] += 1
+                continue
+            value = Decimal(value).quantize(Decimal("0.0001"))
+            if current is not None and current.value == value:
+                continue
+            IndicatorActual.objects.update_or_create(
+                indicator=indicator, country_id=country, period=period,
+                defaults={"value": value, "source": Indicator.Source.COMPUTED, "updated_by": None})
+            stats["updated"] += 1
+    if stats["updated"] or stats["removed"]:
+        audit_record(actor=actor, action=AuditAction.JOB_RUN, object_type="monitoring.indicators",
+                     object_id=period.year, job="indicator_actuals_refresh", **stats)
+    return stats
+
+
+class IndicatorFileError(ValueError):
+    """The indicator definitions file is malformed; the message names the item."""
+
+
+def default_indicators_path() -> Path:
+    return Path(str(resources.files("matis.monitoring") / "data" / "indicators.yaml"))
+
+
+@transaction.atomic
+def indicators_load(*, path: Path | None = None) -> tuple[int, int]:
+    """Load the standard indicator set by code, idempotently; (created, updated)."""
+    data = yaml.safe_load((path or default_indicators_path()).read_text(encoding="utf-8"))
+    items = data.get("indicators") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise IndicatorFileError("indicators: a list is required")
+    goals = {g.code: g for g in Goal.objects.filter(area__plan__code=data.get("plan", "SPA3"))}
+    rows = []
+    for n, item in enumerate(items, start=1):
+        where = f"indicators[{n}] ({item.get('code', '?')})"
+        for key in ("code", "goal", "name_en", "name_th"):
+            if not item.get(key):
+                raise IndicatorFileError(f"{where}: {key} is required")
+        if item["goal"] not in goals:
+            raise IndicatorFileError(f"{where}: goal {item['goal']} is not a goal of the plan")
+        indicator = Indicator(
+            goal=goals[item["goal"]], code=item["code"], order=n, name_en=item["name_en"],
+            name_th=item["name_th"], unit=item.get("unit", Indicator.Unit.NUMBER),
+            direction=item.get("direction", Indicator.Direction.INCREASE),
+            source=item.get("source", Indicator.Source.REPORTED),
+            provider_code=item.get("provider", ""), note_en=item.get("note_en", ""))
+        try:
+            indicator.full_clean(exclude=["code"])
+        except ValidationError as exc:
+            raise IndicatorFileError(f"{where}: {exc.messages}") from None
+        rows.append(indicator)
+    existing = {i.code: i for i in Indicator.objects.all()}
+    created = updated = 0
+    fields = ["goal_id", "order", "name_en", "name_th", "unit", "direction", "source",
+              "provider_code", "note_en"]
+    for row in rows:
+        current = existing.get(row.code)
+        if current is None:
+            row.save()
+            created += 1
+        elif any(getattr(current, f) != getattr(row, f) for f in fields):
+            for f in fields:
+                setattr(current, f, getattr(row, f))
+            current.save()
+            updated += 1
+    if created or updated:
+        audit_record(actor=None, action=AuditAction.IMPORT, object_type="monitoring.indicator",
+                     created=created, updated=updated)
+    return created, updated

@@ -1,0 +1,60 @@
+"""National Plans of Action: kept by each country's task force."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from matis.access.audit import audit_record
+from matis.access.models import AuditAction, User
+from matis.monitoring.models import NationalPlan, NationalPlanBudget
+from matis.monitoring.permissions import reports_for_country
+
+NPA_FIELDS = ["title", "title_en", "start_year", "end_year", "adopted_on", "adopted_by",
+              "national_committee", "subnational_committees", "monitoring_system",
+              "monitoring_note"]
+
+
+@transaction.atomic
+def national_plan_save(*, actor: User | None, country_id: str, fields: dict,
+                       budgets: list[tuple[int, object, str]] | None = None,
+                       plan: NationalPlan | None = None, synthetic: bool = False
+                       ) -> NationalPlan:
+    """Create or update a national plan and its annual budgets ``(year, amount, currency)``."""
+    if actor is not None and not reports_for_country(actor, country_id):
+        raise PermissionDenied(_("Only the country's task force officers keep its national plan."))
+    created = plan is None
+    if created:
+        plan = NationalPlan(country_id=country_id, synthetic=synthetic)
+    elif plan.country_id != country_id:
+        raise PermissionDenied(_("The plan belongs to another country."))
+    changed = [f for f in NPA_FIELDS if f in fields and getattr(plan, f) != fields[f]]
+    for name in changed:
+        setattr(plan, name, fields[name])
+    plan.updated_by = actor if actor is not None and actor.is_authenticated else None
+    plan.full_clean()
+    if created or changed:
+        plan.save()
+    if budgets is not None:
+        years = [year for year, _amount, _currency in budgets]
+        if len(years) != len(set(years)):
+            raise ValidationError({"budgets": _("Each year may have only one budget.")})
+        current = {b.year: b for b in plan.budgets.all()} if not created else {}
+        for year in set(current) - set(years):
+            current[year].delete()
+            changed.append(f"budget {year}")
+        for year, amount, currency in budgets:
+            row = current.get(year)
+            if row is not None and row.amount == amount and row.currency == currency:
+                continue
+            row = row or NationalPlanBudget(plan=plan, year=year)
+            row.amount, row.currency = amount, currency
+            row.full_clean()
+            row.save()
+            changed.append(f"budget {year}")
+    if created or changed:
+        audit_record(actor=actor,
+                     action=AuditAction.RECORD_CREATE if created else AuditAction.RECORD_UPDATE,
+                     obj=plan, changed=changed)
+    return plan

@@ -1,0 +1,239 @@
+"""Estimator configuration, kept apart from the fitted numbers (statsmodels style)."""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ._data import capture_data_from_table
+from ._design import overlap_counts, pair_name
+from ._existence import check_model
+from ._intervals import bca_interval, profile_interval
+from ._result import MSEResult, SelectionRecord
+from ._selection import METHODS, SelectedModel, select_model
+
+__all__ = ["INTERVALS", "METHODS", "EstimateNotAvailableError", "MSEEstimator", "fit"]
+
+INTERVALS = ("profile", "bca")
+
+
+class EstimateNotAvailableError(ValueError):
+    """The data cannot support the requested model: its MLE does not exist.
+
+    For example, two lists with no case in common under main effects only:
+    the Lincoln-Petersen estimate ``n1 * n2 / 0`` is infinite.
+    """
+
+
+def _is_int(x: object) -> bool:
+    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+
+
+@dataclass(frozen=True)
+class MSEEstimator:
+    """How to estimate: model-selection rule, threshold and interval settings.
+
+    ``threshold`` is the p-value below which an interaction may enter the
+    model (sparse stepwise: Poisson tail probability, default 0.02 as in
+    SparseMSE; AIC stepwise: Wald p-value of the new coefficient, 0.05 in
+    Bales, Hesketh & Silverman). It is ignored for ``main_effects``.
+    ``n_boot``, ``seed`` and ``n_jobs`` are used only for ``interval="bca"``;
+    ``n_jobs=-1`` uses every CPU.
+    """
+
+    method: str = "sparse_stepwise"
+    threshold: float = 0.02
+    interval: str = "profile"
+    n_boot: int = 1000
+    seed: int | None = None
+    n_jobs: int = 1
+    alpha: float = 0.05
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}, not {self.method!r}")
+        if self.interval not in INTERVALS:
+            raise ValueError(f"interval must be one of {INTERVALS}, not {self.interval!r}")
+        if (
+            isinstance(self.threshold, bool)
+            or not isinstance(self.threshold, numbers.Real)
+            or not 0.0 <= float(self.threshold) <= 1.0
+        ):
+            raise ValueError(f"threshold must be a number in [0, 1], not {self.threshold!r}")
+        if (
+            isinstance(self.alpha, bool)
+            or not isinstance(self.alpha, numbers.Real)
+            or not 0.0 < float(self.alpha) < 1.0
+        ):
+            raise ValueError(f"alpha must be a number in (0, 1), not {self.alpha!r}")
+        if not _is_int(self.n_boot) or self.n_boot < 2:
+            raise ValueError(f"n_boot must be an integer >= 2, not {self.n_boot!r}")
+        if self.seed is not None and (not _is_int(self.seed) or self.seed < 0):
+            raise ValueError(f"seed must be None or a non-negative integer, not {self.seed!r}")
+        if not _is_int(self.n_jobs) or (self.n_jobs < 1 and self.n_jobs != -1):
+            raise ValueError(f"n_jobs must be a positive integer or -1, not {self.n_jobs!r}")
+
+    def fit(
+        self,
+        table: pd.DataFrame,
+        *,
+        count: str = "count",
+        progress: Callable[[int, int], None] | None = None,
+    ) -> MSEResult:
+        if progress is not None and not callable(progress):
+            raise TypeError("progress must be a callable(done, total) or None")
+        data = capture_data_from_table(table, count=count)
+        threshold = float(self.threshold)
+        model = select_model(data, self.method, threshold)
+        check = check_model(data, model.pairs)
+        if not check.exists:
+            raise EstimateNotAvailableError(
+                "the maximum likelihood estimate does not exist for the "
+                f"{self.method.replace('_', ' ')} model on these data (for example, lists with "
+                "no case in common under main effects, or a list holding every observed case); "
+                "no finite population estimate is available"
+            )
+        if not model.fit.converged:
+            warnings.warn(
+                "the Poisson model fit did not converge; treat the estimate with caution",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+        point = model.population
+
+        profile_mle = acceleration = bias = None
+        estimates = None
+        n_boot = seed = None
+        if self.interval == "profile":
+            prof = profile_interval(model.design, data.n_observed, point, float(self.alpha))
+            low, high, profile_mle = prof.low, prof.high, prof.mle
+        else:
+            boot = bca_interval(
+                data,
+                self.method,
+                threshold,
+                point,
+                n_boot=int(self.n_boot),
+                seed=None if self.seed is None else int(self.seed),
+                n_jobs=int(self.n_jobs),
+                alpha=float(self.alpha),
+                progress=progress,
+            )
+            low, high = boot.low, boot.high
+            acceleration, bias = boot.acceleration, boot.bias_correction
+            estimates = boot.estimates
+            estimates.setflags(write=False)
+            n_boot, seed = int(self.n_boot), boot.entropy
+        return _make_result(
+            self, model, threshold, low, high, n_boot, seed, profile_mle, acceleration, bias,
+            estimates,
+        )  # fmt: skip
+
+
+def _make_result(
+    est: MSEEstimator,
+    model: SelectedModel,
+    threshold: float,
+    low: float,
+    high: float,
+    n_boot: int | None,
+    seed: int | None,
+    profile_mle: float | None,
+    acceleration: float | None,
+    bias: float | None,
+    estimates: np.ndarray | None,
+) -> MSEResult:
+    data = model.data
+    lists = data.lists
+    ordered = tuple(sorted(model.pairs))
+    overlaps = overlap_counts(data, list(ordered))
+    empty = tuple(p for p, n in zip(ordered, overlaps, strict=True) if n == 0)
+    params: dict[str, float] = {}
+    ses: dict[str, float] = {}
+    for name, coef, se in zip(
+        model.design.column_names, model.fit.coef, model.fit.std_errors, strict=True
+    ):
+        params[name] = float(coef)
+        ses[name] = float(se)
+    for pair in model.design.empty_pairs:
+        params[pair_name(lists, pair)] = -math.inf
+        ses[pair_name(lists, pair)] = math.nan
+    # Parameters in column order: intercept, lists, then pairs.
+    names = ["(Intercept)", *lists, *(pair_name(lists, p) for p in ordered)]
+    params = {k: params[k] for k in names}
+    ses = {k: ses[k] for k in names}
+    return MSEResult(
+        population_estimate=float(model.population),
+        n_unobserved_estimate=float(model.n_unobserved),
+        ci_low=float(low),
+        ci_high=float(high),
+        interval=est.interval,
+        alpha=float(est.alpha),
+        interactions=tuple((lists[a], lists[b]) for a, b in ordered),
+        empty_overlaps=tuple((lists[a], lists[b]) for a, b in empty),
+        n_observed=int(round(data.n_observed)),
+        lists=lists,
+        method=est.method,
+        threshold=None if est.method == "main_effects" else threshold,
+        model_params=params,
+        model_std_errors=ses,
+        aic=float(model.aic),
+        deviance=float(model.fit.deviance),
+        df_resid=int(model.design.X.shape[0] - model.fit.rank),
+        converged=bool(model.fit.converged),
+        selection_path=tuple(
+            SelectionRecord((lists[s.pair[0]], lists[s.pair[1]]), s.p_value, s.aic)
+            for s in model.steps
+        ),
+        n_boot=n_boot,
+        seed=seed,
+        profile_mle=profile_mle,
+        bca_acceleration=acceleration,
+        bca_bias_correction=bias,
+        bootstrap_estimates=estimates,
+    )
+
+
+def fit(
+    table: pd.DataFrame,
+    *,
+    count: str = "count",
+    method: str = "sparse_stepwise",
+    threshold: float = 0.02,
+    interval: str = "profile",
+    n_boot: int = 1000,
+    seed: int | None = None,
+    n_jobs: int = 1,
+    alpha: float = 0.05,
+    progress: Callable[[int, int], None] | None = None,
+) -> MSEResult:
+    """Estimate the total population, observed plus unobserved, from list overlaps.
+
+    ``table`` has one 0/1 column per list and a ``count`` column; absent
+    patterns count as zero and the all-zero pattern must not appear.
+    ``method`` chooses the two-list interactions: ``"sparse_stepwise"``
+    (Chan, Silverman & Vincent 2021, SparseMSE), ``"aic_stepwise"`` (Bales,
+    Hesketh & Silverman 2015; pass ``threshold=0.05`` for their rule) or
+    ``"main_effects"``. ``interval`` is ``"profile"`` (profile likelihood, as
+    Rcapture) or ``"bca"`` (bootstrap re-running the selection on ``n_boot``
+    resamples, seeded by ``seed``, on ``n_jobs`` processes; ``progress(done,
+    total)`` is called as resamples finish). With ``n_jobs > 1`` workers are
+    started with the "spawn" method, so a script calling this must guard its
+    entry point with ``if __name__ == "__main__":``.
+    """
+    estimator = MSEEstimator(
+        method=method,
+        threshold=threshold,
+        interval=interval,
+        n_boot=n_boot,
+        seed=seed,
+        n_jobs=n_jobs,
+        alpha=alpha,
+    )
+    return estimator.fit(table, count=count, progress=progress)

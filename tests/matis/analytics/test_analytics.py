@@ -1,0 +1,144 @@
+"""Analyses through the system: choose data, run as a background job, read stored results."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from matis.access.models import AuditAction, AuditLog
+from matis.analytics.models import Analysis, AnalysisStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def analyst(user_client):
+    return user_client("secretariat_analyst", None)
+
+
+def _run(client, capture, **data):
+    with capture(execute=True):
+        response = client.post("/analytics/new/", data)
+    return response
+
+
+def test_uk_reference_estimate_through_the_system(analyst, django_capture_on_commit_callbacks):
+    response = _run(analyst, django_capture_on_commit_callbacks, title="UK 2013", kind="mse",
+                    source="reference:uk2013-5", **{"mse__method": "aic_stepwise",
+                                                    "mse__interval": "profile"})
+    assert response.status_code == 302
+    analysis = Analysis.objects.get(title="UK 2013")
+    assert analysis.status == AnalysisStatus.DONE, analysis.error
+    assert analysis.result["population_estimate"] == pytest.approx(11313, rel=0.005)
+    assert analysis.result["ci_low"] == pytest.approx(9889, rel=0.02)
+    assert analysis.result["ci_high"] == pytest.approx(13063, rel=0.02)
+    assert analysis.provenance["n_rows"] == 18 and len(analysis.provenance["sha256"]) == 64
+    assert analysis.provenance["parameters"]["method"] == "aic_stepwise"
+
+    page = analyst.get(f"/analytics/{analysis.pk}/").content.decode()
+    assert "vega-spec" in page and "data-summary" in page
+    status = analyst.get(f"/analytics/{analysis.pk}/status/").json()
+    assert status == {"status": "done", "progress": 1.0, "message": "", "finished": True}
+
+    csv_body = analyst.get(f"/analytics/{analysis.pk}/download/?table=0&format=csv").content
+    frame = pd.read_csv(io.BytesIO(csv_body), encoding="utf-8-sig")
+    assert frame["count"].sum() == 2744
+    xlsx = analyst.get(f"/analytics/{analysis.pk}/download/?table=0&format=xlsx").content
+    book = load_workbook(io.BytesIO(xlsx))
+    assert book.sheetnames[1] == "provenance"
+    assert AuditLog.objects.filter(action=AuditAction.EXPORT, object_id=str(analysis.pk)).count() == 2
+    assert AuditLog.objects.filter(action=AuditAction.JOB_RUN, object_id=str(analysis.pk)).exists()
+
+
+def test_parameter_errors_name_the_field_and_create_nothing(analyst):
+    response = analyst.post("/analytics/new/", {"title": "x", "kind": "its",
+                                                 "source": "reference:uk2013-5"})
+    assert response.status_code == 200
+    assert "this parameter is required" in response.content.decode()
+    assert response.context["form"].errors.get("its__time")
+    response = analyst.post("/analytics/new/", {"title": "x", "kind": "mse", "source": "reference:uk2013-5",
+                                                 "mse__count": "people"})
+    assert "column &#x27;people&#x27; is not in the data" in response.content.decode()
+    assert not Analysis.objects.exists()
+
+
+def _upload(client, name, text):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post("/analytics/data/upload/", {"name": name, "file": SimpleUploadedFile(
+        "d.csv", text.encode(), content_type="text/csv")})
+
+
+def test_bad_upload_names_the_line_and_writes_nothing(analyst):
+    from matis.analytics.models import Dataset
+
+    response = _upload(analyst, "broken", "year,victims\n2010,5\n2011,6,7\n")
+    assert response.status_code == 200
+    assert "line 3" in response.content.decode()
+    response = _upload(analyst, "latin1", "year,victims\n2010,5\n").status_code
+    bad_bytes = "year,place\n2010,Chiang Rai\n".encode() + b"\xff\n"
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = analyst.post("/analytics/data/upload/", {"name": "bin", "file": SimpleUploadedFile("b.csv", bad_bytes)})
+    assert "line 3: the file is not UTF-8 text" in response.content.decode()
+    assert Dataset.objects.filter(name__in=["broken", "bin"]).count() == 0
+
+
+def test_interrupted_time_series_on_uploaded_data_matches_tipstats(analyst, django_capture_on_commit_callbacks):
+    from matis.analytics.models import Dataset
+    from tipstats import effects
+
+    rng = np.random.default_rng(7)
+    years = np.arange(2003, 2023)
+    victims = 50 + 3 * (years - 2003) + np.where(years >= 2013, 25 + 4 * (years - 2013), 0) + rng.normal(0, 2, len(years))
+    frame = pd.DataFrame({"year": years, "victims": victims.round(1)})
+    assert _upload(analyst, "hot spot victims (synthetic)", frame.to_csv(index=False)).status_code == 302
+    dataset = Dataset.objects.get()
+    _run(analyst, django_capture_on_commit_callbacks, title="law of 2013", kind="its",
+         source=f"dataset:{dataset.pk}", its__time="year", its__outcome="victims", its__intervention_at="2013")
+    analysis = Analysis.objects.get(title="law of 2013")
+    assert analysis.status == AnalysisStatus.DONE, analysis.error
+    direct = effects.interrupted_time_series(frame, time="year", outcome="victims", intervention_at=2013)
+    assert analysis.result["level_change"] == pytest.approx(direct.level_change)
+    assert analysis.result["slope_change"] == pytest.approx(direct.slope_change)
+
+
+def test_routes_on_uploaded_data(analyst, django_capture_on_commit_callbacks):
+    from matis.analytics.models import Dataset
+
+    rows = "origin,transit,destination\nMMR,THA,MYS\nMMR,THA,MYS\nKHM,,THA\nLAO,,THA\nMMR,,THA\n"
+    _upload(analyst, "routes", rows)
+    dataset = Dataset.objects.get()
+    _run(analyst, django_capture_on_commit_callbacks, title="routes", kind="flows",
+         source=f"dataset:{dataset.pk}", flows__origin="origin", flows__destination="destination",
+         flows__transit="transit")
+    analysis = Analysis.objects.get(title="routes")
+    assert analysis.status == AnalysisStatus.DONE, analysis.error
+    assert analysis.result["n_cases"] == 5
+    routes = analysis.tables[0]
+    top = dict(zip(routes["columns"], routes["rows"][0], strict=True))
+    assert (top["origin"], top["transit"], top["destination"], top["n_cases"]) == ("MMR", "THA", "MYS", 2)
+
+
+def test_a_failed_run_is_recorded_with_its_reason(analyst, django_capture_on_commit_callbacks):
+    from matis.analytics.models import Dataset
+
+    _upload(analyst, "too short", "year,victims\n2012,1\n2013,2\n")
+    dataset = Dataset.objects.get()
+    _run(analyst, django_capture_on_commit_callbacks, title="short", kind="its", source=f"dataset:{dataset.pk}",
+         its__time="year", its__outcome="victims", its__intervention_at="2013")
+    analysis = Analysis.objects.get(title="short")
+    assert analysis.status == AnalysisStatus.FAILED
+    assert analysis.error
+    assert "data-analysis-error" in analyst.get(f"/analytics/{analysis.pk}/").content.decode()
+
+
+def test_roles_that_do_not_analyse_cannot_run_or_upload(user_client):
+    client = user_client("case_worker", "THA")
+    assert client.get("/analytics/new/").status_code == 403
+    assert client.post("/analytics/data/upload/", {}).status_code == 403
+    assert client.get("/analytics/").status_code == 200
