@@ -40,9 +40,19 @@ def _port_free(host: str, port: int) -> bool:
 
 def _start_worker() -> subprocess.Popen:
     """Run the background-job worker (reports, imports, analyses) beside the web server."""
-    cmd = [sys.executable, "-m", "matis.cli", "manage", "db_worker", "--queue-name", "*",
-           "--interval", "0.5", "--no-startup-delay"]
-    return subprocess.Popen(cmd, env=dict(os.environ))
+    cmd = [
+        sys.executable,
+        "-m",
+        "matis.cli",
+        "manage",
+        "db_worker",
+        "--queue-name",
+        "*",
+        "--interval",
+        "0.5",
+        "--no-startup-delay",
+    ]
+    return subprocess.Popen(cmd, env=dict(os.environ))  # noqa: S603 - our own fixed command
 
 
 def _serve(host: str, port: int, threads: int, *, worker: bool = True) -> None:
@@ -129,15 +139,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--no-serve", action="store_true", help="set up the demo data and exit")
-    demo.add_argument("--no-worker", action="store_true", help="do not start the background-job worker")
+    demo.add_argument(
+        "--no-worker", action="store_true", help="do not start the background-job worker"
+    )
     demo.set_defaults(func=cmd_demo)
 
     serve = sub.add_parser("serve", help="serve MATIS with the production WSGI server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--threads", type=int, default=8)
-    serve.add_argument("--no-worker", action="store_true",
-                       help="do not start a background-job worker (run `matis manage db_worker` apart)")
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not start a background-job worker (run `matis manage db_worker` apart)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     manage = sub.add_parser("manage", help="run any Django management command")

@@ -16,9 +16,17 @@ def _cmd_mse(args: argparse.Namespace) -> int:
         if done == total or done % max(total // 20, 1) == 0:
             print(f"  bootstrap {done}/{total}", flush=True)
 
-    result = mse.fit(table, count=args.count, method=args.method, threshold=args.threshold,
-                     interval=args.interval, n_boot=args.n_boot, seed=args.seed, n_jobs=args.jobs,
-                     progress=progress)
+    result = mse.fit(
+        table,
+        count=args.count,
+        method=args.method,
+        threshold=args.threshold,
+        interval=args.interval,
+        n_boot=args.n_boot,
+        seed=args.seed,
+        n_jobs=args.jobs,
+        progress=progress,
+    )
     print(result.summary())
     return 0
 
@@ -26,11 +34,16 @@ def _cmd_mse(args: argparse.Namespace) -> int:
 def register(subparsers, setup) -> None:
     parser = subparsers.add_parser("analytics", help="research analytics with tipstats")
     sub = parser.add_subparsers(dest="analytics_command", required=True)
-    mse_parser = sub.add_parser("mse", help="multiple systems estimation from a capture-history CSV")
+    mse_parser = sub.add_parser(
+        "mse", help="multiple systems estimation from a capture-history CSV"
+    )
     mse_parser.add_argument("file")
     mse_parser.add_argument("--count", default="count")
-    mse_parser.add_argument("--method", default="sparse_stepwise",
-                            choices=["sparse_stepwise", "aic_stepwise", "main_effects"])
+    mse_parser.add_argument(
+        "--method",
+        default="sparse_stepwise",
+        choices=["sparse_stepwise", "aic_stepwise", "main_effects"],
+    )
     mse_parser.add_argument("--threshold", type=float, default=0.02)
     mse_parser.add_argument("--interval", default="profile", choices=["profile", "bca"])
     mse_parser.add_argument("--n-boot", type=int, default=1000)

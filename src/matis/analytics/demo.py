@@ -9,10 +9,18 @@ from matis.analytics.models import Analysis
 from matis.analytics.services import analysis_create, analysis_run
 
 DEMO_ANALYSES = [
-    ("UK 2013 prevalence (Home Office method) - reference data", "mse", "reference:uk2013-5",
-     {"method": "aic_stepwise", "interval": "profile"}),
-    ("New Orleans prevalence (SparseMSE) - reference data", "mse", "reference:new-orleans",
-     {"method": "sparse_stepwise", "interval": "profile", "threshold": "0.02"}),
+    (
+        "UK 2013 prevalence (Home Office method) - reference data",
+        "mse",
+        "reference:uk2013-5",
+        {"method": "aic_stepwise", "interval": "profile"},
+    ),
+    (
+        "New Orleans prevalence (SparseMSE) - reference data",
+        "mse",
+        "reference:new-orleans",
+        {"method": "sparse_stepwise", "interval": "profile", "threshold": "0.02"},
+    ),
 ]
 
 
@@ -25,8 +33,9 @@ def load_demo() -> str:
         if Analysis.objects.filter(title=title).exists():
             continue
         with transaction.atomic():
-            analysis = analysis_create(actor=analyst, title=title, kind=kind, source=source,
-                                       parameters=params)
+            analysis = analysis_create(
+                actor=analyst, title=title, kind=kind, source=source, parameters=params
+            )
         analysis_run(analysis_id=analysis.pk)  # run now: the demo shows finished results
         created += 1
     return f"{created} analyses run"

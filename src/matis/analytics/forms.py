@@ -22,8 +22,12 @@ class AnalysisForm(forms.Form):
                 seen.add(name)
                 initial = ",".join(p.default) if isinstance(p.default, list) else p.default
                 if p.kind == "choice":
-                    field = forms.ChoiceField(label=p.label, choices=[(c, c) for c in p.choices],
-                                              required=False, initial=initial)
+                    field = forms.ChoiceField(
+                        label=p.label,
+                        choices=[(c, c) for c in p.choices],
+                        required=False,
+                        initial=initial,
+                    )
                 else:
                     field = forms.CharField(label=p.label, required=False, initial=initial)
                 field.method = kind
@@ -32,7 +36,7 @@ class AnalysisForm(forms.Form):
     def parameters(self) -> dict:
         kind = self.cleaned_data["kind"]
         prefix = f"{kind}__"
-        return {k[len(prefix):]: v for k, v in self.cleaned_data.items() if k.startswith(prefix)}
+        return {k[len(prefix) :]: v for k, v in self.cleaned_data.items() if k.startswith(prefix)}
 
     def parameter_fields(self):
         """(method, [bound fields]) for the template: one fieldset per method."""
@@ -46,4 +50,6 @@ class AnalysisForm(forms.Form):
 class DatasetForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     file = forms.FileField(label=_("CSV file (UTF-8, with a header row)"))
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )

@@ -30,15 +30,22 @@ class Dataset(TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=200)
     country = models.ForeignKey(
-        Country, verbose_name=_("country"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", help_text=_("Empty: a regional data set of the secretariat."),
+        Country,
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: a regional data set of the secretariat."),
     )
     file = models.FileField(_("file"), upload_to="analytics/datasets/")
     sha256 = models.CharField(max_length=64)
     n_rows = models.PositiveIntegerField(_("rows"))
     columns = models.JSONField(_("columns"), default=list)
     description = models.TextField(_("description"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -54,8 +61,13 @@ class Analysis(TimeStampedModel):
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("method"), max_length=20, choices=AnalysisKind.choices)
     country = models.ForeignKey(
-        Country, verbose_name=_("country"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", help_text=_("Empty: a regional analysis of the secretariat."),
+        Country,
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: a regional analysis of the secretariat."),
     )
     source = models.CharField(_("data source"), max_length=120)
     parameters = models.JSONField(_("parameters"), default=dict)
@@ -70,7 +82,9 @@ class Analysis(TimeStampedModel):
     provenance = models.JSONField(_("provenance"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
     published = models.BooleanField(_("published"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -41,8 +41,14 @@ class Param:
 PARAMETERS: dict[str, list[Param]] = {
     AnalysisKind.MSE: [
         Param("count", _("Count column"), "column", False, "count"),
-        Param("method", _("Model selection"), "choice", False, "sparse_stepwise",
-              ("sparse_stepwise", "aic_stepwise", "main_effects")),
+        Param(
+            "method",
+            _("Model selection"),
+            "choice",
+            False,
+            "sparse_stepwise",
+            ("sparse_stepwise", "aic_stepwise", "main_effects"),
+        ),
         Param("threshold", _("Significance threshold"), "float", False, 0.02),
         Param("interval", _("Interval"), "choice", False, "profile", ("profile", "bca")),
         Param("n_boot", _("Bootstrap resamples"), "int", False, 1000),
@@ -95,7 +101,9 @@ def clean_parameters(kind: str, raw: dict, columns: list[str] | None = None) -> 
             elif p.kind == "int":
                 value = int(value)
             elif p.kind == "columns":
-                value = [v.strip() for v in value.split(",")] if isinstance(value, str) else list(value)
+                value = (
+                    [v.strip() for v in value.split(",")] if isinstance(value, str) else list(value)
+                )
                 value = [v for v in value if v]
         except (TypeError, ValueError):
             raise ParameterError(p.name, f"{value!r} is not a valid {p.kind}") from None
@@ -104,7 +112,9 @@ def clean_parameters(kind: str, raw: dict, columns: list[str] | None = None) -> 
         if columns is not None and p.kind in {"column", "columns"}:
             for col in value if isinstance(value, list) else [value]:
                 if col not in columns:
-                    raise ParameterError(p.name, f"column {col!r} is not in the data ({', '.join(columns)})")
+                    raise ParameterError(
+                        p.name, f"column {col!r} is not in the data ({', '.join(columns)})"
+                    )
         cleaned[p.name] = value
     return cleaned
 
@@ -121,7 +131,9 @@ def _finite(x: Any) -> Any:
 
 
 def frame_table(name: str, frame: pd.DataFrame) -> dict:
-    frame = frame.reset_index(drop=frame.index.name is None and isinstance(frame.index, pd.RangeIndex))
+    frame = frame.reset_index(
+        drop=frame.index.name is None and isinstance(frame.index, pd.RangeIndex)
+    )
     return {
         "name": name,
         "columns": [str(c) for c in frame.columns],
@@ -139,8 +151,14 @@ def run_mse(frame: pd.DataFrame, params: dict, progress: Progress) -> dict:
         progress(0.1 + 0.85 * done / max(total, 1), f"bootstrap {done}/{total}")
 
     result = mse.fit(
-        frame, count=params["count"], method=params["method"], threshold=params["threshold"],
-        interval=params["interval"], n_boot=n_boot, seed=params["seed"], progress=boot_progress,
+        frame,
+        count=params["count"],
+        method=params["method"],
+        threshold=params["threshold"],
+        interval=params["interval"],
+        n_boot=n_boot,
+        seed=params["seed"],
+        progress=boot_progress,
     )
     numbers = {
         "population_estimate": result.population_estimate,
@@ -155,18 +173,25 @@ def run_mse(frame: pd.DataFrame, params: dict, progress: Progress) -> dict:
     chart = {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "description": str(_("Known and estimated hidden victims")),
-        "data": {"values": [
-            {"part": str(_("Known to at least one list")), "n": result.n_observed},
-            {"part": str(_("Estimated hidden")), "n": round(result.n_unobserved_estimate)},
-        ]},
+        "data": {
+            "values": [
+                {"part": str(_("Known to at least one list")), "n": result.n_observed},
+                {"part": str(_("Estimated hidden")), "n": round(result.n_unobserved_estimate)},
+            ]
+        },
         "mark": "bar",
         "encoding": {
             "x": {"field": "n", "type": "quantitative", "stack": "zero", "title": str(_("People"))},
             "color": {"field": "part", "type": "nominal", "title": None},
         },
-        "height": 60, "width": "container",
+        "height": 60,
+        "width": "container",
     }
-    return {"result": numbers, "tables": [frame_table(str(_("Capture histories")), frame)], "chart": chart}
+    return {
+        "result": numbers,
+        "tables": [frame_table(str(_("Capture histories")), frame)],
+        "chart": chart,
+    }
 
 
 def run_risk(frame: pd.DataFrame, params: dict, progress: Progress) -> dict:
@@ -179,7 +204,9 @@ def run_risk(frame: pd.DataFrame, params: dict, progress: Progress) -> dict:
     table = comparison.table
     points = [
         {k: _finite(v) for k, v in row.items()}
-        for row in table[["group", "factor", "odds_ratio", "ci_low", "ci_high"]].to_dict(orient="records")
+        for row in table[["group", "factor", "odds_ratio", "ci_low", "ci_high"]].to_dict(
+            orient="records"
+        )
     ]
     y = {"field": "label", "type": "nominal", "title": None}
     chart = {
@@ -187,95 +214,157 @@ def run_risk(frame: pd.DataFrame, params: dict, progress: Progress) -> dict:
         "data": {"values": points},
         "transform": [{"calculate": "datum.group + ' · ' + datum.factor", "as": "label"}],
         "layer": [
-            {"mark": "rule", "encoding": {
-                "y": y, "x": {"field": "ci_low", "type": "quantitative", "scale": {"type": "log"},
-                              "title": str(_("Odds ratio (95% CI)"))},
-                "x2": {"field": "ci_high"}}},
-            {"mark": "point", "encoding": {"y": y, "x": {"field": "odds_ratio", "type": "quantitative"}}},
+            {
+                "mark": "rule",
+                "encoding": {
+                    "y": y,
+                    "x": {
+                        "field": "ci_low",
+                        "type": "quantitative",
+                        "scale": {"type": "log"},
+                        "title": str(_("Odds ratio (95% CI)")),
+                    },
+                    "x2": {"field": "ci_high"},
+                },
+            },
+            {
+                "mark": "point",
+                "encoding": {"y": y, "x": {"field": "odds_ratio", "type": "quantitative"}},
+            },
         ],
         "width": "container",
     }
-    return {"result": {"n": len(frame), "summary": comparison.summary()},
-            "tables": [frame_table(str(_("Odds ratios")), table)], "chart": chart}
+    return {
+        "result": {"n": len(frame), "summary": comparison.summary()},
+        "tables": [frame_table(str(_("Odds ratios")), table)],
+        "chart": chart,
+    }
 
 
 def run_flows(frame: pd.DataFrame, params: dict, progress: Progress) -> dict:
     from tipstats import flows
 
     progress(0.2, "counting routes")
-    routes = flows.route_table(frame, origin=params["origin"], destination=params["destination"],
-                               transit=params.get("transit"))
-    matrix = flows.corridor_matrix(frame, origin=params["origin"], destination=params["destination"])
+    routes = flows.route_table(
+        frame,
+        origin=params["origin"],
+        destination=params["destination"],
+        transit=params.get("transit"),
+    )
+    matrix = flows.corridor_matrix(
+        frame, origin=params["origin"], destination=params["destination"]
+    )
     top = routes.head(15).copy()
     stages = [c for c in ("origin", "transit", "destination") if c in top]
     top["route"] = [
-        " → ".join(str(v) for v in row if not pd.isna(v)) for row in top[stages].itertuples(index=False)
+        " → ".join(str(v) for v in row if not pd.isna(v))
+        for row in top[stages].itertuples(index=False)
     ]
     chart = {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "data": {"values": top[["route", "n_cases"]].to_dict(orient="records")},
         "mark": "bar",
-        "encoding": {"y": {"field": "route", "type": "nominal", "sort": "-x", "title": None},
-                     "x": {"field": "n_cases", "type": "quantitative", "title": str(_("Cases"))}},
+        "encoding": {
+            "y": {"field": "route", "type": "nominal", "sort": "-x", "title": None},
+            "x": {"field": "n_cases", "type": "quantitative", "title": str(_("Cases"))},
+        },
         "width": "container",
     }
-    return {"result": {"n_routes": len(routes), "n_cases": int(routes["n_cases"].sum())},
-            "tables": [frame_table(str(_("Routes")), routes),
-                       frame_table(str(_("Corridor matrix")), matrix.reset_index())],
-            "chart": chart}
+    return {
+        "result": {"n_routes": len(routes), "n_cases": int(routes["n_cases"].sum())},
+        "tables": [
+            frame_table(str(_("Routes")), routes),
+            frame_table(str(_("Corridor matrix")), matrix.reset_index()),
+        ],
+        "chart": chart,
+    }
 
 
 def run_network(frame: pd.DataFrame, params: dict, progress: Progress) -> dict:
     from tipstats import networks
 
     progress(0.2, "building the network")
-    graph = networks.build_network(frame, source_col=params["source_col"], target_col=params["target_col"],
-                                   evidence_col=params["evidence_col"])
+    graph = networks.build_network(
+        frame,
+        source_col=params["source_col"],
+        target_col=params["target_col"],
+        evidence_col=params["evidence_col"],
+    )
     progress(0.6, "centrality")
     actors = networks.central_actors(graph, top=params["top"])
     triangulation = networks.triangulation_table(graph)
-    return {"result": {"n_actors": graph.number_of_nodes(), "n_links": graph.number_of_edges()},
-            "tables": [frame_table(str(_("Central actors")), actors.reset_index()),
-                       frame_table(str(_("Links by corroborating sources")), triangulation.reset_index())],
-            "chart": {}}
+    return {
+        "result": {"n_actors": graph.number_of_nodes(), "n_links": graph.number_of_edges()},
+        "tables": [
+            frame_table(str(_("Central actors")), actors.reset_index()),
+            frame_table(str(_("Links by corroborating sources")), triangulation.reset_index()),
+        ],
+        "chart": {},
+    }
 
 
 def run_its(frame: pd.DataFrame, params: dict, progress: Progress) -> dict:
     from tipstats import effects
 
     progress(0.2, "segmented regression")
-    res = effects.interrupted_time_series(frame, time=params["time"], outcome=params["outcome"],
-                                          intervention_at=params["intervention_at"])
+    res = effects.interrupted_time_series(
+        frame,
+        time=params["time"],
+        outcome=params["outcome"],
+        intervention_at=params["intervention_at"],
+    )
     series = res.series.reset_index()
     time_col = series.columns[0]
-    long = series.melt(id_vars=[time_col], value_vars=[c for c in ("observed", "fitted", "counterfactual") if c in series],
-                       var_name="series", value_name="value")
+    long = series.melt(
+        id_vars=[time_col],
+        value_vars=[c for c in ("observed", "fitted", "counterfactual") if c in series],
+        var_name="series",
+        value_name="value",
+    )
     chart = {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-        "data": {"values": [{k: _finite(v) for k, v in r.items()} for r in long.to_dict(orient="records")]},
+        "data": {
+            "values": [
+                {k: _finite(v) for k, v in r.items()} for r in long.to_dict(orient="records")
+            ]
+        },
         "mark": {"type": "line", "point": True},
-        "encoding": {"x": {"field": str(time_col), "type": "quantitative", "title": str(_("Period"))},
-                     "y": {"field": "value", "type": "quantitative", "title": params["outcome"]},
-                     "color": {"field": "series", "type": "nominal", "title": None}},
+        "encoding": {
+            "x": {"field": str(time_col), "type": "quantitative", "title": str(_("Period"))},
+            "y": {"field": "value", "type": "quantitative", "title": params["outcome"]},
+            "color": {"field": "series", "type": "nominal", "title": None},
+        },
         "width": "container",
     }
     numbers = {k: _finite(getattr(res, k)) for k in ("level_change", "slope_change", "pre_slope")}
-    return {"result": {**numbers, "summary": res.summary()},
-            "tables": [frame_table(str(_("Coefficients")), res.coefficients.reset_index()),
-                       frame_table(str(_("Series")), series)],
-            "chart": chart}
+    return {
+        "result": {**numbers, "summary": res.summary()},
+        "tables": [
+            frame_table(str(_("Coefficients")), res.coefficients.reset_index()),
+            frame_table(str(_("Series")), series),
+        ],
+        "chart": chart,
+    }
 
 
 def run_before_after(frame: pd.DataFrame, params: dict, progress: Progress) -> dict:
     from tipstats import effects
 
     progress(0.2, "difference in differences")
-    res = effects.before_after(frame, group=params["group"], period=params["period"], outcome=params["outcome"])
-    return {"result": {"difference_in_differences": _finite(res.difference_in_differences),
-                       "ci_low": _finite(res.ci_low), "ci_high": _finite(res.ci_high),
-                       "p_value": _finite(res.p_value), "summary": res.summary()},
-            "tables": [frame_table(str(_("Change by data source")), res.changes.reset_index())],
-            "chart": {}}
+    res = effects.before_after(
+        frame, group=params["group"], period=params["period"], outcome=params["outcome"]
+    )
+    return {
+        "result": {
+            "difference_in_differences": _finite(res.difference_in_differences),
+            "ci_low": _finite(res.ci_low),
+            "ci_high": _finite(res.ci_high),
+            "p_value": _finite(res.p_value),
+            "summary": res.summary(),
+        },
+        "tables": [frame_table(str(_("Change by data source")), res.changes.reset_index())],
+        "chart": {},
+    }
 
 
 RUNNERS: dict[str, Callable[[pd.DataFrame, dict, Progress], dict]] = {

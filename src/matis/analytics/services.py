@@ -59,7 +59,9 @@ def read_csv_upload(raw: bytes) -> pd.DataFrame:
         raise DatasetError("the file has a header but no rows")
     unnamed = [c for c in frame.columns if str(c).startswith("Unnamed:")]
     if unnamed:
-        raise DatasetError(f"column {frame.columns.get_loc(unnamed[0]) + 1} has no name in the header")
+        raise DatasetError(
+            f"column {frame.columns.get_loc(unnamed[0]) + 1} has no name in the header"
+        )
     if len(frame) > MAX_UPLOAD_ROWS:
         raise DatasetError(f"the file has more than {MAX_UPLOAD_ROWS:,} rows")
     return frame
@@ -71,8 +73,13 @@ def dataset_upload(*, actor: User, name: str, raw: bytes, description: str = "")
     frame = read_csv_upload(raw)
     digest = hashlib.sha256(raw).hexdigest()
     dataset = Dataset(
-        name=name, country_id=actor.country_id, sha256=digest, n_rows=len(frame),
-        columns=[str(c) for c in frame.columns], description=description, created_by=actor,
+        name=name,
+        country_id=actor.country_id,
+        sha256=digest,
+        n_rows=len(frame),
+        columns=[str(c) for c in frame.columns],
+        description=description,
+        created_by=actor,
     )
     dataset.file.save(f"{digest[:16]}.csv", ContentFile(raw), save=False)
     dataset.save()
@@ -86,31 +93,50 @@ def load_source_frame(*, actor: User, source: str) -> tuple[pd.DataFrame, dict]:
         from matis.access.scoping import scope_queryset
 
         try:
-            dataset = scope_queryset(actor, Dataset.objects.all()).get(pk=int(source.split(":", 1)[1]))
+            dataset = scope_queryset(actor, Dataset.objects.all()).get(
+                pk=int(source.split(":", 1)[1])
+            )
         except (Dataset.DoesNotExist, ValueError):
             raise SourceError(f"unknown data set {source!r}") from None
         with dataset.file.open("rb") as fh:
             frame = read_csv_upload(fh.read())
-        label, citation = dataset.name, f"uploaded by {dataset.created_by_id} on {dataset.created_at:%Y-%m-%d}"
+        label, citation = (
+            dataset.name,
+            f"uploaded by {dataset.created_by_id} on {dataset.created_at:%Y-%m-%d}",
+        )
     else:
         data_source = get_source(source)
         frame = data_source.load(actor)
         label, citation = str(data_source.label), data_source.citation
-    return frame, {"source": source, "label": label, "citation": citation, "n_rows": len(frame),
-                   "columns": [str(c) for c in frame.columns], "sha256": frame_fingerprint(frame)}
+    return frame, {
+        "source": source,
+        "label": label,
+        "citation": citation,
+        "n_rows": len(frame),
+        "columns": [str(c) for c in frame.columns],
+        "sha256": frame_fingerprint(frame),
+    }
 
 
 @transaction.atomic
-def analysis_create(*, actor: User, title: str, kind: str, source: str, parameters: dict) -> Analysis:
+def analysis_create(
+    *, actor: User, title: str, kind: str, source: str, parameters: dict
+) -> Analysis:
     """Check the method's parameters against the data and queue the analysis."""
     _require_analyst(actor)
     frame, _provenance = load_source_frame(actor=actor, source=source)
     cleaned = clean_parameters(kind, parameters, columns=[str(c) for c in frame.columns])
     analysis = Analysis.objects.create(
-        title=title, kind=kind, source=source, parameters=cleaned, country_id=actor.country_id,
+        title=title,
+        kind=kind,
+        source=source,
+        parameters=cleaned,
+        country_id=actor.country_id,
         created_by=actor,
     )
-    audit_record(actor=actor, action=AuditAction.RECORD_CREATE, obj=analysis, kind=kind, source=source)
+    audit_record(
+        actor=actor, action=AuditAction.RECORD_CREATE, obj=analysis, kind=kind, source=source
+    )
     from matis.analytics.tasks import run_analysis_task
 
     transaction.on_commit(lambda: run_analysis_task.enqueue(analysis.pk))
@@ -118,8 +144,9 @@ def analysis_create(*, actor: User, title: str, kind: str, source: str, paramete
 
 
 def _set_progress(analysis_id: int, fraction: float, message: str) -> None:
-    Analysis.objects.filter(pk=analysis_id).update(progress=min(max(fraction, 0.0), 1.0),
-                                                    progress_message=message[:200])
+    Analysis.objects.filter(pk=analysis_id).update(
+        progress=min(max(fraction, 0.0), 1.0), progress_message=message[:200]
+    )
 
 
 def analysis_run(*, analysis_id: int) -> Analysis:
@@ -127,8 +154,9 @@ def analysis_run(*, analysis_id: int) -> Analysis:
     analysis = Analysis.objects.select_related("created_by").get(pk=analysis_id)
     if analysis.is_finished:
         return analysis
-    Analysis.objects.filter(pk=analysis_id).update(status=AnalysisStatus.RUNNING, started_at=timezone.now(),
-                                                    progress=0.0)
+    Analysis.objects.filter(pk=analysis_id).update(
+        status=AnalysisStatus.RUNNING, started_at=timezone.now(), progress=0.0
+    )
     last = {"at": -1.0}
 
     def progress(fraction: float, message: str) -> None:
@@ -143,8 +171,10 @@ def analysis_run(*, analysis_id: int) -> Analysis:
         logger.warning("analysis %s failed: %s", analysis_id, exc)
         with transaction.atomic():
             Analysis.objects.filter(pk=analysis_id).update(
-                status=AnalysisStatus.FAILED, error=f"{type(exc).__name__}: {exc}",
-                finished_at=timezone.now(), progress=1.0,
+                status=AnalysisStatus.FAILED,
+                error=f"{type(exc).__name__}: {exc}",
+                finished_at=timezone.now(),
+                progress=1.0,
             )
             audit_record(actor=None, action=AuditAction.JOB_RUN, obj=analysis, status="failed")
         logger.debug("".join(traceback.format_exc()))
@@ -152,12 +182,22 @@ def analysis_run(*, analysis_id: int) -> Analysis:
         return analysis
     from tipstats import __version__ as tipstats_version
 
-    provenance.update({"parameters": analysis.parameters, "tipstats_version": tipstats_version,
-                       "run_at": timezone.now().isoformat()})
+    provenance.update(
+        {
+            "parameters": analysis.parameters,
+            "tipstats_version": tipstats_version,
+            "run_at": timezone.now().isoformat(),
+        }
+    )
     with transaction.atomic():
         Analysis.objects.filter(pk=analysis_id).update(
-            status=AnalysisStatus.DONE, result=output["result"], tables=output["tables"],
-            chart=output["chart"], provenance=provenance, progress=1.0, progress_message="",
+            status=AnalysisStatus.DONE,
+            result=output["result"],
+            tables=output["tables"],
+            chart=output["chart"],
+            provenance=provenance,
+            progress=1.0,
+            progress_message="",
             finished_at=timezone.now(),
         )
         audit_record(actor=None, action=AuditAction.JOB_RUN, obj=analysis, status="done")

@@ -72,25 +72,44 @@ def _reference_loader(filename: str) -> Callable:
 REFERENCE_CITATION_UK = (
     "Bales, Hesketh & Silverman (2015), Significance 12(3); data: R package SparseMSE 2.0.1"
 )
-REFERENCE_CITATION_NO = "Chan, Silverman & Vincent (2021), JASA 116:1297; data: R package SparseMSE 2.0.1"
+REFERENCE_CITATION_NO = (
+    "Chan, Silverman & Vincent (2021), JASA 116:1297; data: R package SparseMSE 2.0.1"
+)
 
 
 def register_builtin_sources() -> None:
     mse = frozenset({AnalysisKind.MSE})
-    register_source(DataSource(
-        key="reference:uk2013-5", label=_("Reference: UK 2013, five lists"), kinds=mse,
-        loader=_reference_loader("uk2013_5lists.csv"), citation=REFERENCE_CITATION_UK,
-        description=_("Potential victims known to five kinds of organisation (UK, 2013)."),
-        defaults={"method": "aic_stepwise", "interval": "profile"},
-    ))
-    register_source(DataSource(
-        key="reference:uk2013-6", label=_("Reference: UK 2013, six lists"), kinds=mse,
-        loader=_reference_loader("uk2013_6lists.csv"), citation=REFERENCE_CITATION_UK,
-        description=_("The same victims with police forces and the National Crime Agency apart."),
-    ))
-    register_source(DataSource(
-        key="reference:new-orleans", label=_("Reference: New Orleans, eight lists"), kinds=mse,
-        loader=_reference_loader("new_orleans.csv"), citation=REFERENCE_CITATION_NO,
-        description=_("Victims of trafficking known to eight organisations in New Orleans."),
-        defaults={"method": "sparse_stepwise", "interval": "bca"},
-    ))
+    register_source(
+        DataSource(
+            key="reference:uk2013-5",
+            label=_("Reference: UK 2013, five lists"),
+            kinds=mse,
+            loader=_reference_loader("uk2013_5lists.csv"),
+            citation=REFERENCE_CITATION_UK,
+            description=_("Potential victims known to five kinds of organisation (UK, 2013)."),
+            defaults={"method": "aic_stepwise", "interval": "profile"},
+        )
+    )
+    register_source(
+        DataSource(
+            key="reference:uk2013-6",
+            label=_("Reference: UK 2013, six lists"),
+            kinds=mse,
+            loader=_reference_loader("uk2013_6lists.csv"),
+            citation=REFERENCE_CITATION_UK,
+            description=_(
+                "The same victims with police forces and the National Crime Agency apart."
+            ),
+        )
+    )
+    register_source(
+        DataSource(
+            key="reference:new-orleans",
+            label=_("Reference: New Orleans, eight lists"),
+            kinds=mse,
+            loader=_reference_loader("new_orleans.csv"),
+            citation=REFERENCE_CITATION_NO,
+            description=_("Victims of trafficking known to eight organisations in New Orleans."),
+            defaults={"method": "sparse_stepwise", "interval": "bca"},
+        )
+    )

@@ -25,7 +25,9 @@ from matis.analytics.sources import SourceError, available_sources
 
 def _source_choices(user):
     choices = [(s.key, s.label) for s in available_sources(user)]
-    choices += [(f"dataset:{d.pk}", f"{d.name} ({d.n_rows})") for d in selectors.dataset_list(user=user)]
+    choices += [
+        (f"dataset:{d.pk}", f"{d.name} ({d.n_rows})") for d in selectors.dataset_list(user=user)
+    ]
     return choices
 
 
@@ -33,12 +35,19 @@ def _source_choices(user):
 @login_required
 def analysis_list(request):
     kind = request.GET.get("kind") or None
-    page = Paginator(selectors.analysis_list(user=request.user, kind=kind), 50).get_page(request.GET.get("page"))
-    return render(request, "analytics/analysis_list.html", {
-        "page": page, "kinds": AnalysisKind.choices,
-        "can_run": request.user.has_role(*services.ANALYST_ROLES),
-        "datasets": selectors.dataset_list(user=request.user)[:20],
-    })
+    page = Paginator(selectors.analysis_list(user=request.user, kind=kind), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "analytics/analysis_list.html",
+        {
+            "page": page,
+            "kinds": AnalysisKind.choices,
+            "can_run": request.user.has_role(*services.ANALYST_ROLES),
+            "datasets": selectors.dataset_list(user=request.user)[:20],
+        },
+    )
 
 
 @scoped("country", model=Analysis)
@@ -48,16 +57,25 @@ def analysis_new(request):
     if not request.user.has_role(*services.ANALYST_ROLES):
         raise PermissionDenied
     choices = _source_choices(request.user)
-    form = AnalysisForm(request.POST or None, source_choices=choices,
-                        initial={"source": request.GET.get("source"), "kind": request.GET.get("kind")})
+    form = AnalysisForm(
+        request.POST or None,
+        source_choices=choices,
+        initial={"source": request.GET.get("source"), "kind": request.GET.get("kind")},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             analysis = services.analysis_create(
-                actor=request.user, title=form.cleaned_data["title"], kind=form.cleaned_data["kind"],
-                source=form.cleaned_data["source"], parameters=form.parameters(),
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                kind=form.cleaned_data["kind"],
+                source=form.cleaned_data["source"],
+                parameters=form.parameters(),
             )
         except ParameterError as exc:
-            form.add_error(f"{form.cleaned_data['kind']}__{exc.field}" if exc.field != "kind" else "kind", exc.message)
+            form.add_error(
+                f"{form.cleaned_data['kind']}__{exc.field}" if exc.field != "kind" else "kind",
+                exc.message,
+            )
         except SourceError as exc:
             form.add_error("source", str(exc))
         else:
@@ -70,18 +88,33 @@ def analysis_new(request):
 def analysis_detail(request, pk: int):
     analysis = get_scoped_or_404(request.user, Analysis.objects.select_related("created_by"), pk=pk)
     chart = analysis.chart or None
-    return render(request, "analytics/analysis_detail.html", {
-        "analysis": analysis, "chart": chart,
-        "provenance_json": json.dumps(analysis.provenance, indent=2, ensure_ascii=False),
-    })
+    return render(
+        request,
+        "analytics/analysis_detail.html",
+        {
+            "analysis": analysis,
+            "chart": chart,
+            "provenance_json": json.dumps(analysis.provenance, indent=2, ensure_ascii=False),
+        },
+    )
 
 
 @scoped("country", model=Analysis, lookup="pk")
 @login_required
 def analysis_status(request, pk: int):
-    analysis = get_scoped_or_404(request.user, Analysis.objects.only("status", "progress", "progress_message", "country"), pk=pk)
-    return JsonResponse({"status": analysis.status, "progress": analysis.progress,
-                         "message": analysis.progress_message, "finished": analysis.is_finished})
+    analysis = get_scoped_or_404(
+        request.user,
+        Analysis.objects.only("status", "progress", "progress_message", "country"),
+        pk=pk,
+    )
+    return JsonResponse(
+        {
+            "status": analysis.status,
+            "progress": analysis.progress,
+            "message": analysis.progress_message,
+            "finished": analysis.is_finished,
+        }
+    )
 
 
 @scoped("country", model=Analysis, lookup="pk")
@@ -98,13 +131,17 @@ def analysis_download(request, pk: int):
     if fmt not in {"csv", "xlsx"}:
         raise Http404
     name = slugify(f"{analysis.title}-{table['name']}") or "table"
-    audit_record(actor=request.user, action=AuditAction.EXPORT, obj=analysis, table=index, format=fmt)
+    audit_record(
+        actor=request.user, action=AuditAction.EXPORT, obj=analysis, table=index, format=fmt
+    )
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(table["columns"])
         writer.writerows(table["rows"])
-        response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
     workbook = Workbook()
@@ -115,10 +152,18 @@ def analysis_download(request, pk: int):
         sheet.append(row)
     meta = workbook.create_sheet("provenance")
     for key, value in analysis.provenance.items():
-        meta.append([key, json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value])
+        meta.append(
+            [
+                key,
+                json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value,
+            ]
+        )
     out = io.BytesIO()
     workbook.save(out)
-    response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
 
@@ -132,9 +177,12 @@ def dataset_upload(request):
     form = DatasetForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            dataset = services.dataset_upload(actor=request.user, name=form.cleaned_data["name"],
-                                              raw=form.cleaned_data["file"].read(),
-                                              description=form.cleaned_data["description"])
+            dataset = services.dataset_upload(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                raw=form.cleaned_data["file"].read(),
+                description=form.cleaned_data["description"],
+            )
         except services.DatasetError as exc:
             form.add_error("file", str(exc))
         else:

@@ -180,7 +180,8 @@ class Area(models.Model):
         verbose_name = _("area")
 
     def __str__(self) -> str:
-        return f"{_('Area')} {self.number} ({self.code})"
+        label = _("Area")
+        return f"{label} {self.number} ({self.code})"
 
 
 class Goal(models.Model):
@@ -197,7 +198,8 @@ class Goal(models.Model):
         verbose_name = _("goal")
 
     def __str__(self) -> str:
-        return f"{_('Goal')} {self.code}"
+        label = _("Goal")
+        return f"{label} {self.code}"
 
 
 class ActivityQuerySet(models.QuerySet):

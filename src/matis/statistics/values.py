@@ -10,6 +10,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 MISSING_TEXTS = frozenset({"..", "…", "NA", "N/A", "n/a", "-", "M"})
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -35,25 +37,27 @@ def parse_value(text) -> ParsedValue:
     cell is an error: write ``..`` for a missing value.
     """
     if text is None:
-        raise ValueParseError("the value is empty (write .. for a value that is missing)")
+        raise ValueParseError(_("the value is empty (write .. for a value that is missing)"))
     if isinstance(text, bool):
-        raise ValueParseError(f"{text!r} is not a number")
+        raise ValueParseError(_("%(value)r is not a number") % {"value": text})
     if isinstance(text, int | float):
         if not math.isfinite(text):
-            raise ValueParseError(f"{text!r} is not a finite number")
+            raise ValueParseError(_("%(value)r is not a finite number") % {"value": text})
         return ParsedValue(float(text))
     s = str(text).strip()
     if s.isdigit():
         return ParsedValue(float(s))
     if not s:
-        raise ValueParseError("the value is empty (write .. for a value that is missing)")
+        raise ValueParseError(_("the value is empty (write .. for a value that is missing)"))
     if s in MISSING_TEXTS:
         return ParsedValue(None, is_missing=True)
     m = _CENSORED.match(s)
     if m:
         bound = int(m.group(1))
         if bound < 1 or bound > 1000:
-            raise ValueParseError(f"{s!r}: the threshold must be between 1 and 1000")
+            raise ValueParseError(
+                _("%(value)r: the threshold must be between 1 and 1000") % {"value": s}
+            )
         return ParsedValue(None, censored_below=bound)
     if _GROUPED.match(s):
         return ParsedValue(float(s.replace(",", "")))
@@ -61,7 +65,9 @@ def parse_value(text) -> ParsedValue:
         v = float(s)
         if math.isfinite(v):
             return ParsedValue(v)
-    raise ValueParseError(f"{s!r} is not a number, a censored value such as <5, or .. for missing")
+    raise ValueParseError(
+        _("%(value)r is not a number, a censored value such as <5, or .. for missing") % {"value": s}
+    )
 
 
 def format_number(value: float | None) -> str:

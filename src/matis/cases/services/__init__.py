@@ -17,7 +17,12 @@ from matis.cases.services.consent import (
     consent_status,
     require_consent,
 )
-from matis.cases.services.placements import alert_resolve, placement_add, placement_end
+from matis.cases.services.placements import (
+    alert_resolve,
+    facility_create,
+    placement_add,
+    placement_end,
+)
 from matis.cases.services.protection import (
     break_glass_open,
     keys_rotate,
@@ -27,6 +32,7 @@ from matis.cases.services.protection import (
 from matis.cases.services.referrals import (
     case_share,
     case_transfer,
+    provider_create,
     referral_answer,
     referral_create,
     service_record,
@@ -45,11 +51,13 @@ __all__ = [
     "consent_record",
     "consent_status",
     "document_add",
+    "facility_create",
     "identification_decide",
     "keys_rotate",
     "person_update",
     "placement_add",
     "placement_end",
+    "provider_create",
     "purge_expired",
     "referral_answer",
     "referral_create",

@@ -97,3 +97,13 @@ def alert_resolve(*, actor: User, alert: Alert, resolution: str) -> Alert:
     audit_record(actor=actor, action=AuditAction.ALERT_RESOLVE, obj=alert.case, alert=alert.pk,
                  kind=alert.kind)
     return alert
+
+
+@transaction.atomic
+def facility_create(*, actor: User, name: str, kind: str, province: str = "") -> Facility:
+    facility = Facility(country_id=actor.country_id, name=name.strip(), kind=kind,
+                        province=province.strip())
+    facility.full_clean()
+    facility.save()
+    audit_record(actor=actor, action=AuditAction.RECORD_CREATE, obj=facility)
+    return facility

@@ -134,3 +134,17 @@ def case_share(
                  recipient_country=recipient_country.pk if recipient_country else None,
                  organisation=organisation.pk if organisation else None)
     return case_to_htcds(case, deidentified=deidentified)
+
+
+@transaction.atomic
+def provider_create(*, actor: User, name: str, services: list[str], province: str = "",
+                    agency: Agency | None = None) -> ServiceProvider:
+    """Add an organisation to the actor's national referral directory."""
+    if agency is not None and agency.country_id != actor.country_id:
+        raise ValidationError({"agency": _("The agency belongs to another country.")})
+    provider = ServiceProvider(country_id=actor.country_id, name=name.strip(), services=services,
+                               province=province.strip(), agency=agency)
+    provider.full_clean()
+    provider.save()
+    audit_record(actor=actor, action=AuditAction.RECORD_CREATE, obj=provider)
+    return provider

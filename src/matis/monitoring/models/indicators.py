@@ -123,6 +123,7 @@ class IndicatorActual(models.Model):
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField(_("actual"), **_VALUE)
     source = models.CharField(max_length=10, choices=Indicator.Source.choices)
+    note = models.CharField(_("source of the value"), max_length=300, blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)

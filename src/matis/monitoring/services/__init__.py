@@ -5,6 +5,7 @@ for bad input, ``TransitionNotAllowed`` for a workflow step the table does not
 allow and ``ReportLocked`` for changes to locked reports.
 """
 
+from matis.monitoring.services.exports import table_export
 from matis.monitoring.services.indicators import (
     IndicatorValues,
     indicator_actuals_refresh,
@@ -51,4 +52,5 @@ __all__ = [
     "period_reopen",
     "period_reports_ensure",
     "period_set_dates",
+    "table_export",
 ]

@@ -1,0 +1,1 @@
+"""Case pages (thin: validate, call one service or gate, render)."""

@@ -1,0 +1,1 @@
+"""Reading and writing official statistics files: GLOTIP, SDMX-CSV, MATIS CSV, Excel."""
