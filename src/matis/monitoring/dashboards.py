@@ -190,9 +190,8 @@ def completion_table(data: MonitoringData, year: int) -> Table:
 
 def priority_table(data: MonitoringData, year: int) -> Table:
     """Priority activity x country: the approved status."""
-    labels = dict(ProgressStatus.choices)
     columns = [Column("code", _("Code")), Column("activity", _("Activity"))]
-    columns += [Column(c.iso3, c.display_name) for c in data.countries]
+    columns += [Column(c.iso3, c.display_name, "status") for c in data.countries]
     columns += [Column("completed", _("Countries completed"), "int")]
     rows = []
     from matis.common.i18n import local_text
@@ -202,8 +201,7 @@ def priority_table(data: MonitoringData, year: int) -> Table:
         completed = 0
         for country in data.countries:
             status = data.status.get((country.iso3, activity.pk, year))
-            row[country.iso3] = str(labels[status]) if status else ""
-            row[f"status_{country.iso3}"] = status
+            row[country.iso3] = status
             completed += status == ProgressStatus.COMPLETED
         row["completed"] = completed
         rows.append(row)

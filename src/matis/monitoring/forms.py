@@ -45,16 +45,26 @@ class PartnerForm(forms.Form):
     partner_type = forms.ChoiceField(label=_("Partner type"), required=False,
                                      choices=BLANK + PartnerType.choices)
     name = forms.CharField(label=_("Partner"), required=False, max_length=200)
-    function = forms.ModelChoiceField(label=_("Function"), required=False,
-                                      queryset=RoleFunction.objects.all())
+    function = forms.TypedChoiceField(label=_("Function"), required=False, coerce=int,
+                                      empty_value=None, choices=BLANK)
+
+    def __init__(self, *args, functions: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["function"].choices = BLANK + functions
 
     def line(self) -> PartnerLine | None:
         data = self.cleaned_data
         if not data.get("name") and not data.get("partner_type"):
             return None
-        function = data.get("function")
         return PartnerLine(data.get("partner_type") or "", data.get("name") or "",
-                           function.pk if function else None)
+                           data.get("function"))
+
+
+def function_choices() -> list[tuple[int, str]]:
+    """The roles-matrix functions as choices, read once for a whole formset."""
+    from matis.common.i18n import local_text
+
+    return [(f.pk, str(local_text(f, "function"))) for f in RoleFunction.objects.all()]
 
 
 class BudgetForm(forms.Form):

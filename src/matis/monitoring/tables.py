@@ -31,13 +31,16 @@ class Table:
     rows: list[dict] = field(default_factory=list)
     note: str = ""
 
+
     def display_rows(self) -> list[list[tuple[str, str]]]:
         """Rows as (css class, formatted text) cells for templates."""
-        return [[(css_class(c), format_cell(row.get(c.key), c.kind)) for c in self.columns]
-                for row in self.rows]
+        return [[(css_class(c, row.get(c.key)), format_cell(row.get(c.key), c.kind))
+                 for c in self.columns] for row in self.rows]
 
 
-def css_class(column: Column) -> str:
+def css_class(column: Column, value=None) -> str:
+    if column.kind == "status":
+        return f"status-cell st-{value}" if value else "status-cell"
     return "num" if column.kind in {"int", "pct", "usd", "number"} else ""
 
 
@@ -45,6 +48,10 @@ def format_cell(value, kind: str, language: str | None = None) -> str:
     """A cell as the reader sees it (years in the Buddhist Era for Thai readers)."""
     if value is None or value == "":
         return "–"
+    if kind == "status":
+        from matis.monitoring.models import ProgressStatus
+
+        return str(ProgressStatus(value).label)
     if kind == "year":
         return display_year(value, language)
     if kind == "int":
@@ -60,12 +67,12 @@ def format_cell(value, kind: str, language: str | None = None) -> str:
     return str(value)
 
 
-def _raw(value):
+def _raw(value, kind: str = "text"):
     """Machine-readable cell for downloads: numbers stay numbers, years stay CE."""
     if value is None:
         return ""
-    if isinstance(value, Decimal):
-        return value
+    if kind == "status":
+        return format_cell(value, kind)
     return value
 
 
@@ -74,7 +81,7 @@ def to_csv(table: Table) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow([c.label for c in table.columns])
     for row in table.rows:
-        writer.writerow([_raw(row.get(c.key)) for c in table.columns])
+        writer.writerow([_raw(row.get(c.key), c.kind) for c in table.columns])
     return buffer.getvalue().encode("utf-8-sig")  # the BOM lets Excel read Thai correctly
 
 
@@ -91,7 +98,7 @@ def to_xlsx(table: Table) -> bytes:
     for row in table.rows:
         values = []
         for c in table.columns:
-            value = _raw(row.get(c.key))
+            value = _raw(row.get(c.key), c.kind)
             if isinstance(value, Decimal):
                 value = float(value) if c.kind in {"pct", "number"} else value
             values.append(value)

@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from matis.access.scoping import get_scoped_or_404, scoped
 from matis.monitoring import charts, dashboards, selectors, services
@@ -27,6 +26,7 @@ from matis.monitoring.forms import (
     TransitionForm,
     WorkbookUploadForm,
     content_from_forms,
+    function_choices,
 )
 from matis.monitoring.models import (
     ActivityReport,
@@ -182,9 +182,10 @@ def report_edit(request, pk: int):
         messages.error(request, _("Only draft reports of an open period can be changed."))
         return redirect("monitoring:report_detail", pk=report.pk)
     agencies = selectors.country_agencies(report.country_id)
+    functions = {"functions": function_choices()}
     if request.method == "POST":
         form = ReportForm(request.POST, agencies=agencies)
-        partners = PartnerFormSet(request.POST, prefix="partners")
+        partners = PartnerFormSet(request.POST, prefix="partners", form_kwargs=functions)
         budget = BudgetFormSet(request.POST, prefix="budget")
         if form.is_valid() and partners.is_valid() and budget.is_valid():
             content = content_from_forms(form, partners, budget)
@@ -208,7 +209,7 @@ def report_edit(request, pk: int):
                    "agencies": list(content.agency_ids), "revision": report.revision}
         initial.update({f"output_{k}": n for k, n in content.outputs.items()})
         form = ReportForm(initial=initial, agencies=agencies)
-        partners = PartnerFormSet(prefix="partners", initial=[
+        partners = PartnerFormSet(prefix="partners", form_kwargs=functions, initial=[
             {"partner_type": p.partner_type, "name": p.name, "function": p.function_id}
             for p in sorted(content.partners, key=lambda p: (p.partner_type, p.name))])
         budget = BudgetFormSet(prefix="budget", initial=[
@@ -221,9 +222,10 @@ def report_edit(request, pk: int):
 
 @scoped("country", model=ActivityReport, lookup="pk")
 @login_required
-@require_POST
 def report_transition(request, pk: int):
     report = selectors.report_detail(request.user, pk)
+    if request.method != "POST":
+        return redirect("monitoring:report_detail", pk=report.pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a step."))
@@ -249,9 +251,10 @@ def report_transition(request, pk: int):
 
 @scoped("country", model=ActivityReport, lookup="pk")
 @login_required
-@require_POST
 def evidence_upload(request, pk: int):
     report = selectors.report_detail(request.user, pk)
+    if request.method != "POST":
+        return redirect("monitoring:report_detail", pk=report.pk)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a file."))
@@ -283,10 +286,11 @@ def evidence_download(request, pk: int):
 
 @scoped("country", model=EvidenceFile, lookup="pk")
 @login_required
-@require_POST
 def evidence_delete(request, pk: int):
     evidence = selectors.evidence_for(request.user, pk)
     report_id = evidence.report_id
+    if request.method != "POST":
+        return redirect("monitoring:report_detail", pk=report_id)
     try:
         services.evidence_delete(actor=request.user, evidence=evidence)
     except services.ReportLocked as exc:

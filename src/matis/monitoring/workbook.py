@@ -371,11 +371,6 @@ def read_workbook(data: bytes, *, actor: User | None) -> tuple[str, ReportingPer
                                  values["narrative"], max_length=MAX_NARRATIVE)
         language = reader.check(sheet, c("narrative_language"), row, v.check_language,
                                 values["narrative_language"], required=bool(narrative))
-        outputs = {}
-        for key in OUTPUT_KEYS:
-            count = reader.check(sheet, c(key), row, v.check_count, values[key])
-            if count is not None:
-                outputs[key] = count
         agency_ids = set()
         for name in filter(None, (n.strip() for n in _text(values["responsible_agencies"])
                                   .split(";"))):
@@ -385,6 +380,11 @@ def read_workbook(data: bytes, *, actor: User | None) -> tuple[str, ReportingPer
                              % {"name": name, "country": country_id})
             else:
                 agency_ids.add(agencies[name])
+        outputs = {}
+        for key in OUTPUT_KEYS:
+            count = reader.check(sheet, c(key), row, v.check_count, values[key])
+            if count is not None:
+                outputs[key] = count
         row_of[code] = row
         contents[code] = ReportContent(
             progress=progress or "", narrative=narrative or "",

@@ -6,3 +6,11 @@ class RegistersConfig(AppConfig):
     name = "matis.registers"
     label = "registers"
     verbose_name = _("Programme registers")
+    demo_loader = "matis.registers.demo.load_demo"
+    demo_order = 45
+    nav_items = (("registers:index", _("Registers"), None),)
+
+    def ready(self):
+        from matis.registers.indicators import register_providers
+
+        register_providers()

@@ -6,3 +6,6 @@ class ReportsConfig(AppConfig):
     name = "matis.reports"
     label = "reports"
     verbose_name = _("Reports")
+    demo_loader = "matis.reports.demo.load_demo"
+    demo_order = 60
+    nav_items = (("reports:report_list", _("Annual reports"), None),)

@@ -78,8 +78,11 @@ def read_structure(path: Path | None = None) -> dict[str, Any]:
 
 def validate_structure(data: Any) -> None:
     _require(isinstance(data, dict), "file", "the top level must be a mapping")
-    _require(data.get("format_version") == SUPPORTED_FORMAT, "format_version",
-             f"must be {SUPPORTED_FORMAT}")
+    _require(
+        data.get("format_version") == SUPPORTED_FORMAT,
+        "format_version",
+        f"must be {SUPPORTED_FORMAT}",
+    )
     lists = {}
     for i, cl in enumerate(data.get("code_lists") or []):
         where = f"code_lists[{i}]"
@@ -94,8 +97,11 @@ def validate_structure(data: Any) -> None:
             codes.add(str(c["code"]))
         for j, c in enumerate(cl.get("codes") or []):
             if c.get("parent") is not None:
-                _require(str(c["parent"]) in codes, f"{where} codes[{j}]",
-                         f"parent {c['parent']} is not in the list")
+                _require(
+                    str(c["parent"]) in codes,
+                    f"{where} codes[{j}]",
+                    f"parent {c['parent']} is not in the list",
+                )
         lists[cl["code"]] = codes
     dims = set()
     for i, d in enumerate(data.get("dimensions") or []):
@@ -117,12 +123,23 @@ def validate_structure(data: Any) -> None:
     for i, r in enumerate(data.get("rules") or []):
         where = f"rules[{i}]"
         _require(bool(r.get("code")) and r["code"] not in rules, where, "missing or duplicate code")
-        _require(r.get("operator") in Operator.values, where, f"unknown operator {r.get('operator')}")
-        _require(r.get("severity") in Severity.values, where, f"unknown severity {r.get('severity')}")
-        _require(r.get("cells", "all") in CellScope.values, where, f"unknown cells {r.get('cells')}")
-        _require(r.get("indicator") in (None, *indicators), where,
-                 f"unknown indicator {r.get('indicator')}")
-        _require(r.get("dimension") in (None, *dims), where, f"unknown dimension {r.get('dimension')}")
+        _require(
+            r.get("operator") in Operator.values, where, f"unknown operator {r.get('operator')}"
+        )
+        _require(
+            r.get("severity") in Severity.values, where, f"unknown severity {r.get('severity')}"
+        )
+        _require(
+            r.get("cells", "all") in CellScope.values, where, f"unknown cells {r.get('cells')}"
+        )
+        _require(
+            r.get("indicator") in (None, *indicators),
+            where,
+            f"unknown indicator {r.get('indicator')}",
+        )
+        _require(
+            r.get("dimension") in (None, *dims), where, f"unknown dimension {r.get('dimension')}"
+        )
         from matis.statistics.validation import RuleSyntaxError, parse_side
 
         for side in ("left_side", "right_side"):
@@ -133,23 +150,44 @@ def validate_structure(data: Any) -> None:
             if term.kind in {"sum", "count"}:
                 _require(bool(r.get("dimension")), where, f"{term.kind} needs a dimension")
             if term.kind == "indicator":
-                _require(term.indicator_code in indicators, where,
-                         f"unknown indicator {term.indicator_code}")
+                _require(
+                    term.indicator_code in indicators,
+                    where,
+                    f"unknown indicator {term.indicator_code}",
+                )
         rules.add(r["code"])
 
 
 class _Sync:
-    """Create-or-update helper that counts what it did."""
+    """Create-or-update by natural key, counting what it did; reads each table once."""
 
     def __init__(self, update: bool, result: LoadResult):
         self.update = update
         self.result = result
         self.created_pks: set = set()
+        self._cache: dict[tuple, dict] = {}
+
+    @staticmethod
+    def _key(lookup: dict) -> tuple:
+        return tuple(sorted((k, getattr(v, "pk", v)) for k, v in lookup.items()))
+
+    def _existing(self, model, fields: tuple[str, ...]) -> dict:
+        cache_key = (model, fields)
+        if cache_key not in self._cache:
+            attnames = {f: model._meta.get_field(f).attname for f in fields}
+            self._cache[cache_key] = {
+                tuple(sorted((f, getattr(obj, attnames[f])) for f in fields)): obj
+                for obj in model.objects.all()
+            }
+        return self._cache[cache_key]
 
     def __call__(self, model, lookup: dict, values: dict):
-        obj = model.objects.filter(**lookup).first()
+        existing = self._existing(model, tuple(sorted(lookup)))
+        key = self._key(lookup)
+        obj = existing.get(key)
         if obj is None:
             obj = model.objects.create(**lookup, **values)
+            existing[key] = obj
             self.result.created += 1
             self.created_pks.add((model, obj.pk))
             return obj
@@ -170,19 +208,30 @@ def load_structure(path: Path | None = None, *, update: bool = False) -> LoadRes
     result = LoadResult("statistics structure")
     sync = _Sync(update, result)
     lists = {}
-    for order, cl in enumerate(data.get("code_lists") or []):
-        code_list = sync(CodeList, {"code": cl["code"]}, {
-            "name_en": cl["name_en"], "name_th": cl.get("name_th", ""),
-            "description_en": cl.get("description_en", ""),
-        })
+    for cl in data.get("code_lists") or []:
+        code_list = sync(
+            CodeList,
+            {"code": cl["code"]},
+            {
+                "name_en": cl["name_en"],
+                "name_th": cl.get("name_th", ""),
+                "description_en": cl.get("description_en", ""),
+            },
+        )
         lists[cl["code"]] = code_list
         codes = {}
         for i, c in enumerate(cl.get("codes") or []):
-            codes[str(c["code"])] = sync(Code, {"code_list": code_list, "code": str(c["code"])}, {
-                "name_en": c["name_en"], "name_th": c.get("name_th", ""),
-                "description_en": c.get("description_en", ""), "source_labels": _labels(c),
-                "order": i,
-            })
+            codes[str(c["code"])] = sync(
+                Code,
+                {"code_list": code_list, "code": str(c["code"])},
+                {
+                    "name_en": c["name_en"],
+                    "name_th": c.get("name_th", ""),
+                    "description_en": c.get("description_en", ""),
+                    "source_labels": _labels(c),
+                    "order": i,
+                },
+            )
         for c in cl.get("codes") or []:
             if c.get("parent") is None:
                 continue
@@ -194,35 +243,62 @@ def load_structure(path: Path | None = None, *, update: bool = False) -> LoadRes
                 result.updated += 0 if fresh else 1
     dims = {}
     for i, d in enumerate(data.get("dimensions") or []):
-        dims[d["code"]] = sync(Dimension, {"code": d["code"]}, {
-            "name_en": d["name_en"], "name_th": d.get("name_th", ""),
-            "description_en": d.get("description_en", ""), "source_labels": _labels(d),
-            "code_list": lists[d["code_list"]], "order": i,
-        })
+        dims[d["code"]] = sync(
+            Dimension,
+            {"code": d["code"]},
+            {
+                "name_en": d["name_en"],
+                "name_th": d.get("name_th", ""),
+                "description_en": d.get("description_en", ""),
+                "source_labels": _labels(d),
+                "code_list": lists[d["code_list"]],
+                "order": i,
+            },
+        )
     indicators = {}
     for i, ind in enumerate(data.get("indicators") or []):
-        indicator = sync(Indicator, {"code": ind["code"]}, {
-            "name_en": ind["name_en"], "name_th": ind.get("name_th", ""),
-            "description_en": ind.get("description_en", ""), "source_labels": _labels(ind),
-            "unit": ind.get("unit", Unit.COUNT), "is_glotip": bool(ind.get("glotip", False)),
-            "order": i,
-        })
+        indicator = sync(
+            Indicator,
+            {"code": ind["code"]},
+            {
+                "name_en": ind["name_en"],
+                "name_th": ind.get("name_th", ""),
+                "description_en": ind.get("description_en", ""),
+                "source_labels": _labels(ind),
+                "unit": ind.get("unit", Unit.COUNT),
+                "is_glotip": bool(ind.get("glotip", False)),
+                "order": i,
+            },
+        )
         indicators[ind["code"]] = indicator
         for j, dcode in enumerate(ind.get("dimensions") or []):
-            sync(IndicatorDimension, {"indicator": indicator, "dimension": dims[dcode]}, {"order": j})
+            sync(
+                IndicatorDimension, {"indicator": indicator, "dimension": dims[dcode]}, {"order": j}
+            )
     for i, r in enumerate(data.get("rules") or []):
-        sync(ValidationRule, {"code": r["code"]}, {
-            "name_en": r["name_en"], "name_th": r.get("name_th", ""),
-            "description_en": r.get("description_en", ""),
-            "indicator": indicators.get(r.get("indicator")) if r.get("indicator") else None,
-            "dimension": dims.get(r.get("dimension")) if r.get("dimension") else None,
-            "left_side": str(r["left_side"]), "operator": r["operator"],
-            "right_side": str(r["right_side"]), "cells": r.get("cells", CellScope.ALL),
-            "min_history": int(r.get("min_history", 3)), "severity": r["severity"], "order": i,
-        })
+        sync(
+            ValidationRule,
+            {"code": r["code"]},
+            {
+                "name_en": r["name_en"],
+                "name_th": r.get("name_th", ""),
+                "description_en": r.get("description_en", ""),
+                "indicator": indicators.get(r.get("indicator")) if r.get("indicator") else None,
+                "dimension": dims.get(r.get("dimension")) if r.get("dimension") else None,
+                "left_side": str(r["left_side"]),
+                "operator": r["operator"],
+                "right_side": str(r["right_side"]),
+                "cells": r.get("cells", CellScope.ALL),
+                "min_history": int(r.get("min_history", 3)),
+                "severity": r["severity"],
+                "order": i,
+            },
+        )
     result.counts = {
-        "indicators": Indicator.objects.count(), "dimensions": Dimension.objects.count(),
-        "codes": Code.objects.count(), "rules": ValidationRule.objects.count(),
+        "indicators": Indicator.objects.count(),
+        "dimensions": Dimension.objects.count(),
+        "codes": Code.objects.count(),
+        "rules": ValidationRule.objects.count(),
     }
     return result
 
@@ -231,23 +307,51 @@ def load_structure(path: Path | None = None, *, update: bool = False) -> LoadRes
 
 CONTEXT_SERIES = [
     {
-        "code": "TIP_TIER", "name_en": "US TIP Report tier", "name_th": "ระดับในรายงาน TIP ของสหรัฐฯ",
+        "code": "TIP_TIER",
+        "name_en": "US TIP Report tier",
+        "name_th": "ระดับในรายงาน TIP ของสหรัฐฯ",
         "description_en": "US State Department Trafficking in Persons Report tier by report year: "
         "1 = Tier 1, 2 = Tier 2, 2.5 = Tier 2 Watch List, 3 = Tier 3 (lower is better).",
-        "scale_min": 1, "scale_max": 3, "higher_is_better": False,
+        "scale_min": 1,
+        "scale_max": 3,
+        "higher_is_better": False,
     },
     {
-        "code": "P3_INDEX", "name_en": "3P anti-trafficking policy index",
+        "code": "P3_INDEX",
+        "name_en": "3P anti-trafficking policy index",
         "name_th": "ดัชนีนโยบายต่อต้านการค้ามนุษย์ 3P",
         "description_en": "Prosecution + prevention + protection scores, 3 (weakest) to 15 (strongest).",
-        "scale_min": 3, "scale_max": 15, "higher_is_better": True,
+        "scale_min": 3,
+        "scale_max": 15,
+        "higher_is_better": True,
     },
-    {"code": "P3_PROSECUTION", "name_en": "3P index: prosecution", "name_th": "ดัชนี 3P: การดำเนินคดี",
-     "description_en": "Score 1 to 5.", "scale_min": 1, "scale_max": 5, "higher_is_better": True},
-    {"code": "P3_PREVENTION", "name_en": "3P index: prevention", "name_th": "ดัชนี 3P: การป้องกัน",
-     "description_en": "Score 1 to 5.", "scale_min": 1, "scale_max": 5, "higher_is_better": True},
-    {"code": "P3_PROTECTION", "name_en": "3P index: protection", "name_th": "ดัชนี 3P: การคุ้มครอง",
-     "description_en": "Score 1 to 5.", "scale_min": 1, "scale_max": 5, "higher_is_better": True},
+    {
+        "code": "P3_PROSECUTION",
+        "name_en": "3P index: prosecution",
+        "name_th": "ดัชนี 3P: การดำเนินคดี",
+        "description_en": "Score 1 to 5.",
+        "scale_min": 1,
+        "scale_max": 5,
+        "higher_is_better": True,
+    },
+    {
+        "code": "P3_PREVENTION",
+        "name_en": "3P index: prevention",
+        "name_th": "ดัชนี 3P: การป้องกัน",
+        "description_en": "Score 1 to 5.",
+        "scale_min": 1,
+        "scale_max": 5,
+        "higher_is_better": True,
+    },
+    {
+        "code": "P3_PROTECTION",
+        "name_en": "3P index: protection",
+        "name_th": "ดัชนี 3P: การคุ้มครอง",
+        "description_en": "Score 1 to 5.",
+        "scale_min": 1,
+        "scale_max": 5,
+        "higher_is_better": True,
+    },
 ]
 CONTEXT_CITATION = (
     "Heiss, A. & Kelley, J. G. (2017). From the Trenches: A Global Survey of Anti-TIP NGOs and "
@@ -269,8 +373,12 @@ def read_context_rows(countries=COMMIT_COUNTRIES) -> list[tuple[str, str, int, f
             if label not in TIER_VALUES:
                 raise StructureError(f"tip_tiers_orig.csv line {line}: unknown tier {r['tier']!r}")
             rows.append(("TIP_TIER", r["iso"], int(r["year"]), TIER_VALUES[label], label))
-    columns = {"p": "P3_INDEX", "prosecution": "P3_PROSECUTION", "prevention": "P3_PREVENTION",
-               "protection": "P3_PROTECTION"}
+    columns = {
+        "p": "P3_INDEX",
+        "prosecution": "P3_PROSECUTION",
+        "prevention": "P3_PREVENTION",
+        "protection": "P3_PROTECTION",
+    }
     with data_path("policy_index.csv").open(encoding="utf-8", newline="") as f:
         for r in csv.DictReader(f):
             if r["iso"] not in countries:
@@ -293,11 +401,12 @@ def load_context_series() -> LoadResult:
     series = {}
     for i, spec in enumerate(CONTEXT_SERIES):
         values = {k: v for k, v in spec.items() if k != "code"}
-        series[spec["code"]] = sync(ContextSeries, {"code": spec["code"]},
-                                    {**values, "citation": CONTEXT_CITATION, "order": i})
-    existing = {
-        (v.series_id, v.country_id, v.year): v for v in ContextValue.objects.all()
-    }
+        series[spec["code"]] = sync(
+            ContextSeries,
+            {"code": spec["code"]},
+            {**values, "citation": CONTEXT_CITATION, "order": i},
+        )
+    existing = {(v.series_id, v.country_id, v.year): v for v in ContextValue.objects.all()}
     new = []
     for code, iso3, year, value, label in read_context_rows():
         s = series[code]

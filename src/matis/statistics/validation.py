@@ -78,7 +78,10 @@ def check_rule_syntax(rule) -> tuple[Term, Term]:
     for term, field in ((left, "left_side"), (right, "right_side")):
         if term.kind in DIMENSION_TERMS and not rule.dimension_id:
             raise RuleSyntaxError("dimension", f"the term {term.kind} needs a breakdown dimension")
-        if term.kind == "indicator" and not Indicator.objects.filter(code=term.indicator_code).exists():
+        if (
+            term.kind == "indicator"
+            and not Indicator.objects.filter(code=term.indicator_code).exists()
+        ):
             raise RuleSyntaxError(field, f"there is no indicator {term.indicator_code}")
     if left.kind == "number" and right.kind == "number":
         raise RuleSyntaxError("left_side", "one side must refer to the data")
@@ -228,7 +231,13 @@ class RuleEvaluator:
                         continue
                     if violated(rule.operator, lv, rv):
                         findings.append(
-                            Finding(rule.pk, rule.severity, indicator_id, key,
-                                    format_interval(lv), format_interval(rv))
+                            Finding(
+                                rule.pk,
+                                rule.severity,
+                                indicator_id,
+                                key,
+                                format_interval(lv),
+                                format_interval(rv),
+                            )
                         )
         return findings

@@ -66,7 +66,8 @@ def parse_value(text) -> ParsedValue:
         if math.isfinite(v):
             return ParsedValue(v)
     raise ValueParseError(
-        _("%(value)r is not a number, a censored value such as <5, or .. for missing") % {"value": s}
+        _("%(value)r is not a number, a censored value such as <5, or .. for missing")
+        % {"value": s}
     )
 
 

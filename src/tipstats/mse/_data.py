@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas is imported lazily: bootstrap workers never need it
+    import pandas as pd
 
 __all__ = ["MAX_LISTS", "CaptureData", "all_patterns", "capture_data_from_table"]
 
-#: More lists than this would need a design matrix with over a million rows.
-MAX_LISTS = 20
+#: Every one of the 2**m - 1 patterns is a row of the design matrix: with 15
+#: lists that is 32,767 rows and 121 columns; much beyond, memory runs out.
+MAX_LISTS = 15
 
 
 def all_patterns(n_lists: int) -> np.ndarray:
@@ -68,8 +72,15 @@ class CaptureData:
         return CaptureData(self.lists, self.patterns, np.asarray(counts, dtype=float))
 
 
+def _show(value: object) -> str:
+    """repr of a cell value without numpy's type wrapper (``-5``, not ``np.int64(-5)``)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    return repr(value)
+
+
 def _row_label(index: pd.Index, position: int) -> str:
-    return f"row {position} (index label {index[position]!r})"
+    return f"the row with index label {_show(index[position])} (position {position})"
 
 
 def capture_data_from_table(table: pd.DataFrame, count: str = "count") -> CaptureData:
@@ -81,6 +92,8 @@ def capture_data_from_table(table: pd.DataFrame, count: str = "count") -> Captur
     negative or non-integer counts, a row on no list, a list no case is on,
     or a table with no cases at all. Rows with the same pattern are summed.
     """
+    import pandas as pd
+
     if not isinstance(table, pd.DataFrame):
         raise TypeError(f"table must be a pandas DataFrame, not {type(table).__name__}")
     if count not in table.columns:
@@ -110,7 +123,7 @@ def capture_data_from_table(table: pd.DataFrame, count: str = "count") -> Captur
         if bad.size:
             pos = int(bad[0])
             raise ValueError(
-                f"list column {col!r} must contain only 0 and 1; found {raw[pos]!r} at "
+                f"list column {col!r} must contain only 0 and 1; found {_show(raw[pos])} at "
                 f"{_row_label(index, pos)}"
             )
         pattern_cols.append(values.astype(np.int8))
@@ -122,17 +135,17 @@ def capture_data_from_table(table: pd.DataFrame, count: str = "count") -> Captur
         c = counts_in[pos]
         if not np.isfinite(c):
             raise ValueError(
-                f"count column {count!r} must hold finite numbers; found {raw_counts[pos]!r} at "
+                f"count column {count!r} must hold finite numbers; found {_show(raw_counts[pos])} at "
                 f"{_row_label(index, pos)}"
             )
         if c < 0:
             raise ValueError(
-                f"count column {count!r} has a negative count ({raw_counts[pos]!r}) at "
+                f"count column {count!r} has a negative count ({_show(raw_counts[pos])}) at "
                 f"{_row_label(index, pos)}"
             )
         if c != np.floor(c):
             raise ValueError(
-                f"count column {count!r} must hold whole numbers; found {raw_counts[pos]!r} at "
+                f"count column {count!r} must hold whole numbers; found {_show(raw_counts[pos])} at "
                 f"{_row_label(index, pos)}"
             )
 
@@ -140,7 +153,7 @@ def capture_data_from_table(table: pd.DataFrame, count: str = "count") -> Captur
     if empty_rows.size:
         pos = int(empty_rows[0])
         raise ValueError(
-            f"{_row_label(index, pos)} is 0 on every list; the all-zero pattern is the "
+            f"T{_row_label(index, pos)[1:]} is 0 on every list; the all-zero pattern is the "
             "unobserved (dark) figure that MSE estimates and must not be supplied"
         )
 

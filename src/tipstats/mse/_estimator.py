@@ -7,9 +7,12 @@ import numbers
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from ._data import capture_data_from_table
 from ._design import overlap_counts, pair_name
@@ -131,15 +134,25 @@ class MSEEstimator:
             estimates.setflags(write=False)
             n_boot, seed = int(self.n_boot), boot.entropy
         return _make_result(
-            self, model, threshold, low, high, n_boot, seed, profile_mle, acceleration, bias,
-            estimates,
-        )  # fmt: skip
+            self,
+            model,
+            threshold,
+            low=low,
+            high=high,
+            n_boot=n_boot,
+            seed=seed,
+            profile_mle=profile_mle,
+            acceleration=acceleration,
+            bias=bias,
+            estimates=estimates,
+        )
 
 
 def _make_result(
     est: MSEEstimator,
     model: SelectedModel,
     threshold: float,
+    *,
     low: float,
     high: float,
     n_boot: int | None,
@@ -177,7 +190,7 @@ def _make_result(
         alpha=float(est.alpha),
         interactions=tuple((lists[a], lists[b]) for a, b in ordered),
         empty_overlaps=tuple((lists[a], lists[b]) for a, b in empty),
-        n_observed=int(round(data.n_observed)),
+        n_observed=data.n_observed,
         lists=lists,
         method=est.method,
         threshold=None if est.method == "main_effects" else threshold,

@@ -57,9 +57,7 @@ class PoissonFit:
 
 def poisson_deviance(y: np.ndarray, mu: np.ndarray) -> float:
     pos = y > 0
-    return float(
-        2.0 * (np.sum(y[pos] * np.log(y[pos] / mu[pos])) - np.sum(y) + np.sum(mu))
-    )
+    return float(2.0 * (np.sum(y[pos] * np.log(y[pos] / mu[pos])) - np.sum(y) + np.sum(mu)))
 
 
 def poisson_loglik(y: np.ndarray, mu: np.ndarray) -> float:
@@ -87,9 +85,7 @@ def _wls(X: np.ndarray, z: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.nd
     return np.linalg.lstsq(Xw, z * sw, rcond=None)[0], None
 
 
-def fit_poisson(
-    X: np.ndarray, y: np.ndarray, *, maxit: int = 25, tol: float = 1e-8
-) -> PoissonFit:
+def fit_poisson(X: np.ndarray, y: np.ndarray, *, maxit: int = 25, tol: float = 1e-8) -> PoissonFit:
     """Maximum-likelihood fit of ``y ~ Poisson(exp(X @ coef))``."""
     y = np.asarray(y, dtype=float)
     mu = y + 0.1

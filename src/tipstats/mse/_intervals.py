@@ -26,6 +26,7 @@ resamples are split across worker processes.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
@@ -133,7 +134,7 @@ def _bootstrap_chunk(
     threshold: float,
     seeds: list[np.random.SeedSequence],
 ) -> np.ndarray:
-    n = int(round(data.n_observed))
+    n = data.n_observed
     probs = data.counts / data.counts.sum()
     out = np.empty(len(seeds))
     for k, seq in enumerate(seeds):
@@ -248,19 +249,25 @@ def bca_interval(
             ]
             pending: dict[Future[np.ndarray], tuple[int, int]] = {
                 pool.submit(_bootstrap_chunk, data, method, threshold, seeds[lo:hi]): (lo, hi)
-                for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
+                for lo, hi in itertools.pairwise(bounds)
                 if hi > lo
             }
             done = 0
-            while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    lo, hi = pending.pop(fut)
-                    estimates[lo:hi] = fut.result()
-                    done += hi - lo
-                    if progress is not None:
-                        progress(done, n_boot)
-            jack[:] = np.concatenate([f.result() for f in jack_futures])
+            try:
+                while pending:
+                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for fut in finished:
+                        lo, hi = pending.pop(fut)
+                        estimates[lo:hi] = fut.result()
+                        done += hi - lo
+                        if progress is not None:
+                            progress(done, n_boot)
+                jack[:] = np.concatenate([f.result() for f in jack_futures])
+            except BaseException:
+                # A failing worker, a progress callback that raises (e.g. to
+                # cancel) or Ctrl-C: drop the queued work instead of finishing it.
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
 
     acceleration = jackknife_acceleration(data.counts[jack_cells], jack)
     probs = np.array([alpha / 2.0, 1.0 - alpha / 2.0])

@@ -38,16 +38,16 @@ class Case(TimeStampedModel):
         CaseStatus.CLOSED_REFERRED: {CaseStatus.ACTIVE},
     }
 
-    reference = models.CharField(_("case number"), max_length=32, unique=True)
+    reference = models.CharField(_("Case number"), max_length=32, unique=True)
     country = models.ForeignKey(
-        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
+        Country, verbose_name=_("Country"), on_delete=models.PROTECT, related_name="+"
     )
     agency = models.ForeignKey(
-        Agency, verbose_name=_("responsible agency"), on_delete=models.PROTECT, related_name="+"
+        Agency, verbose_name=_("Responsible agency"), on_delete=models.PROTECT, related_name="+"
     )
     case_worker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("case worker"),
+        verbose_name=_("Case worker"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -55,33 +55,33 @@ class Case(TimeStampedModel):
     )
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
     status = models.CharField(
-        _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.ACTIVE
+        _("Status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.ACTIVE
     )
     trafficking_status = models.CharField(
-        _("identification"), max_length=32, choices=TraffickingStatus.choices, blank=True
+        _("Identification"), max_length=32, choices=TraffickingStatus.choices, blank=True
     )
-    opened_on = models.DateField(_("opened on"), default=dt.date.today)
+    opened_on = models.DateField(_("Opened on"), default=dt.date.today)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     closure_reason = EncryptedTextField(_("reason for closure"), blank=True)
-    exploitation_types = models.JSONField(_("forms of exploitation"), default=list, blank=True)
+    exploitation_types = models.JSONField(_("Forms of exploitation"), default=list, blank=True)
     forced_labour_industry = models.CharField(
-        _("industry (forced labour)"), max_length=64, choices=ForcedLabourIndustry.choices,
+        _("Industry (forced labour)"), max_length=64, choices=ForcedLabourIndustry.choices,
         blank=True,
     )
     country_of_exploitation = models.ForeignKey(
         Country,
-        verbose_name=_("country of exploitation"),
+        verbose_name=_("Country of exploitation"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
     forced_criminality = models.JSONField(
-        _("forced criminality activities"), default=list, blank=True
+        _("Forced criminality activities"), default=list, blank=True
     )
-    summary = EncryptedTextField(_("case summary"), blank=True)
+    summary = EncryptedTextField(_("Case summary"), blank=True)
     restricted = models.BooleanField(
-        _("restricted"),
+        _("Restricted"),
         default=False,
         help_text=_("Only the responsible agency sees it; supervisors need emergency access."),
     )
@@ -89,8 +89,8 @@ class Case(TimeStampedModel):
 
     class Meta:
         ordering = ["-opened_on", "-id"]
-        verbose_name = _("case")
-        verbose_name_plural = _("cases")
+        verbose_name = _("Case")
+        verbose_name_plural = _("Cases")
         indexes = [
             models.Index(fields=["country", "agency", "-opened_on"]),
             models.Index(fields=["country", "status"]),
@@ -108,6 +108,14 @@ class Case(TimeStampedModel):
         return self.trafficking_status in IDENTIFIED
 
     @property
+    def exploitation_labels(self) -> list[str]:
+        from matis.cases.choices import ExploitationExtension
+        from matis.cases.htcds import TypeOfExploitation
+
+        labels = {**dict(TypeOfExploitation.choices), **dict(ExploitationExtension.choices)}
+        return [str(labels.get(v, v)) for v in self.exploitation_types]
+
+    @property
     def forced_criminality_labels(self) -> list[str]:
         labels = dict(ForcedCriminalityActivity.choices)
         return [str(labels.get(v, v)) for v in self.forced_criminality]
@@ -117,7 +125,7 @@ class Screening(TimeStampedModel):
     """One use of a screening instrument: answers (encrypted), score and recommendation."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="screenings")
-    instrument = models.CharField(_("instrument"), max_length=64)
+    instrument = models.CharField(_("Instrument"), max_length=64)
     instrument_version = models.PositiveIntegerField(_("instrument version"))
     answers = EncryptedJSONField(_("answers"), default=dict)
     score = models.PositiveIntegerField(_("score"))
@@ -128,13 +136,13 @@ class Screening(TimeStampedModel):
     screened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    language = models.CharField(_("language of the interview"), max_length=8, choices=Language.choices)
-    interpreter_present = models.BooleanField(_("interpreter present"), default=False)
-    notes = EncryptedTextField(_("notes"), blank=True)
+    language = models.CharField(_("Language of the interview"), max_length=8, choices=Language.choices)
+    interpreter_present = models.BooleanField(_("Interpreter present"), default=False)
+    notes = EncryptedTextField(_("Notes"), blank=True)
 
     class Meta:
         ordering = ["-screened_on", "-id"]
-        verbose_name = _("screening")
+        verbose_name = _("Screening")
         verbose_name_plural = _("screenings")
 
 
@@ -142,22 +150,22 @@ class IdentificationDecision(TimeStampedModel):
     """The decision: possible / actual / not a victim; who, when, under which guideline."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
-    decision = models.CharField(_("decision"), max_length=32, choices=TraffickingStatus.choices)
+    decision = models.CharField(_("Decision"), max_length=32, choices=TraffickingStatus.choices)
     decided_on = models.DateField(_("decided on"), default=dt.date.today)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     decision_org = models.CharField(
-        _("decided by (type of organisation)"), max_length=40, choices=DecisionMakingOrg.choices
+        _("Decided by (type of organisation)"), max_length=40, choices=DecisionMakingOrg.choices
     )
-    guideline = models.CharField(_("national guideline or law"), max_length=64)
+    guideline = models.CharField(_("National guideline or law"), max_length=64)
     language_informed = models.CharField(
-        _("language the person was informed in"), max_length=8, choices=Language.choices
+        _("Language the person was informed in"), max_length=8, choices=Language.choices
     )
-    interpreter_present = models.BooleanField(_("interpreter present"), default=False)
-    notes = EncryptedTextField(_("notes"), blank=True)
+    interpreter_present = models.BooleanField(_("Interpreter present"), default=False)
+    notes = EncryptedTextField(_("Notes"), blank=True)
 
     class Meta:
         ordering = ["-decided_on", "-id"]
-        verbose_name = _("identification decision")
+        verbose_name = _("Identification decision")
         verbose_name_plural = _("identification decisions")

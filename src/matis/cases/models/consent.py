@@ -19,10 +19,10 @@ class ConsentEvent(TimeStampedModel):
     """Consent given or withdrawn for one purpose (and organisation or country)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
-    purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
+    purpose = models.CharField(_("Purpose"), max_length=20, choices=ConsentPurpose.choices)
     organisation = models.ForeignKey(
         "cases.ServiceProvider",
-        verbose_name=_("organisation"),
+        verbose_name=_("Organisation"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -30,26 +30,26 @@ class ConsentEvent(TimeStampedModel):
     )
     recipient_country = models.ForeignKey(
         Country,
-        verbose_name=_("country"),
+        verbose_name=_("Country"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
-    given = models.BooleanField(_("consent given"))
-    on = models.DateField(_("date"), default=dt.date.today)
-    language = models.CharField(_("language explained in"), max_length=8, choices=Language.choices)
+    given = models.BooleanField(_("Consent given"))
+    on = models.DateField(_("Date"), default=dt.date.today)
+    language = models.CharField(_("Language explained in"), max_length=8, choices=Language.choices)
     given_by = models.CharField(
-        _("given by"), max_length=12, choices=ConsentGivenBy.choices, default=ConsentGivenBy.PERSON
+        _("Given by"), max_length=12, choices=ConsentGivenBy.choices, default=ConsentGivenBy.PERSON
     )
-    witness = EncryptedCharField(_("witness"), max_length=200, blank=True)
+    witness = EncryptedCharField(_("Witness"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
         ordering = ["-on", "-id"]
-        verbose_name = _("consent")
+        verbose_name = _("Consent")
         verbose_name_plural = _("consents")
 
     def clean(self):

@@ -10,8 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from matis.cases.choices import AgeBasis, DocumentType
 from matis.cases.htcds import Gender
-from matis.cases.protection import EncryptedCharField, EncryptedDateField, EncryptedJSONField
-from matis.cases.protection import EncryptedTextField
+from matis.cases.protection import (
+    EncryptedCharField,
+    EncryptedDateField,
+    EncryptedJSONField,
+    EncryptedTextField,
+)
 from matis.common.models import Country, TimeStampedModel
 
 CHILD_AGE = 18
@@ -31,12 +35,12 @@ class Person(TimeStampedModel):
     country = models.ForeignKey(
         Country, verbose_name=_("registered in"), on_delete=models.PROTECT, related_name="+"
     )
-    given_name = EncryptedCharField(_("given name(s) as written"), max_length=200)
-    family_name = EncryptedCharField(_("family name as written"), max_length=200, blank=True)
-    romanised_given = EncryptedCharField(_("given name(s), romanised"), max_length=200, blank=True)
-    romanised_family = EncryptedCharField(_("family name, romanised"), max_length=200, blank=True)
-    aliases = EncryptedJSONField(_("other names and aliases"), default=list, blank=True)
-    date_of_birth = EncryptedDateField(_("date of birth"), null=True, blank=True)
+    given_name = EncryptedCharField(_("Given name(s) as written"), max_length=200)
+    family_name = EncryptedCharField(_("Family name as written"), max_length=200, blank=True)
+    romanised_given = EncryptedCharField(_("Given name(s), romanised"), max_length=200, blank=True)
+    romanised_family = EncryptedCharField(_("Family name, romanised"), max_length=200, blank=True)
+    aliases = EncryptedJSONField(_("Other names and aliases"), default=list, blank=True)
+    date_of_birth = EncryptedDateField(_("Date of birth"), null=True, blank=True)
     age_basis = models.CharField(
         _("age known from"), max_length=12, choices=AgeBasis.choices, default=AgeBasis.UNKNOWN
     )
@@ -45,24 +49,24 @@ class Person(TimeStampedModel):
     )
     registered_on = models.DateField(_("registered on"), default=dt.date.today)
     gender = models.CharField(
-        _("gender"), max_length=24, choices=Gender.choices, default=Gender.NON_SPECIFIED_UNKNOWN
+        _("Gender"), max_length=24, choices=Gender.choices, default=Gender.NON_SPECIFIED_UNKNOWN
     )
     primary_citizenship = models.ForeignKey(
         Country,
-        verbose_name=_("citizenship"),
+        verbose_name=_("Citizenship"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
     other_citizenships = models.JSONField(_("other citizenships"), default=list, blank=True)
-    stateless = models.BooleanField(_("stateless"), default=False)
-    languages = models.JSONField(_("languages"), default=list, blank=True)
-    contact_notes = EncryptedTextField(_("contact details"), blank=True)
+    stateless = models.BooleanField(_("Stateless"), default=False)
+    languages = models.JSONField(_("Languages"), default=list, blank=True)
+    contact_notes = EncryptedTextField(_("Contact details"), blank=True)
 
     class Meta:
-        verbose_name = _("person")
-        verbose_name_plural = _("persons")
+        verbose_name = _("Person")
+        verbose_name_plural = _("Persons")
 
     def __str__(self) -> str:
         return f"{_('person')} {self.pk}"
@@ -108,6 +112,13 @@ class Person(TimeStampedModel):
     def display_romanised(self) -> str:
         return " ".join(p for p in (self.romanised_given, self.romanised_family) if p)
 
+    @property
+    def language_labels(self) -> list[str]:
+        from matis.cases.choices import Language
+
+        labels = dict(Language.choices)
+        return [str(labels.get(code, code)) for code in self.languages or []]
+
     def searchable_names(self) -> list[str]:
         names = [self.display_name, self.given_name, self.family_name, self.display_romanised]
         names += [self.romanised_given, self.romanised_family, *(self.aliases or [])]
@@ -116,24 +127,24 @@ class Person(TimeStampedModel):
 
 class IdentityDocument(TimeStampedModel):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents")
-    doc_type = models.CharField(_("document"), max_length=24, choices=DocumentType.choices)
+    doc_type = models.CharField(_("Document"), max_length=24, choices=DocumentType.choices)
     number = EncryptedCharField(_("number"), max_length=64)
     issuing_country = models.ForeignKey(
         Country,
-        verbose_name=_("issued by"),
+        verbose_name=_("Issued by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
     held_by_person = models.BooleanField(
-        _("the person holds it"),
+        _("The person holds it"),
         default=True,
         help_text=_("Untick when an employer or broker keeps the document."),
     )
 
     class Meta:
-        verbose_name = _("identity document")
+        verbose_name = _("Identity document")
         verbose_name_plural = _("identity documents")
 
 
@@ -147,3 +158,6 @@ class PersonSearchToken(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "digest"], name="cases_token_unique"),
         ]
+
+    def __str__(self) -> str:
+        return self.digest

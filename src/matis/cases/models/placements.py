@@ -19,11 +19,11 @@ class Facility(TimeStampedModel):
     """A shelter, care home, detention centre or police station (not personal data)."""
 
     country = models.ForeignKey(
-        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
+        Country, verbose_name=_("Country"), on_delete=models.PROTECT, related_name="+"
     )
-    name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=24, choices=PlacementKind.choices)
-    province = models.CharField(_("province"), max_length=120, blank=True)
+    name = models.CharField(_("Name"), max_length=200)
+    kind = models.CharField(_("Kind"), max_length=24, choices=PlacementKind.choices)
+    province = models.CharField(_("Province"), max_length=120, blank=True)
 
     class Meta:
         ordering = ["country_id", "name"]
@@ -39,25 +39,25 @@ class Facility(TimeStampedModel):
 
 class Placement(TimeStampedModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="placements")
-    kind = models.CharField(_("kind of place"), max_length=24, choices=PlacementKind.choices)
+    kind = models.CharField(_("Kind of place"), max_length=24, choices=PlacementKind.choices)
     facility = models.ForeignKey(
-        Facility, verbose_name=_("place"), on_delete=models.PROTECT, related_name="placements"
+        Facility, verbose_name=_("Place"), on_delete=models.PROTECT, related_name="placements"
     )
     voluntary = models.BooleanField(
         _("the person agreed to stay"),
         help_text=_("Untick if the person is held or stays against her or his will."),
     )
-    start_date = models.DateField(_("from"))
-    end_date = models.DateField(_("until"), null=True, blank=True)
-    notes = EncryptedTextField(_("notes"), blank=True)
+    start_date = models.DateField(_("From"))
+    end_date = models.DateField(_("Until"), null=True, blank=True)
+    notes = EncryptedTextField(_("Notes"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
         ordering = ["-start_date", "-id"]
-        verbose_name = _("placement")
-        verbose_name_plural = _("placements")
+        verbose_name = _("Placement")
+        verbose_name_plural = _("Placements")
         indexes = [models.Index(fields=["kind", "start_date"])]
 
     def clean(self):
@@ -85,7 +85,7 @@ class Alert(TimeStampedModel):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="alerts")
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(_("alert"), max_length=24, choices=AlertKind.choices)
+    kind = models.CharField(_("Alert"), max_length=24, choices=AlertKind.choices)
     placement = models.ForeignKey(
         Placement, on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
     )
@@ -96,8 +96,8 @@ class Alert(TimeStampedModel):
         blank=True,
         related_name="alerts",
     )
-    raised_at = models.DateTimeField(_("raised"), auto_now_add=True)
-    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    raised_at = models.DateTimeField(_("Raised"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("Resolved"), null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -105,8 +105,8 @@ class Alert(TimeStampedModel):
 
     class Meta:
         ordering = ["resolved_at", "-raised_at"]
-        verbose_name = _("alert")
-        verbose_name_plural = _("alerts")
+        verbose_name = _("Alert")
+        verbose_name_plural = _("Alerts")
         constraints = [
             models.UniqueConstraint(
                 fields=["placement", "kind"],

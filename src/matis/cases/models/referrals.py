@@ -20,9 +20,9 @@ class ServiceProvider(TimeStampedModel):
     """An organisation in the national referral directory."""
 
     country = models.ForeignKey(
-        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
+        Country, verbose_name=_("Country"), on_delete=models.PROTECT, related_name="+"
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("Name"), max_length=200)
     agency = models.ForeignKey(
         Agency,
         verbose_name=_("MATIS agency"),
@@ -32,14 +32,14 @@ class ServiceProvider(TimeStampedModel):
         related_name="+",
         help_text=_("Set when the provider's staff use MATIS and answer referrals themselves."),
     )
-    services = models.JSONField(_("services offered"), default=list, blank=True)
-    province = models.CharField(_("province"), max_length=120, blank=True)
+    services = models.JSONField(_("Services offered"), default=list, blank=True)
+    province = models.CharField(_("Province"), max_length=120, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["country_id", "name"]
         verbose_name = _("service provider")
-        verbose_name_plural = _("service providers")
+        verbose_name_plural = _("Service providers")
         constraints = [
             models.UniqueConstraint(fields=["country", "name"], name="cases_provider_unique")
         ]
@@ -65,17 +65,17 @@ class Referral(TimeStampedModel):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
     provider = models.ForeignKey(
-        ServiceProvider, verbose_name=_("to"), on_delete=models.PROTECT, related_name="referrals"
+        ServiceProvider, verbose_name=_("To"), on_delete=models.PROTECT, related_name="referrals"
     )
     referring_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    reason = models.CharField(_("reason"), max_length=32, choices=ReferralReason.choices)
-    services = models.JSONField(_("services requested"), default=list)
-    details = EncryptedTextField(_("details"), blank=True)
+    reason = models.CharField(_("Reason"), max_length=32, choices=ReferralReason.choices)
+    services = models.JSONField(_("Services requested"), default=list)
+    details = EncryptedTextField(_("Details"), blank=True)
     status = models.CharField(
-        _("status"), max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.PENDING
+        _("Status"), max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.PENDING
     )
     status_reason = EncryptedTextField(_("reason for the answer"), blank=True)
-    referred_on = models.DateField(_("referred on"), default=dt.date.today)
+    referred_on = models.DateField(_("Referred on"), default=dt.date.today)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -83,8 +83,8 @@ class Referral(TimeStampedModel):
 
     class Meta:
         ordering = ["-referred_on", "-id"]
-        verbose_name = _("referral")
-        verbose_name_plural = _("referrals")
+        verbose_name = _("Referral")
+        verbose_name_plural = _("Referrals")
 
 
 class ServiceDelivery(TimeStampedModel):
@@ -93,16 +93,16 @@ class ServiceDelivery(TimeStampedModel):
         Referral, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
     )
     provider = models.ForeignKey(ServiceProvider, on_delete=models.PROTECT, related_name="+")
-    service_type = models.CharField(_("service"), max_length=40, choices=SupportType.choices)
+    service_type = models.CharField(_("Service"), max_length=40, choices=SupportType.choices)
     delivered_on = models.DateField(_("delivered on"), default=dt.date.today)
-    notes = EncryptedTextField(_("notes"), blank=True)
+    notes = EncryptedTextField(_("Notes"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
         ordering = ["-delivered_on", "-id"]
-        verbose_name = _("service delivered")
+        verbose_name = _("Service delivered")
         verbose_name_plural = _("services delivered")
 
 
@@ -110,7 +110,7 @@ class ShareRecord(TimeStampedModel):
     """Case data sent outside the responsible agency (consent checked first)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shares")
-    purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
+    purpose = models.CharField(_("Purpose"), max_length=20, choices=ConsentPurpose.choices)
     organisation = models.ForeignKey(
         ServiceProvider, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -123,5 +123,5 @@ class ShareRecord(TimeStampedModel):
 
     class Meta:
         ordering = ["-shared_at", "-id"]
-        verbose_name = _("data shared")
-        verbose_name_plural = _("data shared")
+        verbose_name = _("Data shared")
+        verbose_name_plural = _("Data shared")

@@ -51,15 +51,12 @@ class EncryptedMixin:
         return super().to_python(value)
 
     def get_db_prep_value(self, value, connection, prepared=False):
-        if value is None:
-            return None
+        if value is None or hasattr(value, "as_sql"):  # None, or an expression (bulk_update)
+            return value
         value = self.to_python(value)
         if value is None:
             return None
         return encrypt(self.encode_plain(value), label=self.crypto_label)
-
-    def get_db_prep_save(self, value, connection):
-        return self.get_db_prep_value(value, connection)
 
     def get_lookup(self, lookup_name):
         if lookup_name not in self.allowed_lookups:

@@ -37,6 +37,14 @@ CASE_FIELDS = (
 )
 
 
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def retention_years() -> int:
     """Years a closed case is kept before secure deletion (``MATIS_CASE_RETENTION_YEARS``)."""
     return int(os.environ.get("MATIS_CASE_RETENTION_YEARS", "10"))
@@ -258,7 +266,7 @@ def case_status_change(*, actor: User, case: Case, status: str, reason: str = ""
     if status in (CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED):
         case.closed_on = on or dt.date.today()
         case.closure_reason = reason
-        case.retention_until = case.closed_on.replace(year=case.closed_on.year + retention_years())
+        case.retention_until = add_years(case.closed_on, retention_years())
     else:
         case.closed_on = None
         case.retention_until = None
@@ -301,7 +309,13 @@ def case_secure_delete(*, actor: User | None, case: Case, reason: str) -> str:
     keep old pages until they expire (see docs/data-protection.md).
     """
     from matis.cases.models import (
-        Alert, BreakGlassGrant, ConsentEvent, Placement, Referral, ServiceDelivery, ShareRecord,
+        Alert,
+        BreakGlassGrant,
+        ConsentEvent,
+        Placement,
+        Referral,
+        ServiceDelivery,
+        ShareRecord,
     )
 
     if not reason.strip():

@@ -85,13 +85,15 @@ def stale_value_count(ring: keys.KeyRing | None = None) -> int:
     return total
 
 
-def keys_rotate(*, actor: User | None = None, batch_size: int = 500) -> int:
+def keys_rotate(*, actor: User | None = None, batch_size: int = 500, reload: bool = True) -> int:
     """Re-encrypt every stored value with the newest data key; returns rows rewritten.
 
     Add the new key at the front of the key ring first (``matis cases new-key``);
     remove the old one only after this has run and ``stale_value_count`` is 0.
+    ``reload`` re-reads the key ring from its configuration first.
     """
-    keys.reset_keyring()
+    if reload:
+        keys.reset_keyring()
     ring = keys.keyring()
     rewritten = 0
     for model, fields in encrypted_models():

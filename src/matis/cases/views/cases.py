@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction
@@ -34,6 +35,7 @@ def _case_url(case) -> str:
 
 
 @scoped("country", model=Case)
+@require_safe
 @login_required
 def case_list(request):
     user = request.user
@@ -100,6 +102,7 @@ def _by_break_glass(user, case) -> bool:
 
 
 @scoped("country", model=Case, lookup="pk")
+@require_safe
 @login_required
 def case_detail(request, pk: int):
     user = request.user
@@ -208,6 +211,7 @@ def case_transfer(request, pk: int):
 
 
 @scoped("country", model=Case, lookup="pk")
+@require_safe
 @login_required
 def case_htcds(request, pk: int):
     case = gates.access_case_by_id(request.user, pk, purpose="htcds_export")
@@ -220,6 +224,7 @@ def case_htcds(request, pk: int):
 
 
 @scoped("country", model=Case, lookup="pk")
+@require_safe
 @login_required
 def subject_access(request, pk: int):
     case = gates.access_case_for_supervision(request.user, pk, purpose="subject_access")

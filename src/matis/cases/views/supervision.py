@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction
@@ -23,6 +24,7 @@ from matis.common.calendars import display_year
 
 
 @scoped("country", model=Alert)
+@require_safe
 @login_required
 def alert_list(request):
     user = request.user
@@ -74,6 +76,7 @@ def break_glass(request):
 
 
 @scoped("country", model=Placement, field="case__country")
+@require_safe
 @login_required
 def detention_register(request):
     user = request.user
@@ -142,6 +145,7 @@ def directory(request):
 
 
 @scoped("country", model=Referral, field="case__country")
+@require_safe
 @login_required
 def referral_list(request):
     user = request.user

@@ -109,7 +109,8 @@ class Register:
         return None
 
     def base_queryset(self) -> QuerySet:
-        qs = self.model.objects.select_related("country", *self.related)
+        ordering = [*self.model._meta.ordering, "pk"]
+        qs = self.model.objects.select_related("country", *self.related).order_by(*ordering)
         if self.prefetch:
             qs = qs.prefetch_related(*self.prefetch)
         if self.annotate:

@@ -25,6 +25,7 @@ from matis.registers.models.training import (
     EventParticipants,
     EventTrainer,
     Trainer,
+    TrainerNotAccredited,
     TrainingActivity,
     TrainingEvent,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "SpecialistUnit",
     "SurveillanceNetwork",
     "Trainer",
+    "TrainerNotAccredited",
     "TrainingActivity",
     "TrainingEvent",
     "TransitionNotAllowed",

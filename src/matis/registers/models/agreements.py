@@ -136,6 +136,18 @@ class Agreement(RegionalRecord):
     def other_party_list(self) -> list[str]:
         return [line.strip() for line in self.other_parties.splitlines() if line.strip()]
 
+    @property
+    def review_outcome_choices(self):
+        return AgreementReview.Outcome.choices
+
+    @property
+    def activity_code(self) -> str:
+        """P&C4 when a party is a state or body outside the COMMIT region, else P&C3."""
+        from matis.common.models import COMMIT_COUNTRIES
+
+        outside = any(c.pk not in COMMIT_COUNTRIES for c in self.party_countries.all())
+        return "P&C4" if outside or self.other_party_list() else "P&C3"
+
     # --- the yearly review -------------------------------------------------
     def review_base_date(self, last_review: dt.date | None) -> dt.date | None:
         """The date the next review is counted from: the last review, else entry into force."""
@@ -169,7 +181,9 @@ class AgreementInstrument(models.Model):
         SOP = "sop", _("Standard operating procedure")
 
     agreement = models.ForeignKey(
-        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE,
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
         related_name="instruments",
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)

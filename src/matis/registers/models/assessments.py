@@ -35,7 +35,9 @@ class SituationAssessment(CountryRecord):
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     border_point = models.CharField(
-        _("border point or area"), max_length=200, blank=True,
+        _("border point or area"),
+        max_length=200,
+        blank=True,
         help_text=_("For border assessments: the crossing or border area covered."),
     )
     period_start = models.DateField(_("period from"))
@@ -46,7 +48,10 @@ class SituationAssessment(CountryRecord):
         _("classification"), max_length=14, choices=Classification.choices
     )
     shared_with = models.ManyToManyField(
-        Country, verbose_name=_("shared with"), related_name="+", blank=True,
+        Country,
+        verbose_name=_("shared with"),
+        related_name="+",
+        blank=True,
         help_text=_("Governments the assessment was exchanged with."),
     )
     findings = models.TextField(_("main findings"))

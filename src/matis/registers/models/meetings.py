@@ -100,9 +100,7 @@ class FollowUpAction(RegionalRecord):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="actions"
     )
-    decision_number = models.PositiveSmallIntegerField(
-        _("decision number"), null=True, blank=True
-    )
+    decision_number = models.PositiveSmallIntegerField(_("decision number"), null=True, blank=True)
     description = models.TextField(_("action"))
     responsible = models.CharField(_("responsible body"), max_length=200)
     due_on = models.DateField(_("due on"))

@@ -67,7 +67,9 @@ class ProjectResult(models.Model):
     """What a project reached in one year: beneficiaries and civil documents issued."""
 
     project = models.ForeignKey(
-        VulnerabilityProject, verbose_name=_("project"), on_delete=models.CASCADE,
+        VulnerabilityProject,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
         related_name="results",
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=_YEAR)
@@ -124,7 +126,9 @@ class NetworkReport(models.Model):
     """A periodic report of a network: people at risk found, cases reported, referrals."""
 
     network = models.ForeignKey(
-        SurveillanceNetwork, verbose_name=_("network"), on_delete=models.CASCADE,
+        SurveillanceNetwork,
+        verbose_name=_("network"),
+        on_delete=models.CASCADE,
         related_name="reports",
     )
     reported_on = models.DateField(_("reported on"))
@@ -180,9 +184,13 @@ class AwarenessCampaign(CountryRecord):
     places = models.CharField(_("places"), max_length=300, blank=True)
     people_reached = models.PositiveIntegerField(_("people reached"), null=True, blank=True)
     measure = models.CharField(
-        _("behaviour measured"), max_length=300, blank=True,
-        help_text=_("The behaviour asked about in both surveys, e.g. "
-                    "“would check a recruitment agency's licence”."),
+        _("behaviour measured"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The behaviour asked about in both surveys, e.g. "
+            "“would check a recruitment agency's licence”."
+        ),
     )
     pre_surveyed = models.PositiveIntegerField(_("surveyed before"), null=True, blank=True)
     pre_positive = models.PositiveIntegerField(
@@ -215,8 +223,10 @@ class AwarenessCampaign(CountryRecord):
         if all(given):
             if not self.measure:
                 errors["measure"] = _("Say which behaviour the surveys measured.")
-            for n_field, k_field in (("pre_surveyed", "pre_positive"),
-                                     ("post_surveyed", "post_positive")):
+            for n_field, k_field in (
+                ("pre_surveyed", "pre_positive"),
+                ("post_surveyed", "post_positive"),
+            ):
                 if getattr(self, n_field) == 0:
                     errors[n_field] = _("A survey needs at least one respondent.")
                 elif getattr(self, k_field) > getattr(self, n_field):

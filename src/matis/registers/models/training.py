@@ -10,7 +10,28 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from matis.access.models import OrganisationType
+from matis.common.calendars import display_date
 from matis.registers.models.base import CountryRecord, Language, Sex, year_range_clean
+
+
+class TrainerNotAccredited(ValidationError):
+    """A trainer was assigned to an event that no valid accreditation of theirs covers."""
+
+    def __init__(self, trainer: Trainer, event: TrainingEvent):
+        self.trainer, self.event = trainer, event
+        super().__init__(
+            _(
+                "%(trainer)s has no accreditation valid from %(start)s to %(end)s for "
+                "“%(curriculum)s”; an expired or missing accreditation cannot be assigned."
+            ),
+            code="trainer_not_accredited",
+            params={
+                "trainer": trainer.name,
+                "start": display_date(event.start_date),
+                "end": display_date(event.end_date),
+                "curriculum": event.curriculum,
+            },
+        )
 
 
 class TrainingActivity(models.TextChoices):
@@ -174,14 +195,32 @@ class TrainingEvent(CountryRecord):
         super().clean()
         errors: dict = {}
         year_range_clean(self.start_date, self.end_date, errors)
-        if (
-            self.curriculum_id
-            and self.country_id
-            and self.curriculum.country_id != self.country_id
-        ):
+        if self.curriculum_id and self.country_id and self.curriculum.country_id != self.country_id:
             errors["curriculum"] = _("The curriculum belongs to another country.")
         if errors:
             raise ValidationError(errors)
+
+    def participant_summary(self) -> dict:
+        """Totals by sex, and the pre/post test means weighted by group size."""
+        groups = list(self.participants.all())
+        total = sum(g.count for g in groups)
+        by_sex = {s: sum(g.count for g in groups if g.sex == s) for s in Sex.values}
+
+        def weighted(attr):
+            scored = [(getattr(g, attr), g.count) for g in groups if getattr(g, attr) is not None]
+            n = sum(c for _v, c in scored)
+            return round(sum(v * c for v, c in scored) / n, 1) if n else None
+
+        pre, post = weighted("pre_test_mean"), weighted("post_test_mean")
+        return {
+            "total": total,
+            "female": by_sex["female"],
+            "male": by_sex["male"],
+            "other": by_sex["other"],
+            "pre_test_mean": pre,
+            "post_test_mean": post,
+            "gain": (post - pre) if pre is not None and post is not None else None,
+        }
 
 
 class EventTrainer(models.Model):
@@ -217,7 +256,9 @@ class EventParticipants(models.Model):
         TRAINER = "trainer", _("Trainer in training")
 
     event = models.ForeignKey(
-        TrainingEvent, verbose_name=_("event"), on_delete=models.CASCADE,
+        TrainingEvent,
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
         related_name="participants",
     )
     agency_type = models.CharField(
@@ -227,11 +268,19 @@ class EventParticipants(models.Model):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     count = models.PositiveIntegerField(_("participants"), validators=[MinValueValidator(1)])
     pre_test_mean = models.DecimalField(
-        _("pre-test mean score (%)"), max_digits=5, decimal_places=1, null=True, blank=True,
+        _("pre-test mean score (%)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=_SCORE,
     )
     post_test_mean = models.DecimalField(
-        _("post-test mean score (%)"), max_digits=5, decimal_places=1, null=True, blank=True,
+        _("post-test mean score (%)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=_SCORE,
     )
 

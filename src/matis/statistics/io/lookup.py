@@ -57,7 +57,9 @@ class StructureLookup:
     def load(cls) -> StructureLookup:
         self = cls()
         dims_of: dict[int, set[str]] = {}
-        for ind_id, dim_code in IndicatorDimension.objects.values_list("indicator_id", "dimension__code"):
+        for ind_id, dim_code in IndicatorDimension.objects.values_list(
+            "indicator_id", "dimension__code"
+        ):
             dims_of.setdefault(ind_id, set()).add(dim_code)
         for ind in Indicator.objects.filter(is_active=True):
             self.indicators[ind.code] = IndicatorLookup(

@@ -18,23 +18,43 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 
 from matis.statistics.io.lookup import StructureLookup, fold
-from matis.statistics.keys import SEPARATOR, TOTAL_CODES
+from matis.statistics.keys import SEPARATOR
 from matis.statistics.models.structure import UNIT_SOURCE_LABELS
 from matis.statistics.values import ParsedValue, ValueParseError, parse_value
 
 # (line, indicator_id, country_id, period, series_key, value, censored_below,
 #  is_missing, is_estimated, is_provisional, source)
 ROW_FIELDS = (
-    "line", "indicator_id", "country_id", "period", "series_key", "value", "censored_below",
-    "is_missing", "is_estimated", "is_provisional", "source",
+    "line",
+    "indicator_id",
+    "country_id",
+    "period",
+    "series_key",
+    "value",
+    "censored_below",
+    "is_missing",
+    "is_estimated",
+    "is_provisional",
+    "source",
 )
 Row = tuple
 MAX_REPORTED_ERRORS = 500
 MIN_YEAR = 1900
 PROGRESS_EVERY = 20_000
 GLOTIP_COLUMNS = (
-    "Iso3_code", "Country", "Region", "Subregion", "Indicator", "Dimension", "Category", "Sex",
-    "Age", "Year", "Unit of measurement", "txtVALUE", "Source",
+    "Iso3_code",
+    "Country",
+    "Region",
+    "Subregion",
+    "Indicator",
+    "Dimension",
+    "Category",
+    "Sex",
+    "Age",
+    "Year",
+    "Unit of measurement",
+    "txtVALUE",
+    "Source",
 )
 SOURCE_ITEM = "SOURCE_ITEM"
 Progress = Callable[[str, int, int], None]
@@ -61,7 +81,12 @@ class RowError:
         return f"{self.where}: {self.message}"
 
     def as_dict(self) -> dict:
-        return {"line": self.line, "column": self.column, "where": self.where, "message": self.message}
+        return {
+            "line": self.line,
+            "column": self.column,
+            "where": self.where,
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -100,9 +125,14 @@ def _open_text(source: IO[bytes] | str) -> Iterator[str]:
     try:
         yield from wrapper
     except UnicodeDecodeError as exc:
-        raise FileFormatError(_("the file is not UTF-8 text (%(reason)s)") % {"reason": exc.reason}) from None
+        raise FileFormatError(
+            _("the file is not UTF-8 text (%(reason)s)") % {"reason": exc.reason}
+        ) from None
     finally:
-        wrapper.detach()
+        try:
+            wrapper.detach()  # leave the caller's binary file open
+        except ValueError:
+            pass  # the caller closed it already
 
 
 def count_lines(source: IO[bytes]) -> int:
@@ -143,7 +173,9 @@ class _Checker:
         iso3 = iso3.strip().upper()
         if iso3 not in self.lookup.countries:
             self.result.error(
-                line, _("%(code)r is not an ISO 3166-1 alpha-3 country code") % {"code": iso3}, column
+                line,
+                _("%(code)r is not an ISO 3166-1 alpha-3 country code") % {"code": iso3},
+                column,
             )
             return None
         only = self.scope.only_country
@@ -152,8 +184,10 @@ class _Checker:
                 self.result.n_skipped_other_country += 1
             else:
                 self.result.error(
-                    line, _("this import takes rows of %(only)s only, not %(code)s")
-                    % {"only": only, "code": iso3}, column,
+                    line,
+                    _("this import takes rows of %(only)s only, not %(code)s")
+                    % {"only": only, "code": iso3},
+                    column,
                 )
             return None
         return iso3
@@ -162,8 +196,10 @@ class _Checker:
         year = _year(text)
         if year is None:
             self.result.error(
-                line, _("%(value)r is not a year between %(first)s and %(last)s")
-                % {"value": text, "first": MIN_YEAR, "last": dt.date.today().year + 1}, column,
+                line,
+                _("%(value)r is not a year between %(first)s and %(last)s")
+                % {"value": text, "first": MIN_YEAR, "last": dt.date.today().year + 1},
+                column,
             )
         return year
 
@@ -214,54 +250,74 @@ def parse_glotip(
         if len(values) != width:
             if not any(v.strip() for v in values):
                 continue  # a blank line
-            result.error(line, _("expected %(n)s cells, found %(found)s")
-                         % {"n": width, "found": len(values)})
+            result.error(
+                line,
+                _("expected %(n)s cells, found %(found)s") % {"n": width, "found": len(values)},
+            )
             continue
         before = result.n_errors
         iso3 = check.country(line, values[col["Iso3_code"]], "Iso3_code")
         indicator_text = values[col["Indicator"]]
         indicator = lookup.indicator(indicator_text)
         if indicator is None:
-            result.error(line, _("unknown indicator %(value)r") % {"value": indicator_text},
-                         "Indicator")
+            result.error(
+                line, _("unknown indicator %(value)r") % {"value": indicator_text}, "Indicator"
+            )
         year = check.year(line, values[col["Year"]], "Year")
         key_values: dict[str, str] = {}
         dim_text, category = values[col["Dimension"]].strip(), values[col["Category"]].strip()
         if fold(dim_text) == "total":
             if fold(category) != "total":
-                result.error(line, _("Dimension is Total but Category is %(value)r")
-                             % {"value": category}, "Category")
+                result.error(
+                    line,
+                    _("Dimension is Total but Category is %(value)r") % {"value": category},
+                    "Category",
+                )
         else:
             dim_code = lookup.dimension_by_label.get(fold(dim_text))
             if dim_code is None:
-                result.error(line, _("unknown dimension %(value)r") % {"value": dim_text},
-                             "Dimension")
+                result.error(
+                    line, _("unknown dimension %(value)r") % {"value": dim_text}, "Dimension"
+                )
             else:
                 code = dims[dim_code].resolve(category or "(blank)")
                 if code is None:
-                    result.error(line, _("%(value)r is not in the code list of %(dimension)s")
-                                 % {"value": category, "dimension": dim_code}, "Category")
+                    result.error(
+                        line,
+                        _("%(value)r is not in the code list of %(dimension)s")
+                        % {"value": category, "dimension": dim_code},
+                        "Category",
+                    )
                 elif code:
                     key_values[dim_code] = code
         for lk, column in ((sex, "Sex"), (age, "Age")):
             text = values[col[column]].strip()
             code = lk.resolve(text)
             if code is None:
-                result.error(line, _("%(value)r is not in the code list of %(dimension)s")
-                             % {"value": text, "dimension": lk.code}, column)
+                result.error(
+                    line,
+                    _("%(value)r is not in the code list of %(dimension)s")
+                    % {"value": text, "dimension": lk.code},
+                    column,
+                )
             elif code:
                 key_values[lk.code] = code
         if indicator is not None:
             for dim_code in key_values:
                 if dim_code not in indicator.dimensions:
-                    result.error(line, _("indicator %(indicator)s has no breakdown by %(dimension)s")
-                                 % {"indicator": indicator.code, "dimension": dim_code})
+                    result.error(
+                        line,
+                        _("indicator %(indicator)s has no breakdown by %(dimension)s")
+                        % {"indicator": indicator.code, "dimension": dim_code},
+                    )
             unit_text = values[col["Unit of measurement"]]
             unit = UNIT_SOURCE_LABELS.get(fold(unit_text))
             if unit != indicator.unit:
                 result.error(
-                    line, _("unit %(value)r does not match the indicator's unit (%(unit)s)")
-                    % {"value": unit_text, "unit": indicator.unit}, "Unit of measurement",
+                    line,
+                    _("unit %(value)r does not match the indicator's unit (%(unit)s)")
+                    % {"value": unit_text, "unit": indicator.unit},
+                    "Unit of measurement",
                 )
         try:
             parsed = parse_value(values[col["txtVALUE"]])
@@ -271,10 +327,28 @@ def parse_glotip(
         source_text = values[col["Source"]].strip()[:100]
         if result.n_errors != before or iso3 is None:
             continue
-        raw_key = (iso3, fold(indicator_text), fold(dim_text), category, values[col["Sex"]].strip(),
-                   values[col["Age"]].strip(), year)
-        row = (line, indicator.id, iso3, year, key_values, parsed.value, parsed.censored_below,
-               parsed.is_missing, False, False, source_text)
+        raw_key = (
+            iso3,
+            fold(indicator_text),
+            fold(dim_text),
+            category,
+            values[col["Sex"]].strip(),
+            values[col["Age"]].strip(),
+            year,
+        )
+        row = (
+            line,
+            indicator.id,
+            iso3,
+            year,
+            key_values,
+            parsed.value,
+            parsed.censored_below,
+            parsed.is_missing,
+            False,
+            False,
+            source_text,
+        )
         raw_groups.setdefault(raw_key, []).append(len(pending))
         pending.append((raw_key, row, indicator.dimensions))
     # Number repeated rows; then build the canonical keys and check them for clashes.
@@ -284,22 +358,33 @@ def parse_glotip(
         for item, index in enumerate(members, start=1):
             raw_key, row, allowed = pending[index]
             if SOURCE_ITEM not in allowed:
-                result.error(row[0], _("the file repeats this row and the indicator has no "
-                                       "%(dimension)s dimension to tell the repeats apart")
-                             % {"dimension": SOURCE_ITEM})
+                result.error(
+                    row[0],
+                    _(
+                        "the file repeats this row and the indicator has no "
+                        "%(dimension)s dimension to tell the repeats apart"
+                    )
+                    % {"dimension": SOURCE_ITEM},
+                )
                 continue
             if str(item) not in dims[SOURCE_ITEM].codes:
-                result.error(row[0], _("more repeats of this row than %(dimension)s has codes")
-                             % {"dimension": SOURCE_ITEM})
+                result.error(
+                    row[0],
+                    _("more repeats of this row than %(dimension)s has codes")
+                    % {"dimension": SOURCE_ITEM},
+                )
                 continue
             row[4][SOURCE_ITEM] = str(item)
-    for raw_key, row, _allowed in pending:
+    for _raw_key, row, _allowed in pending:
         key = SEPARATOR.join(f"{d}={c}" for d, c in sorted(row[4].items()))
         ident = (row[1], row[2], row[3], key)
         first = check.seen.get(ident)
         if first is not None:
-            result.error(row[0], _("the same observation as line %(line)s (after mapping labels "
-                                   "to codes)") % {"line": first})
+            result.error(
+                row[0],
+                _("the same observation as line %(line)s (after mapping labels to codes)")
+                % {"line": first},
+            )
             continue
         check.seen[ident] = row[0]
         result.rows.append((*row[:4], key, *row[5:]))
@@ -327,15 +412,29 @@ class TableDialect:
 
 
 MATIS_CSV = TableDialect(
-    name="csv", indicator=("indicator",), country=("country", "ref_area"), period=("year",),
-    value=("value",), flags=("flags",), censored=(), source=("source",), ignored=("comment",),
+    name="csv",
+    indicator=("indicator",),
+    country=("country", "ref_area"),
+    period=("year",),
+    value=("value",),
+    flags=("flags",),
+    censored=(),
+    source=("source",),
+    ignored=("comment",),
     unit=("unit",),
 )
 SDMX_CSV = TableDialect(
-    name="sdmx-csv", indicator=("indicator",), country=("ref_area",), period=("time_period",),
-    value=("obs_value",), flags=("obs_status",), censored=("censored_below",),
-    source=("source",), ignored=("dataflow", "structure", "structure_id", "action"),
-    unit=("unit_measure",), labels_allowed=False,
+    name="sdmx-csv",
+    indicator=("indicator",),
+    country=("ref_area",),
+    period=("time_period",),
+    value=("obs_value",),
+    flags=("obs_status",),
+    censored=("censored_below",),
+    source=("source",),
+    ignored=("dataflow", "structure", "structure_id", "action"),
+    unit=("unit_measure",),
+    labels_allowed=False,
 )
 SDMX_UNITS = {"COUNT": "count", "RATE": "rate", "PERCENT": "percent", "PC": "percent"}
 FLAG_LETTERS = frozenset("AEPM")
@@ -362,15 +461,24 @@ def parse_table(
                 return i
         return None
 
-    i_ind, i_country, i_period = find(dialect.indicator), find(dialect.country), find(dialect.period)
+    i_ind, i_country, i_period = (
+        find(dialect.indicator),
+        find(dialect.country),
+        find(dialect.period),
+    )
     i_value, i_flags, i_cens = find(dialect.value), find(dialect.flags), find(dialect.censored)
     i_source, i_unit = find(dialect.source), find(dialect.unit)
     required = {"indicator": i_ind, "country": i_country, "year": i_period, "value": i_value}
     absent = [dialect_name(dialect, k) for k, v in required.items() if v is None]
     if absent:
-        raise FileFormatError(_("line 1 lacks the column(s) %(columns)s") % {"columns": ", ".join(absent)})
-    known = {i for i in (i_ind, i_country, i_period, i_value, i_flags, i_cens, i_source, i_unit)
-             if i is not None}
+        raise FileFormatError(
+            _("line 1 lacks the column(s) %(columns)s") % {"columns": ", ".join(absent)}
+        )
+    known = {
+        i
+        for i in (i_ind, i_country, i_period, i_value, i_flags, i_cens, i_source, i_unit)
+        if i is not None
+    }
     dim_cols: list[tuple[int, str]] = []
     bad = []
     for i, n in enumerate(names):
@@ -385,8 +493,11 @@ def parse_table(
             bad.append(_("(empty header in column %(n)s)") % {"n": i + 1})
     if bad:
         raise FileFormatError(
-            _("line 1: unknown column(s) %(columns)s; dimension columns are named by dimension "
-              "code (%(codes)s)") % {"columns": ", ".join(bad), "codes": ", ".join(sorted(lookup.dimensions))}
+            _(
+                "line 1: unknown column(s) %(columns)s; dimension columns are named by dimension "
+                "code (%(codes)s)"
+            )
+            % {"columns": ", ".join(bad), "codes": ", ".join(sorted(lookup.dimensions))}
         )
     dim_cols.sort(key=lambda c: c[1])  # canonical key order
     dim_lookups = [(i, code, lookup.dimensions[code]) for i, code in dim_cols]
@@ -419,12 +530,11 @@ def parse_table(
                 indicator_cache[ind_text] = indicator
         country = cells[i_country]
         if country.__class__ is not str or country not in lookup.countries or only_country:
-            country = check.country(line, "" if country is None else str(country),
-                                    str(header[i_country]))
+            country = check.country(
+                line, "" if country is None else str(country), str(header[i_country])
+            )
         period = cells[i_period]
-        if period.__class__ is not int:
-            period = check.year(line, period, str(header[i_period]))
-        elif not MIN_YEAR <= period <= 2100:
+        if period.__class__ is not int or not MIN_YEAR <= period <= 2100:
             period = check.year(line, period, str(header[i_period]))
         tokens = []
         for i, dim_code, dl in dim_lookups:
@@ -433,17 +543,31 @@ def parse_table(
                 continue
             code = dl.resolve(text if text.__class__ is str else str(text), labels=labels)
             if code is None:
-                error(line, _("%(value)r is not in the code list of %(dimension)s")
-                      % {"value": text, "dimension": dim_code}, str(header[i]))
+                error(
+                    line,
+                    _("%(value)r is not in the code list of %(dimension)s")
+                    % {"value": text, "dimension": dim_code},
+                    str(header[i]),
+                )
             elif code:
                 if indicator is not None and dim_code not in indicator.dimensions:
-                    error(line, _("indicator %(indicator)s has no breakdown by %(dimension)s")
-                          % {"indicator": indicator.code, "dimension": dim_code}, str(header[i]))
+                    error(
+                        line,
+                        _("indicator %(indicator)s has no breakdown by %(dimension)s")
+                        % {"indicator": indicator.code, "dimension": dim_code},
+                        str(header[i]),
+                    )
                 tokens.append(f"{dim_code}={code}")
-        flags = "" if i_flags is None or cells[i_flags] is None else str(cells[i_flags]).strip().upper()
+        flags = (
+            "" if i_flags is None or cells[i_flags] is None else str(cells[i_flags]).strip().upper()
+        )
         if flags and not FLAG_LETTERS.issuperset(flags):
-            error(line, _("%(value)r: flags are letters E (estimated), P (provisional), M (missing)")
-                  % {"value": flags}, str(header[i_flags]))
+            error(
+                line,
+                _("%(value)r: flags are letters E (estimated), P (provisional), M (missing)")
+                % {"value": flags},
+                str(header[i_flags]),
+            )
         raw_value = cells[i_value]
         parsed = value_cache.get(raw_value)
         if parsed is None:
@@ -462,12 +586,18 @@ def parse_table(
                 error(line, str(exc), str(header[i_value]))
         if i_unit is not None and indicator is not None and cells[i_unit] not in (None, ""):
             unit_text = str(cells[i_unit]).strip()
-            unit = SDMX_UNITS.get(unit_text.upper()) or UNIT_SOURCE_LABELS.get(fold(unit_text)) or (
-                unit_text.lower()
+            unit = (
+                SDMX_UNITS.get(unit_text.upper())
+                or UNIT_SOURCE_LABELS.get(fold(unit_text))
+                or (unit_text.lower())
             )
             if unit != indicator.unit:
-                error(line, _("unit %(value)r does not match the indicator's unit (%(unit)s)")
-                      % {"value": unit_text, "unit": indicator.unit}, str(header[i_unit]))
+                error(
+                    line,
+                    _("unit %(value)r does not match the indicator's unit (%(unit)s)")
+                    % {"value": unit_text, "unit": indicator.unit},
+                    str(header[i_unit]),
+                )
         if result.n_errors != before or country is None:
             continue
         key = SEPARATOR.join(tokens)
@@ -477,18 +607,38 @@ def parse_table(
             error(line, _("the same observation as line %(line)s") % {"line": first})
             continue
         seen[ident] = line
-        source_text = "" if i_source is None or cells[i_source] is None else str(cells[i_source])[:100]
-        result.rows.append((
-            line, indicator.id, country, period, key, parsed.value, parsed.censored_below,
-            parsed.is_missing or "M" in flags, "E" in flags, "P" in flags, source_text.strip(),
-        ))
+        # No source column: None, "keep the source the database has" (new rows get "").
+        source_text = (
+            None
+            if i_source is None
+            else ("" if cells[i_source] is None else str(cells[i_source]).strip()[:100])
+        )
+        result.rows.append(
+            (
+                line,
+                indicator.id,
+                country,
+                period,
+                key,
+                parsed.value,
+                parsed.censored_below,
+                parsed.is_missing or "M" in flags,
+                "E" in flags,
+                "P" in flags,
+                source_text,
+            )
+        )
     result.n_lines = n
     return result
 
 
 def dialect_name(dialect: TableDialect, role: str) -> str:
-    options = {"indicator": dialect.indicator, "country": dialect.country,
-               "year": dialect.period, "value": dialect.value}[role]
+    options = {
+        "indicator": dialect.indicator,
+        "country": dialect.country,
+        "year": dialect.period,
+        "value": dialect.value,
+    }[role]
     return options[0].upper() if dialect.name == "sdmx-csv" else options[0]
 
 
@@ -514,7 +664,9 @@ def parse_csv(source, lookup, scope=None, progress=None, total_lines=0) -> Parse
 def parse_sdmx_csv(source, lookup, scope=None, progress=None, total_lines=0) -> ParseResult:
     header, rows = _csv_rows(source)
     if not header or fold(header[0]) not in {"dataflow", "structure"}:
-        raise FileFormatError(_("this is not SDMX-CSV: line 1 must start with DATAFLOW (SDMX-CSV 1.0)"))
+        raise FileFormatError(
+            _("this is not SDMX-CSV: line 1 must start with DATAFLOW (SDMX-CSV 1.0)")
+        )
     return parse_table(rows, header, lookup, SDMX_CSV, scope, progress, total_lines)
 
 
@@ -529,10 +681,14 @@ def parse_xlsx(source: IO[bytes], lookup, scope=None, progress=None, total_lines
     try:
         book = load_workbook(source, read_only=True, data_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise FileFormatError(_("this is not an Excel (.xlsx) workbook: %(reason)s") % {"reason": exc}) from None
+        raise FileFormatError(
+            _("this is not an Excel (.xlsx) workbook: %(reason)s") % {"reason": exc}
+        ) from None
     try:
         if DATA_SHEET not in book.sheetnames:
-            raise FileFormatError(_("the workbook has no sheet named %(name)r") % {"name": DATA_SHEET})
+            raise FileFormatError(
+                _("the workbook has no sheet named %(name)r") % {"name": DATA_SHEET}
+            )
         sheet = book[DATA_SHEET]
         total = sheet.max_row or 0
         it = sheet.iter_rows(values_only=True)
@@ -548,8 +704,16 @@ def parse_xlsx(source: IO[bytes], lookup, scope=None, progress=None, total_lines
                 cells = [c.strip() if c.__class__ is str else c for c in cells[: len(header)]]
                 yield number, cells
 
-        return parse_table(rows(), header, lookup, MATIS_CSV, scope, progress, total or total_lines,
-                           sheet_rows=True)
+        return parse_table(
+            rows(),
+            header,
+            lookup,
+            MATIS_CSV,
+            scope,
+            progress,
+            total or total_lines,
+            sheet_rows=True,
+        )
     finally:
         book.close()
 

@@ -43,7 +43,9 @@ class ContextValue(models.Model):
     class Meta:
         ordering = ["series", "country_id", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["series", "country", "year"], name="statistics_context_unique"),
+            models.UniqueConstraint(
+                fields=["series", "country", "year"], name="statistics_context_unique"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,6 +16,13 @@ class ImportFormat(models.TextChoices):
     XLSX = "xlsx", _("MATIS Excel template")
 
 
+PHASE_LABELS = {
+    "read": _("Reading and checking rows"),
+    "compare": _("Comparing with the database"),
+    "store": _("Writing"),
+}
+
+
 class ImportJob(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")
@@ -27,8 +34,13 @@ class ImportJob(models.Model):
     FINISHED = frozenset({Status.SUCCEEDED, Status.REJECTED, Status.FAILED})
 
     country = models.ForeignKey(
-        Country, verbose_name=_("country"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", help_text=_("Rows of other countries are refused. Empty: any country."),
+        Country,
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Rows of other countries are refused. Empty: any country."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -39,7 +51,9 @@ class ImportJob(models.Model):
     filename = models.CharField(_("file name"), max_length=255)
     stored_file = models.CharField(max_length=255, blank=True)
     dry_run = models.BooleanField(_("check only"), default=False)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
+    )
     phase = models.CharField(_("phase"), max_length=20, blank=True)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
@@ -63,9 +77,22 @@ class ImportJob(models.Model):
         return self.status in self.FINISHED
 
     @property
-    def percent(self) -> int:
+    def progress(self) -> float:
+        """0..1 for ``includes/job_progress.html``."""
         if self.status == self.Status.SUCCEEDED:
-            return 100
+            return 1.0
         if not self.total:
-            return 0
-        return min(100, int(100 * self.done / self.total))
+            return 0.0
+        return min(1.0, self.done / self.total)
+
+    @property
+    def progress_message(self) -> str:
+        if self.status == self.Status.QUEUED:
+            return str(_("Waiting for the background worker to start."))
+        label = PHASE_LABELS.get(self.phase)
+        if label is None or self.is_finished:
+            return self.get_status_display()
+        if self.total and self.phase != "store":
+            return str(_("%(phase)s: %(done)s of %(total)s rows") % {
+                "phase": label, "done": f"{self.done:,}", "total": f"{self.total:,}"})
+        return str(label)

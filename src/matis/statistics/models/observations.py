@@ -44,7 +44,9 @@ class Submission(TimeStampedModel):
         Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
     )
     period = models.PositiveSmallIntegerField(_("year"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
     note = models.TextField(_("note"), blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -61,7 +63,9 @@ class Submission(TimeStampedModel):
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
         constraints = [
-            models.UniqueConstraint(fields=["country", "period"], name="statistics_submission_unique"),
+            models.UniqueConstraint(
+                fields=["country", "period"], name="statistics_submission_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -95,18 +99,26 @@ class Observation(models.Model):
     """
 
     indicator = models.ForeignKey(
-        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+",
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.PROTECT,
+        related_name="+",
         db_index=False,
     )
     country = models.ForeignKey(
-        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="+",
+        Country,
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        related_name="+",
         db_index=False,
     )
     period = models.PositiveSmallIntegerField(_("year"))
     series_key = models.CharField(_("dimension values"), max_length=200, blank=True)
     value = models.FloatField(_("value"), null=True, blank=True)
     censored_below = models.PositiveSmallIntegerField(
-        _("censored below"), null=True, blank=True,
+        _("censored below"),
+        null=True,
+        blank=True,
         help_text=_("Set for a figure published only as below a threshold, e.g. 5 for <5."),
     )
     is_missing = models.BooleanField(_("missing"), default=False)
@@ -114,7 +126,10 @@ class Observation(models.Model):
     is_provisional = models.BooleanField(_("provisional"), default=False)
     source = models.CharField(_("source"), max_length=100, blank=True)
     submission = models.ForeignKey(
-        Submission, verbose_name=_("submission"), on_delete=models.PROTECT, related_name="observations"
+        Submission,
+        verbose_name=_("submission"),
+        on_delete=models.PROTECT,
+        related_name="observations",
     )
     approved = models.BooleanField(_("approved"), default=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
@@ -144,7 +159,11 @@ class Observation(models.Model):
 
 def flags_text(is_estimated: bool, is_provisional: bool, is_missing: bool = False) -> str:
     """SDMX-style observation status letters: E estimated, P provisional, M missing."""
-    return ("E" if is_estimated else "") + ("P" if is_provisional else "") + ("M" if is_missing else "")
+    return (
+        ("E" if is_estimated else "")
+        + ("P" if is_provisional else "")
+        + ("M" if is_missing else "")
+    )
 
 
 class ObservationRevision(models.Model):
@@ -153,8 +172,12 @@ class ObservationRevision(models.Model):
     observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="revisions")
     changed_at = models.DateTimeField(_("changed"), default=timezone.now)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     old_value = models.FloatField(_("old value"), null=True, blank=True)
     old_censored_below = models.PositiveSmallIntegerField(null=True, blank=True)

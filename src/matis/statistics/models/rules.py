@@ -44,17 +44,29 @@ class ValidationRule(models.Model):
     name_th = models.CharField(_("name (Thai)"), max_length=300, blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     indicator = models.ForeignKey(
-        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, null=True, blank=True,
-        related_name="+", help_text=_("Empty: every indicator."),
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: every indicator."),
     )
     dimension = models.ForeignKey(
-        Dimension, verbose_name=_("breakdown dimension"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+", help_text=_("For the terms sum and count."),
+        Dimension,
+        verbose_name=_("breakdown dimension"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("For the terms sum and count."),
     )
     left_side = models.CharField(_("left side"), max_length=100)
     operator = models.CharField(_("operator"), max_length=2, choices=Operator.choices)
     right_side = models.CharField(_("right side"), max_length=100)
-    cells = models.CharField(_("applies to"), max_length=10, choices=CellScope.choices, default=CellScope.ALL)
+    cells = models.CharField(
+        _("applies to"), max_length=10, choices=CellScope.choices, default=CellScope.ALL
+    )
     min_history = models.PositiveSmallIntegerField(
         _("minimum other years"), default=3, help_text=_("For history_median and robust_z.")
     )

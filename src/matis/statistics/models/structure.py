@@ -43,7 +43,9 @@ class LabelledMixin(models.Model):
     source_labels = models.TextField(
         _("labels in source files"),
         blank=True,
-        help_text=_("How external files (e.g. the UNODC GLOTIP export) name this entry, one per line."),
+        help_text=_(
+            "How external files (e.g. the UNODC GLOTIP export) name this entry, one per line."
+        ),
     )
 
     class Meta:
@@ -55,7 +57,9 @@ class LabelledMixin(models.Model):
 
 
 class CodeList(LabelledMixin):
-    code = models.CharField(_("code"), max_length=40, unique=True, validators=[dimension_code_validator])
+    code = models.CharField(
+        _("code"), max_length=40, unique=True, validators=[dimension_code_validator]
+    )
 
     class Meta:
         ordering = ["code"]
@@ -103,7 +107,9 @@ class Code(LabelledMixin):
 
 
 class Dimension(LabelledMixin):
-    code = models.CharField(_("code"), max_length=40, unique=True, validators=[dimension_code_validator])
+    code = models.CharField(
+        _("code"), max_length=40, unique=True, validators=[dimension_code_validator]
+    )
     code_list = models.ForeignKey(
         CodeList, verbose_name=_("code list"), on_delete=models.PROTECT, related_name="dimensions"
     )
@@ -119,7 +125,9 @@ class Dimension(LabelledMixin):
 
 
 class Indicator(LabelledMixin):
-    code = models.CharField(_("code"), max_length=40, unique=True, validators=[dimension_code_validator])
+    code = models.CharField(
+        _("code"), max_length=40, unique=True, validators=[dimension_code_validator]
+    )
     unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices, default=Unit.COUNT)
     is_glotip = models.BooleanField(
         _("GLOTIP indicator"), default=False, help_text=_("Reported in the UNODC GLOTIP data.")
@@ -127,7 +135,10 @@ class Indicator(LabelledMixin):
     is_active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     dimensions = models.ManyToManyField(
-        Dimension, verbose_name=_("dimensions"), through="IndicatorDimension", related_name="indicators"
+        Dimension,
+        verbose_name=_("dimensions"),
+        through="IndicatorDimension",
+        related_name="indicators",
     )
 
     class Meta:
@@ -142,7 +153,9 @@ class Indicator(LabelledMixin):
 class IndicatorDimension(models.Model):
     """Which dimensions an indicator may be broken down by."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="indicator_dimensions")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="indicator_dimensions"
+    )
     dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="+")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -151,7 +164,9 @@ class IndicatorDimension(models.Model):
         verbose_name = _("indicator dimension")
         verbose_name_plural = _("indicator dimensions")
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "dimension"], name="statistics_inddim_unique"),
+            models.UniqueConstraint(
+                fields=["indicator", "dimension"], name="statistics_inddim_unique"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,75 @@
+"""Annual monitoring reports (SPA III goal 5.3): one rendered document per request."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from matis.common.models import Country
+from matis.plans.models import Plan
+
+
+def report_file_path(instance: AnnualReport, filename: str) -> str:
+    suffix = filename.rsplit(".", 1)[-1].lower()
+    scope = instance.country_id or "regional"
+    return f"reports/annual/{instance.year}/{scope}/{uuid.uuid4().hex}.{suffix}"
+
+
+class AnnualReport(models.Model):
+    """A rendering of the annual monitoring report for a year, regional or for one country.
+
+    Rendering runs as a background job; ``status`` and ``progress`` let the page
+    that requested it follow it. The HTML and PDF files are stored outside the
+    web root and served only through views that check access.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text=_("Empty for the regional report of all six governments."),
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    step = models.CharField(_("step"), max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    html_file = models.FileField(upload_to=report_file_path, max_length=200, blank=True)
+    pdf_file = models.FileField(upload_to=report_file_path, max_length=200, blank=True)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    synthetic = models.BooleanField(_("contains synthetic demonstration data"), default=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-year", "-requested_at", "-id"]
+        verbose_name = _("annual monitoring report")
+        verbose_name_plural = _("annual monitoring reports")
+
+    def __str__(self) -> str:
+        return self.title or f"{self.year} {self.country_id or 'regional'} {self.language}"
+
+    @property
+    def is_regional(self) -> bool:
+        return self.country_id is None
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

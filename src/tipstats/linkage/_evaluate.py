@@ -1,0 +1,92 @@
+"""Evaluation against ground truth: precision, recall, F1, and the blocking's pairs completeness."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ._result import LinkageResult
+
+__all__ = ["LinkageEvaluation", "evaluate_linkage"]
+
+
+@dataclass(frozen=True)
+class LinkageEvaluation:
+    """Quality of a linkage against the true pairs.
+
+    ``precision`` = TP / (TP + FP), ``recall`` = TP / (TP + FN), ``f1`` their
+    harmonic mean; each is ``nan`` when undefined (nothing predicted, no
+    true pair). ``pairs_completeness`` is the share of true pairs that the
+    blocking let through to comparison (``nan`` when unknown): an upper
+    bound on recall.
+    """
+
+    n_true_positive: int
+    n_false_positive: int
+    n_false_negative: int
+    precision: float
+    recall: float
+    f1: float
+    pairs_completeness: float
+
+    def summary(self) -> str:
+        return "\n".join(
+            [
+                "Linkage evaluation",
+                "=" * 40,
+                f"true positives      {self.n_true_positive:,}",
+                f"false positives     {self.n_false_positive:,}",
+                f"false negatives     {self.n_false_negative:,}",
+                f"precision           {self.precision:.4f}",
+                f"recall              {self.recall:.4f}",
+                f"F1                  {self.f1:.4f}",
+                f"pairs completeness  {self.pairs_completeness:.4f}",
+            ]
+        )
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def _pair_set(pairs: LinkageResult | pd.DataFrame | Iterable[tuple[object, object]]) -> set:
+    if isinstance(pairs, LinkageResult):
+        return pairs.matched_id_pairs()
+    if isinstance(pairs, pd.DataFrame):
+        cols = ["left_id", "right_id"] if "left_id" in pairs.columns else list(pairs.columns[:2])
+        return set(zip(pairs[cols[0]], pairs[cols[1]], strict=True))
+    return {(a, b) for a, b in pairs}
+
+
+def _ratio(num: int, den: int) -> float:
+    return num / den if den else float("nan")
+
+
+def evaluate_linkage(
+    predicted: LinkageResult | pd.DataFrame | Iterable[tuple[object, object]],
+    true_pairs: pd.DataFrame | Iterable[tuple[object, object]],
+) -> LinkageEvaluation:
+    """Precision, recall and F1 of ``predicted`` against ``true_pairs``.
+
+    Both are ``(left_id, right_id)`` pairs: a :class:`LinkageResult`, a frame
+    with ``left_id``/``right_id`` columns (or its first two columns), or an
+    iterable of tuples. Given a :class:`LinkageResult`, the pairs
+    completeness of its blocking is reported too.
+    """
+    predicted_set = _pair_set(predicted)
+    truth = _pair_set(true_pairs)
+    tp = len(predicted_set & truth)
+    fp = len(predicted_set) - tp
+    fn = len(truth) - tp
+    precision = _ratio(tp, tp + fp)
+    recall = _ratio(tp, tp + fn)
+    f1 = _ratio(2 * tp, 2 * tp + fp + fn)
+    completeness = float("nan")
+    if isinstance(predicted, LinkageResult) and truth:
+        scored = predicted.scored_pairs
+        compared = set(zip(scored["left_id"], scored["right_id"], strict=True))
+        # pairs compared but below the Dice floor are not kept; count them as reached only
+        # if kept, which makes this a lower bound when dice_floor > 0.
+        completeness = len(compared & truth) / len(truth)
+    return LinkageEvaluation(tp, fp, fn, precision, recall, f1, completeness)

@@ -1,0 +1,164 @@
+"""The matcher: blocking, Dice, match probability, threshold, 1-to-1 assignment."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ._assign import greedy_one_to_one
+from ._backend import LinkageBackend, NumpyBackend
+from ._blocking import BlockingRule
+from ._encoding import Encodings
+from ._result import LinkageResult
+from ._scoring import fit_match_model, identity_model
+
+__all__ = ["SCORE_METHODS", "Matcher", "link"]
+
+SCORE_METHODS = ("em", "dice")
+
+
+def _resolve_backend(backend: str | LinkageBackend) -> LinkageBackend:
+    if not isinstance(backend, str):
+        return backend
+    if backend == "numpy":
+        return NumpyBackend()
+    if backend == "duckdb":
+        from .duckdb import DuckDBBackend
+
+        return DuckDBBackend()
+    raise ValueError(
+        f"backend must be 'numpy', 'duckdb' or a backend object "
+        f"(e.g. tipstats.linkage.spark.SparkBackend), not {backend!r}"
+    )
+
+
+def _describe(blocking: Sequence[BlockingRule] | None) -> str:
+    if not blocking:
+        return "none (all pairs, popcount bound)"
+    return " OR ".join(repr(rule) for rule in blocking)
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """How to link two sets of encodings; :meth:`link` runs it.
+
+    Parameters
+    ----------
+    blocking
+        Rules whose candidate pairs are united (Splink style); ``None``
+        compares every pair (fine up to a few tens of millions of pairs).
+    threshold
+        Pairs with match probability below it are not matches.
+    dice_floor
+        Pairs with Dice below it are dropped before scoring; the score model
+        is fitted on the pairs at or above it.
+    score
+        ``"em"``: match probability from a beta mixture fitted by EM
+        (:func:`tipstats.linkage.fit_match_model`); ``"dice"``: the Dice
+        coefficient itself, so ``threshold`` is a Dice threshold.
+    one_to_one
+        Keep at most one match per record, greedily by score.
+    backend
+        ``"duckdb"`` (default), ``"numpy"``, or a backend object such as
+        :class:`tipstats.linkage.spark.SparkBackend`.
+    max_block_pairs
+        Blocks with more pairs than this are skipped and counted.
+    """
+
+    blocking: tuple[BlockingRule, ...] | None = None
+    threshold: float = 0.5
+    dice_floor: float = 0.5
+    score: str = "em"
+    one_to_one: bool = True
+    backend: str | LinkageBackend = "duckdb"
+    max_block_pairs: int = 5_000_000
+
+    def __post_init__(self) -> None:
+        if self.blocking is not None:
+            object.__setattr__(self, "blocking", tuple(self.blocking))
+        if self.score not in SCORE_METHODS:
+            raise ValueError(f"score must be one of {SCORE_METHODS}, not {self.score!r}")
+        if not 0.0 <= self.threshold <= 1.0:
+            raise ValueError(f"threshold must be in [0, 1], not {self.threshold}")
+        if not 0.0 <= self.dice_floor < 1.0:
+            raise ValueError(f"dice_floor must be in [0, 1), not {self.dice_floor}")
+
+    def link(self, left: Encodings, right: Encodings) -> LinkageResult:
+        """Link ``left`` to ``right`` and return the matches with the run's numbers."""
+        left.check_comparable(right)
+        backend = _resolve_backend(self.backend)
+        seconds: dict[str, float] = {}
+        t0 = time.perf_counter()
+        if self.blocking:
+            tables = [rule.key_tables(left, right) for rule in self.blocking]
+            pairs = backend.candidate_pairs(
+                tables, n_right=len(right), max_block_pairs=self.max_block_pairs
+            )
+            seconds["blocking"] = time.perf_counter() - t0
+            t1 = time.perf_counter()
+            i, j, dice = backend.score_pairs(left, right, pairs, dice_floor=self.dice_floor)
+            n_comparisons, n_skipped = len(pairs), pairs.n_pairs_skipped
+        else:
+            seconds["blocking"] = 0.0
+            t1 = time.perf_counter()
+            i, j, dice = backend.score_all_pairs(left, right, dice_floor=self.dice_floor)
+            n_comparisons, n_skipped = len(left) * len(right), 0
+        seconds["scoring"] = time.perf_counter() - t1
+
+        t2 = time.perf_counter()
+        if self.score == "em":
+            model = fit_match_model(dice, dice_floor=self.dice_floor)
+        else:
+            model = identity_model(self.dice_floor, int(dice.size))
+        probability = model.match_probability(dice)
+        seconds["model"] = time.perf_counter() - t2
+
+        t3 = time.perf_counter()
+        accept = np.nonzero(probability >= self.threshold)[0]
+        if self.one_to_one and accept.size:
+            kept = greedy_one_to_one(
+                i[accept], j[accept], probability[accept], tiebreak=dice[accept]
+            )
+            accept = accept[kept]
+        else:
+            accept = accept[np.lexsort((-dice[accept], -probability[accept]))]
+        seconds["assignment"] = time.perf_counter() - t3
+        seconds["total"] = time.perf_counter() - t0
+
+        def frame(rows: np.ndarray) -> pd.DataFrame:
+            return pd.DataFrame(
+                {
+                    "left_id": left.ids[i[rows]],
+                    "right_id": right.ids[j[rows]],
+                    "left_row": i[rows],
+                    "right_row": j[rows],
+                    "dice": dice[rows],
+                    "match_probability": probability[rows],
+                }
+            )
+
+        return LinkageResult(
+            matches=frame(accept).reset_index(drop=True),
+            scored_pairs=frame(np.arange(dice.size)),
+            n_left=len(left),
+            n_right=len(right),
+            n_comparisons=int(n_comparisons),
+            n_pairs_skipped=int(n_skipped),
+            threshold=self.threshold,
+            dice_floor=self.dice_floor,
+            dice_threshold=max(model.dice_at_probability(self.threshold), self.dice_floor),
+            one_to_one=self.one_to_one,
+            blocking=_describe(self.blocking),
+            backend=getattr(backend, "name", type(backend).__name__),
+            score_model=model,
+            seconds=seconds,
+        )
+
+
+def link(left: Encodings, right: Encodings, **options: object) -> LinkageResult:
+    """Shorthand for ``Matcher(**options).link(left, right)``."""
+    return Matcher(**options).link(left, right)  # type: ignore[arg-type]

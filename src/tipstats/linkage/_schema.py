@@ -1,0 +1,175 @@
+"""What is encoded and how: field specifications and the encoding schema.
+
+Two parties can compare encodings only if they used the same schema and the
+same secret; ``EncodingSchema.fingerprint`` identifies the schema (never the
+secret) and travels with every batch of encodings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from importlib.metadata import version
+
+from ._normalise import (
+    NORMALISATION_VERSION,
+    normalise_date,
+    normalise_name,
+    normalise_sex,
+    normalise_text,
+    phonetic_key,
+)
+
+__all__ = ["FIELD_KINDS", "HASHING_SCHEMES", "MATIS_SCHEMA", "EncodingSchema", "FieldSpec"]
+
+FIELD_KINDS = ("name", "name_phonetic", "date", "sex", "text", "positional", "exact")
+HASHING_SCHEMES = ("double", "random")
+
+
+def _qgrams(text: str, q: int) -> list[str]:
+    if len(text) <= q:
+        return [text] if text else []
+    return [text[i : i + q] for i in range(len(text) - q + 1)]
+
+
+def _date_tokens(iso: str) -> list[str]:
+    parts = iso.split("-")
+    year = parts[0]
+    tokens = [f"y:{year}"] + [f"y{i}:{d}" for i, d in enumerate(year)]
+    if len(parts) >= 2:
+        tokens.append(f"m:{parts[1]}")
+    if len(parts) == 3:
+        month, day = parts[1], parts[2]
+        # the unordered {day, month} token survives a day/month swap
+        tokens += [f"d:{day}", f"md:{min(month, day)}{max(month, day)}", f"ymd:{iso}"]
+    return tokens
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of the encoding: which column, how it is tokenised, how many bits per token.
+
+    ``kind`` is one of :data:`FIELD_KINDS`:
+
+    * ``"name"``: :func:`normalise_name`, then the ``q``-grams of each token.
+    * ``"name_phonetic"``: :func:`phonetic_key`, then the ``q``-grams of each
+      token padded with ``^`` and ``$`` (short skeletons still set bits).
+    * ``"date"``: :func:`normalise_date`, then year, year digits by position,
+      month, day, the unordered day-and-month pair and the full date.
+    * ``"sex"``: :func:`normalise_sex`, one token.
+    * ``"text"``: :func:`normalise_text`, then ``q``-grams of the whole string.
+    * ``"positional"``: :func:`normalise_text` without spaces, each character
+      with its position (numbers such as a postcode).
+    * ``"exact"``: :func:`normalise_text`, one token.
+
+    ``k`` is the number of bit positions each token sets; a larger ``k`` gives
+    the field more weight in the Dice similarity.
+    """
+
+    label: str
+    column: str
+    kind: str
+    k: int = 20
+    q: int = 2
+
+    def __post_init__(self) -> None:
+        if self.kind not in FIELD_KINDS:
+            raise ValueError(f"kind must be one of {FIELD_KINDS}, not {self.kind!r}")
+        if not self.label:
+            raise ValueError("a field needs a non-empty label")
+        if not 1 <= self.k <= 256:
+            raise ValueError(f"k must be between 1 and 256, not {self.k!r}")
+        if not 1 <= self.q <= 5:
+            raise ValueError(f"q must be between 1 and 5, not {self.q!r}")
+
+    def tokens(self, value: object) -> list[str]:
+        """The distinct tokens this field makes of one raw value (empty when missing)."""
+        kind, q = self.kind, self.q
+        if kind == "name":
+            out = [g for t in normalise_name(value).split() for g in _qgrams(t, q)]
+        elif kind == "name_phonetic":
+            out = [g for t in phonetic_key(value).split() for g in _qgrams(f"^{t}$", q)]
+        elif kind == "date":
+            iso = normalise_date(value)
+            out = _date_tokens(iso) if iso else []
+        elif kind == "sex":
+            sex = normalise_sex(value)
+            out = [sex] if sex else []
+        elif kind == "text":
+            out = _qgrams(normalise_text(value), q)
+        elif kind == "positional":
+            out = [f"{i}:{c}" for i, c in enumerate(normalise_text(value).replace(" ", ""))]
+        else:
+            text = normalise_text(value)
+            out = [text] if text else []
+        return list(dict.fromkeys(out))
+
+
+@dataclass(frozen=True)
+class EncodingSchema:
+    """The fields, filter length and hashing scheme of a Bloom-filter encoding (CLK).
+
+    ``filter_bits`` is the length of each record's filter, a multiple of 64.
+    ``hashing="double"`` sets bits ``(h1 + i*h2) mod filter_bits`` for
+    ``i < k`` (Schnell et al. 2009) with ``h1, h2`` taken from
+    HMAC-SHA256(field key, token); ``"random"`` takes each of the ``k``
+    positions from its own HMAC-SHA256 output, which resists the attack of
+    Kroll & Steinmetzer (2015) on double hashing at about twice the encoding
+    cost. ``block_year_window`` (``None`` for none) adds keyed blocking tokens
+    for sex and year of birth; records whose years differ by at most the
+    window share a token. They need one ``"sex"`` and one ``"date"`` field.
+    """
+
+    fields: tuple[FieldSpec, ...]
+    filter_bits: int = 1024
+    hashing: str = "double"
+    block_year_window: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fields", tuple(self.fields))
+        if not self.fields:
+            raise ValueError("an encoding schema needs at least one field")
+        labels = [f.label for f in self.fields]
+        if len(set(labels)) != len(labels):
+            raise ValueError(f"field labels must be unique, got {labels}")
+        if self.filter_bits < 64 or self.filter_bits % 64:
+            raise ValueError(f"filter_bits must be a positive multiple of 64, not {self.filter_bits}")
+        if self.hashing not in HASHING_SCHEMES:
+            raise ValueError(f"hashing must be one of {HASHING_SCHEMES}, not {self.hashing!r}")
+        if self.block_year_window is not None:
+            if self.block_year_window < 0:
+                raise ValueError("block_year_window must be None or >= 0")
+            kinds = [f.kind for f in self.fields]
+            if kinds.count("sex") != 1 or kinds.count("date") != 1:
+                raise ValueError("block_year_window needs exactly one 'sex' and one 'date' field")
+
+    def field_of_kind(self, kind: str) -> FieldSpec:
+        return next(f for f in self.fields if f.kind == kind)
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 (hex, 16 characters) of the schema and normalisation rules; no secret in it."""
+        payload = {
+            "fields": [asdict(f) for f in self.fields],
+            "filter_bits": self.filter_bits,
+            "hashing": self.hashing,
+            "block_year_window": self.block_year_window,
+            "normalisation": NORMALISATION_VERSION,
+            "anyascii": version("anyascii"),
+        }
+        text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _matis_fields() -> tuple[FieldSpec, ...]:
+    return (
+        FieldSpec("name", "name", "name", k=15),
+        FieldSpec("name_phonetic", "name", "name_phonetic", k=15),
+        FieldSpec("date_of_birth", "date_of_birth", "date", k=20),
+        FieldSpec("sex", "sex", "sex", k=40),
+    )
+
+
+MATIS_SCHEMA = EncodingSchema(fields=_matis_fields(), filter_bits=1024, block_year_window=1)
+"""The schema MATIS uses for cross-border re-trafficking checks: name, date of birth, sex."""
