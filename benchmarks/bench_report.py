@@ -42,10 +42,11 @@ from matis.reports.builder import build_report  # noqa: E402
 from matis.reports.render import render_html, render_pdf  # noqa: E402
 
 FILLER = {
-    "en": ("The governments carried out the activities of the plan with the support of their "
-           "partners, reported their progress every year and reviewed it together. "),
-    "th": ("รัฐบาลได้ดำเนินกิจกรรมตามแผนโดยได้รับการสนับสนุนจากหุ้นส่วน "
-           "รายงานความก้าวหน้าทุกปี และทบทวนร่วมกัน "),
+    "en": (
+        "The governments carried out the activities of the plan with the support of their "
+        "partners, reported their progress every year and reviewed it together. "
+    ),
+    "th": ("รัฐบาลได้ดำเนินกิจกรรมตามแผนโดยได้รับการสนับสนุนจากหุ้นส่วน รายงานความก้าวหน้าทุกปี และทบทวนร่วมกัน "),
 }
 
 
@@ -62,14 +63,20 @@ def static_document(blocks: int, language: str) -> str:
     text = FILLER[language] * 4
     parts = []
     for n in range(blocks):
-        rows = "".join(f"<tr><td>{n}.{r}</td><td>{FILLER[language][:60]}</td>"
-                       f"<td class='num'>{r * 1234:,}</td><td class='num'>{r * 7} %</td></tr>"
-                       for r in range(8))
-        parts.append(f"<h2>{n + 1}. {FILLER[language][:40]}</h2><p>{text}</p><p>{text}</p>"
-                     f"<table class='data'><thead><tr><th>#</th><th>Text</th><th>A</th>"
-                     f"<th>B</th></tr></thead><tbody>{rows}</tbody></table>")
-    return (f"<!DOCTYPE html><html lang='{language}'><body class='lang-{language}'>"
-            f"{''.join(parts)}</body></html>")
+        rows = "".join(
+            f"<tr><td>{n}.{r}</td><td>{FILLER[language][:60]}</td>"
+            f"<td class='num'>{r * 1234:,}</td><td class='num'>{r * 7} %</td></tr>"
+            for r in range(8)
+        )
+        parts.append(
+            f"<h2>{n + 1}. {FILLER[language][:40]}</h2><p>{text}</p><p>{text}</p>"
+            f"<table class='data'><thead><tr><th>#</th><th>Text</th><th>A</th>"
+            f"<th>B</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+    return (
+        f"<!DOCTYPE html><html lang='{language}'><body class='lang-{language}'>"
+        f"{''.join(parts)}</body></html>"
+    )
 
 
 def static_with_pages(pages: int, language: str) -> str:

@@ -68,7 +68,27 @@ def extract(only: str | None = None) -> None:
             _django_admin(common, app)
 
 
+def _fix_headers() -> None:
+    """Django writes a placeholder Plural-Forms for Lao; a compiled placeholder crashes Lao pages."""
+    import polib
+
+    for directory in catalogue_dirs():
+        for po_path in (directory / "locale").glob("*/LC_MESSAGES/django.po"):
+            po = polib.pofile(str(po_path))
+            lang = po_path.parent.parent.name
+            changed = False
+            if "INTEGER" in po.metadata.get("Plural-Forms", "") and lang in {"lo", "th", "km", "my", "zh_Hans", "vi"}:
+                po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
+                changed = True
+            if po.metadata.get("Language") != lang:
+                po.metadata["Language"] = lang
+                changed = True
+            if changed:
+                po.save(str(po_path))
+
+
 def compile_all() -> None:
+    _fix_headers()
     for directory in catalogue_dirs():
         _django_admin(["compilemessages", "--ignore", ".venv"], directory)
 
@@ -99,6 +119,7 @@ if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "check"
     if command == "extract":
         extract(sys.argv[2] if len(sys.argv) > 2 else None)
+        _fix_headers()
     elif command == "compile":
         compile_all()
     elif command == "check":

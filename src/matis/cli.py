@@ -16,6 +16,9 @@ APP_CLI_MODULES = [
     "matis.cases.cli",
     "matis.registers.cli",
     "matis.analytics.cli",
+    "matis.returns.cli",
+    "matis.justice.cli",
+    "matis.exchange.cli",
 ]
 
 

@@ -98,6 +98,9 @@ INSTALLED_APPS = [
     "matis.cases",
     "matis.registers",
     "matis.analytics",
+    "matis.returns",
+    "matis.justice",
+    "matis.exchange",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,9 @@ APPS_WITH_URLS = [
     ("cases/", "matis.cases"),
     ("registers/", "matis.registers"),
     ("analytics/", "matis.analytics"),
+    ("returns/", "matis.returns"),
+    ("justice/", "matis.justice"),
+    ("exchange/", "matis.exchange"),
 ]
 
 router = DefaultRouter()

@@ -22,6 +22,7 @@ def _analysis(country: str, marker: str) -> Analysis:
         country_id=country,
         created_by=_author(country),
         status="done",
+        tables=[{"name": f"table {marker}", "columns": ["n"], "rows": [[1]]}],
     )
 
 

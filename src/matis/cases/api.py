@@ -41,11 +41,20 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
-        rows = response.data.get("results", response.data) if isinstance(response.data, dict) \
+        rows = (
+            response.data.get("results", response.data)
+            if isinstance(response.data, dict)
             else response.data
-        audit_record(actor=request.user, action=AuditAction.RECORD_READ,
-                     country_id=request.user.country_id, object_type="cases.case", object_id="",
-                     purpose="api_list", case_ids=[r["id"] for r in rows])
+        )
+        audit_record(
+            actor=request.user,
+            action=AuditAction.RECORD_READ,
+            country_id=request.user.country_id,
+            object_type="cases.case",
+            object_id="",
+            purpose="api_list",
+            case_ids=[r["id"] for r in rows],
+        )
         return response
 
     def retrieve(self, request, pk=None, *args, **kwargs):

@@ -18,10 +18,13 @@ def _cmd_new_key(args: argparse.Namespace) -> int:
     import base64
 
     fresh = base64.b64decode(keys.new_key())
-    keys.write_key_file(path, keys.KeyRing(data_keys=(fresh, *ring.data_keys),
-                                           index_key=ring.index_key))
-    print(f"added data key {keys.key_id(fresh)} at the front of {path}; "
-          f"now run `matis cases rotate-keys`")
+    keys.write_key_file(
+        path, keys.KeyRing(data_keys=(fresh, *ring.data_keys), index_key=ring.index_key)
+    )
+    print(
+        f"added data key {keys.key_id(fresh)} at the front of {path}; "
+        f"now run `matis cases rotate-keys`"
+    )
     return 0
 
 
@@ -31,8 +34,10 @@ def _cmd_rotate(args: argparse.Namespace) -> int:
 
     rows = keys_rotate(actor=None)
     stale = stale_value_count()
-    print(f"re-encrypted {rows} rows with key {keys.keyring().newest_id}; "
-          f"values under older keys: {stale}")
+    print(
+        f"re-encrypted {rows} rows with key {keys.keyring().newest_id}; "
+        f"values under older keys: {stale}"
+    )
     return 0 if stale == 0 else 1
 
 

@@ -70,8 +70,10 @@ NATIONALITY_MIX = {
 LANGUAGE_OF = {"THA": "th", "KHM": "km", "LAO": "lo", "MMR": "my", "CHN": "zh", "VNM": "vi"}
 FACILITIES = [
     ("Immigration detention centre, capital (synthetic)", PlacementKind.IMMIGRATION_DETENTION),
-    ("Immigration detention centre, border province (synthetic)",
-     PlacementKind.IMMIGRATION_DETENTION),
+    (
+        "Immigration detention centre, border province (synthetic)",
+        PlacementKind.IMMIGRATION_DETENTION,
+    ),
     ("Police station, border district (synthetic)", PlacementKind.POLICE_CUSTODY),
     ("Government shelter for women and children (synthetic)", PlacementKind.SHELTER),
     ("Government shelter for men (synthetic)", PlacementKind.SHELTER),
@@ -109,8 +111,15 @@ def generate_people(n: int, *, seed: int = SEED, today: dt.date | None = None):
     for _ in range(n):
         country = _pick(rng, COUNTRY_SHARE)
         nationality = _pick(rng, NATIONALITY_MIX[country])
-        gender = _pick(rng, {Gender.FEMININE: 0.64, Gender.MASCULINE: 0.34,
-                             Gender.TRANSGENDER_FEMININE: 0.01, Gender.NON_SPECIFIED_UNKNOWN: 0.01})
+        gender = _pick(
+            rng,
+            {
+                Gender.FEMININE: 0.64,
+                Gender.MASCULINE: 0.34,
+                Gender.TRANSGENDER_FEMININE: 0.01,
+                Gender.NON_SPECIFIED_UNKNOWN: 0.01,
+            },
+        )
         age = rng.choice(range(12, 18)) if rng.random() < 0.24 else rng.choice(range(18, 46))
         opened = today - dt.timedelta(days=rng.randrange(30, 7 * 365))
         dob = None
@@ -119,8 +128,9 @@ def generate_people(n: int, *, seed: int = SEED, today: dt.date | None = None):
         given, family = synthetic_name(rng, nationality, gender)
         docs = []
         if rng.random() < 0.6:
-            kind = rng.choice([DocumentType.PASSPORT, DocumentType.NATIONAL_ID,
-                               DocumentType.WORK_PERMIT])
+            kind = rng.choice(
+                [DocumentType.PASSPORT, DocumentType.NATIONAL_ID, DocumentType.WORK_PERMIT]
+            )
             docs.append((kind, synthetic_document_number(rng, kind)))
         yield country, opened, SyntheticPerson(given, family, nationality, gender, age, dob, docs)
 
@@ -128,19 +138,22 @@ def generate_people(n: int, *, seed: int = SEED, today: dt.date | None = None):
 def _ensure_directory(country: str, agencies: list[Agency]) -> tuple[list, list]:
     facilities = []
     for name, kind in FACILITIES:
-        obj, _ = Facility.objects.get_or_create(country_id=country, name=name,
-                                                defaults={"kind": kind})
+        obj, _ = Facility.objects.get_or_create(
+            country_id=country, name=name, defaults={"kind": kind}
+        )
         facilities.append(obj)
     providers = []
     for agency in agencies:
         obj, _ = ServiceProvider.objects.get_or_create(
-            country_id=country, name=agency.name,
+            country_id=country,
+            name=agency.name,
             defaults={"agency": agency, "services": ["SocialCare", "Health"]},
         )
         providers.append(obj)
     for name, services in PROVIDERS:
         obj, _ = ServiceProvider.objects.get_or_create(
-            country_id=country, name=f"{name} {country}", defaults={"services": services})
+            country_id=country, name=f"{name} {country}", defaults={"services": services}
+        )
         providers.append(obj)
     return facilities, providers
 
@@ -153,28 +166,41 @@ def load_demo(n_cases: int = DEFAULT_CASES, *, seed: int = SEED) -> str:
     setup = {}
     for country in COMMIT_COUNTRIES:
         agencies = list(Agency.objects.filter(country_id=country, name__contains="synthetic"))
-        workers = list(User.objects.filter(country_id=country, role=Role.CASE_WORKER,
-                                           agency__isnull=False))
+        workers = list(
+            User.objects.filter(country_id=country, role=Role.CASE_WORKER, agency__isnull=False)
+        )
         if not workers:
             continue
         owning = [w.agency for w in workers]
         facilities, providers = _ensure_directory(country, agencies)
-        setup[country] = {"workers": workers, "owning": owning, "facilities": facilities,
-                          "providers": providers}
+        setup[country] = {
+            "workers": workers,
+            "owning": owning,
+            "facilities": facilities,
+            "providers": providers,
+        }
     if not setup:
         return "no demo case workers: load the access demo first"
     generated = [g for g in generate_people(n_cases, seed=seed) if g[0] in setup]
     persons, cases = [], []
     counters: dict[tuple, int] = {}
     for country, opened, sp in generated:
-        persons.append(Person(
-            country_id=country, given_name=sp.given_name, family_name=sp.family_name,
-            date_of_birth=sp.date_of_birth, age_at_registration=sp.age,
-            age_basis="dob" if sp.date_of_birth else "estimated", registered_on=opened,
-            gender=sp.gender, primary_citizenship_id=sp.nationality,
-            languages=[LANGUAGE_OF[sp.nationality]],
-            romanised_given="", romanised_family="",
-        ))
+        persons.append(
+            Person(
+                country_id=country,
+                given_name=sp.given_name,
+                family_name=sp.family_name,
+                date_of_birth=sp.date_of_birth,
+                age_at_registration=sp.age,
+                age_basis="dob" if sp.date_of_birth else "estimated",
+                registered_on=opened,
+                gender=sp.gender,
+                primary_citizenship_id=sp.nationality,
+                languages=[LANGUAGE_OF[sp.nationality]],
+                romanised_given="",
+                romanised_family="",
+            )
+        )
     from matis.cases.protection.names import romanise
 
     for p in persons:
@@ -184,9 +210,15 @@ def load_demo(n_cases: int = DEFAULT_CASES, *, seed: int = SEED) -> str:
     documents = []
     for person, (_c, _o, sp) in zip(persons, generated, strict=True):
         for kind, number in sp.documents:
-            documents.append(IdentityDocument(person=person, doc_type=kind, number=number,
-                                              issuing_country_id=sp.nationality,
-                                              held_by_person=rng.random() < 0.7))
+            documents.append(
+                IdentityDocument(
+                    person=person,
+                    doc_type=kind,
+                    number=number,
+                    issuing_country_id=sp.nationality,
+                    held_by_person=rng.random() < 0.7,
+                )
+            )
     IdentityDocument.objects.bulk_create(documents, batch_size=500)
     docs_by_person: dict[int, list] = {}
     for d in documents:
@@ -194,8 +226,9 @@ def load_demo(n_cases: int = DEFAULT_CASES, *, seed: int = SEED) -> str:
     tokens = []
     for person in persons:
         person._prefetched_objects_cache = {"documents": docs_by_person.get(person.pk, [])}
-        tokens += [PersonSearchToken(person=person, digest=d)
-                   for d in person_search_digests(person)]
+        tokens += [
+            PersonSearchToken(person=person, digest=d) for d in person_search_digests(person)
+        ]
     PersonSearchToken.objects.bulk_create(tokens, batch_size=2000)
 
     for person, (country, opened, sp) in zip(persons, generated, strict=True):
@@ -205,48 +238,101 @@ def load_demo(n_cases: int = DEFAULT_CASES, *, seed: int = SEED) -> str:
         key = (country, opened.year)
         counters[key] = counters.get(key, 0) + 1
         child = sp.age < 18
-        forced_crime = (not child and opened.year >= 2021 and country in {"THA", "KHM", "MMR"}
-                        and rng.random() < 0.35)
+        forced_crime = (
+            not child
+            and opened.year >= 2021
+            and country in {"THA", "KHM", "MMR"}
+            and rng.random() < 0.35
+        )
         if forced_crime:
             types = [FORCED_CRIMINALITY]
         else:
-            types = [_pick(rng, {"ForcedLabour": 0.42, "SexualExploitation": 0.33,
-                                 "ForcedMarriage": 0.12 if country == "CHN" else 0.03,
-                                 "ForcedBegging": 0.05, "ChildLabour": 0.06 if child else 0.0})]
-        decided = _pick(rng, {TraffickingStatus.ACTUAL_VICTIM_OF_TRAFFICKING: 0.58,
-                              TraffickingStatus.POSSIBLE_VICTIM_OF_TRAFFICKING: 0.2,
-                              TraffickingStatus.NOT_A_VICTIM_OF_TRAFFICKING: 0.06, "": 0.16})
+            types = [
+                _pick(
+                    rng,
+                    {
+                        "ForcedLabour": 0.42,
+                        "SexualExploitation": 0.33,
+                        "ForcedMarriage": 0.12 if country == "CHN" else 0.03,
+                        "ForcedBegging": 0.05,
+                        "ChildLabour": 0.06 if child else 0.0,
+                    },
+                )
+            ]
+        decided = _pick(
+            rng,
+            {
+                TraffickingStatus.ACTUAL_VICTIM_OF_TRAFFICKING: 0.58,
+                TraffickingStatus.POSSIBLE_VICTIM_OF_TRAFFICKING: 0.2,
+                TraffickingStatus.NOT_A_VICTIM_OF_TRAFFICKING: 0.06,
+                "": 0.16,
+            },
+        )
         age_days = (dt.date(2026, 1, 1) - opened).days
         status = CaseStatus.ACTIVE
         closed = None
         if age_days > 700:
-            status = _pick(rng, {CaseStatus.CLOSED: 0.6, CaseStatus.CLOSED_REFERRED: 0.15,
-                                 CaseStatus.FOLLOW_UP: 0.25})
+            status = _pick(
+                rng,
+                {
+                    CaseStatus.CLOSED: 0.6,
+                    CaseStatus.CLOSED_REFERRED: 0.15,
+                    CaseStatus.FOLLOW_UP: 0.25,
+                },
+            )
         elif age_days > 300:
             status = _pick(rng, {CaseStatus.ACTIVE: 0.5, CaseStatus.FOLLOW_UP: 0.5})
         if status in (CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED):
             closed = opened + dt.timedelta(days=rng.randrange(60, 600))
-        cases.append(Case(
-            reference=f"{country}-{opened.year}-D{counters[key]:05d}",
-            country_id=country, agency=ctx["owning"][n], case_worker=worker, person=person,
-            status=status, trafficking_status=decided, opened_on=opened, closed_on=closed,
-            retention_until=add_years(closed, retention_years()) if closed else None,
-            exploitation_types=types,
-            forced_labour_industry=rng.choice(
-                ["A_AgricultureForestryAndFishing", "C_Manufacturing", "F_Construction",
-                 "T_ActivitiesOfHouseholdsAsEmployers"]) if types == ["ForcedLabour"] else "",
-            forced_criminality=rng.sample(
-                [ForcedCriminalityActivity.ONLINE_FRAUD, ForcedCriminalityActivity.ROMANCE_SCAM,
-                 ForcedCriminalityActivity.INVESTMENT_SCAM, ForcedCriminalityActivity.ILLEGAL_GAMBLING],
-                k=rng.choice([1, 2])) if forced_crime else [],
-            country_of_exploitation_id=rng.choice(["THA", "KHM", "MMR", "LAO"]) if forced_crime
-            else country,
-            summary=SYNTHETIC_NOTE,
-        ))
+        cases.append(
+            Case(
+                reference=f"{country}-{opened.year}-D{counters[key]:05d}",
+                country_id=country,
+                agency=ctx["owning"][n],
+                case_worker=worker,
+                person=person,
+                status=status,
+                trafficking_status=decided,
+                opened_on=opened,
+                closed_on=closed,
+                retention_until=add_years(closed, retention_years()) if closed else None,
+                exploitation_types=types,
+                forced_labour_industry=rng.choice(
+                    [
+                        "A_AgricultureForestryAndFishing",
+                        "C_Manufacturing",
+                        "F_Construction",
+                        "T_ActivitiesOfHouseholdsAsEmployers",
+                    ]
+                )
+                if types == ["ForcedLabour"]
+                else "",
+                forced_criminality=rng.sample(
+                    [
+                        ForcedCriminalityActivity.ONLINE_FRAUD,
+                        ForcedCriminalityActivity.ROMANCE_SCAM,
+                        ForcedCriminalityActivity.INVESTMENT_SCAM,
+                        ForcedCriminalityActivity.ILLEGAL_GAMBLING,
+                    ],
+                    k=rng.choice([1, 2]),
+                )
+                if forced_crime
+                else [],
+                country_of_exploitation_id=rng.choice(["THA", "KHM", "MMR", "LAO"])
+                if forced_crime
+                else country,
+                summary=SYNTHETIC_NOTE,
+            )
+        )
     Case.objects.bulk_create(cases, batch_size=500)
     _work(rng, cases, generated, setup)
-    audit_record(actor=None, action=AuditAction.DEMO_LOAD, object_type="cases.case",
-                 object_id="", cases=len(cases))
+    audit_record(
+        actor=None,
+        action=AuditAction.DEMO_LOAD,
+        object_type="cases.case",
+        object_id="",
+        cases=len(cases),
+    )
     return f"{len(cases)} synthetic cases, {len(documents)} documents"
 
 
@@ -262,79 +348,166 @@ def _work(rng: random.Random, cases: list[Case], generated, setup) -> None:
         lang = lang if lang in Language.values else Language.OTHER
         interpreter = lang != LANGUAGE_OF[country]
         child = sp.age < 18
-        tool = tools["child" if child else
-                     "forced-criminality" if case.exploitation_types == [FORCED_CRIMINALITY]
-                     else "general"]
+        tool = tools[
+            "child"
+            if child
+            else "forced-criminality"
+            if case.exploitation_types == [FORCED_CRIMINALITY]
+            else "general"
+        ]
         identified = case.trafficking_status in IDENTIFIED
         answers = {i.code: rng.random() < (0.55 if identified else 0.15) for i in tool.indicators}
         score, recommendation = tool.score(answers)
         screened_on = opened + dt.timedelta(days=rng.randrange(0, 5))
-        screenings.append(Screening(case=case, instrument=tool.slug,
-                                    instrument_version=tool.version, answers=answers, score=score,
-                                    recommendation=recommendation, screened_on=screened_on,
-                                    screened_by=worker, language=lang,
-                                    interpreter_present=interpreter))
+        screenings.append(
+            Screening(
+                case=case,
+                instrument=tool.slug,
+                instrument_version=tool.version,
+                answers=answers,
+                score=score,
+                recommendation=recommendation,
+                screened_on=screened_on,
+                screened_by=worker,
+                language=lang,
+                interpreter_present=interpreter,
+            )
+        )
         if case.trafficking_status:
-            decisions.append(IdentificationDecision(
-                case=case, decision=case.trafficking_status,
-                decided_on=screened_on + dt.timedelta(days=rng.randrange(1, 20)),
-                decided_by=worker, decision_org=rng.choice([DecisionMakingOrg.POLICE,
-                                                            DecisionMakingOrg.NON_POLICE_GOVERNMENTAL_ORGANIZATION,
-                                                            DecisionMakingOrg.NGO]),
-                guideline=guideline[country], language_informed=lang,
-                interpreter_present=interpreter))
+            decisions.append(
+                IdentificationDecision(
+                    case=case,
+                    decision=case.trafficking_status,
+                    decided_on=screened_on + dt.timedelta(days=rng.randrange(1, 20)),
+                    decided_by=worker,
+                    decision_org=rng.choice(
+                        [
+                            DecisionMakingOrg.POLICE,
+                            DecisionMakingOrg.NON_POLICE_GOVERNMENTAL_ORGANIZATION,
+                            DecisionMakingOrg.NGO,
+                        ]
+                    ),
+                    guideline=guideline[country],
+                    language_informed=lang,
+                    interpreter_present=interpreter,
+                )
+            )
         given_by = ConsentGivenBy.GUARDIAN if child else ConsentGivenBy.PERSON
-        consents.append(ConsentEvent(case=case, purpose=ConsentPurpose.SERVICES, given=True,
-                                     on=opened, language=lang, given_by=given_by,
-                                     recorded_by=worker))
+        consents.append(
+            ConsentEvent(
+                case=case,
+                purpose=ConsentPurpose.SERVICES,
+                given=True,
+                on=opened,
+                language=lang,
+                given_by=given_by,
+                recorded_by=worker,
+            )
+        )
         if rng.random() < 0.5:
-            consents.append(ConsentEvent(case=case, purpose=ConsentPurpose.STATISTICS,
-                                         given=rng.random() < 0.85, on=opened, language=lang,
-                                         given_by=given_by, recorded_by=worker))
+            consents.append(
+                ConsentEvent(
+                    case=case,
+                    purpose=ConsentPurpose.STATISTICS,
+                    given=rng.random() < 0.85,
+                    on=opened,
+                    language=lang,
+                    given_by=given_by,
+                    recorded_by=worker,
+                )
+            )
         # placements
         roll = rng.random()
         end_of_history = case.closed_on or dt.date(2026, 1, 1)
         if roll < 0.13 and sp.nationality != country:
-            kind = PlacementKind.IMMIGRATION_DETENTION if rng.random() < 0.8 \
+            kind = (
+                PlacementKind.IMMIGRATION_DETENTION
+                if rng.random() < 0.8
                 else PlacementKind.POLICE_CUSTODY
+            )
             place = rng.choice([f for f in ctx["facilities"] if f.kind == kind])
             start = opened - dt.timedelta(days=rng.randrange(0, 20))
             end = start + dt.timedelta(days=rng.randrange(3, 120))
-            placements.append(Placement(case=case, kind=kind, facility=place, voluntary=False,
-                                        start_date=start,
-                                        end_date=end if end < end_of_history or rng.random() < 0.9
-                                        else None, recorded_by=worker))
+            placements.append(
+                Placement(
+                    case=case,
+                    kind=kind,
+                    facility=place,
+                    voluntary=False,
+                    start_date=start,
+                    end_date=end if end < end_of_history or rng.random() < 0.9 else None,
+                    recorded_by=worker,
+                )
+            )
         if roll < 0.8:
-            kind = PlacementKind.ALTERNATIVE_CARE if child and rng.random() < 0.3 \
+            kind = (
+                PlacementKind.ALTERNATIVE_CARE
+                if child and rng.random() < 0.3
                 else PlacementKind.SHELTER
+            )
             place = rng.choice([f for f in ctx["facilities"] if f.kind == kind])
             start = opened + dt.timedelta(days=rng.randrange(0, 10))
             end = start + dt.timedelta(days=rng.randrange(20, 400))
-            placements.append(Placement(case=case, kind=kind, facility=place,
-                                        voluntary=rng.random() > 0.07, start_date=start,
-                                        end_date=end if end < dt.date(2026, 1, 1) else None,
-                                        recorded_by=worker))
+            placements.append(
+                Placement(
+                    case=case,
+                    kind=kind,
+                    facility=place,
+                    voluntary=rng.random() > 0.07,
+                    start_date=start,
+                    end_date=end if end < dt.date(2026, 1, 1) else None,
+                    recorded_by=worker,
+                )
+            )
         # referrals (with consent to the named provider first)
         if rng.random() < 0.35:
             provider = rng.choice(ctx["providers"])
-            consents.append(ConsentEvent(case=case, purpose=ConsentPurpose.REFERRAL,
-                                         organisation=provider, given=True, on=screened_on,
-                                         language=lang, given_by=given_by, recorded_by=worker))
-            status = _pick(rng, {ReferralStatus.ACCEPTED: 0.55, ReferralStatus.COMPLETED: 0.25,
-                                 ReferralStatus.PENDING: 0.1, ReferralStatus.REJECTED: 0.1})
-            referral = Referral(case=case, provider=provider, referring_agency_id=case.agency_id,
-                                reason="AdditionalServicesRequired",
-                                services=provider.services[:1], referred_on=screened_on,
-                                status=status, created_by=worker,
-                                answered_on=None if status == ReferralStatus.PENDING
-                                else screened_on + dt.timedelta(days=rng.randrange(1, 15)))
+            consents.append(
+                ConsentEvent(
+                    case=case,
+                    purpose=ConsentPurpose.REFERRAL,
+                    organisation=provider,
+                    given=True,
+                    on=screened_on,
+                    language=lang,
+                    given_by=given_by,
+                    recorded_by=worker,
+                )
+            )
+            status = _pick(
+                rng,
+                {
+                    ReferralStatus.ACCEPTED: 0.55,
+                    ReferralStatus.COMPLETED: 0.25,
+                    ReferralStatus.PENDING: 0.1,
+                    ReferralStatus.REJECTED: 0.1,
+                },
+            )
+            referral = Referral(
+                case=case,
+                provider=provider,
+                referring_agency_id=case.agency_id,
+                reason="AdditionalServicesRequired",
+                services=provider.services[:1],
+                referred_on=screened_on,
+                status=status,
+                created_by=worker,
+                answered_on=None
+                if status == ReferralStatus.PENDING
+                else screened_on + dt.timedelta(days=rng.randrange(1, 15)),
+            )
             referrals.append(referral)
             if status in (ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED):
-                deliveries.append(ServiceDelivery(
-                    case=case, referral=referral, provider=provider,
-                    service_type=provider.services[0],
-                    delivered_on=screened_on + dt.timedelta(days=rng.randrange(15, 60)),
-                    recorded_by=worker))
+                deliveries.append(
+                    ServiceDelivery(
+                        case=case,
+                        referral=referral,
+                        provider=provider,
+                        service_type=provider.services[0],
+                        delivered_on=screened_on + dt.timedelta(days=rng.randrange(15, 60)),
+                        recorded_by=worker,
+                    )
+                )
     Screening.objects.bulk_create(screenings, batch_size=500)
     IdentificationDecision.objects.bulk_create(decisions, batch_size=500)
     ConsentEvent.objects.bulk_create(consents, batch_size=500)

@@ -87,8 +87,12 @@ def case_to_htcds(case: Case, *, deidentified: bool = False) -> dict:
         ],
         "commit_LatestScreening": next(
             (
-                {"instrument": s.instrument, "version": s.instrument_version, "score": s.score,
-                 "recommendation": s.recommendation}
+                {
+                    "instrument": s.instrument,
+                    "version": s.instrument_version,
+                    "score": s.score,
+                    "recommendation": s.recommendation,
+                }
                 for s in case.screenings.order_by("-screened_on", "-id")[:1]
             ),
             None,
@@ -126,11 +130,26 @@ def subject_access_export(*, actor: User, case: Case) -> dict:
     cases = cases_visible_to(actor).filter(person=person).order_by("opened_on", "pk")
     payload = {
         "generated_at": dt.datetime.now(dt.UTC).isoformat(),
-        "person": _dump(person, [
-            "given_name", "family_name", "romanised_given", "romanised_family", "aliases",
-            "date_of_birth", "age_basis", "age_at_registration", "registered_on", "gender",
-            "primary_citizenship", "other_citizenships", "stateless", "languages", "contact_notes",
-        ]),
+        "person": _dump(
+            person,
+            [
+                "given_name",
+                "family_name",
+                "romanised_given",
+                "romanised_family",
+                "aliases",
+                "date_of_birth",
+                "age_basis",
+                "age_at_registration",
+                "registered_on",
+                "gender",
+                "primary_citizenship",
+                "other_citizenships",
+                "stateless",
+                "languages",
+                "contact_notes",
+            ],
+        ),
         "documents": [
             _dump(d, ["doc_type", "number", "issuing_country", "held_by_person"])
             for d in person.documents.all()
@@ -138,50 +157,112 @@ def subject_access_export(*, actor: User, case: Case) -> dict:
         "cases": [],
     }
     for c in cases:
-        payload["cases"].append({
-            "htcds": case_to_htcds(c),
-            "summary": c.summary,
-            "screenings": [
-                _dump(s, ["instrument", "instrument_version", "answers", "score",
-                          "recommendation", "screened_on", "language", "interpreter_present",
-                          "notes"])
-                for s in c.screenings.all()
-            ],
-            "decisions": [
-                _dump(d, ["decision", "decided_on", "decision_org", "guideline",
-                          "language_informed", "interpreter_present", "notes"])
-                for d in c.decisions.all()
-            ],
-            "consents": [
-                _dump(e, ["purpose", "organisation", "recipient_country", "given", "on",
-                          "language", "given_by", "witness"])
-                for e in c.consents.all()
-            ],
-            "placements": [
-                _dump(p, ["kind", "facility", "voluntary", "start_date", "end_date", "notes"])
-                for p in c.placements.all()
-            ],
-            "referrals": [
-                _dump(r, ["provider", "reason", "services", "details", "status", "status_reason",
-                          "referred_on", "answered_on"])
-                for r in c.referrals.all()
-            ],
-            "services": [
-                _dump(s, ["provider", "service_type", "delivered_on", "notes"])
-                for s in c.services.all()
-            ],
-            "shared": [
-                _dump(s, ["purpose", "organisation", "recipient_country", "deidentified",
-                          "shared_at"])
-                for s in c.shares.all()
-            ],
-            "access_log": [
-                {"at": a.at.isoformat(), "action": a.action, "actor_role": a.actor.role
-                 if a.actor else None, "actor_agency": a.actor.agency_id if a.actor else None}
-                for a in AuditLog.objects.filter(object_type="cases.case", object_id=str(c.pk))
-                .select_related("actor").order_by("at", "id")
-            ],
-        })
-    audit_record(actor=actor, action=AuditAction.SUBJECT_ACCESS_EXPORT, obj=case,
-                 cases=[c["htcds"]["commit_CaseReference"] for c in payload["cases"]])
+        payload["cases"].append(
+            {
+                "htcds": case_to_htcds(c),
+                "summary": c.summary,
+                "screenings": [
+                    _dump(
+                        s,
+                        [
+                            "instrument",
+                            "instrument_version",
+                            "answers",
+                            "score",
+                            "recommendation",
+                            "screened_on",
+                            "language",
+                            "interpreter_present",
+                            "notes",
+                        ],
+                    )
+                    for s in c.screenings.all()
+                ],
+                "decisions": [
+                    _dump(
+                        d,
+                        [
+                            "decision",
+                            "decided_on",
+                            "decision_org",
+                            "guideline",
+                            "language_informed",
+                            "interpreter_present",
+                            "notes",
+                        ],
+                    )
+                    for d in c.decisions.all()
+                ],
+                "consents": [
+                    _dump(
+                        e,
+                        [
+                            "purpose",
+                            "organisation",
+                            "recipient_country",
+                            "given",
+                            "on",
+                            "language",
+                            "given_by",
+                            "witness",
+                        ],
+                    )
+                    for e in c.consents.all()
+                ],
+                "placements": [
+                    _dump(p, ["kind", "facility", "voluntary", "start_date", "end_date", "notes"])
+                    for p in c.placements.all()
+                ],
+                "referrals": [
+                    _dump(
+                        r,
+                        [
+                            "provider",
+                            "reason",
+                            "services",
+                            "details",
+                            "status",
+                            "status_reason",
+                            "referred_on",
+                            "answered_on",
+                        ],
+                    )
+                    for r in c.referrals.all()
+                ],
+                "services": [
+                    _dump(s, ["provider", "service_type", "delivered_on", "notes"])
+                    for s in c.services.all()
+                ],
+                "shared": [
+                    _dump(
+                        s,
+                        [
+                            "purpose",
+                            "organisation",
+                            "recipient_country",
+                            "deidentified",
+                            "shared_at",
+                        ],
+                    )
+                    for s in c.shares.all()
+                ],
+                "access_log": [
+                    {
+                        "at": a.at.isoformat(),
+                        "action": a.action,
+                        "actor_role": a.actor.role if a.actor else None,
+                        "actor_agency": a.actor.agency_id if a.actor else None,
+                    }
+                    for a in AuditLog.objects.filter(object_type="cases.case", object_id=str(c.pk))
+                    .select_related("actor")
+                    .order_by("at", "id")
+                ],
+            }
+        )
+    audit_record(
+        actor=actor,
+        action=AuditAction.SUBJECT_ACCESS_EXPORT,
+        obj=case,
+        cases=[c["htcds"]["commit_CaseReference"] for c in payload["cases"]],
+    )
     return payload

@@ -58,29 +58,45 @@ class PersonForm(forms.Form):
     given_name = forms.CharField(label=_("Given name(s) as written"), max_length=200)
     family_name = forms.CharField(label=_("Family name as written"), max_length=200, required=False)
     romanised_given = forms.CharField(
-        label=_("Given name(s), romanised"), max_length=200, required=False,
+        label=_("Given name(s), romanised"),
+        max_length=200,
+        required=False,
         help_text=_("As in the person's documents. Left empty, MATIS transliterates."),
     )
     romanised_family = forms.CharField(
         label=_("Family name, romanised"), max_length=200, required=False
     )
     aliases = forms.CharField(
-        label=_("Other names and aliases"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Other names and aliases"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One per line."),
     )
     date_of_birth = _date_field(_("Date of birth"), required=False)
     age_at_registration = forms.IntegerField(
-        label=_("Estimated age (years)"), required=False, min_value=0, max_value=120,
+        label=_("Estimated age (years)"),
+        required=False,
+        min_value=0,
+        max_value=120,
         help_text=_("When the date of birth is not known."),
     )
-    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices,
-                               initial=Gender.NON_SPECIFIED_UNKNOWN)
+    gender = forms.ChoiceField(
+        label=_("Gender"), choices=Gender.choices, initial=Gender.NON_SPECIFIED_UNKNOWN
+    )
     primary_citizenship = forms.ModelChoiceField(
         label=_("Citizenship"), queryset=Country.objects.none(), required=False
     )
+    other_citizenships = forms.MultipleChoiceField(
+        label=_("Other citizenships"),
+        choices=(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
     stateless = forms.BooleanField(label=_("Stateless"), required=False)
     languages = forms.MultipleChoiceField(
-        label=_("Languages spoken"), choices=Language.choices, required=False,
+        label=_("Languages spoken"),
+        choices=Language.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     contact_notes = forms.CharField(
@@ -90,27 +106,43 @@ class PersonForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["primary_citizenship"].queryset = _countries()
+        self.fields["other_citizenships"].choices = [(c.iso3, c.display_name) for c in _countries()]
 
     def clean_date_of_birth(self):
         return _not_future(self.cleaned_data.get("date_of_birth"))
 
     def clean(self):
         data = super().clean()
-        if data.get("stateless") and data.get("primary_citizenship"):
+        if data.get("stateless") and (
+            data.get("primary_citizenship") or data.get("other_citizenships")
+        ):
             self.add_error("stateless", _("A stateless person has no citizenship."))
         return data
 
     def person_values(self) -> dict:
         data = dict(self.cleaned_data)
         data["aliases"] = [a.strip() for a in (data.get("aliases") or "").splitlines() if a.strip()]
-        data["other_citizenships"] = []
+        primary = data.get("primary_citizenship")
+        data["other_citizenships"] = [
+            c for c in data.get("other_citizenships") or [] if not primary or c != primary.pk
+        ]
         return {k: v for k, v in data.items() if k in PERSON_KEYS}
 
 
 PERSON_KEYS = {
-    "given_name", "family_name", "romanised_given", "romanised_family", "aliases",
-    "date_of_birth", "age_at_registration", "gender", "primary_citizenship", "other_citizenships",
-    "stateless", "languages", "contact_notes",
+    "given_name",
+    "family_name",
+    "romanised_given",
+    "romanised_family",
+    "aliases",
+    "date_of_birth",
+    "age_at_registration",
+    "gender",
+    "primary_citizenship",
+    "other_citizenships",
+    "stateless",
+    "languages",
+    "contact_notes",
 }
 
 
@@ -118,23 +150,29 @@ class CaseDetailsForm(forms.Form):
     exploitation_types = forms.MultipleChoiceField(
         label=_("Forms of exploitation"),
         choices=[*TypeOfExploitation.choices, *ExploitationExtension.choices],
-        required=False, widget=forms.CheckboxSelectMultiple,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     forced_labour_industry = forms.ChoiceField(
-        label=_("Industry (forced labour)"), choices=[("", "—"), *ForcedLabourIndustry.choices],
+        label=_("Industry (forced labour)"),
+        choices=[("", "—"), *ForcedLabourIndustry.choices],
         required=False,
     )
     forced_criminality = forms.MultipleChoiceField(
-        label=_("Forced criminality activities"), choices=ForcedCriminalityActivity.choices,
-        required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Forced criminality activities"),
+        choices=ForcedCriminalityActivity.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     country_of_exploitation = forms.ModelChoiceField(
         label=_("Country of exploitation"), queryset=Country.objects.none(), required=False
     )
-    summary = forms.CharField(label=_("Case summary"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        label=_("Case summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     restricted = forms.BooleanField(
-        label=_("Restricted case"), required=False,
+        label=_("Restricted case"),
+        required=False,
         help_text=_("Only your agency sees it; supervisors need emergency access."),
     )
 
@@ -146,11 +184,13 @@ class CaseDetailsForm(forms.Form):
 class RegisterForm(PersonForm, CaseDetailsForm):
     """A new person and her or his case, with one identity document (optional)."""
 
-    doc_type = forms.ChoiceField(label=_("Identity document"),
-                                 choices=[("", "—"), *DocumentType.choices], required=False)
+    doc_type = forms.ChoiceField(
+        label=_("Identity document"), choices=[("", "—"), *DocumentType.choices], required=False
+    )
     doc_number = forms.CharField(label=_("Document number"), max_length=64, required=False)
-    doc_country = forms.ModelChoiceField(label=_("Issued by"), queryset=Country.objects.none(),
-                                         required=False)
+    doc_country = forms.ModelChoiceField(
+        label=_("Issued by"), queryset=Country.objects.none(), required=False
+    )
     opened_on = _date_field(_("Opened on"), initial=dt.date.today)
 
     def __init__(self, *args, **kwargs):
@@ -167,16 +207,27 @@ class RegisterForm(PersonForm, CaseDetailsForm):
         return data
 
     def case_values(self) -> dict:
-        keys = ("exploitation_types", "forced_labour_industry", "forced_criminality",
-                "country_of_exploitation", "summary", "restricted", "opened_on")
+        keys = (
+            "exploitation_types",
+            "forced_labour_industry",
+            "forced_criminality",
+            "country_of_exploitation",
+            "summary",
+            "restricted",
+            "opened_on",
+        )
         return {k: self.cleaned_data[k] for k in keys}
 
     def documents(self) -> list[dict]:
         if not self.cleaned_data.get("doc_type"):
             return []
-        return [{"doc_type": self.cleaned_data["doc_type"],
-                 "number": self.cleaned_data["doc_number"],
-                 "issuing_country": self.cleaned_data.get("doc_country")}]
+        return [
+            {
+                "doc_type": self.cleaned_data["doc_type"],
+                "number": self.cleaned_data["doc_number"],
+                "issuing_country": self.cleaned_data.get("doc_country"),
+            }
+        ]
 
 
 class EditForm(PersonForm, CaseDetailsForm):
@@ -186,10 +237,12 @@ class EditForm(PersonForm, CaseDetailsForm):
 class DocumentForm(forms.Form):
     doc_type = forms.ChoiceField(label=_("Identity document"), choices=DocumentType.choices)
     number = forms.CharField(label=_("Document number"), max_length=64)
-    issuing_country = forms.ModelChoiceField(label=_("Issued by"), queryset=Country.objects.none(),
-                                             required=False)
-    held_by_person = forms.BooleanField(label=_("The person holds it"), required=False,
-                                        initial=True)
+    issuing_country = forms.ModelChoiceField(
+        label=_("Issued by"), queryset=Country.objects.none(), required=False
+    )
+    held_by_person = forms.BooleanField(
+        label=_("The person holds it"), required=False, initial=True
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -202,7 +255,9 @@ class ScreeningForm(forms.Form):
     language = forms.ChoiceField(label=_("Language of the interview"), choices=Language.choices)
     interpreter_present = forms.BooleanField(label=_("Interpreter present"), required=False)
     screened_on = _date_field(_("Date"), initial=dt.date.today)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, instrument: instruments.Instrument, **kwargs):
         super().__init__(*args, **kwargs)
@@ -219,20 +274,25 @@ class ScreeningForm(forms.Form):
         return [self[f"ind_{i.code}"] for i in self.instrument.indicators]
 
     def answers(self) -> dict[str, bool]:
-        return {i.code: bool(self.cleaned_data.get(f"ind_{i.code}"))
-                for i in self.instrument.indicators}
+        return {
+            i.code: bool(self.cleaned_data.get(f"ind_{i.code}")) for i in self.instrument.indicators
+        }
 
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=TraffickingStatus.choices)
-    decision_org = forms.ChoiceField(label=_("Decided by (type of organisation)"),
-                                     choices=DecisionMakingOrg.choices)
+    decision_org = forms.ChoiceField(
+        label=_("Decided by (type of organisation)"), choices=DecisionMakingOrg.choices
+    )
     guideline = forms.ChoiceField(label=_("National guideline or law"))
-    language_informed = forms.ChoiceField(label=_("Language the person was informed in"),
-                                          choices=Language.choices)
+    language_informed = forms.ChoiceField(
+        label=_("Language the person was informed in"), choices=Language.choices
+    )
     interpreter_present = forms.BooleanField(label=_("Interpreter present"), required=False)
     decided_on = _date_field(_("Date"), initial=dt.date.today)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, country_id: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -247,15 +307,19 @@ class DecisionForm(forms.Form):
 class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
     organisation = forms.ModelChoiceField(
-        label=_("Organisation (for a referral)"), queryset=ServiceProvider.objects.none(),
+        label=_("Organisation (for a referral)"),
+        queryset=ServiceProvider.objects.none(),
         required=False,
     )
     recipient_country = forms.ModelChoiceField(
         label=_("Country (for sharing abroad)"), queryset=Country.objects.none(), required=False
     )
     given = forms.TypedChoiceField(
-        label=_("Consent"), choices=[("1", _("Given")), ("0", _("Withdrawn"))],
-        coerce=lambda v: v == "1", widget=forms.RadioSelect, initial="1",
+        label=_("Consent"),
+        choices=[("1", _("Given")), ("0", _("Withdrawn"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        initial="1",
     )
     on = _date_field(_("Date"), initial=dt.date.today)
     language = forms.ChoiceField(label=_("Language explained in"), choices=Language.choices)
@@ -291,22 +355,28 @@ class PlacementForm(forms.Form):
     voluntary = forms.TypedChoiceField(
         label=_("Does the person agree to stay there?"),
         choices=[("1", _("Yes, voluntarily")), ("0", _("No, against her or his will"))],
-        coerce=lambda v: v == "1", widget=forms.RadioSelect, initial="1",
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        initial="1",
     )
     start_date = _date_field(_("From"), initial=dt.date.today)
     end_date = _date_field(_("Until"), required=False)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, country_id: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["facility"].queryset = Facility.objects.filter(country_id=country_id)
-        self.fields["facility"].label_from_instance = (
-            lambda f: f"{f.name} ({f.get_kind_display()})"
-        )
+        self.fields["facility"].label_from_instance = lambda f: f"{f.name} ({f.get_kind_display()})"
 
     def clean(self):
         data = super().clean()
-        if data.get("end_date") and data.get("start_date") and data["end_date"] < data["start_date"]:
+        if (
+            data.get("end_date")
+            and data.get("start_date")
+            and data["end_date"] < data["start_date"]
+        ):
             self.add_error("end_date", _("The end is before the start."))
         return data
 
@@ -318,10 +388,14 @@ class PlacementEndForm(forms.Form):
 class ReferralForm(forms.Form):
     provider = forms.ModelChoiceField(label=_("Refer to"), queryset=ServiceProvider.objects.none())
     reason = forms.ChoiceField(label=_("Reason"), choices=ReferralReason.choices)
-    services = forms.MultipleChoiceField(label=_("Services requested"), choices=SupportType.choices,
-                                         widget=forms.CheckboxSelectMultiple)
-    details = forms.CharField(label=_("Details"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    services = forms.MultipleChoiceField(
+        label=_("Services requested"),
+        choices=SupportType.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    details = forms.CharField(
+        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, country_id: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -331,21 +405,27 @@ class ReferralForm(forms.Form):
 
 
 class ReferralAnswerForm(forms.Form):
-    status = forms.ChoiceField(label=_("Answer"), choices=[
-        (ReferralStatus.ACCEPTED, ReferralStatus.ACCEPTED.label),
-        (ReferralStatus.REJECTED, ReferralStatus.REJECTED.label),
-        (ReferralStatus.REVOKED, ReferralStatus.REVOKED.label),
-        (ReferralStatus.COMPLETED, ReferralStatus.COMPLETED.label),
-    ])
-    reason = forms.CharField(label=_("Reason"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    status = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[
+            (ReferralStatus.ACCEPTED, ReferralStatus.ACCEPTED.label),
+            (ReferralStatus.REJECTED, ReferralStatus.REJECTED.label),
+            (ReferralStatus.REVOKED, ReferralStatus.REVOKED.label),
+            (ReferralStatus.COMPLETED, ReferralStatus.COMPLETED.label),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ServiceForm(forms.Form):
     provider = forms.ModelChoiceField(label=_("Provider"), queryset=ServiceProvider.objects.none())
     service_type = forms.ChoiceField(label=_("Service"), choices=SupportType.choices)
     delivered_on = _date_field(_("Date"), initial=dt.date.today)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, country_id: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -356,13 +436,16 @@ class ServiceForm(forms.Form):
 
 
 class ShareForm(forms.Form):
-    purpose = forms.ChoiceField(label=_("Purpose"), choices=[
-        c for c in ConsentPurpose.choices if c[0] != ConsentPurpose.SERVICES
-    ])
-    organisation = forms.ModelChoiceField(label=_("Organisation"),
-                                          queryset=ServiceProvider.objects.none(), required=False)
-    recipient_country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects.none(),
-                                               required=False)
+    purpose = forms.ChoiceField(
+        label=_("Purpose"),
+        choices=[c for c in ConsentPurpose.choices if c[0] != ConsentPurpose.SERVICES],
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=ServiceProvider.objects.none(), required=False
+    )
+    recipient_country = forms.ModelChoiceField(
+        label=_("Country"), queryset=Country.objects.none(), required=False
+    )
 
     def __init__(self, *args, country_id: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -372,8 +455,9 @@ class ShareForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=CaseStatus.choices)
-    reason = forms.CharField(label=_("Reason"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class TransferForm(forms.Form):
@@ -387,14 +471,16 @@ class TransferForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    resolution = forms.CharField(label=_("How was it resolved?"),
-                                 widget=forms.Textarea(attrs={"rows": 3}))
+    resolution = forms.CharField(
+        label=_("How was it resolved?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class BreakGlassForm(forms.Form):
     reference = forms.CharField(label=_("Case number"), max_length=32)
-    reason = forms.CharField(label=_("Reason for emergency access"),
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason for emergency access"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class DeleteForm(forms.Form):
@@ -405,10 +491,14 @@ class DeleteForm(forms.Form):
 class ProviderForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     province = forms.CharField(label=_("Province"), max_length=120, required=False)
-    services = forms.MultipleChoiceField(label=_("Services offered"), choices=SupportType.choices,
-                                         widget=forms.CheckboxSelectMultiple)
-    agency = forms.ModelChoiceField(label=_("MATIS agency"), queryset=Agency.objects.none(),
-                                    required=False)
+    services = forms.MultipleChoiceField(
+        label=_("Services offered"),
+        choices=SupportType.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    agency = forms.ModelChoiceField(
+        label=_("MATIS agency"), queryset=Agency.objects.none(), required=False
+    )
 
     def __init__(self, *args, country_id: str, **kwargs):
         super().__init__(*args, **kwargs)

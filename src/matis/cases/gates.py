@@ -77,7 +77,9 @@ def _referral_cases(user) -> QuerySet:
 
 
 def _break_glass_cases(user) -> QuerySet:
-    return BreakGlassGrant.objects.filter(user=user, expires_at__gt=timezone.now()).values("case_id")
+    return BreakGlassGrant.objects.filter(user=user, expires_at__gt=timezone.now()).values(
+        "case_id"
+    )
 
 
 def routine_filter(user) -> Q | None:
@@ -234,7 +236,10 @@ def access_referral(user, referral_id, *, purpose: str) -> Referral:
     if referral is None:
         raise _deny(user, "cases.referral", referral_id, purpose)
     audit_record(
-        actor=user, action=AuditAction.RECORD_READ, obj=referral.case, purpose=purpose,
+        actor=user,
+        action=AuditAction.RECORD_READ,
+        obj=referral.case,
+        purpose=purpose,
         referral=referral.pk,
     )
     return referral

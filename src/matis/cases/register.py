@@ -98,8 +98,16 @@ def detention_register_counts(country, year: int, *, today: dt.date | None = Non
     }
 
 
-REGISTER_COLUMNS = ("place", "kind", "nationality", "placements", "persons", "days", "max_days",
-                    "still_detained")
+REGISTER_COLUMNS = (
+    "place",
+    "kind",
+    "nationality",
+    "placements",
+    "persons",
+    "days",
+    "max_days",
+    "still_detained",
+)
 
 
 def register_table(country, year: int, *, today: dt.date | None = None) -> list[dict]:
@@ -109,8 +117,9 @@ def register_table(country, year: int, *, today: dt.date | None = None) -> list[
     groups: dict[tuple, dict] = {}
     for p in detention_placements(country, year):
         key = (p.facility.name, p.kind, _nationality(p.case.person))
-        row = groups.setdefault(key, {"placements": 0, "persons": set(), "days": 0, "max_days": 0,
-                                      "still": set()})
+        row = groups.setdefault(
+            key, {"placements": 0, "persons": set(), "days": 0, "max_days": 0, "still": set()}
+        )
         days = _days_in_year(p, year, today)
         row["placements"] += 1
         row["persons"].add(p.case.person_id)
@@ -135,8 +144,16 @@ def register_table(country, year: int, *, today: dt.date | None = None) -> list[
 
 
 def column_labels() -> list[str]:
-    return [_("Place"), _("Kind of place"), _("Nationality"), _("Placements"), _("Persons"),
-            _("Days in detention"), _("Longest stay (days)"), _("Still detained")]
+    return [
+        _("Place"),
+        _("Kind of place"),
+        _("Nationality"),
+        _("Placements"),
+        _("Persons"),
+        _("Days in detention"),
+        _("Longest stay (days)"),
+        _("Still detained"),
+    ]
 
 
 def register_csv(rows: list[dict]) -> str:

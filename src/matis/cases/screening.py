@@ -139,8 +139,9 @@ def parse(data: dict) -> tuple[dict[str, Instrument], dict[str, list[Guideline]]
     if not instruments:
         raise InstrumentError("screening file: no instruments")
     guidelines = {
-        str(country): [Guideline(str(g["code"]), {k: v for k, v in g.items() if len(k) == 2})
-                       for g in items]
+        str(country): [
+            Guideline(str(g["code"]), {k: v for k, v in g.items() if len(k) == 2}) for g in items
+        ]
         for country, items in (data.get("guidelines") or {}).items()
     }
     return instruments, guidelines

@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from matis.cases.choices import AlertKind
+from matis.cases.choices import AlertKind, ExploitationExtension
 from matis.cases.gates import cases_visible_to
+from matis.cases.htcds import TypeOfExploitation
 from matis.cases.models import Case, PersonSearchToken
 from matis.cases.protection import query_digests
 
 CHILD_FILTER_AGE = 18
+EXPLOITATION_VALUES = frozenset(TypeOfExploitation.values) | frozenset(ExploitationExtension.values)
 
 
 @dataclass
@@ -51,13 +53,9 @@ def case_list(*, user, filters: CaseFilters) -> QuerySet[Case]:
         qs = qs.filter(person__age_at_registration__lt=CHILD_FILTER_AGE)
     elif filters.child == "no":
         qs = qs.filter(person__age_at_registration__gte=CHILD_FILTER_AGE)
-    if filters.exploitation:
-        ids = [
-            pk
-            for pk, types in qs.values_list("pk", "exploitation_types")
-            if filters.exploitation in (types or [])
-        ]
-        qs = qs.filter(pk__in=ids)
+    if filters.exploitation in EXPLOITATION_VALUES:
+        # JSON text contains the quoted value: exact element match on SQLite and PostgreSQL
+        qs = qs.filter(exploitation_types__icontains=f'"{filters.exploitation}"')
     return qs.select_related("person", "agency", "person__primary_citizenship").order_by(
         "-opened_on", "-id"
     )
@@ -75,42 +73,69 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
     """What happened in the case, newest first (from the records, not the audit log)."""
     entries = [TimelineEntry(case.opened_on, "opened", _("Case opened"), case.agency.name)]
     for s in case.screenings.all():
-        entries.append(TimelineEntry(s.screened_on, "screening", _("Screened"),
-                                     f"{s.get_recommendation_display()} ({s.score})"))
+        entries.append(
+            TimelineEntry(
+                s.screened_on,
+                "screening",
+                _("Screened"),
+                f"{s.get_recommendation_display()} ({s.score})",
+            )
+        )
     for d in case.decisions.all():
-        entries.append(TimelineEntry(d.decided_on, "decision", _("Identification decision"),
-                                     d.get_decision_display()))
+        entries.append(
+            TimelineEntry(
+                d.decided_on, "decision", _("Identification decision"), d.get_decision_display()
+            )
+        )
     for e in case.consents.select_related("organisation", "recipient_country"):
         target = e.organisation or e.recipient_country or ""
         title = _("Consent given") if e.given else _("Consent withdrawn")
-        entries.append(TimelineEntry(e.on, "consent", title,
-                                     f"{e.get_purpose_display()} {target}".strip()))
+        entries.append(
+            TimelineEntry(e.on, "consent", title, f"{e.get_purpose_display()} {target}".strip())
+        )
     for p in case.placements.select_related("facility"):
-        entries.append(TimelineEntry(p.start_date, "placement", _("Placed"),
-                                     f"{p.get_kind_display()}: {p.facility.name}"))
+        entries.append(
+            TimelineEntry(
+                p.start_date, "placement", _("Placed"), f"{p.get_kind_display()}: {p.facility.name}"
+            )
+        )
         if p.end_date:
-            entries.append(TimelineEntry(p.end_date, "placement", _("Placement ended"),
-                                         p.facility.name))
+            entries.append(
+                TimelineEntry(p.end_date, "placement", _("Placement ended"), p.facility.name)
+            )
     for a in case.alerts.all():
-        entries.append(TimelineEntry(a.raised_at.date(), "alert", _("Alert raised"),
-                                     a.get_kind_display()))
+        entries.append(
+            TimelineEntry(a.raised_at.date(), "alert", _("Alert raised"), a.get_kind_display())
+        )
         if a.resolved_at:
-            entries.append(TimelineEntry(a.resolved_at.date(), "alert", _("Alert resolved"),
-                                         a.get_kind_display()))
+            entries.append(
+                TimelineEntry(
+                    a.resolved_at.date(), "alert", _("Alert resolved"), a.get_kind_display()
+                )
+            )
     for r in case.referrals.select_related("provider"):
         entries.append(TimelineEntry(r.referred_on, "referral", _("Referred"), r.provider.name))
         if r.answered_on:
-            entries.append(TimelineEntry(r.answered_on, "referral", r.get_status_display(),
-                                         r.provider.name))
+            entries.append(
+                TimelineEntry(r.answered_on, "referral", r.get_status_display(), r.provider.name)
+            )
     for s in case.services.select_related("provider"):
-        entries.append(TimelineEntry(s.delivered_on, "service", _("Service delivered"),
-                                     f"{s.get_service_type_display()}: {s.provider.name}"))
+        entries.append(
+            TimelineEntry(
+                s.delivered_on,
+                "service",
+                _("Service delivered"),
+                f"{s.get_service_type_display()}: {s.provider.name}",
+            )
+        )
     for s in case.shares.all():
-        entries.append(TimelineEntry(s.shared_at.date(), "share", _("Data shared"),
-                                     s.get_purpose_display()))
+        entries.append(
+            TimelineEntry(s.shared_at.date(), "share", _("Data shared"), s.get_purpose_display())
+        )
     if case.closed_on:
-        entries.append(TimelineEntry(case.closed_on, "closed", _("Case closed"),
-                                     case.get_status_display()))
+        entries.append(
+            TimelineEntry(case.closed_on, "closed", _("Case closed"), case.get_status_display())
+        )
     order = {"opened": 0}
     entries.sort(key=lambda e: (e.on, -order.get(e.kind, 1)), reverse=True)
     return entries
@@ -119,6 +144,9 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
 def open_alert_count(user) -> int:
     from matis.cases.gates import alerts_for
 
-    return alerts_for(user).filter(resolved_at__isnull=True).exclude(
-        kind=AlertKind.BREAK_GLASS, grant__expires_at__lt=dt.datetime.now(dt.UTC)
-    ).count()
+    return (
+        alerts_for(user)
+        .filter(resolved_at__isnull=True)
+        .exclude(kind=AlertKind.BREAK_GLASS, grant__expires_at__lt=dt.datetime.now(dt.UTC))
+        .count()
+    )

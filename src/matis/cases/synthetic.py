@@ -12,8 +12,18 @@ import random
 
 # Thai: initial consonant, vowel pattern (X = consonant), optional final.
 _TH_INITIAL = list("กขคจชดตทนบปพมยรลวสหอ")
-_TH_VOWEL = ["X\u0e32", "X\u0e34", "X\u0e35", "X\u0e38", "X\u0e39", "\u0e40X", "\u0e41X", "\u0e42X",
-             "\u0e44X", "X\u0e31"]
+_TH_VOWEL = [
+    "X\u0e32",
+    "X\u0e34",
+    "X\u0e35",
+    "X\u0e38",
+    "X\u0e39",
+    "\u0e40X",
+    "\u0e41X",
+    "\u0e42X",
+    "\u0e44X",
+    "X\u0e31",
+]
 _TH_FINAL = ["", "", "\u0e19", "\u0e21", "\u0e07", "\u0e22", "\u0e01", "\u0e14"]
 
 # Khmer: consonant, dependent vowel, optional final consonant.
@@ -23,28 +33,110 @@ _KM_FINAL = ["", "\u1793", "\u1798", "\u1784", "\u1780", "\u178f"]
 
 # Lao: like Thai.
 _LO_INITIAL = list("ກຂຄງຈສຊຍດຕທນບປພມລວຫອ")
-_LO_VOWEL = ["X\u0eb2", "X\u0eb4", "X\u0eb5", "X\u0eb8", "X\u0eb9", "\u0ec0X", "\u0ec1X", "\u0ec2X",
-             "\u0ec4X"]
+_LO_VOWEL = [
+    "X\u0eb2",
+    "X\u0eb4",
+    "X\u0eb5",
+    "X\u0eb8",
+    "X\u0eb9",
+    "\u0ec0X",
+    "\u0ec1X",
+    "\u0ec2X",
+    "\u0ec4X",
+]
 _LO_FINAL = ["", "", "\u0e99", "\u0ea1", "\u0e87", "\u0e8d", "\u0ea7"]
 
 # Burmese (Unicode): consonant, optional medial wa, rhyme.
 _MY_INITIAL = list("ကခဂငစဆဇညတထဒနပဖဗမယရလဝသဟအ")
-_MY_RHYME = ["\u102c", "\u102e", "\u1030", "\u1031", "\u1032", "\u1031\u102c", "\u102d\u102f",
-             "\u1004\u103a", "\u1014\u103a", "\u1019\u103a", "\u102d\u102f\u1004\u103a",
-             "\u1031\u102c\u1004\u103a", "\u103d\u1031", "\u103d\u1014\u103a"]
+_MY_RHYME = [
+    "\u102c",
+    "\u102e",
+    "\u1030",
+    "\u1031",
+    "\u1032",
+    "\u1031\u102c",
+    "\u102d\u102f",
+    "\u1004\u103a",
+    "\u1014\u103a",
+    "\u1019\u103a",
+    "\u102d\u102f\u1004\u103a",
+    "\u1031\u102c\u1004\u103a",
+    "\u103d\u1031",
+    "\u103d\u1014\u103a",
+]
 
 # Chinese: common family names; given names from common name characters.
 _ZH_FAMILY = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高")
 _ZH_GIVEN = list("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂兰玉华红梅")
 
 # Vietnamese: common family names; given syllables generated (onset + toned nucleus + coda).
-_VI_FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
-              "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
+_VI_FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+]
 _VI_MIDDLE = {"f": ["Thị", "Ngọc", "Thu", "Kim"], "m": ["Văn", "Hữu", "Đức", "Minh"]}
-_VI_ONSET = ["b", "c", "d", "đ", "g", "h", "kh", "l", "m", "n", "ng", "nh", "ph", "s", "t", "th",
-             "tr", "v", "x"]
-_VI_NUCLEUS = ["a", "à", "á", "ả", "ạ", "â", "ấ", "e", "é", "ê", "ế", "i", "í", "o", "ò", "ó", "ô",
-               "ố", "ơ", "ờ", "u", "ú", "ư", "ứ", "y"]
+_VI_ONSET = [
+    "b",
+    "c",
+    "d",
+    "đ",
+    "g",
+    "h",
+    "kh",
+    "l",
+    "m",
+    "n",
+    "ng",
+    "nh",
+    "ph",
+    "s",
+    "t",
+    "th",
+    "tr",
+    "v",
+    "x",
+]
+_VI_NUCLEUS = [
+    "a",
+    "à",
+    "á",
+    "ả",
+    "ạ",
+    "â",
+    "ấ",
+    "e",
+    "é",
+    "ê",
+    "ế",
+    "i",
+    "í",
+    "o",
+    "ò",
+    "ó",
+    "ô",
+    "ố",
+    "ơ",
+    "ờ",
+    "u",
+    "ú",
+    "ư",
+    "ứ",
+    "y",
+]
 _VI_CODA = ["", "", "n", "ng", "nh", "m", "t", "c"]
 
 
@@ -57,8 +149,10 @@ def _thai_like(rng: random.Random, initials, vowels, finals, syllables: int) -> 
 
 
 def _khmer(rng: random.Random, syllables: int) -> str:
-    return "".join(rng.choice(_KM_INITIAL) + rng.choice(_KM_VOWEL) + rng.choice(_KM_FINAL)
-                   for _ in range(syllables))
+    return "".join(
+        rng.choice(_KM_INITIAL) + rng.choice(_KM_VOWEL) + rng.choice(_KM_FINAL)
+        for _ in range(syllables)
+    )
 
 
 def _burmese_syllable(rng: random.Random) -> str:
@@ -74,11 +168,15 @@ def _vi_syllable(rng: random.Random) -> str:
 def synthetic_name(rng: random.Random, nationality: str, gender: str) -> tuple[str, str]:
     """(given name, family name) in the script of ``nationality`` (ISO alpha-3)."""
     if nationality == "THA":
-        return (_thai_like(rng, _TH_INITIAL, _TH_VOWEL, _TH_FINAL, rng.choice([2, 2, 3])),
-                _thai_like(rng, _TH_INITIAL, _TH_VOWEL, _TH_FINAL, rng.choice([2, 3, 3])))
+        return (
+            _thai_like(rng, _TH_INITIAL, _TH_VOWEL, _TH_FINAL, rng.choice([2, 2, 3])),
+            _thai_like(rng, _TH_INITIAL, _TH_VOWEL, _TH_FINAL, rng.choice([2, 3, 3])),
+        )
     if nationality == "LAO":
-        return (_thai_like(rng, _LO_INITIAL, _LO_VOWEL, _LO_FINAL, 2),
-                _thai_like(rng, _LO_INITIAL, _LO_VOWEL, _LO_FINAL, rng.choice([2, 3])))
+        return (
+            _thai_like(rng, _LO_INITIAL, _LO_VOWEL, _LO_FINAL, 2),
+            _thai_like(rng, _LO_INITIAL, _LO_VOWEL, _LO_FINAL, rng.choice([2, 3])),
+        )
     if nationality == "KHM":
         return _khmer(rng, rng.choice([1, 2])), _khmer(rng, rng.choice([1, 2]))
     if nationality == "MMR":  # Burmese names have no family name
@@ -96,6 +194,8 @@ def synthetic_document_number(rng: random.Random, doc_type: str) -> str:
     letters = "ABCDEFGHJKLMNPRSTUVWXYZ"
     if doc_type == "national_id":
         return "".join(rng.choice("0123456789") for _ in range(13))
-    return rng.choice(letters) + rng.choice(letters) + "".join(
-        rng.choice("0123456789") for _ in range(7)
+    return (
+        rng.choice(letters)
+        + rng.choice(letters)
+        + "".join(rng.choice("0123456789") for _ in range(7))
     )

@@ -39,16 +39,32 @@ class ActivityReportSerializer(serializers.ModelSerializer):
     activity = serializers.CharField(source="activity.code")
     year = serializers.IntegerField(source="period.year")
     outputs = serializers.SerializerMethodField()
-    responsible_agencies = serializers.SlugRelatedField(slug_field="name", many=True,
-                                                        read_only=True)
+    responsible_agencies = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True
+    )
     partners = PartnerSerializer(many=True, read_only=True)
     budget = BudgetEntrySerializer(many=True, read_only=True)
 
     class Meta:
         model = ActivityReport
-        fields = ["id", "country", "activity", "year", "progress", "workflow", "narrative",
-                  "narrative_language", "outputs", "responsible_agencies", "partners", "budget",
-                  "revision", "submitted_at", "approved_at", "synthetic"]
+        fields = [
+            "id",
+            "country",
+            "activity",
+            "year",
+            "progress",
+            "workflow",
+            "narrative",
+            "narrative_language",
+            "outputs",
+            "responsible_agencies",
+            "partners",
+            "budget",
+            "revision",
+            "submitted_at",
+            "approved_at",
+            "synthetic",
+        ]
 
     def get_outputs(self, obj) -> dict[str, int]:
         return {o.kind: o.count for o in obj.outputs.all()}
@@ -60,15 +76,25 @@ class ActivityReportViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ActivityReportSerializer
     queryset = ActivityReport.objects.none()
-    filterset_fields = {"country": ["exact"], "workflow": ["exact"], "progress": ["exact"],
-                        "period__year": ["exact"]}
+    filterset_fields = {
+        "country": ["exact"],
+        "workflow": ["exact"],
+        "progress": ["exact"],
+        "period__year": ["exact"],
+    }
 
     def get_queryset(self):
-        return selectors.visible_reports(self.request.user).select_related(
-            "activity", "period").prefetch_related(
-            "outputs", "responsible_agencies",
-            Prefetch("partners", queryset=ReportPartner.objects.select_related("function")),
-            "budget").order_by("pk")
+        return (
+            selectors.visible_reports(self.request.user)
+            .select_related("activity", "period")
+            .prefetch_related(
+                "outputs",
+                "responsible_agencies",
+                Prefetch("partners", queryset=ReportPartner.objects.select_related("function")),
+                "budget",
+            )
+            .order_by("pk")
+        )
 
 
 class NationalPlanSerializer(serializers.ModelSerializer):
@@ -76,13 +102,28 @@ class NationalPlanSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = NationalPlan
-        fields = ["id", "country", "title", "title_en", "start_year", "end_year", "adopted_on",
-                  "adopted_by", "national_committee", "subnational_committees",
-                  "monitoring_system", "monitoring_note", "budgets", "synthetic"]
+        fields = [
+            "id",
+            "country",
+            "title",
+            "title_en",
+            "start_year",
+            "end_year",
+            "adopted_on",
+            "adopted_by",
+            "national_committee",
+            "subnational_committees",
+            "monitoring_system",
+            "monitoring_note",
+            "budgets",
+            "synthetic",
+        ]
 
     def get_budgets(self, obj) -> list[dict]:
-        return [{"year": b.year, "amount": str(b.amount), "currency": b.currency}
-                for b in obj.budgets.all()]
+        return [
+            {"year": b.year, "amount": str(b.amount), "currency": b.currency}
+            for b in obj.budgets.all()
+        ]
 
 
 @scoped("country", model=NationalPlan, lookup="pk")
@@ -99,8 +140,16 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Indicator
-        fields = ["code", "goal", "name_en", "name_th", "unit", "direction", "source",
-                  "provider_code"]
+        fields = [
+            "code",
+            "goal",
+            "name_en",
+            "name_th",
+            "unit",
+            "direction",
+            "source",
+            "provider_code",
+        ]
 
 
 @scoped("global")
@@ -127,8 +176,9 @@ class IndicatorValueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filterset_fields = {"country": ["exact"], "period__year": ["exact"]}
 
     def get_queryset(self):
-        return scope_queryset(self.request.user, IndicatorActual.objects.select_related(
-            "indicator", "period")).order_by("pk")
+        return scope_queryset(
+            self.request.user, IndicatorActual.objects.select_related("indicator", "period")
+        ).order_by("pk")
 
 
 class ExchangeRateSerializer(serializers.ModelSerializer):
@@ -162,8 +212,9 @@ class DashboardViewSet(viewsets.ViewSet):
 
     serializer_class = CompletionRowSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("year", int)],
-                   responses=CompletionRowSerializer(many=True))
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int)], responses=CompletionRowSerializer(many=True)
+    )
     def list(self, request):
         data = dashboards.load_monitoring_data()
         if data is None:
@@ -176,13 +227,19 @@ class DashboardViewSet(viewsets.ViewSet):
             for year in years:
                 overall = data.completion(year=year, country=country.iso3)
                 priority = data.completion(year=year, country=country.iso3, priority=True)
-                rows.append({
-                    "country": country.iso3, "year": year, "completed": overall.completed,
-                    "in_progress": overall.in_progress, "applicable": overall.applicable,
-                    "reported": overall.reported, "completion_rate": overall.rate,
-                    "priority_completed": priority.completed,
-                    "spending_usd": data.usd(kind="spending", year=year, country=country.iso3),
-                })
+                rows.append(
+                    {
+                        "country": country.iso3,
+                        "year": year,
+                        "completed": overall.completed,
+                        "in_progress": overall.in_progress,
+                        "applicable": overall.applicable,
+                        "reported": overall.reported,
+                        "completion_rate": overall.rate,
+                        "priority_completed": priority.completed,
+                        "spending_usd": data.usd(kind="spending", year=year, country=country.iso3),
+                    }
+                )
         return Response(CompletionRowSerializer(rows, many=True).data)
 
 
@@ -190,7 +247,8 @@ def register(router) -> None:
     router.register("monitoring-reports", ActivityReportViewSet, basename="monitoring-report")
     router.register("national-plans", NationalPlanViewSet, basename="national-plan")
     router.register("monitoring-indicators", IndicatorViewSet, basename="monitoring-indicator")
-    router.register("monitoring-indicator-values", IndicatorValueViewSet,
-                    basename="monitoring-indicator-value")
+    router.register(
+        "monitoring-indicator-values", IndicatorValueViewSet, basename="monitoring-indicator-value"
+    )
     router.register("exchange-rates", ExchangeRateViewSet, basename="exchange-rate")
     router.register("monitoring-dashboard", DashboardViewSet, basename="monitoring-dashboard")

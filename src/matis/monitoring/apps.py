@@ -10,9 +10,17 @@ class MonitoringConfig(AppConfig):
     demo_order = 40
     nav_items = (
         ("monitoring:dashboard", _("Dashboards"), None),
-        ("monitoring:report_list", _("Progress reports"),
-         ("task_force_officer", "secretariat_analyst", "statistics_officer", "auditor",
-          "administrator")),
+        (
+            "monitoring:report_list",
+            _("Progress reports"),
+            (
+                "task_force_officer",
+                "secretariat_analyst",
+                "statistics_officer",
+                "auditor",
+                "administrator",
+            ),
+        ),
         ("monitoring:npa_list", _("National plans"), None),
         ("monitoring:indicator_values", _("Indicators"), None),
     )

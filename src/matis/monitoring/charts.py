@@ -10,8 +10,10 @@ from matis.monitoring.models import ProgressStatus
 from matis.monitoring.tables import Table
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
-FONT = ("system-ui, 'Noto Sans', 'Noto Sans Thai', 'Noto Sans Khmer', 'Noto Sans Lao', "
-        "'Noto Sans Myanmar', 'Noto Sans CJK SC', sans-serif")
+FONT = (
+    "system-ui, 'Noto Sans', 'Noto Sans Thai', 'Noto Sans Khmer', 'Noto Sans Lao', "
+    "'Noto Sans Myanmar', 'Noto Sans CJK SC', sans-serif"
+)
 
 
 def _base(title: str, values: list[dict], **extra) -> dict:
@@ -31,18 +33,37 @@ def completion_heatmap(table: Table, data: MonitoringData) -> dict:
     for row in table.rows:
         for area in data.areas:
             rate = row.get(f"area_{area.number}")
-            values.append({"country": row["country"], "area": f"{area.number} {area.code}",
-                           "completion": float(rate) if rate is not None else None})
+            values.append(
+                {
+                    "country": row["country"],
+                    "area": f"{area.number} {area.code}",
+                    "completion": float(rate) if rate is not None else None,
+                }
+            )
     return _base(
-        table.title, values, height=220, mark={"type": "rect", "stroke": "#fff"},
+        table.title,
+        values,
+        height=220,
+        mark={"type": "rect", "stroke": "#fff"},
         encoding={
-            "x": {"field": "area", "type": "ordinal", "title": _("Area")},
+            "x": {
+                "field": "area",
+                "type": "ordinal",
+                "title": _("Area"),
+                "axis": {"labelAngle": 0},
+            },
             "y": {"field": "country", "type": "ordinal", "title": None, "sort": None},
-            "color": {"field": "completion", "type": "quantitative",
-                      "title": _("Completed (%)"), "scale": {"domain": [0, 100],
-                                                             "scheme": "greens"}},
-            "tooltip": [{"field": "country"}, {"field": "area"},
-                        {"field": "completion", "title": _("Completed (%)")}],
+            "color": {
+                "field": "completion",
+                "type": "quantitative",
+                "title": _("Completed (%)"),
+                "scale": {"domain": [0, 100], "scheme": "greens"},
+            },
+            "tooltip": [
+                {"field": "country"},
+                {"field": "area"},
+                {"field": "completion", "title": _("Completed (%)")},
+            ],
         },
     )
 
@@ -53,19 +74,37 @@ def priority_chart(data: MonitoringData, year: int) -> dict:
     order = [*ProgressStatus.values, "not_reported"]
     colours = {**STATUS_COLOURS, "not_reported": "#f0f0f0"}
     counts = status_counts(data, year, priority=True)
-    values = [{"country": data.country_name(iso3), "status": str(labels[s]), "n": n,
-               "order": order.index(s)}
-              for iso3, counter in counts.items() for s, n in counter.items()]
+    values = [
+        {
+            "country": data.country_name(iso3),
+            "status": str(labels[s]),
+            "n": n,
+            "order": order.index(s),
+        }
+        for iso3, counter in counts.items()
+        for s, n in counter.items()
+    ]
     return _base(
-        _("Priority activities by status, %(year)s") % {"year": display_year(year)}, values,
+        _("Priority activities by status, %(year)s") % {"year": display_year(year)},
+        values,
         mark="bar",
         encoding={
             "y": {"field": "country", "type": "nominal", "title": None, "sort": None},
-            "x": {"field": "n", "type": "quantitative", "title": _("Priority activities"),
-                  "stack": "zero"},
-            "color": {"field": "status", "type": "nominal", "title": _("Status"),
-                      "scale": {"domain": [str(labels[s]) for s in order],
-                                "range": [colours[s] for s in order]}},
+            "x": {
+                "field": "n",
+                "type": "quantitative",
+                "title": _("Priority activities"),
+                "stack": "zero",
+            },
+            "color": {
+                "field": "status",
+                "type": "nominal",
+                "title": _("Status"),
+                "scale": {
+                    "domain": [str(labels[s]) for s in order],
+                    "range": [colours[s] for s in order],
+                },
+            },
             "order": {"field": "order"},
             "tooltip": [{"field": "country"}, {"field": "status"}, {"field": "n"}],
         },
@@ -73,32 +112,54 @@ def priority_chart(data: MonitoringData, year: int) -> dict:
 
 
 def budget_chart(table: Table) -> dict:
-    values = [{"year": display_year(r["year"]), "area": r["area"],
-               "spending": float(r["spending"])} for r in table.rows]
+    values = [
+        {"year": display_year(r["year"]), "area": r["area"], "spending": float(r["spending"])}
+        for r in table.rows
+    ]
     return _base(
-        _("Government spending by year and Area (US dollars)"), values, mark="bar",
+        _("Government spending by year and Area (US dollars)"),
+        values,
+        mark="bar",
         encoding={
             "x": {"field": "year", "type": "ordinal", "title": _("Year")},
-            "y": {"field": "spending", "type": "quantitative", "title": _("US dollars"),
-                  "stack": "zero"},
+            "y": {
+                "field": "spending",
+                "type": "quantitative",
+                "title": _("US dollars"),
+                "stack": "zero",
+            },
             "color": {"field": "area", "type": "nominal", "title": _("Area")},
-            "tooltip": [{"field": "year"}, {"field": "area"},
-                        {"field": "spending", "format": ",.0f"}],
+            "tooltip": [
+                {"field": "year"},
+                {"field": "area"},
+                {"field": "spending", "format": ",.0f"},
+            ],
         },
     )
 
 
 def comparison_chart(table: Table) -> dict:
-    values = [{"country": r["country"], "year": display_year(r["year"]),
-               "completion": float(r["completion"]) if r["completion"] is not None else None}
-              for r in table.rows]
+    values = [
+        {
+            "country": r["country"],
+            "year": display_year(r["year"]),
+            "completion": float(r["completion"]) if r["completion"] is not None else None,
+        }
+        for r in table.rows
+    ]
     return _base(
-        _("Completed activities by country and year (%)"), values, mark="bar",
+        _("Completed activities by country and year (%)"),
+        values,
+        mark="bar",
         encoding={
             "x": {"field": "country", "type": "nominal", "title": None, "sort": None},
             "xOffset": {"field": "year", "type": "ordinal"},
-            "y": {"field": "completion", "type": "quantitative", "title": _("Completed (%)"),
-                  "scale": {"domain": [0, 100]}},
+            "y": {
+                "field": "completion",
+                "type": "quantitative",
+                "title": _("Completed (%)"),
+                "scale": {"domain": [0, 100]},
+            },
             "color": {"field": "year", "type": "ordinal", "title": _("Year")},
             "tooltip": [{"field": "country"}, {"field": "year"}, {"field": "completion"}],
         },

@@ -15,8 +15,9 @@ def register(subparsers, setup) -> None:
     load.add_argument("--file", help="indicator YAML (default: the bundled one)")
     load.set_defaults(func=lambda args: _load_indicators(args, setup))
 
-    refresh = sub.add_parser("refresh-indicators",
-                             help="recompute computed indicators for a year from their providers")
+    refresh = sub.add_parser(
+        "refresh-indicators", help="recompute computed indicators for a year from their providers"
+    )
     refresh.add_argument("--year", type=int, required=True)
     refresh.set_defaults(func=lambda args: _refresh(args, setup))
 
@@ -26,8 +27,9 @@ def register(subparsers, setup) -> None:
     export.add_argument("--output", "-o", required=True)
     export.set_defaults(func=lambda args: _export(args, setup))
 
-    imp = sub.add_parser("import-workbook",
-                         help="check and import a filled workbook as a task force officer")
+    imp = sub.add_parser(
+        "import-workbook", help="check and import a filled workbook as a task force officer"
+    )
     imp.add_argument("file")
     imp.add_argument("--user", required=True, help="email of the country's task force officer")
     imp.set_defaults(func=lambda args: _import(args, setup))
@@ -64,8 +66,7 @@ def _export(args: argparse.Namespace, setup) -> int:
     if period is None:
         print(f"error: no reporting period for {args.year}", file=sys.stderr)
         return 2
-    Path(args.output).write_bytes(build_workbook(country_id=args.country.upper(),
-                                                 period=period))
+    Path(args.output).write_bytes(build_workbook(country_id=args.country.upper(), period=period))
     print(f"wrote {args.output}")
     return 0
 
@@ -86,6 +87,8 @@ def _import(args: argparse.Namespace, setup) -> int:
         for error in exc.errors:
             print(f"  {error}", file=sys.stderr)
         return 1
-    print(f"{result.reports_changed} reports and {result.indicator_values_changed} indicator "
-          f"values changed")
+    print(
+        f"{result.reports_changed} reports and {result.indicator_values_changed} indicator "
+        f"values changed"
+    )
     return 0

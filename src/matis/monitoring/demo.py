@@ -43,9 +43,12 @@ CURRENCY = {"KHM": "KHR", "CHN": "CNY", "LAO": "LAK", "MMR": "MMK", "THA": "THB"
 LANGUAGE = {"KHM": "km", "CHN": "zh-hans", "LAO": "lo", "MMR": "my", "THA": "th", "VNM": "vi"}
 # Approximate yearly average rates (units per US dollar), rounded; for the demo only.
 RATES = {
-    "KHR": ("4058", "4033", "4027"), "CNY": ("6.46", "6.31", "6.20"),
-    "LAK": ("8030", "8007", "7860"), "MMK": ("815", "850", "935"),
-    "THB": ("30.49", "31.08", "30.73"), "VND": ("20650", "20828", "20934"),
+    "KHR": ("4058", "4033", "4027"),
+    "CNY": ("6.46", "6.31", "6.20"),
+    "LAK": ("8030", "8007", "7860"),
+    "MMK": ("815", "850", "935"),
+    "THB": ("30.49", "31.08", "30.73"),
+    "VND": ("20650", "20828", "20934"),
 }
 YEARS = (2011, 2012, 2013)
 
@@ -60,18 +63,33 @@ NARRATIVES = {
     "vi": "Nội dung minh họa tổng hợp: {n} tỉnh tham gia; {what}",
 }
 WHAT = {
-    ProgressStatus.PLANNED: {"en": "work is planned for next year", "th": "มีแผนดำเนินการในปีหน้า",
-                             "km": "ការងារគ្រោងសម្រាប់ឆ្នាំក្រោយ", "lo": "ມີແຜນວຽກສຳລັບປີໜ້າ",
-                             "my": "နောက်နှစ်အတွက် စီစဉ်ထားသည်", "zh-hans": "计划于明年开展",
-                             "vi": "đã lên kế hoạch cho năm sau"},
-    ProgressStatus.IN_PROGRESS: {"en": "work is under way", "th": "อยู่ระหว่างดำเนินการ",
-                                 "km": "ការងារកំពុងដំណើរការ", "lo": "ກຳລັງດຳເນີນການ",
-                                 "my": "လုပ်ငန်း ဆောင်ရွက်ဆဲ", "zh-hans": "工作正在进行",
-                                 "vi": "đang triển khai"},
-    ProgressStatus.COMPLETED: {"en": "the activity was completed", "th": "ดำเนินการแล้วเสร็จ",
-                               "km": "សកម្មភាពត្រូវបានបញ្ចប់", "lo": "ສຳເລັດແລ້ວ",
-                               "my": "လုပ်ငန်း ပြီးစီးခဲ့သည်", "zh-hans": "活动已完成",
-                               "vi": "hoạt động đã hoàn thành"},
+    ProgressStatus.PLANNED: {
+        "en": "work is planned for next year",
+        "th": "มีแผนดำเนินการในปีหน้า",
+        "km": "ការងារគ្រោងសម្រាប់ឆ្នាំក្រោយ",
+        "lo": "ມີແຜນວຽກສຳລັບປີໜ້າ",
+        "my": "နောက်နှစ်အတွက် စီစဉ်ထားသည်",
+        "zh-hans": "计划于明年开展",
+        "vi": "đã lên kế hoạch cho năm sau",
+    },
+    ProgressStatus.IN_PROGRESS: {
+        "en": "work is under way",
+        "th": "อยู่ระหว่างดำเนินการ",
+        "km": "ការងារកំពុងដំណើរការ",
+        "lo": "ກຳລັງດຳເນີນການ",
+        "my": "လုပ်ငန်း ဆောင်ရွက်ဆဲ",
+        "zh-hans": "工作正在进行",
+        "vi": "đang triển khai",
+    },
+    ProgressStatus.COMPLETED: {
+        "en": "the activity was completed",
+        "th": "ดำเนินการแล้วเสร็จ",
+        "km": "សកម្មភាពត្រូវបានបញ្ចប់",
+        "lo": "ສຳເລັດແລ້ວ",
+        "my": "လုပ်ငန်း ပြီးစီးခဲ့သည်",
+        "zh-hans": "活动已完成",
+        "vi": "hoạt động đã hoàn thành",
+    },
 }
 AREA_OUTPUTS = {
     "P&C": [OutputKind.OFFICIALS_TRAINED, OutputKind.TRAININGS_HELD, OutputKind.AGREEMENTS_SIGNED],
@@ -96,10 +114,16 @@ NPA_TITLES = {
     "VNM": "Kế hoạch hành động quốc gia phòng, chống mua bán người (tổng hợp)",
 }
 # How far each demo country's 2013 reports have got in the workflow (the rest are approved).
-OPEN_2013 = {"THA": {Workflow.DRAFT: 3, Workflow.SUBMITTED: 3},
-             "MMR": {Workflow.SUBMITTED: 6, Workflow.REVIEWED: 4}}
-STEP = [ProgressStatus.NOT_STARTED, ProgressStatus.PLANNED, ProgressStatus.IN_PROGRESS,
-        ProgressStatus.COMPLETED]
+OPEN_2013 = {
+    "THA": {Workflow.DRAFT: 3, Workflow.SUBMITTED: 3},
+    "MMR": {Workflow.SUBMITTED: 6, Workflow.REVIEWED: 4},
+}
+STEP = [
+    ProgressStatus.NOT_STARTED,
+    ProgressStatus.PLANNED,
+    ProgressStatus.IN_PROGRESS,
+    ProgressStatus.COMPLETED,
+]
 
 
 def _aware(year: int, month: int, day: int) -> dt.datetime:
@@ -112,12 +136,16 @@ def _periods(plan: Plan) -> dict[int, ReportingPeriod]:
     for year in YEARS:
         final = year == plan.end_year
         periods[year], _created = ReportingPeriod.objects.get_or_create(
-            plan=plan, year=year, defaults={
+            plan=plan,
+            year=year,
+            defaults={
                 "opens_on": dt.date(year, 10, 1),
                 # The demo keeps the final year open so that the workflow can be tried.
                 "closes_on": max(today + dt.timedelta(days=365), dt.date(year + 1, 3, 31))
-                if final else dt.date(year + 1, 3, 31),
-            })
+                if final
+                else dt.date(year + 1, 3, 31),
+            },
+        )
     return periods
 
 
@@ -142,31 +170,40 @@ def load_demo() -> str:
     indicators_load()
     if ActivityReport.objects.filter(synthetic=True).exists():
         return "already loaded, nothing changed"
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # noqa: S311 - synthetic demo data, not security
     periods = _periods(plan)
     for currency, values in RATES.items():
         for year, value in zip(YEARS, values, strict=True):
             ExchangeRate.objects.get_or_create(
-                currency=currency, year=year,
-                defaults={"units_per_usd": Decimal(value),
-                          "source": "Approximate yearly average (demo)"})
+                currency=currency,
+                year=year,
+                defaults={
+                    "units_per_usd": Decimal(value),
+                    "source": "Approximate yearly average (demo)",
+                },
+            )
     secretariat = User.objects.filter(role=Role.SECRETARIAT_ANALYST, country=None).first()
-    activities = list(Activity.objects.filter(area__plan=plan).select_related("area")
-                      .order_by("area__number", "number"))
-    agencies = {c: list(Agency.objects.filter(country_id=c).order_by("name"))
-                for c in COMMIT_COUNTRIES}
+    activities = list(
+        Activity.objects.filter(area__plan=plan)
+        .select_related("area")
+        .order_by("area__number", "number")
+    )
+    agencies = {
+        c: list(Agency.objects.filter(country_id=c).order_by("name")) for c in COMMIT_COUNTRIES
+    }
     functions = list(RoleFunction.objects.order_by("order"))
     reports, outputs, partners, budgets, agency_links = [], [], [], [], []
     for country in COMMIT_COUNTRIES:
         language = LANGUAGE[country]
-        open_states = [state for state, n in OPEN_2013.get(country, {}).items()
-                       for _i in range(n)]
-        open_activities = dict(zip(rng.sample(range(len(activities)), len(open_states)),
-                                   open_states, strict=True))
+        open_states = [state for state, n in OPEN_2013.get(country, {}).items() for _i in range(n)]
+        open_activities = dict(
+            zip(rng.sample(range(len(activities)), len(open_states)), open_states, strict=True)
+        )
         for index, activity in enumerate(activities):
             path = _status_path(rng, activity.priority)
             allocation_base = Decimal(rng.randint(20, 400) * 1000) * (
-                Decimal(RATES[CURRENCY[country]][0]))
+                Decimal(RATES[CURRENCY[country]][0])
+            )
             for year, status in zip(YEARS, path, strict=True):
                 workflow = Workflow.APPROVED
                 if year == 2013 and index in open_activities:
@@ -175,17 +212,26 @@ def load_demo() -> str:
                 narrative = ""
                 if status in WHAT:
                     narrative = NARRATIVES[narrative_language].format(
-                        n=rng.randint(2, 30), what=WHAT[status][narrative_language])
+                        n=rng.randint(2, 30), what=WHAT[status][narrative_language]
+                    )
                 report = ActivityReport(
-                    country_id=country, activity=activity, period=periods[year],
-                    progress=status, narrative=narrative,
+                    country_id=country,
+                    activity=activity,
+                    period=periods[year],
+                    progress=status,
+                    narrative=narrative,
                     narrative_language=narrative_language if narrative else "",
-                    workflow=workflow, synthetic=True, revision=1,
+                    workflow=workflow,
+                    synthetic=True,
+                    revision=1,
                     submitted_at=_aware(year + 1, 2, rng.randint(1, 28))
-                    if workflow != Workflow.DRAFT else None,
+                    if workflow != Workflow.DRAFT
+                    else None,
                     approved_at=_aware(year + 1, 4, rng.randint(1, 14))
-                    if workflow == Workflow.APPROVED else None,
-                    approved_by=secretariat if workflow == Workflow.APPROVED else None)
+                    if workflow == Workflow.APPROVED
+                    else None,
+                    approved_by=secretariat if workflow == Workflow.APPROVED else None,
+                )
                 reports.append(report)
                 if status == ProgressStatus.NOT_APPLICABLE:
                     continue
@@ -195,37 +241,62 @@ def load_demo() -> str:
                 if status in (ProgressStatus.IN_PROGRESS, ProgressStatus.COMPLETED):
                     for kind in AREA_OUTPUTS[activity.area.code]:
                         scale = 5000 if kind == OutputKind.PEOPLE_REACHED else 40
-                        outputs.append(ReportOutput(report=report, kind=kind,
-                                                    count=rng.randint(1, scale)))
+                        outputs.append(
+                            ReportOutput(report=report, kind=kind, count=rng.randint(1, scale))
+                        )
                 for name, partner_type in rng.sample(PARTNERS, k=rng.randint(0, 2)):
                     allowed = [f for f in functions if getattr(f, partner_type)]
-                    partners.append(ReportPartner(report=report, partner_type=partner_type,
-                                                  name=name, function=rng.choice(allowed)))
+                    partners.append(
+                        ReportPartner(
+                            report=report,
+                            partner_type=partner_type,
+                            name=name,
+                            function=rng.choice(allowed),
+                        )
+                    )
                 if status == ProgressStatus.NOT_STARTED:
                     continue
                 growth = Decimal(1 + 0.1 * (year - 2011))
                 allocation = (allocation_base * growth).quantize(Decimal("1"))
                 spent_share = Decimal(rng.randint(40, 105)) / 100
                 currency = CURRENCY[country]
-                budgets.append(BudgetEntry(report=report, kind=BudgetKind.ALLOCATION,
-                                           currency=currency, amount=allocation))
+                budgets.append(
+                    BudgetEntry(
+                        report=report,
+                        kind=BudgetKind.ALLOCATION,
+                        currency=currency,
+                        amount=allocation,
+                    )
+                )
                 if status != ProgressStatus.PLANNED:
-                    budgets.append(BudgetEntry(
-                        report=report, kind=BudgetKind.SPENDING, currency=currency,
-                        amount=(allocation * spent_share).quantize(Decimal("0.01"))))
+                    budgets.append(
+                        BudgetEntry(
+                            report=report,
+                            kind=BudgetKind.SPENDING,
+                            currency=currency,
+                            amount=(allocation * spent_share).quantize(Decimal("0.01")),
+                        )
+                    )
                 if rng.random() < 0.35:
                     name, partner_type = rng.choice(PARTNERS[:2] + PARTNERS[3:4])
-                    budgets.append(BudgetEntry(
-                        report=report, kind=BudgetKind.PARTNER, partner_name=name,
-                        partner_type=partner_type, currency="USD",
-                        amount=Decimal(rng.randint(5, 120) * 1000)))
+                    budgets.append(
+                        BudgetEntry(
+                            report=report,
+                            kind=BudgetKind.PARTNER,
+                            partner_name=name,
+                            partner_type=partner_type,
+                            currency="USD",
+                            amount=Decimal(rng.randint(5, 120) * 1000),
+                        )
+                    )
     ActivityReport.objects.bulk_create(reports)
     ReportOutput.objects.bulk_create(outputs)
     ReportPartner.objects.bulk_create(partners)
     BudgetEntry.objects.bulk_create(budgets)
     through = ActivityReport.responsible_agencies.through
-    through.objects.bulk_create(through(activityreport_id=r.pk, agency_id=a.pk)
-                                for r, a in agency_links)
+    through.objects.bulk_create(
+        through(activityreport_id=r.pk, agency_id=a.pk) for r, a in agency_links
+    )
     n_values = _indicator_values(rng, periods)
     for country in COMMIT_COUNTRIES:
         _national_plan(rng, country)
@@ -236,10 +307,18 @@ def load_demo() -> str:
             # Past years of the demo are closed once their data is in (as in real life).
             period.closed_at = _aware(year + 1, 4, 15)
             period.save(update_fields=["closed_at"])
-    audit_record(actor=None, action=AuditAction.DEMO_LOAD, object_type="monitoring",
-                 reports=len(reports), budget_lines=len(budgets), indicator_values=n_values)
-    return (f"{len(reports)} activity reports, {len(budgets)} budget lines, "
-            f"{n_values} indicator values (synthetic)")
+    audit_record(
+        actor=None,
+        action=AuditAction.DEMO_LOAD,
+        object_type="monitoring",
+        reports=len(reports),
+        budget_lines=len(budgets),
+        indicator_values=n_values,
+    )
+    return (
+        f"{len(reports)} activity reports, {len(budgets)} budget lines, "
+        f"{n_values} indicator values (synthetic)"
+    )
 
 
 def _indicator_values(rng: random.Random, periods: dict[int, ReportingPeriod]) -> int:
@@ -254,8 +333,9 @@ def _indicator_values(rng: random.Random, periods: dict[int, ReportingPeriod]) -
                 start = Decimal(rng.randint(100, 2000) * 1000)
             else:
                 start = Decimal(rng.randint(5, 400))
-            baselines.append(IndicatorBaseline(indicator=indicator, country_id=country,
-                                               year=2010, value=start))
+            baselines.append(
+                IndicatorBaseline(indicator=indicator, country_id=country, year=2010, value=start)
+            )
             value = start
             for year, period in sorted(periods.items()):
                 step = Decimal(1) if indicator.unit == Indicator.Unit.YES_NO else None
@@ -267,8 +347,11 @@ def _indicator_values(rng: random.Random, periods: dict[int, ReportingPeriod]) -
                     target = min(Decimal(100), start + 10 * (year - 2010))
                 else:
                     target = (start * Decimal(1 + 0.15 * (year - 2010))).quantize(Decimal(1))
-                targets.append(IndicatorTarget(indicator=indicator, country_id=country,
-                                               period=period, value=target))
+                targets.append(
+                    IndicatorTarget(
+                        indicator=indicator, country_id=country, period=period, value=target
+                    )
+                )
                 if indicator.source != Indicator.Source.REPORTED:
                     continue
                 if step is not None:
@@ -279,10 +362,16 @@ def _indicator_values(rng: random.Random, periods: dict[int, ReportingPeriod]) -
                     value = (value * Decimal(rng.uniform(0.7, 1.02))).quantize(Decimal(1))
                 else:
                     value = (value * Decimal(rng.uniform(0.98, 1.3))).quantize(Decimal(1))
-                actuals.append(IndicatorActual(indicator=indicator, country_id=country,
-                                               period=period, value=value,
-                                               source=Indicator.Source.REPORTED,
-                                               note="Synthetic demo value"))
+                actuals.append(
+                    IndicatorActual(
+                        indicator=indicator,
+                        country_id=country,
+                        period=period,
+                        value=value,
+                        source=Indicator.Source.REPORTED,
+                        note="Synthetic demo value",
+                    )
+                )
     IndicatorBaseline.objects.bulk_create(baselines)
     IndicatorTarget.objects.bulk_create(targets)
     IndicatorActual.objects.bulk_create(actuals)
@@ -291,21 +380,30 @@ def _indicator_values(rng: random.Random, periods: dict[int, ReportingPeriod]) -
 
 def _national_plan(rng: random.Random, country: str) -> None:
     plan = national_plan_save(
-        actor=None, country_id=country, synthetic=True, fields={
+        actor=None,
+        country_id=country,
+        synthetic=True,
+        fields={
             "title": NPA_TITLES[country],
             "title_en": f"National plan of action against trafficking in persons "
-                        f"(synthetic, {country})",
-            "start_year": 2011, "end_year": 2015 if rng.random() < 0.5 else 2013,
-            "adopted_on": dt.date(2010 + rng.randint(0, 1), rng.randint(1, 12),
-                                  rng.randint(1, 28)),
+            f"(synthetic, {country})",
+            "start_year": 2011,
+            "end_year": 2015 if rng.random() < 0.5 else 2013,
+            "adopted_on": dt.date(2010 + rng.randint(0, 1), rng.randint(1, 12), rng.randint(1, 28)),
             "adopted_by": "Council of Ministers (synthetic)",
             "national_committee": "National anti-trafficking committee (synthetic)",
             "subnational_committees": rng.randint(5, 60),
             "monitoring_system": rng.random() < 0.7,
             "monitoring_note": "Synthetic demo record.",
-        })
+        },
+    )
     NationalPlanBudget.objects.bulk_create(
-        NationalPlanBudget(plan=plan, year=year, currency=CURRENCY[country],
-                           amount=Decimal(rng.randint(200, 3000) * 1000) * Decimal(
-                               RATES[CURRENCY[country]][0]).quantize(Decimal(1)))
-        for year in YEARS)
+        NationalPlanBudget(
+            plan=plan,
+            year=year,
+            currency=CURRENCY[country],
+            amount=Decimal(rng.randint(200, 3000) * 1000)
+            * Decimal(RATES[CURRENCY[country]][0]).quantize(Decimal(1)),
+        )
+        for year in YEARS
+    )

@@ -31,16 +31,21 @@ class FileKind:
 PDF = FileKind("application/pdf", (".pdf",))
 PNG = FileKind("image/png", (".png",))
 JPEG = FileKind("image/jpeg", (".jpg", ".jpeg"))
-DOCX = FileKind("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                (".docx",))
+DOCX = FileKind(
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",)
+)
 XLSX = FileKind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",))
-PPTX = FileKind("application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                (".pptx",))
+PPTX = FileKind(
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation", (".pptx",)
+)
 ODT = FileKind("application/vnd.oasis.opendocument.text", (".odt",))
 ODS = FileKind("application/vnd.oasis.opendocument.spreadsheet", (".ods",))
 OLE = FileKind("application/x-ole-storage", (".doc", ".xls", ".ppt"))
-OLE_TYPES = {".doc": "application/msword", ".xls": "application/vnd.ms-excel",
-             ".ppt": "application/vnd.ms-powerpoint"}
+OLE_TYPES = {
+    ".doc": "application/msword",
+    ".xls": "application/vnd.ms-excel",
+    ".ppt": "application/vnd.ms-powerpoint",
+}
 
 ALLOWED_EXTENSIONS = sorted(
     ext for kind in (PDF, PNG, JPEG, DOCX, XLSX, PPTX, ODT, ODS, OLE) for ext in kind.extensions
@@ -131,5 +136,6 @@ def check_evidence(uploaded) -> CheckedFile:
         digest.update(chunk)
     uploaded.seek(0)
     content_type = OLE_TYPES[extension] if kind is OLE else kind.content_type
-    return CheckedFile(content_type=content_type, size=size, sha256=digest.hexdigest(),
-                       name=name[:200])
+    return CheckedFile(
+        content_type=content_type, size=size, sha256=digest.hexdigest(), name=name[:200]
+    )

@@ -21,13 +21,23 @@ BLANK = [("", "—")]
 
 class ReportForm(forms.Form):
     progress = forms.ChoiceField(label=_("Status"), choices=ProgressStatus.choices)
-    narrative = forms.CharField(label=_("Narrative"), required=False, max_length=20000,
-                                widget=forms.Textarea(attrs={"rows": 8}))
-    narrative_language = forms.ChoiceField(label=_("Language of the narrative"), required=False,
-                                           choices=BLANK + list(settings.LANGUAGES))
-    agencies = forms.ModelMultipleChoiceField(label=_("Responsible agencies"), required=False,
-                                              queryset=None,
-                                              widget=forms.CheckboxSelectMultiple)
+    narrative = forms.CharField(
+        label=_("Narrative"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    narrative_language = forms.ChoiceField(
+        label=_("Language of the narrative"),
+        required=False,
+        choices=BLANK + list(settings.LANGUAGES),
+    )
+    agencies = forms.ModelMultipleChoiceField(
+        label=_("Responsible agencies"),
+        required=False,
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+    )
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, agencies, **kwargs):
@@ -35,18 +45,21 @@ class ReportForm(forms.Form):
         self.fields["agencies"].queryset = agencies
         for kind in OutputKind:
             self.fields[f"output_{kind.value}"] = forms.IntegerField(
-                label=kind.label, required=False, min_value=0, max_value=10**9)
+                label=kind.label, required=False, min_value=0, max_value=10**9
+            )
 
     def output_fields(self):
         return [self[f"output_{kind.value}"] for kind in OutputKind]
 
 
 class PartnerForm(forms.Form):
-    partner_type = forms.ChoiceField(label=_("Partner type"), required=False,
-                                     choices=BLANK + PartnerType.choices)
+    partner_type = forms.ChoiceField(
+        label=_("Partner type"), required=False, choices=BLANK + PartnerType.choices
+    )
     name = forms.CharField(label=_("Partner"), required=False, max_length=200)
-    function = forms.TypedChoiceField(label=_("Function"), required=False, coerce=int,
-                                      empty_value=None, choices=BLANK)
+    function = forms.TypedChoiceField(
+        label=_("Function"), required=False, coerce=int, empty_value=None, choices=BLANK
+    )
 
     def __init__(self, *args, functions: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,8 +69,9 @@ class PartnerForm(forms.Form):
         data = self.cleaned_data
         if not data.get("name") and not data.get("partner_type"):
             return None
-        return PartnerLine(data.get("partner_type") or "", data.get("name") or "",
-                           data.get("function"))
+        return PartnerLine(
+            data.get("partner_type") or "", data.get("name") or "", data.get("function")
+        )
 
 
 def function_choices() -> list[tuple[int, str]]:
@@ -68,22 +82,29 @@ def function_choices() -> list[tuple[int, str]]:
 
 
 class BudgetForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Budget line"), required=False,
-                             choices=BLANK + BudgetKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Budget line"), required=False, choices=BLANK + BudgetKind.choices
+    )
     partner_name = forms.CharField(label=_("Partner"), required=False, max_length=200)
-    partner_type = forms.ChoiceField(label=_("Partner type"), required=False,
-                                     choices=BLANK + PartnerType.choices)
+    partner_type = forms.ChoiceField(
+        label=_("Partner type"), required=False, choices=BLANK + PartnerType.choices
+    )
     currency = forms.CharField(label=_("Currency"), required=False, max_length=3)
-    amount = forms.DecimalField(label=_("Amount"), required=False, min_value=0,
-                                max_digits=16, decimal_places=2)
+    amount = forms.DecimalField(
+        label=_("Amount"), required=False, min_value=0, max_digits=16, decimal_places=2
+    )
 
     def line(self) -> BudgetLine | None:
         data = self.cleaned_data
         if not data.get("kind") and data.get("amount") is None:
             return None
-        return BudgetLine(data.get("kind") or "", (data.get("currency") or "").upper(),
-                          data.get("amount"), data.get("partner_name") or "",
-                          data.get("partner_type") or "")
+        return BudgetLine(
+            data.get("kind") or "",
+            (data.get("currency") or "").upper(),
+            data.get("amount"),
+            data.get("partner_name") or "",
+            data.get("partner_type") or "",
+        )
 
 
 PartnerFormSet = forms.formset_factory(PartnerForm, extra=2, max_num=50)
@@ -96,8 +117,11 @@ def content_from_forms(form: ReportForm, partners, budget) -> ReportContent:
         progress=data["progress"],
         narrative=data["narrative"].strip(),
         narrative_language=data["narrative_language"],
-        outputs={kind.value: data[f"output_{kind.value}"] for kind in OutputKind
-                 if data.get(f"output_{kind.value}") is not None},
+        outputs={
+            kind.value: data[f"output_{kind.value}"]
+            for kind in OutputKind
+            if data.get(f"output_{kind.value}") is not None
+        },
         agency_ids=frozenset(a.pk for a in data["agencies"]),
         partners=frozenset(filter(None, (f.line() for f in partners.forms))),
         budget=frozenset(filter(None, (f.line() for f in budget.forms))),
@@ -106,8 +130,12 @@ def content_from_forms(form: ReportForm, partners, budget) -> ReportContent:
 
 class TransitionForm(forms.Form):
     target = forms.CharField(max_length=20)
-    comment = forms.CharField(label=_("Comment"), required=False, max_length=5000,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class EvidenceForm(forms.Form):
@@ -121,40 +149,58 @@ class WorkbookUploadForm(forms.Form):
 
 class PeriodForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
-    opens_on = forms.DateField(label=_("Opening date"),
-                               widget=forms.DateInput(attrs={"type": "date"}))
-    closes_on = forms.DateField(label=_("Closing date"),
-                                widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(
+        label=_("Opening date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    closes_on = forms.DateField(
+        label=_("Closing date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class ExchangeRateForm(forms.Form):
     currency = forms.CharField(label=_("Currency"), max_length=3)
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
-    units_per_usd = forms.DecimalField(label=_("Units per US dollar"), min_value=0,
-                                       max_digits=20, decimal_places=6)
+    units_per_usd = forms.DecimalField(
+        label=_("Units per US dollar"), min_value=0, max_digits=20, decimal_places=6
+    )
     source = forms.CharField(label=_("Source"), required=False, max_length=200)
 
 
 class NationalPlanForm(forms.ModelForm):
     class Meta:
         model = NationalPlan
-        fields = ["title", "title_en", "start_year", "end_year", "adopted_on", "adopted_by",
-                  "national_committee", "subnational_committees", "monitoring_system",
-                  "monitoring_note"]
-        widgets = {"adopted_on": forms.DateInput(attrs={"type": "date"}),
-                   "monitoring_note": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "title",
+            "title_en",
+            "start_year",
+            "end_year",
+            "adopted_on",
+            "adopted_by",
+            "national_committee",
+            "subnational_committees",
+            "monitoring_system",
+            "monitoring_note",
+        ]
+        widgets = {
+            "adopted_on": forms.DateInput(attrs={"type": "date"}),
+            "monitoring_note": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class NpaBudgetForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100)
-    amount = forms.DecimalField(label=_("Amount"), required=False, min_value=0, max_digits=16,
-                                decimal_places=2)
+    amount = forms.DecimalField(
+        label=_("Amount"), required=False, min_value=0, max_digits=16, decimal_places=2
+    )
     currency = forms.CharField(label=_("Currency"), required=False, max_length=3)
 
     def clean(self):
         data = super().clean()
-        filled = [data.get("year") is not None, data.get("amount") is not None,
-                  bool(data.get("currency"))]
+        filled = [
+            data.get("year") is not None,
+            data.get("amount") is not None,
+            bool(data.get("currency")),
+        ]
         if any(filled) and not all(filled):
             raise forms.ValidationError(_("Give the year, the amount and the currency."))
         if data.get("currency"):

@@ -45,8 +45,9 @@ class Provider:
 _PROVIDERS: dict[str, Provider] = {}
 
 
-def register_provider(code: str, func: ProviderFunc, *, label: str = "",
-                      replace: bool = False) -> Provider:
+def register_provider(
+    code: str, func: ProviderFunc, *, label: str = "", replace: bool = False
+) -> Provider:
     """Register ``func`` as the provider of computed indicator values for ``code``."""
     if code in _PROVIDERS and not replace and _PROVIDERS[code].func is not func:
         raise ProviderError(f"a provider is already registered for {code!r}")
@@ -79,9 +80,12 @@ def register_builtin_providers() -> None:
     from matis.monitoring.models import OutputKind
 
     for kind in OutputKind:
-        register_provider(f"monitoring.outputs.{kind.value}", _outputs_provider(kind.value),
-                          label=f"Sum of '{kind.value}' outputs in approved activity reports",
-                          replace=True)
+        register_provider(
+            f"monitoring.outputs.{kind.value}",
+            _outputs_provider(kind.value),
+            label=f"Sum of '{kind.value}' outputs in approved activity reports",
+            replace=True,
+        )
 
 
 def _outputs_provider(kind: str) -> ProviderFunc:
@@ -100,7 +104,8 @@ def _outputs_provider(kind: str) -> ProviderFunc:
             .values("report__country_id", "report__period__year")
             .annotate(total=Sum("count"))
         )
-        return {(r["report__country_id"], r["report__period__year"]): Decimal(r["total"])
-                for r in rows}
+        return {
+            (r["report__country_id"], r["report__period__year"]): Decimal(r["total"]) for r in rows
+        }
 
     return provide

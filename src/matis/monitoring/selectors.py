@@ -49,14 +49,26 @@ def visible_reports(user) -> QuerySet[ActivityReport]:
 
 
 def report_detail(user, pk: int) -> ActivityReport:
-    queryset = visible_reports(user).select_related(
-        "country", "activity", "activity__area", "period", "period__plan", "approved_by",
-        "updated_by",
-    ).prefetch_related(
-        "outputs", "responsible_agencies", "partners__function", "budget",
-        Prefetch("comments", queryset=ReviewComment.objects.select_related("author")),
-        Prefetch("evidence", queryset=EvidenceFile.objects.select_related("uploaded_by")),
-        "activity__goals",
+    queryset = (
+        visible_reports(user)
+        .select_related(
+            "country",
+            "activity",
+            "activity__area",
+            "period",
+            "period__plan",
+            "approved_by",
+            "updated_by",
+        )
+        .prefetch_related(
+            "outputs",
+            "responsible_agencies",
+            "partners__function",
+            "budget",
+            Prefetch("comments", queryset=ReviewComment.objects.select_related("author")),
+            Prefetch("evidence", queryset=EvidenceFile.objects.select_related("uploaded_by")),
+            "activity__goals",
+        )
     )
     try:
         return queryset.get(pk=pk)
@@ -69,7 +81,8 @@ def evidence_for(user, pk: int) -> EvidenceFile:
     reports = visible_reports(user)
     try:
         return EvidenceFile.objects.select_related("report", "report__period").get(
-            pk=pk, report__in=reports)
+            pk=pk, report__in=reports
+        )
     except EvidenceFile.DoesNotExist:
         raise Http404 from None
 
@@ -113,23 +126,37 @@ class MatrixRow:
 
 def report_matrix(user, *, country_id: str, period: ReportingPeriod) -> list[MatrixRow]:
     """Every activity of the plan with the country's report for the period (if visible)."""
-    activities = (Activity.objects.filter(area__plan=period.plan_id).select_related("area")
-                  .order_by("area__number", "number"))
+    activities = (
+        Activity.objects.filter(area__plan=period.plan_id)
+        .select_related("area")
+        .order_by("area__number", "number")
+    )
     reports = {
-        r.activity_id: r for r in visible_reports(user).filter(
-            country_id=country_id, period=period).prefetch_related(
-                "responsible_agencies").only(
-                "id", "activity_id", "progress", "workflow", "country_id", "updated_at",
-                "narrative_language", "synthetic")
+        r.activity_id: r
+        for r in visible_reports(user)
+        .filter(country_id=country_id, period=period)
+        .prefetch_related("responsible_agencies")
+        .only(
+            "id",
+            "activity_id",
+            "progress",
+            "workflow",
+            "country_id",
+            "updated_at",
+            "narrative_language",
+            "synthetic",
+        )
     }
     return [MatrixRow(a, reports.get(a.pk)) for a in activities]
 
 
 def review_queue(user, *, period: ReportingPeriod | None = None) -> QuerySet[ActivityReport]:
     """Reports waiting for the secretariat: submitted or reviewed."""
-    queryset = visible_reports(user).filter(
-        workflow__in=[Workflow.SUBMITTED, Workflow.REVIEWED]
-    ).select_related("activity", "country", "period")
+    queryset = (
+        visible_reports(user)
+        .filter(workflow__in=[Workflow.SUBMITTED, Workflow.REVIEWED])
+        .select_related("activity", "country", "period")
+    )
     if period is not None:
         queryset = queryset.filter(period=period)
     return queryset.order_by("submitted_at", "id")
@@ -138,8 +165,12 @@ def review_queue(user, *, period: ReportingPeriod | None = None) -> QuerySet[Act
 def workflow_counts(user, *, period: ReportingPeriod) -> dict[tuple[str, str], int]:
     from django.db.models import Count
 
-    rows = (visible_reports(user).filter(period=period).values("country_id", "workflow")
-            .annotate(n=Count("id")))
+    rows = (
+        visible_reports(user)
+        .filter(period=period)
+        .values("country_id", "workflow")
+        .annotate(n=Count("id"))
+    )
     return {(r["country_id"], r["workflow"]): r["n"] for r in rows}
 
 
@@ -153,24 +184,32 @@ class IndicatorRow:
     @property
     def met(self) -> bool | None:
         return self.indicator.is_met(
-            self.actual.value if self.actual else None, self.target.value if self.target else None)
+            self.actual.value if self.actual else None, self.target.value if self.target else None
+        )
 
 
 def indicator_rows(*, country_id: str, period: ReportingPeriod) -> list[IndicatorRow]:
     """Every indicator with the country's baseline, target and actual for the period."""
     indicators = list(Indicator.objects.select_related("goal", "goal__area"))
     baselines = {b.indicator_id: b for b in IndicatorBaseline.objects.filter(country_id=country_id)}
-    targets = {t.indicator_id: t for t in IndicatorTarget.objects.filter(
-        country_id=country_id, period=period)}
-    actuals = {a.indicator_id: a for a in IndicatorActual.objects.filter(
-        country_id=country_id, period=period)}
-    return [IndicatorRow(i, baselines.get(i.pk), targets.get(i.pk), actuals.get(i.pk))
-            for i in indicators]
+    targets = {
+        t.indicator_id: t
+        for t in IndicatorTarget.objects.filter(country_id=country_id, period=period)
+    }
+    actuals = {
+        a.indicator_id: a
+        for a in IndicatorActual.objects.filter(country_id=country_id, period=period)
+    }
+    return [
+        IndicatorRow(i, baselines.get(i.pk), targets.get(i.pk), actuals.get(i.pk))
+        for i in indicators
+    ]
 
 
 def national_plans(user) -> QuerySet[NationalPlan]:
-    return scope_queryset(user, NationalPlan.objects.select_related("country")
-                          .prefetch_related("budgets"))
+    return scope_queryset(
+        user, NationalPlan.objects.select_related("country").prefetch_related("budgets")
+    )
 
 
 def exchange_rates() -> QuerySet[ExchangeRate]:

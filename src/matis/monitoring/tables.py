@@ -31,11 +31,15 @@ class Table:
     rows: list[dict] = field(default_factory=list)
     note: str = ""
 
-
     def display_rows(self) -> list[list[tuple[str, str]]]:
         """Rows as (css class, formatted text) cells for templates."""
-        return [[(css_class(c, row.get(c.key)), format_cell(row.get(c.key), c.kind))
-                 for c in self.columns] for row in self.rows]
+        return [
+            [
+                (css_class(c, row.get(c.key)), format_cell(row.get(c.key), c.kind))
+                for c in self.columns
+            ]
+            for row in self.rows
+        ]
 
 
 def css_class(column: Column, value=None) -> str:

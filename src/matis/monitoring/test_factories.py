@@ -27,9 +27,13 @@ def open_period(year: int = 2011) -> ReportingPeriod:
     """A period of SPA III that is open today."""
     today = timezone.localdate()
     period, _created = ReportingPeriod.objects.get_or_create(
-        plan=Plan.objects.get(code="SPA3"), year=year,
-        defaults={"opens_on": today - dt.timedelta(days=30),
-                  "closes_on": today + dt.timedelta(days=30)})
+        plan=Plan.objects.get(code="SPA3"),
+        year=year,
+        defaults={
+            "opens_on": today - dt.timedelta(days=30),
+            "closes_on": today + dt.timedelta(days=30),
+        },
+    )
     return period
 
 
@@ -38,8 +42,12 @@ def free_report_slot(country: str) -> tuple[ReportingPeriod, Activity]:
     for year in (2011, 2012, 2013):
         period = open_period(year)
         taken = ActivityReport.objects.filter(country_id=country, period=period)
-        activity = (Activity.objects.filter(area__plan=period.plan_id)
-                    .exclude(pk__in=taken.values("activity_id")).order_by("pk").first())
+        activity = (
+            Activity.objects.filter(area__plan=period.plan_id)
+            .exclude(pk__in=taken.values("activity_id"))
+            .order_by("pk")
+            .first()
+        )
         if activity is not None:
             return period, activity
     raise LookupError(f"no free activity report slot left for {country}")
@@ -48,11 +56,16 @@ def free_report_slot(country: str) -> tuple[ReportingPeriod, Activity]:
 @register(ActivityReport)
 def _report(country: str, marker: str) -> ActivityReport:
     period, activity = free_report_slot(country)
-    report = ActivityReport.objects.create(country_id=country, activity=activity, period=period,
-                                           narrative=f"Narrative {marker}",
-                                           narrative_language="en")
-    agency = Agency.objects.create(name=f"Agency {marker}", country_id=country,
-                                   org_type=OrganisationType.CENTRAL_GOVERNMENT)
+    report = ActivityReport.objects.create(
+        country_id=country,
+        activity=activity,
+        period=period,
+        narrative=f"Narrative {marker}",
+        narrative_language="en",
+    )
+    agency = Agency.objects.create(
+        name=f"Agency {marker}", country_id=country, org_type=OrganisationType.CENTRAL_GOVERNMENT
+    )
     report.responsible_agencies.add(agency)
     return report
 
@@ -60,11 +73,20 @@ def _report(country: str, marker: str) -> ActivityReport:
 @register(EvidenceFile)
 def _evidence(country: str, marker: str) -> EvidenceFile:
     report = _report(country, marker)
-    uploader = User.objects.create_user(email=f"up-{marker.lower()}@test.example", password=None,
-                                        role=Role.TASK_FORCE_OFFICER, country_id=country)
-    evidence = EvidenceFile(report=report, original_name=f"evidence-{marker}.pdf",
-                            content_type="application/pdf", size=20, sha256="0" * 64,
-                            uploaded_by=uploader)
+    uploader = User.objects.create_user(
+        email=f"up-{marker.lower()}@test.example",
+        password=None,
+        role=Role.TASK_FORCE_OFFICER,
+        country_id=country,
+    )
+    evidence = EvidenceFile(
+        report=report,
+        original_name=f"evidence-{marker}.pdf",
+        content_type="application/pdf",
+        size=20,
+        sha256="0" * 64,
+        uploaded_by=uploader,
+    )
     evidence.file.save("evidence.pdf", ContentFile(b"%PDF-1.4\n% test file\n"), save=False)
     evidence.save()
     return evidence
@@ -72,24 +94,40 @@ def _evidence(country: str, marker: str) -> EvidenceFile:
 
 @register(NationalPlan)
 def _national_plan(country: str, marker: str) -> NationalPlan:
-    return NationalPlan.objects.create(country_id=country, title=f"National plan {marker}",
-                                       start_year=1900 + next(_counter), end_year=2100)
+    return NationalPlan.objects.create(
+        country_id=country,
+        title=f"National plan {marker}",
+        start_year=1900 + next(_counter),
+        end_year=2100,
+    )
 
 
 @register(IndicatorActual)
 def _indicator_actual(country: str, marker: str) -> IndicatorActual:
-    indicator = Indicator.objects.create(goal=Goal.objects.get(code="1.1", area__number=1),
-                                         code=f"test-{marker.lower()}",
-                                         name_en="Test indicator")
-    return IndicatorActual.objects.create(indicator=indicator, country_id=country,
-                                          period=open_period(), value=1,
-                                          source=Indicator.Source.REPORTED,
-                                          note=f"Source {marker}")
+    indicator = Indicator.objects.create(
+        goal=Goal.objects.get(code="1.1", area__number=1),
+        code=f"test-{marker.lower()}",
+        name_en="Test indicator",
+    )
+    return IndicatorActual.objects.create(
+        indicator=indicator,
+        country_id=country,
+        period=open_period(),
+        value=1,
+        source=Indicator.Source.REPORTED,
+        note=f"Source {marker}",
+    )
 
 
-def build_scenario(*, countries: tuple[str, ...] = ("THA", "KHM"), activities: int = 30,
-                   years: tuple[int, ...] = (2011,), workflow: str = "approved",
-                   seed: int = 1, currency: dict[str, str] | None = None) -> dict:
+def build_scenario(
+    *,
+    countries: tuple[str, ...] = ("THA", "KHM"),
+    activities: int = 30,
+    years: tuple[int, ...] = (2011,),
+    workflow: str = "approved",
+    seed: int = 1,
+    currency: dict[str, str] | None = None,
+) -> dict:
     """Reports with statuses, outputs and budget lines for tests of sizes and totals.
 
     Every country reports on the first ``activities`` activities in each year;
@@ -109,17 +147,33 @@ def build_scenario(*, countries: tuple[str, ...] = ("THA", "KHM"), activities: i
         ReportOutput,
     )
 
-    rng = random.Random(seed)
-    currency = currency or {"THA": "THB", "KHM": "KHR", "LAO": "LAK", "MMR": "MMK",
-                            "VNM": "VND", "CHN": "CNY"}
-    rates = {"THB": "30.49", "KHR": "4058", "LAK": "8030", "MMK": "815", "VND": "20650",
-             "CNY": "6.46"}
+    rng = random.Random(seed)  # noqa: S311 - test data, not security
+    currency = currency or {
+        "THA": "THB",
+        "KHM": "KHR",
+        "LAO": "LAK",
+        "MMR": "MMK",
+        "VNM": "VND",
+        "CHN": "CNY",
+    }
+    rates = {
+        "THB": "30.49",
+        "KHR": "4058",
+        "LAK": "8030",
+        "MMK": "815",
+        "VND": "20650",
+        "CNY": "6.46",
+    }
     for code, value in rates.items():
         for year in (2011, 2012, 2013):
-            ExchangeRate.objects.get_or_create(currency=code, year=year,
-                                               defaults={"units_per_usd": Decimal(value)})
-    chosen = list(Activity.objects.filter(area__plan__code="SPA3")
-                  .order_by("area__number", "number")[:activities])
+            ExchangeRate.objects.get_or_create(
+                currency=code, year=year, defaults={"units_per_usd": Decimal(value)}
+            )
+    chosen = list(
+        Activity.objects.filter(area__plan__code="SPA3").order_by("area__number", "number")[
+            :activities
+        ]
+    )
     statuses = list(ProgressStatus.values)
     made = {"reports": [], "entries": []}
     for year in years:
@@ -127,23 +181,46 @@ def build_scenario(*, countries: tuple[str, ...] = ("THA", "KHM"), activities: i
         for country in countries:
             for activity in chosen:
                 report = ActivityReport.objects.create(
-                    country_id=country, activity=activity, period=period,
-                    progress=rng.choice(statuses), workflow=workflow, narrative="Test",
-                    narrative_language="en")
+                    country_id=country,
+                    activity=activity,
+                    period=period,
+                    progress=rng.choice(statuses),
+                    workflow=workflow,
+                    narrative="Test",
+                    narrative_language="en",
+                )
                 made["reports"].append(report)
-                ReportOutput.objects.create(report=report, kind="officials_trained",
-                                            count=rng.randint(1, 50))
+                ReportOutput.objects.create(
+                    report=report, kind="officials_trained", count=rng.randint(1, 50)
+                )
                 amount = Decimal(rng.randint(1000, 900000))
-                made["entries"].append(BudgetEntry.objects.create(
-                    report=report, kind=BudgetKind.ALLOCATION, currency=currency[country],
-                    amount=amount))
-                made["entries"].append(BudgetEntry.objects.create(
-                    report=report, kind=BudgetKind.SPENDING, currency=currency[country],
-                    amount=(amount * Decimal(rng.randint(30, 100)) / 100).quantize(
-                        Decimal("0.01"))))
+                made["entries"].append(
+                    BudgetEntry.objects.create(
+                        report=report,
+                        kind=BudgetKind.ALLOCATION,
+                        currency=currency[country],
+                        amount=amount,
+                    )
+                )
+                made["entries"].append(
+                    BudgetEntry.objects.create(
+                        report=report,
+                        kind=BudgetKind.SPENDING,
+                        currency=currency[country],
+                        amount=(amount * Decimal(rng.randint(30, 100)) / 100).quantize(
+                            Decimal("0.01")
+                        ),
+                    )
+                )
                 if len(made["reports"]) % 3 == 0:
-                    made["entries"].append(BudgetEntry.objects.create(
-                        report=report, kind=BudgetKind.PARTNER, partner_name="Partner X",
-                        partner_type=PartnerType.NGO, currency="USD",
-                        amount=Decimal(rng.randint(100, 9999))))
+                    made["entries"].append(
+                        BudgetEntry.objects.create(
+                            report=report,
+                            kind=BudgetKind.PARTNER,
+                            partner_name="Partner X",
+                            partner_type=PartnerType.NGO,
+                            currency="USD",
+                            amount=Decimal(rng.randint(100, 9999)),
+                        )
+                    )
     return made

@@ -26,9 +26,13 @@ def _annual(args: argparse.Namespace, setup) -> int:
     from matis.reports.services import annual_report_render, annual_report_request
 
     try:
-        report = annual_report_request(actor=None, year=args.year, language=args.language,
-                                       country_id=args.country.upper() if args.country else None,
-                                       enqueue=False)
+        report = annual_report_request(
+            actor=None,
+            year=args.year,
+            language=args.language,
+            country_id=args.country.upper() if args.country else None,
+            enqueue=False,
+        )
     except ValidationError as exc:
         print(f"error: {'; '.join(exc.messages)}", file=sys.stderr)
         return 2

@@ -21,11 +21,11 @@ def load_demo() -> str:
     secretariat = User.objects.filter(role=Role.SECRETARIAT_ANALYST, country=None).first()
     made = []
     for language in DEMO_LANGUAGES:
-        if AnnualReport.objects.filter(year=DEMO_YEAR, country=None, language=language,
-                                       status=AnnualReport.Status.DONE).exists():
+        if AnnualReport.objects.filter(
+            year=DEMO_YEAR, country=None, language=language, status=AnnualReport.Status.DONE
+        ).exists():
             continue
-        report = annual_report_request(actor=None, year=DEMO_YEAR, language=language,
-                                       enqueue=False)
+        report = annual_report_request(actor=None, year=DEMO_YEAR, language=language, enqueue=False)
         report = annual_report_render(report_id=report.pk)
         if secretariat is not None:
             annual_report_publish(actor=secretariat, report=report)

@@ -35,13 +35,19 @@ class AnnualReport(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
     country = models.ForeignKey(
-        Country, verbose_name=_("country"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", help_text=_("Empty for the regional report of all six governments."),
+        Country,
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty for the regional report of all six governments."),
     )
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     title = models.CharField(_("title"), max_length=300, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.QUEUED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     step = models.CharField(_("step"), max_length=200, blank=True)
     error = models.TextField(blank=True)
@@ -49,14 +55,16 @@ class AnnualReport(models.Model):
     pdf_file = models.FileField(upload_to=report_file_path, max_length=200, blank=True)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     synthetic = models.BooleanField(_("contains synthetic demonstration data"), default=False)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-year", "-requested_at", "-id"]
@@ -69,6 +77,11 @@ class AnnualReport(models.Model):
     @property
     def is_regional(self) -> bool:
         return self.country_id is None
+
+    @property
+    def progress_share(self) -> float:
+        """0..1 for ``includes/job_progress.html``."""
+        return self.progress / 100
 
     @property
     def is_finished(self) -> bool:

@@ -27,9 +27,15 @@ TEXT_LAYER_PRIMER = " ".join(
 def render_html(report: ReportContent, *, language: str, for_web: bool) -> str:
     """The report as a standalone HTML document; ``for_web`` links the stylesheet."""
     with translation.override(language):
-        return render_to_string("reports/annual_report.html", {
-            "report": report, "language": language, "for_web": for_web,
-            "text_layer_primer": TEXT_LAYER_PRIMER})
+        return render_to_string(
+            "reports/annual_report.html",
+            {
+                "report": report,
+                "language": language,
+                "for_web": for_web,
+                "text_layer_primer": TEXT_LAYER_PRIMER,
+            },
+        )
 
 
 @dataclass

@@ -18,8 +18,9 @@ def visible_annual_reports(user) -> QuerySet[AnnualReport]:
         return queryset.none()
     if user.is_region_wide:
         return queryset
-    return queryset.filter(Q(country_id=user.country_id) |
-                           Q(country__isnull=True, published_at__isnull=False))
+    return queryset.filter(
+        Q(country_id=user.country_id) | Q(country__isnull=True, published_at__isnull=False)
+    )
 
 
 def annual_report_for(user, pk: int) -> AnnualReport:

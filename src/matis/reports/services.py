@@ -33,9 +33,16 @@ def may_request(user: User, country_id: str | None) -> bool:
 
 
 @transaction.atomic
-def annual_report_request(*, actor: User | None, year: int, language: str,
-                          country_id: str | None = None, title: str = "",
-                          plan: Plan | None = None, enqueue: bool = True) -> AnnualReport:
+def annual_report_request(
+    *,
+    actor: User | None,
+    year: int,
+    language: str,
+    country_id: str | None = None,
+    title: str = "",
+    plan: Plan | None = None,
+    enqueue: bool = True,
+) -> AnnualReport:
     """Record a request for a report and queue its rendering (after the commit)."""
     if actor is not None and not may_request(actor, country_id):
         raise PermissionDenied(_("You may not prepare this report."))
@@ -45,14 +52,21 @@ def annual_report_request(*, actor: User | None, year: int, language: str,
     if country_id is not None and country_id not in COMMIT_COUNTRIES:
         raise ValidationError({"country": _("Not a COMMIT country.")})
     if not ReportingPeriod.objects.filter(plan=plan, year=year).exists():
-        raise ValidationError({"year": _("There is no reporting period for %(year)s.")
-                               % {"year": year}})
+        raise ValidationError(
+            {"year": _("There is no reporting period for %(year)s.") % {"year": year}}
+        )
     report = AnnualReport.objects.create(
-        plan=plan, year=year, country_id=country_id, language=language, title=title[:300],
+        plan=plan,
+        year=year,
+        country_id=country_id,
+        language=language,
+        title=title[:300],
         requested_by=actor if actor is not None and actor.is_authenticated else None,
-        step=_("Waiting for a worker"))
-    audit_record(actor=actor, action=AuditAction.RECORD_CREATE, obj=report, year=year,
-                 language=language)
+        step=_("Waiting for a worker"),
+    )
+    audit_record(
+        actor=actor, action=AuditAction.RECORD_CREATE, obj=report, year=year, language=language
+    )
     if enqueue:
         from matis.reports.tasks import render_annual_report
 
@@ -79,8 +93,7 @@ def annual_report_render(*, report_id: int) -> AnnualReport:
     try:
         with override(report.language):
             _progress(report, 10, _("Collecting approved reports"))
-            content = build_report(plan=report.plan, year=report.year,
-                                   country_id=report.country_id)
+            content = build_report(plan=report.plan, year=report.year, country_id=report.country_id)
             _progress(report, 40, _("Writing the document"))
             html_web = render_html(content, language=report.language, for_web=True)
             html_print = render_html(content, language=report.language, for_web=False)
@@ -89,21 +102,28 @@ def annual_report_render(*, report_id: int) -> AnnualReport:
             _progress(report, 95, _("Storing the files"))
         name = f"annual-report-{report.year}-{report.country_id or 'regional'}-{report.language}"
         with transaction.atomic():
-            report.html_file.save(f"{name}.html", ContentFile(html_web.encode("utf-8")),
-                                  save=False)
+            report.html_file.save(f"{name}.html", ContentFile(html_web.encode("utf-8")), save=False)
             report.pdf_file.save(f"{name}.pdf", ContentFile(pdf.data), save=False)
             report.pages, report.synthetic = pdf.pages, content.synthetic
             report.title = report.title or content.title
             report.status, report.progress = AnnualReport.Status.DONE, 100
             report.step, report.finished_at = "", timezone.now()
             report.save()
-            audit_record(actor=report.requested_by, action=AuditAction.REPORT_RENDER, obj=report,
-                         year=report.year, language=report.language, pages=pdf.pages)
+            audit_record(
+                actor=report.requested_by,
+                action=AuditAction.REPORT_RENDER,
+                obj=report,
+                year=report.year,
+                language=report.language,
+                pages=pdf.pages,
+            )
     except Exception as exc:
         logger.exception("annual report %s failed", report.pk)
         AnnualReport.objects.filter(pk=report.pk).update(
-            status=AnnualReport.Status.FAILED, error=f"{type(exc).__name__}",
-            finished_at=timezone.now())
+            status=AnnualReport.Status.FAILED,
+            error=f"{type(exc).__name__}",
+            finished_at=timezone.now(),
+        )
         raise
     return report
 

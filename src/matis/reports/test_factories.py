@@ -9,6 +9,10 @@ from matis.testing.factories import register
 
 @register(AnnualReport)
 def _annual_report(country: str, marker: str) -> AnnualReport:
-    return AnnualReport.objects.create(plan=Plan.objects.get(code="SPA3"), year=2011,
-                                       country_id=country, language="en",
-                                       title=f"Annual report {marker}")
+    return AnnualReport.objects.create(
+        plan=Plan.objects.get(code="SPA3"),
+        year=2011,
+        country_id=country,
+        language="en",
+        title=f"Annual report {marker}",
+    )

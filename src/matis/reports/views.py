@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -24,10 +24,13 @@ def report_list(request):
     years = [p.year for p in monitoring_selectors.periods()]
     countries = monitoring_selectors.countries_for(user)
     can_request = is_secretariat(user) or services.may_request(user, user.country_id)
-    form = ReportRequestForm(request.POST or None, years=years, countries=countries,
-                             region_wide=user.is_region_wide,
-                             initial={"language": request.LANGUAGE_CODE,
-                                      "year": years[-1] if years else None})
+    form = ReportRequestForm(
+        request.POST or None,
+        years=years,
+        countries=countries,
+        region_wide=user.is_region_wide,
+        initial={"language": request.LANGUAGE_CODE, "year": years[-1] if years else None},
+    )
     if request.method == "POST":
         if not can_request:
             raise PermissionDenied
@@ -35,36 +38,69 @@ def report_list(request):
             data = form.cleaned_data
             try:
                 report = services.annual_report_request(
-                    actor=user, year=data["year"], language=data["language"],
-                    country_id=data["country"] or None, title=data["title"])
+                    actor=user,
+                    year=data["year"],
+                    language=data["language"],
+                    country_id=data["country"] or None,
+                    title=data["title"],
+                )
             except ValidationError as exc:
                 for message in exc.messages:
                     form.add_error(None, message)
             else:
                 return redirect("reports:report_status", pk=report.pk)
-    return render(request, "reports/report_list.html", {
-        "reports": selectors.visible_annual_reports(user)[:200], "form": form,
-        "can_request": can_request and bool(years)})
+    return render(
+        request,
+        "reports/report_list.html",
+        {
+            "reports": selectors.visible_annual_reports(user)[:200],
+            "form": form,
+            "can_request": can_request and bool(years),
+        },
+    )
 
 
 @scoped("country", model=AnnualReport, lookup="pk")
 @login_required
 def report_status(request, pk: int):
     report = selectors.annual_report_for(request.user, pk)
-    return render(request, "reports/report_status.html", {
-        "report": report, "can_publish": is_secretariat(request.user)})
+    return render(
+        request,
+        "reports/report_status.html",
+        {"report": report, "can_publish": is_secretariat(request.user)},
+    )
+
+
+@scoped("country", model=AnnualReport, lookup="pk")
+@login_required
+def report_progress(request, pk: int):
+    """Progress for ``includes/job_progress.html`` (``static/matis/js/progress.js``)."""
+    report = selectors.annual_report_for(request.user, pk)
+    return JsonResponse(
+        {
+            "progress": report.progress / 100,
+            "status": report.get_status_display(),
+            "message": report.step,
+            "finished": report.is_finished,
+        }
+    )
 
 
 def _serve(request, pk: int, fmt: str):
     report = selectors.annual_report_for(request.user, pk)
     if report.status != AnnualReport.Status.DONE:
-        raise Http404
+        return redirect("reports:report_status", pk=report.pk)
     handle = services.annual_report_open(actor=request.user, report=report, fmt=fmt)
-    name = f"matis-annual-report-{report.year}-{report.country_id or 'regional'}-" \
-           f"{report.language}.{fmt}"
-    response = FileResponse(handle, as_attachment=fmt == "pdf", filename=name,
-                            content_type="application/pdf" if fmt == "pdf"
-                            else "text/html; charset=utf-8")
+    name = (
+        f"matis-annual-report-{report.year}-{report.country_id or 'regional'}-"
+        f"{report.language}.{fmt}"
+    )
+    response = FileResponse(
+        handle,
+        as_attachment=fmt == "pdf",
+        filename=name,
+        content_type="application/pdf" if fmt == "pdf" else "text/html; charset=utf-8",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

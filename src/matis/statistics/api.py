@@ -6,7 +6,7 @@ national draft. Users of a country also see their own country's drafts.
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -14,6 +14,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from matis.access.audit import audit_record
+from matis.access.models import AuditAction
 from matis.access.scoping import scoped
 from matis.statistics import selectors
 from matis.statistics.keys import parse_key
@@ -27,7 +29,7 @@ from matis.statistics.models import (
 )
 
 
-class ObservationSerializer(serializers.ModelSerializer):
+class StatisticsObservationSerializer(serializers.ModelSerializer):
     indicator = serializers.CharField(source="indicator.code")
     country = serializers.CharField(source="country_id")
     year = serializers.IntegerField(source="period")
@@ -60,7 +62,7 @@ class ObservationSerializer(serializers.ModelSerializer):
         return parse_key(obj.series_key)
 
 
-class CodeSerializer(serializers.ModelSerializer):
+class StatisticsCodeSerializer(serializers.ModelSerializer):
     parent = serializers.CharField(source="parent.code", default=None)
 
     class Meta:
@@ -68,16 +70,16 @@ class CodeSerializer(serializers.ModelSerializer):
         fields = ["code", "name_en", "name_th", "parent", "is_active"]
 
 
-class DimensionSerializer(serializers.ModelSerializer):
+class StatisticsDimensionSerializer(serializers.ModelSerializer):
     code_list = serializers.CharField(source="code_list.code")
-    codes = CodeSerializer(source="code_list.codes", many=True)
+    codes = StatisticsCodeSerializer(source="code_list.codes", many=True)
 
     class Meta:
         model = Dimension
         fields = ["code", "name_en", "name_th", "code_list", "codes"]
 
 
-class IndicatorSerializer(serializers.ModelSerializer):
+class StatisticsIndicatorSerializer(serializers.ModelSerializer):
     dimensions = serializers.SerializerMethodField()
 
     class Meta:
@@ -97,7 +99,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         return [link.dimension.code for link in obj.indicator_dimensions.all()]
 
 
-class RuleSerializer(serializers.ModelSerializer):
+class StatisticsRuleSerializer(serializers.ModelSerializer):
     indicator = serializers.CharField(source="indicator.code", default=None)
     dimension = serializers.CharField(source="dimension.code", default=None)
 
@@ -118,7 +120,7 @@ class RuleSerializer(serializers.ModelSerializer):
         ]
 
 
-class SubmissionSerializer(serializers.ModelSerializer):
+class StatisticsSubmissionSerializer(serializers.ModelSerializer):
     country = serializers.CharField(source="country_id")
     year = serializers.IntegerField(source="period")
     n_observations = serializers.IntegerField()
@@ -196,7 +198,7 @@ def filtered_observations(request):
 class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
     """Observations: approved ones of every country, plus drafts of the reader's own country."""
 
-    serializer_class = ObservationSerializer
+    serializer_class = StatisticsObservationSerializer
     queryset = Observation.objects.none()  # for the schema; requests use get_queryset
     filter_backends: list = []
 
@@ -214,7 +216,21 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
         from matis.statistics.views import observations_file_response
 
         qs = filtered_observations(self.request).filter(approved=True)
-        return observations_file_response(qs, fmt, "matis-statistics")
+        audit_record(
+            actor=self.request.user,
+            action=AuditAction.EXPORT,
+            object_type="statistics.observation",
+            format=fmt,
+            query=self.request.GET.urlencode()[:300],
+        )
+        response = observations_file_response(qs, fmt, "matis-statistics")
+        if not response.streaming:
+            return response
+        # API clients get a complete body (and a Content-Length); the page export streams.
+        body = b"".join(response.streaming_content)
+        plain = HttpResponse(body, content_type=response["Content-Type"])
+        plain["Content-Disposition"] = response["Content-Disposition"]
+        return plain
 
     @extend_schema(
         parameters=OBSERVATION_FILTERS, responses={(200, "text/csv"): OpenApiTypes.BINARY}
@@ -252,7 +268,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     """Indicators and the dimensions each may be broken down by."""
 
     queryset = Indicator.objects.prefetch_related("indicator_dimensions__dimension")
-    serializer_class = IndicatorSerializer
+    serializer_class = StatisticsIndicatorSerializer
     lookup_field = "code"
     filterset_fields = ["is_glotip", "is_active"]
 
@@ -264,7 +280,7 @@ class DimensionViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Dimension.objects.select_related("code_list").prefetch_related(
         "code_list__codes__parent"
     )
-    serializer_class = DimensionSerializer
+    serializer_class = StatisticsDimensionSerializer
     lookup_field = "code"
 
 
@@ -273,7 +289,7 @@ class RuleViewSet(viewsets.ReadOnlyModelViewSet):
     """Validation rules: left side, operator, right side, severity."""
 
     queryset = ValidationRule.objects.select_related("indicator", "dimension")
-    serializer_class = RuleSerializer
+    serializer_class = StatisticsRuleSerializer
     lookup_field = "code"
 
 
@@ -281,7 +297,7 @@ class RuleViewSet(viewsets.ReadOnlyModelViewSet):
 class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     """Submissions (country x year) and their status; own country, or all for region-wide users."""
 
-    serializer_class = SubmissionSerializer
+    serializer_class = StatisticsSubmissionSerializer
     queryset = Submission.objects.none()
     filterset_fields = ["country", "period", "status"]
 
@@ -297,7 +313,7 @@ DASHBOARD_PARAMS = [
 ]
 
 
-class TableSerializer(serializers.Serializer):
+class StatisticsTableSerializer(serializers.Serializer):
     name = serializers.CharField()
     title = serializers.CharField()
     note = serializers.CharField()
@@ -320,7 +336,7 @@ class DashboardViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[*DASHBOARD_PARAMS, OpenApiParameter("from", int), OpenApiParameter("to", int)],
-        responses=TableSerializer,
+        responses=StatisticsTableSerializer,
     )
     @action(detail=False)
     def trend(self, request):
@@ -328,7 +344,8 @@ class DashboardViewSet(viewsets.ViewSet):
         return self._table(request, "trend")
 
     @extend_schema(
-        parameters=[*DASHBOARD_PARAMS, OpenApiParameter("year", int)], responses=TableSerializer
+        parameters=[*DASHBOARD_PARAMS, OpenApiParameter("year", int)],
+        responses=StatisticsTableSerializer,
     )
     @action(detail=False)
     def comparison(self, request):
@@ -337,20 +354,22 @@ class DashboardViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[*DASHBOARD_PARAMS, OpenApiParameter("dimension", str)],
-        responses=TableSerializer,
+        responses=StatisticsTableSerializer,
     )
     @action(detail=False)
     def breakdown(self, request):
         """One country's figures by sex, age, form of exploitation or citizenship."""
         return self._table(request, "breakdown")
 
-    @extend_schema(responses=TableSerializer)
+    @extend_schema(responses=StatisticsTableSerializer)
     @action(detail=False)
     def completeness(self, request):
         """Indicator x country x year: approved grand totals."""
         return self._table(request, "completeness")
 
-    @extend_schema(parameters=[OpenApiParameter("country", str)], responses=TableSerializer)
+    @extend_schema(
+        parameters=[OpenApiParameter("country", str)], responses=StatisticsTableSerializer
+    )
     @action(detail=False)
     def context(self, request):
         """US TIP Report tier and 3P policy index (external assessments)."""

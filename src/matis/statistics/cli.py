@@ -13,9 +13,9 @@ PHASES = {"read": "reading and checking", "compare": "comparing", "store": "writ
 class ConsoleProgress:
     """Prints the import's progress: one updating line on a terminal, a line per 10% otherwise."""
 
-    def __init__(self, stream=sys.stdout):
-        self.stream = stream
-        self.tty = stream.isatty()
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stdout
+        self.tty = self.stream.isatty()
         self.last: tuple[str, int] = ("", -1)
         self.started = time.monotonic()
 

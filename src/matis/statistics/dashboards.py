@@ -244,7 +244,9 @@ def completeness(*, countries: list[str] | None = None) -> Table:
     """Indicator x country x year: which grand totals are reported (and their values)."""
     countries = countries or list(COMMIT_COUNTRIES)
     indicators = list(Indicator.objects.filter(is_active=True))
-    qs = observations_published().filter(series_key="", country_id__in=countries)
+    qs = observations_published().filter(
+        indicator__in=[i.pk for i in indicators], series_key="", country_id__in=countries
+    )
     data: dict[tuple[int, str], dict[int, ValueCell]] = defaultdict(dict)
     years = set()
     for ind, c, p, v, cens, miss in qs.values_list(

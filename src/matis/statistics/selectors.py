@@ -101,6 +101,32 @@ def observation_revisions(observation: Observation) -> QuerySet[ObservationRevis
     return observation.revisions.select_related("changed_by")
 
 
+def series_labels() -> dict[str, str]:
+    """``"DIM=CODE"`` -> ``"Dimension: code name"`` in the reader's language (one query)."""
+    from matis.common.i18n import local_text
+    from matis.statistics.models import Code, Dimension
+
+    dims = list(Dimension.objects.all())
+    codes = Code.objects.order_by()
+    by_list: dict[int, list] = {}
+    for code in codes:
+        by_list.setdefault(code.code_list_id, []).append(code)
+    labels = {}
+    for dim in dims:
+        dim_name = local_text(dim, "name").text
+        for code in by_list.get(dim.code_list_id, []):
+            labels[f"{dim.code}={code.code}"] = f"{dim_name}: {local_text(code, 'name').text}"
+    return labels
+
+
+def label_series(key: str, labels: dict[str, str]) -> str:
+    from django.utils.translation import gettext
+
+    if not key:
+        return gettext("Total")
+    return " · ".join(labels.get(token, token) for token in key.split("|"))
+
+
 def import_jobs_visible(user) -> QuerySet[ImportJob]:
     return scope_queryset(user, ImportJob.objects.select_related("created_by"))
 

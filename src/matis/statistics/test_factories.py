@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import itertools
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
 from matis.statistics.models import ImportJob, Indicator, Observation, Submission
 from matis.testing.factories import register
 
@@ -32,4 +35,9 @@ def _observation(country: str, marker: str) -> Observation:
 
 @register(ImportJob)
 def _import_job(country: str, marker: str) -> ImportJob:
-    return ImportJob.objects.create(country_id=country, format="csv", filename=f"{marker}.csv")
+    stored = default_storage.save(
+        f"statistics/imports/{marker}", ContentFile(b"indicator,country,year,value\n")
+    )
+    return ImportJob.objects.create(
+        country_id=country, format="csv", filename=f"{marker}.csv", stored_file=stored
+    )

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction
 from matis.access.scoping import get_scoped_or_404, scoped
+from matis.common.calendars import display_year
 from matis.common.models import COMMIT_COUNTRIES, Country
 from matis.statistics import charts, dashboards, selectors
 from matis.statistics.forms import CommentForm, ImportForm, ObservationForm, ReasonForm
@@ -147,8 +148,12 @@ def dashboard(request):
         dimension = _breakdown_dimension(request, dimensions)
         if dimension is not None:
             table = dashboards.breakdown(indicator, dimension, country=country)
+            years = table.params.get("years") or []
             context.update(
                 breakdown=table,
+                breakdown_chart_title=(
+                    f"{table.title} ({display_year(years[-1])})" if years else table.title
+                ),
                 breakdown_spec=charts.breakdown_chart(table, y_title=unit),
                 breakdown_links=_download_links(request, "breakdown"),
                 dimension=dimension,
@@ -351,6 +356,10 @@ def submission_detail(request, pk: int):
     submission = _submission(request, pk)
     observations = selectors.submission_observations(request.user, submission)
     page = Paginator(observations, 100).get_page(request.GET.get("page"))
+    violations = list(selectors.submission_violations(submission))
+    labels = selectors.series_labels()
+    for item in [*page, *violations]:
+        item.series_label = selectors.label_series(item.series_key, labels)
     user = request.user
     return render(
         request,
@@ -358,7 +367,7 @@ def submission_detail(request, pk: int):
         {
             "submission": submission,
             "page": page,
-            "violations": selectors.submission_violations(submission),
+            "violations": violations,
             "summary": violation_summary(submission),
             "can_edit": can_edit_country(user, submission.country_id),
             "can_approve": can_approve(user, submission),
@@ -485,6 +494,9 @@ def observation_detail(request, pk: int):
                 return redirect("statistics:observation_detail", pk=observation.pk)
     elif request.method == "POST":
         raise PermissionDenied
+    observation.series_label = selectors.label_series(
+        observation.series_key, selectors.series_labels()
+    )
     return render(
         request,
         "statistics/observation_detail.html",

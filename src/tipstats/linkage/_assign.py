@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._kernels import greedy_scan
+
 __all__ = ["greedy_one_to_one"]
 
 _MAX_VECTOR_ROUNDS = 64
@@ -18,7 +20,7 @@ def greedy_one_to_one(
     of its records has been matched already. Ties are broken by ``tiebreak``
     (higher first), then by row numbers, so the result is deterministic.
 
-    Runs in rounds: every pair that is the best remaining pair of both its
+    With numba the scan is compiled; without it, it runs in rounds: every pair that is the best remaining pair of both its
     records is kept, and pairs touching a kept record are dropped. With a
     strict order this keeps exactly the pairs the one-at-a-time greedy loop
     keeps (each kept pair is locally dominant), in far fewer Python steps.
@@ -32,6 +34,9 @@ def greedy_one_to_one(
     keys.append(-scores)
     order = np.lexsort(keys)  # best pair first
     li, rj = left_rows[order], right_rows[order]
+    compiled = greedy_scan(li, rj)
+    if compiled is not None:
+        return order[np.nonzero(compiled)[0]]
     alive = np.ones(order.size, dtype=bool)
     used_left = np.zeros(int(li.max(initial=-1)) + 1, dtype=bool)
     used_right = np.zeros(int(rj.max(initial=-1)) + 1, dtype=bool)

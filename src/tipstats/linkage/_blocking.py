@@ -60,7 +60,9 @@ class KeyBlocking(BlockingRule):
 
     With ``key="sex_birth_year"`` (made by an encoder whose schema has
     ``block_year_window=w``), two records are compared when they have the
-    same sex and years of birth at most ``w`` apart.
+    same sex and years of birth at most ``w`` apart; with
+    ``key="sex_birth_date"``, when they have the same sex and date of birth
+    (day and month in either order). Records with no token are in no block.
     """
 
     key: str = "sex_birth_year"

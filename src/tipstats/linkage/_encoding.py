@@ -213,7 +213,7 @@ class BloomEncoder:
         self.schema = schema
         secret = _as_secret(secret)
         self._keys = {f.label: derive_key(secret, f"field:{f.label}") for f in schema.fields}
-        self._block_key = derive_key(secret, "block:sex_birth_year")
+        self._block_key = derive_key(secret, "block:sex_birth")
 
     def encode(self, data: pd.DataFrame, *, id_column: str | None = None) -> Encodings:
         """Encode every row of ``data``; ``ids`` are ``data[id_column]`` or the index."""
@@ -236,7 +236,7 @@ class BloomEncoder:
             packed[start:stop] = np.packbits(bits, axis=1)
         blocks = {}
         if self.schema.block_year_window is not None:
-            blocks["sex_birth_year"] = self._sex_year_tokens(data)
+            blocks = self._block_tokens(data)
         return Encodings(ids, packed, self.schema.fingerprint, blocks)
 
     def _field_bits(self, spec: FieldSpec, values: list[object]) -> tuple[np.ndarray, np.ndarray]:
@@ -263,25 +263,33 @@ class BloomEncoder:
         ).reshape(len(vocabulary), spec.k)
         return offsets, table[token_ids]
 
-    def _sex_year_tokens(self, data: pd.DataFrame) -> np.ndarray:
+    def _token(self, text: str, cache: dict[str, int]) -> int:
+        token = cache.get(text)
+        if token is None:
+            digest = hmac.new(self._block_key, text.encode(), hashlib.sha256).digest()
+            token = cache[text] = int.from_bytes(digest[:8], "big") | 1
+        return token
+
+    def _block_tokens(self, data: pd.DataFrame) -> dict[str, np.ndarray]:
         from ._normalise import normalise_date, normalise_sex
 
         window = self.schema.block_year_window or 0
         sex_col = self.schema.field_of_kind("sex").column
         dob_col = self.schema.field_of_kind("date").column
-        out = np.zeros((len(data), 1 + 2 * window), dtype=np.uint64)
+        by_year = np.zeros((len(data), 1 + 2 * window), dtype=np.uint64)
+        by_date = np.zeros((len(data), 1), dtype=np.uint64)
         offsets = [0] + [d for w in range(1, window + 1) for d in (-w, w)]
-        cache: dict[tuple[str, int], int] = {}
+        cache: dict[str, int] = {}
         for row, (sex_raw, dob_raw) in enumerate(zip(data[sex_col], data[dob_col], strict=True)):
             sex, dob = normalise_sex(sex_raw), normalise_date(dob_raw)
             if not sex or not dob:
                 continue
             year = int(dob[:4])
             for col, d in enumerate(offsets):
-                token = cache.get((sex, year + d))
-                if token is None:
-                    message = f"{sex}|{year + d}".encode()
-                    digest = hmac.new(self._block_key, message, hashlib.sha256).digest()
-                    token = cache[(sex, year + d)] = int.from_bytes(digest[:8], "big") | 1
-                out[row, col] = token
-        return out
+                by_year[row, col] = self._token(f"y|{sex}|{year + d}", cache)
+            if len(dob) == 10:
+                # day and month unordered: a day/month swap keeps the token
+                month, day = dob[5:7], dob[8:10]
+                key = f"d|{sex}|{year}|{min(month, day)}|{max(month, day)}"
+                by_date[row, 0] = self._token(key, cache)
+        return {"sex_birth_year": by_year, "sex_birth_date": by_date}

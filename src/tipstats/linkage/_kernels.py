@@ -105,6 +105,18 @@ if numba is not None:
             out[p] = np.int32(s)
         return out
 
+    @numba.njit(cache=True)
+    def _greedy_numba(li, rj, n_left, n_right):  # pragma: no cover - compiled
+        used_l = np.zeros(n_left, dtype=np.bool_)
+        used_r = np.zeros(n_right, dtype=np.bool_)
+        keep = np.zeros(li.size, dtype=np.bool_)
+        for p in range(li.size):
+            if not used_l[li[p]] and not used_r[rj[p]]:
+                used_l[li[p]] = True
+                used_r[rj[p]] = True
+                keep[p] = True
+        return keep
+
     KERNEL = "numba"
 else:  # pragma: no cover
     KERNEL = "numpy"
@@ -163,6 +175,18 @@ def dense_hits(
     dense = common_bits_dense(lw, rw, lp, rp, lo, hi, threshold, kernel=kernel)
     r, c = np.nonzero(dense >= 0)
     return r, c, dense[r, c]
+
+
+def greedy_scan(li: np.ndarray, rj: np.ndarray) -> np.ndarray | None:
+    """Keep-mask of the sequential greedy scan over pairs in rank order; None without numba."""
+    if KERNEL != "numba":
+        return None
+    n_left = int(li.max(initial=-1)) + 1
+    n_right = int(rj.max(initial=-1)) + 1
+    return _greedy_numba(
+        np.ascontiguousarray(li, dtype=np.int64), np.ascontiguousarray(rj, dtype=np.int64),
+        n_left, n_right,
+    )  # fmt: skip
 
 
 def common_bits_pairs(

@@ -36,6 +36,28 @@ def _resolve_backend(backend: str | LinkageBackend) -> LinkageBackend:
     )
 
 
+def _best_per_left(left_rows: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Of pairs in ``order`` (best first), the first pair of each left record."""
+    _, first = np.unique(left_rows[order], return_index=True)
+    return order[np.sort(first)]
+
+
+def _runners_up(i: np.ndarray, j: np.ndarray, dice: np.ndarray, best: np.ndarray) -> np.ndarray:
+    """Each record's best pair other than its assigned one, on both sides.
+
+    Under 1-to-1 linkage these are non-matches, and their Dice has the
+    distribution of the best non-match a record finds, which is what an
+    assigned non-match looks like.
+    """
+    others = np.ones(dice.size, dtype=bool)
+    others[best] = False
+    rest = np.nonzero(others)[0]
+    rest = rest[np.argsort(-dice[rest], kind="stable")]
+    _, first_left = np.unique(i[rest], return_index=True)
+    _, first_right = np.unique(j[rest], return_index=True)
+    return np.union1d(rest[first_left], rest[first_right])
+
+
 def _describe(blocking: Sequence[BlockingRule] | None) -> str:
     if not blocking:
         return "none (all pairs, popcount bound)"
@@ -109,24 +131,31 @@ class Matcher:
             n_comparisons, n_skipped = len(left) * len(right), 0
         seconds["scoring"] = time.perf_counter() - t1
 
+        # Assign first, by Dice: the score model is fitted on each record's assigned
+        # (best) pair, where matches are common enough for the mixture to find them;
+        # among all candidate pairs they can be one in ten thousand.
+        t3 = time.perf_counter()
+        if self.one_to_one:
+            order = greedy_one_to_one(i, j, dice)
+        else:
+            order = np.lexsort((j, i, -dice))
+        seconds["assignment"] = time.perf_counter() - t3
+
         t2 = time.perf_counter()
         if self.score == "em":
-            model = fit_match_model(dice, dice_floor=self.dice_floor)
+            best = order if self.one_to_one else _best_per_left(i, order)
+            model = fit_match_model(
+                dice[best],
+                non_match_dice=dice[_runners_up(i, j, dice, best)],
+                dice_floor=self.dice_floor,
+            )
         else:
             model = identity_model(self.dice_floor, int(dice.size))
         probability = model.match_probability(dice)
+        accept = order[probability[order] >= self.threshold]
+        if not self.one_to_one:
+            accept = accept[np.argsort(-dice[accept], kind="stable")]
         seconds["model"] = time.perf_counter() - t2
-
-        t3 = time.perf_counter()
-        accept = np.nonzero(probability >= self.threshold)[0]
-        if self.one_to_one and accept.size:
-            kept = greedy_one_to_one(
-                i[accept], j[accept], probability[accept], tiebreak=dice[accept]
-            )
-            accept = accept[kept]
-        else:
-            accept = accept[np.lexsort((-dice[accept], -probability[accept]))]
-        seconds["assignment"] = time.perf_counter() - t3
         seconds["total"] = time.perf_counter() - t0
 
         def frame(rows: np.ndarray) -> pd.DataFrame:

@@ -116,9 +116,12 @@ class EncodingSchema:
     HMAC-SHA256(field key, token); ``"random"`` takes each of the ``k``
     positions from its own HMAC-SHA256 output, which resists the attack of
     Kroll & Steinmetzer (2015) on double hashing at about twice the encoding
-    cost. ``block_year_window`` (``None`` for none) adds keyed blocking tokens
-    for sex and year of birth; records whose years differ by at most the
-    window share a token. They need one ``"sex"`` and one ``"date"`` field.
+    cost. ``block_year_window`` (``None`` for none) adds keyed blocking tokens:
+    ``"sex_birth_year"``, shared by records of one sex whose years of birth
+    differ by at most the window, and ``"sex_birth_date"``, shared by
+    records of one sex and the same full date of birth (day and month
+    unordered, so a day/month swap keeps it). They need one ``"sex"`` and
+    one ``"date"`` field.
     """
 
     fields: tuple[FieldSpec, ...]

@@ -9,7 +9,8 @@ coefficient is modelled as a mixture of matches and non-matches,
 fitted by expectation-maximisation (weighted method-of-moments M-step). The
 match probability of a pair is the posterior ``pi f_m / f``, made
 non-decreasing in Dice (a pair more similar than another is never less
-likely to match). No labelled pairs are needed: the model is fitted afresh
+likely to match) by taking at each Dice the smallest posterior at or above
+it, the conservative choice where a fitted component has a second mode. No labelled pairs are needed: the model is fitted afresh
 on each linkage, so it adapts to how noisy the two sources are.
 """
 
@@ -60,7 +61,7 @@ class MatchScoreModel:
         if curve is None:
             post = self._posterior(_GRID)
             post[_GRID < self.dice_floor] = 0.0
-            curve = np.maximum.accumulate(post)
+            curve = np.minimum.accumulate(post[::-1])[::-1]
             object.__setattr__(self, "_curve_cache", curve)
         return curve
 
@@ -100,13 +101,18 @@ def identity_model(dice_floor: float, n_pairs: int = 0) -> MatchScoreModel:
     return MatchScoreModel("dice", dice_floor, nan, nan, nan, nan, nan, n_pairs, 0, False, nan)
 
 
+def _rescale(dice: np.ndarray, dice_floor: float) -> np.ndarray:
+    return np.clip((dice - dice_floor) / (1.0 - dice_floor), _EPS, 1 - _EPS)
+
+
 def fit_match_model(
     dice: np.ndarray,
     *,
+    non_match_dice: np.ndarray | None = None,
     dice_floor: float = 0.0,
-    max_iter: int = 500,
+    max_iter: int = 300,
     tol: float = 1e-7,
-    max_pairs: int = 500_000,
+    max_pairs: int = 200_000,
     seed: int = 0,
 ) -> MatchScoreModel:
     """Fit the beta mixture to the Dice coefficients of candidate pairs.
@@ -114,38 +120,65 @@ def fit_match_model(
     Parameters
     ----------
     dice
-        Dice coefficients of the candidate pairs, all >= ``dice_floor``.
+        Dice coefficients of the pairs to score (pairs below ``dice_floor``
+        are ignored).
+    non_match_dice
+        Dice coefficients of pairs known to be non-matches, such as each
+        record's runner-up after 1-to-1 assignment. When at least 20 are
+        given, the non-match component is fitted to them once and held
+        fixed, and EM estimates only the match component and the prior.
+        This keeps the model identifiable when nearly every pair matches
+        (or nearly none does), where a free two-component fit splits one
+        group in two.
     dice_floor
         The lowest Dice kept; the mixture is fitted on ``[dice_floor, 1]``.
     max_pairs
         At most this many pairs (a seeded random sample) are used to fit.
 
     Returns the identity model (``method="dice"``) when there are fewer than
-    20 pairs or the pairs do not separate into two groups.
+    20 pairs or they all have the same Dice.
     """
+    rng = np.random.default_rng(seed)
     dice = np.asarray(dice, dtype=np.float64)
     dice = dice[dice >= dice_floor]
     if dice.size > max_pairs:
-        dice = np.random.default_rng(seed).choice(dice, size=max_pairs, replace=False)
+        dice = rng.choice(dice, size=max_pairs, replace=False)
     if dice.size < 20 or np.ptp(dice) < 1e-3:
         return identity_model(dice_floor, int(dice.size))
-    z = np.clip((dice - dice_floor) / (1.0 - dice_floor), _EPS, 1 - _EPS)
+    z = _rescale(dice, dice_floor)
     log_z, log_1mz = np.log(z), np.log1p(-z)
-    resp = (z >= np.quantile(z, 0.5) + 0.5 * (1 - np.quantile(z, 0.5))).astype(np.float64)
-    if resp.sum() < 2 or resp.sum() > z.size - 2:
-        resp = (z >= np.median(z)).astype(np.float64)
+    fixed_u = None
+    if non_match_dice is not None:
+        nm = np.asarray(non_match_dice, dtype=np.float64)
+        nm = nm[nm >= dice_floor]
+        if nm.size > max_pairs:
+            nm = rng.choice(nm, size=max_pairs, replace=False)
+        if nm.size >= 20 and np.ptp(nm) >= 1e-3:
+            zu = _rescale(nm, dice_floor)
+            fixed_u = _beta_moments(zu, np.ones_like(zu))
+    if fixed_u is not None:
+        a_u, b_u = fixed_u
+        log_fu = _beta_logpdf(log_z, log_1mz, a_u, b_u)
+        resp = (log_fu < np.quantile(log_fu, 0.5)).astype(np.float64)
+    else:
+        median = np.quantile(z, 0.5)
+        resp = (z >= median + 0.5 * (1 - median)).astype(np.float64)
+        if resp.sum() < 2 or resp.sum() > z.size - 2:
+            resp = (z >= median).astype(np.float64)
     resp = np.clip(resp, 0.05, 0.95)
     previous = -np.inf
     converged = False
     loglik = float("nan")
-    prior = a_m = b_m = a_u = b_u = float("nan")
+    prior = a_m = b_m = float("nan")
     iteration = 0
     for iteration in range(1, max_iter + 1):
         prior = float(np.clip(resp.mean(), 1e-9, 1 - 1e-9))
         a_m, b_m = _beta_moments(z, resp)
-        a_u, b_u = _beta_moments(z, 1.0 - resp)
+        if fixed_u is None:
+            a_u, b_u = _beta_moments(z, 1.0 - resp)
+            log_fu = _beta_logpdf(log_z, log_1mz, a_u, b_u)
         log_m = np.log(prior) + _beta_logpdf(log_z, log_1mz, a_m, b_m)
-        log_u = np.log1p(-prior) + _beta_logpdf(log_z, log_1mz, a_u, b_u)
+        log_u = np.log1p(-prior) + log_fu
         log_total = np.logaddexp(log_m, log_u)
         resp = np.exp(log_m - log_total)
         loglik = float(log_total.sum())
@@ -153,10 +186,11 @@ def fit_match_model(
             converged = True
             break
         previous = loglik
-    if a_m / (a_m + b_m) < a_u / (a_u + b_u):  # label the more similar component "match"
+    if fixed_u is None and a_m / (a_m + b_m) < a_u / (a_u + b_u):
+        # label the more similar component "match"
         prior, a_m, b_m, a_u, b_u = 1 - prior, a_u, b_u, a_m, b_m
     return MatchScoreModel(
-        "em_beta_mixture",
+        "em_beta_mixture_fixed_u" if fixed_u is not None else "em_beta_mixture",
         float(dice_floor),
         float(prior),
         float(a_m),

@@ -23,18 +23,25 @@ def world(db, make_agency, make_user):
     w.khm_agency = make_agency("KHM", name="Shelter K (synthetic)")
     w.worker = make_user(role="case_worker", country="THA", agency=w.shelter)
     w.other_worker = make_user(role="case_worker", country="THA", agency=w.ngo)
-    w.supervisor = make_user(role="case_supervisor", country="THA",
-                             agency=make_agency("THA", org_type=OrganisationType.CENTRAL_GOVERNMENT))
+    w.supervisor = make_user(
+        role="case_supervisor",
+        country="THA",
+        agency=make_agency("THA", org_type=OrganisationType.CENTRAL_GOVERNMENT),
+    )
     w.justice = make_user(role="justice_officer", country="THA")
     w.khm_worker = make_user(role="case_worker", country="KHM", agency=w.khm_agency)
-    w.provider = ServiceProvider.objects.create(country_id="THA", name="Legal aid (synthetic)",
-                                                services=["Legal"], agency=w.ngo)
-    w.other_provider = ServiceProvider.objects.create(country_id="THA", name="Clinic (synthetic)",
-                                                      services=["Health"])
-    w.shelter_place = Facility.objects.create(country_id="THA", name="Shelter place (synthetic)",
-                                              kind=PlacementKind.SHELTER)
-    w.detention = Facility.objects.create(country_id="THA", name="IDC (synthetic)",
-                                          kind=PlacementKind.IMMIGRATION_DETENTION)
+    w.provider = ServiceProvider.objects.create(
+        country_id="THA", name="Legal aid (synthetic)", services=["Legal"], agency=w.ngo
+    )
+    w.other_provider = ServiceProvider.objects.create(
+        country_id="THA", name="Clinic (synthetic)", services=["Health"]
+    )
+    w.shelter_place = Facility.objects.create(
+        country_id="THA", name="Shelter place (synthetic)", kind=PlacementKind.SHELTER
+    )
+    w.detention = Facility.objects.create(
+        country_id="THA", name="IDC (synthetic)", kind=PlacementKind.IMMIGRATION_DETENTION
+    )
     return w
 
 
@@ -44,10 +51,20 @@ def register_case():
     from matis.cases.services import case_register
 
     def register(actor, documents=None, case=None, **person):
-        values = {"given_name": "มาลัย", "family_name": "ทดสอบ", "gender": "Feminine",
-                  "age_at_registration": 24, "primary_citizenship": None, "languages": ["th"]}
+        values = {
+            "given_name": "มาลัย",
+            "family_name": "ทดสอบ",
+            "gender": "Feminine",
+            "age_at_registration": 24,
+            "primary_citizenship": None,
+            "languages": ["th"],
+        }
         values.update(person)
-        return case_register(actor=actor, person=values, case=case or {"opened_on": dt.date.today()},
-                             documents=documents or [])
+        return case_register(
+            actor=actor,
+            person=values,
+            case=case or {"opened_on": dt.date.today()},
+            documents=documents or [],
+        )
 
     return register

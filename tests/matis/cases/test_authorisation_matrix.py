@@ -54,8 +54,15 @@ EXPECTED = {
     "api:case-detail": ("case", READ),
 }
 # GET-only endpoints (exports and the API) are not checked with POST.
-GET_ONLY = {"cases:case_detail", "cases:case_htcds", "cases:subject_access", "api:case-list", "api:case-detail",
-            "cases:case_list", "cases:detention_register"}
+GET_ONLY = {
+    "cases:case_detail",
+    "cases:case_htcds",
+    "cases:subject_access",
+    "api:case-list",
+    "api:case-detail",
+    "cases:case_list",
+    "cases:detention_register",
+}
 MISSING_ID = 987654321
 
 
@@ -106,34 +113,51 @@ def _body(response, url: str) -> str:
 @pytest.fixture
 def objects(make_agency):
     """For each relation: a case with a placement (in detention), a referral and an alert."""
-    from matis.cases.test_factories import _alert, _referral  # noqa: F401 - factory helpers
-    from matis.cases.test_factories import make_case
     from matis.cases.choices import AlertKind, PlacementKind
     from matis.cases.models import Alert, Facility, Placement, Referral, ServiceProvider
+    from matis.cases.test_factories import _alert, _referral, make_case  # noqa: F401 - factory helpers
 
     own_agency = make_agency("THA")
     out = {}
-    for relation, country, agency in ((OWN, "THA", own_agency), (SIBLING, "THA", None),
-                                      (FOREIGN, "KHM", None)):
+    for relation, country, agency in (
+        (OWN, "THA", own_agency),
+        (SIBLING, "THA", None),
+        (FOREIGN, "KHM", None),
+    ):
         case = make_case(country, f"MX-{relation[:5]}-{country}", agency=agency)
         from matis.access.models import User
 
-        recorder = User.objects.create_user(email=f"rec.{case.pk}@x.example", password=None,
-                                            role=W, country_id=country, agency=case.agency)
-        facility = Facility.objects.create(country_id=country, name=f"IDC {case.pk}",
-                                           kind=PlacementKind.IMMIGRATION_DETENTION)
-        placement = Placement.objects.create(case=case, kind=facility.kind, facility=facility,
-                                             voluntary=False, start_date="2026-01-01",
-                                             recorded_by=recorder)
+        recorder = User.objects.create_user(
+            email=f"rec.{case.pk}@x.example",
+            password=None,
+            role=W,
+            country_id=country,
+            agency=case.agency,
+        )
+        facility = Facility.objects.create(
+            country_id=country, name=f"IDC {case.pk}", kind=PlacementKind.IMMIGRATION_DETENTION
+        )
+        placement = Placement.objects.create(
+            case=case,
+            kind=facility.kind,
+            facility=facility,
+            voluntary=False,
+            start_date="2026-01-01",
+            recorded_by=recorder,
+        )
         provider = ServiceProvider.objects.create(country_id=country, name=f"P {case.pk}")
-        referral = Referral.objects.create(case=case, provider=provider,
-                                           referring_agency=case.agency,
-                                           reason="AdditionalServicesRequired",
-                                           services=["Health"], created_by=recorder)
-        alert = Alert.objects.create(case=case, country_id=country, kind=AlertKind.DETENTION,
-                                     placement=placement)
-        out[relation] = {"case": case, "placement": placement, "referral": referral,
-                         "alert": alert}
+        referral = Referral.objects.create(
+            case=case,
+            provider=provider,
+            referring_agency=case.agency,
+            reason="AdditionalServicesRequired",
+            services=["Health"],
+            created_by=recorder,
+        )
+        alert = Alert.objects.create(
+            case=case, country_id=country, kind=AlertKind.DETENTION, placement=placement
+        )
+        out[relation] = {"case": case, "placement": placement, "referral": referral, "alert": alert}
     out["own_agency"] = own_agency
     return out
 

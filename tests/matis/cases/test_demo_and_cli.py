@@ -19,16 +19,29 @@ pytestmark = pytest.mark.django_db
 def test_generated_people_are_deterministic_and_in_each_script():
     first = list(generate_people(400))
     assert first == list(generate_people(400))
-    scripts = {"THA": (0x0E00, 0x0E7F), "LAO": (0x0E80, 0x0EFF), "KHM": (0x1780, 0x17FF),
-               "MMR": (0x1000, 0x109F), "CHN": (0x4E00, 0x9FFF)}
+    scripts = {
+        "THA": (0x0E00, 0x0E7F),
+        "LAO": (0x0E80, 0x0EFF),
+        "KHM": (0x1780, 0x17FF),
+        "MMR": (0x1000, 0x109F),
+        "CHN": (0x4E00, 0x9FFF),
+    }
     seen = Counter()
     for _country, _opened, p in first:
         if p.nationality in scripts:
             lo, hi = scripts[p.nationality]
             assert all(lo <= ord(ch) <= hi for ch in p.given_name), (p.nationality, p.given_name)
         else:  # Vietnamese, Latin script with diacritics
-            assert p.given_name.split()[0] in {"Thị", "Ngọc", "Thu", "Kim", "Văn", "Hữu", "Đức",
-                                               "Minh"}
+            assert p.given_name.split()[0] in {
+                "Thị",
+                "Ngọc",
+                "Thu",
+                "Kim",
+                "Văn",
+                "Hữu",
+                "Đức",
+                "Minh",
+            }
         seen[p.nationality] += 1
     assert set(seen) == {"THA", "LAO", "KHM", "MMR", "CHN", "VNM"}
     children = sum(p.age < 18 for *_x, p in first)
@@ -73,8 +86,9 @@ def test_key_rotation_reencrypts_everything_with_the_newest_key(world, register_
         keys.reset_keyring(old)
 
 
-def test_keys_rotate_reloads_the_ring_from_configuration(world, register_case, tmp_path,
-                                                         monkeypatch):
+def test_keys_rotate_reloads_the_ring_from_configuration(
+    world, register_case, tmp_path, monkeypatch
+):
     """``matis cases new-key --key-file`` then ``rotate-keys``: the CLI path, end to end."""
     from matis.cases.cli import _cmd_new_key
     from matis.cases.services import keys_rotate, stale_value_count
@@ -98,6 +112,10 @@ def test_cli_detention_register(world, register_case, tmp_path, capsys):
     from matis.cli import main
 
     out = tmp_path / "reg.csv"
-    assert main(["cases", "detention-register", "--country", "tha", "--year", "2025",
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            ["cases", "detention-register", "--country", "tha", "--year", "2025", "--out", str(out)]
+        )
+        == 0
+    )
     assert out.read_text().startswith("place,kind,nationality")

@@ -32,8 +32,17 @@ def dump_database(tmp_path, name: str) -> bytes:
         assert pg_dump, "pg_dump is needed to check the PostgreSQL database"
         s = connection.settings_dict
         env = dict(os.environ, PGPASSWORD=s.get("PASSWORD") or "")
-        cmd = [pg_dump, "--no-owner", "-h", s.get("HOST") or "127.0.0.1",
-               "-p", str(s.get("PORT") or 5432), "-U", s.get("USER") or "postgres", s["NAME"]]
+        cmd = [
+            pg_dump,
+            "--no-owner",
+            "-h",
+            s.get("HOST") or "127.0.0.1",
+            "-p",
+            str(s.get("PORT") or 5432),
+            "-U",
+            s.get("USER") or "postgres",
+            s["NAME"],
+        ]
         return subprocess.run(cmd, env=env, check=True, capture_output=True).stdout
     pytest.fail(f"no dump method for {connection.vendor}")
 

@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _reads(case) -> int:
-    return AuditLog.objects.filter(action=AuditAction.RECORD_READ, object_type="cases.case",
-                                   object_id=str(case.pk)).count()
+    return AuditLog.objects.filter(
+        action=AuditAction.RECORD_READ, object_type="cases.case", object_id=str(case.pk)
+    ).count()
 
 
 def test_every_read_of_a_case_writes_an_audit_row(client, world, register_case):
@@ -48,8 +49,11 @@ def test_every_read_of_a_case_writes_an_audit_row(client, world, register_case):
 
 
 def test_audit_rows_carry_no_personal_data(client, world, register_case):
-    case = register_case(world.worker, given_name="จันทร์เพ็ญ",
-                         documents=[{"doc_type": "passport", "number": "PX5550001"}])
+    case = register_case(
+        world.worker,
+        given_name="จันทร์เพ็ญ",
+        documents=[{"doc_type": "passport", "number": "PX5550001"}],
+    )
     client.force_login(world.worker)
     client.get(reverse("cases:case_detail", args=[case.pk]))
     client.get(reverse("cases:case_list"), {"q": "จันทร์เพ็ญ"})
@@ -96,23 +100,41 @@ def test_restricted_case_is_hidden_from_supervisors(world, register_case):
 
 def test_an_accepted_referral_opens_the_case_to_the_receiving_agency(world, register_case):
     case = register_case(world.worker)
-    services.consent_record(actor=world.worker, case=case, purpose=ConsentPurpose.REFERRAL,
-                            organisation=world.provider, given=True, on=dt.date.today(),
-                            language="th")
-    referral = services.referral_create(actor=world.worker, case=case, provider=world.provider,
-                                        reason="AdditionalServicesRequired", services=["Legal"])
+    services.consent_record(
+        actor=world.worker,
+        case=case,
+        purpose=ConsentPurpose.REFERRAL,
+        organisation=world.provider,
+        given=True,
+        on=dt.date.today(),
+        language="th",
+    )
+    referral = services.referral_create(
+        actor=world.worker,
+        case=case,
+        provider=world.provider,
+        reason="AdditionalServicesRequired",
+        services=["Legal"],
+    )
     with pytest.raises(gates.CaseNotAvailable):  # pending: not yet
         gates.access_case_by_id(world.other_worker, case.pk)
     assert gates.referrals_incoming(world.other_worker).get() == referral
     answered = gates.access_referral(world.other_worker, referral.pk, purpose="answer")
-    services.referral_answer(actor=world.other_worker, referral=answered,
-                             status=ReferralStatus.ACCEPTED)
+    services.referral_answer(
+        actor=world.other_worker, referral=answered, status=ReferralStatus.ACCEPTED
+    )
     assert gates.access_case_by_id(world.other_worker, case.pk) == case
     with pytest.raises(gates.CaseNotAvailable):  # reading is not editing
         gates.access_case_for_update(world.other_worker, case.pk, purpose="edit")
-    services.consent_record(actor=world.worker, case=case, purpose=ConsentPurpose.REFERRAL,
-                            organisation=world.provider, given=False, on=dt.date.today(),
-                            language="th")
+    services.consent_record(
+        actor=world.worker,
+        case=case,
+        purpose=ConsentPurpose.REFERRAL,
+        organisation=world.provider,
+        given=False,
+        on=dt.date.today(),
+        language="th",
+    )
     with pytest.raises(gates.CaseNotAvailable):  # consent withdrawn: access ends
         gates.access_case_by_id(world.other_worker, case.pk)
 
@@ -122,10 +144,16 @@ def test_break_the_glass(client, world, register_case):
     with pytest.raises(ValidationError):  # a reason is mandatory
         services.break_glass_open(actor=world.justice, reference=case.reference, reason="urgent")
     with pytest.raises(gates.CaseNotAvailable):  # other country: the same answer as missing
-        services.break_glass_open(actor=world.khm_worker, reference=case.reference,
-                                  reason="The witness is in danger tonight and must be moved.")
-    grant = services.break_glass_open(actor=world.justice, reference=case.reference.lower(),
-                                      reason="The witness is in danger tonight and must be moved.")
+        services.break_glass_open(
+            actor=world.khm_worker,
+            reference=case.reference,
+            reason="The witness is in danger tonight and must be moved.",
+        )
+    grant = services.break_glass_open(
+        actor=world.justice,
+        reference=case.reference.lower(),
+        reason="The witness is in danger tonight and must be moved.",
+    )
     assert grant.expires_at - grant.granted_at == dt.timedelta(hours=4)
     assert AuditLog.objects.filter(action=AuditAction.BREAK_GLASS, actor=world.justice).count() == 1
     alert = Alert.objects.get(kind=AlertKind.BREAK_GLASS)
@@ -144,10 +172,13 @@ def test_break_the_glass(client, world, register_case):
 def test_break_glass_page_flow(client, world, register_case):
     case = register_case(world.worker)
     client.force_login(world.justice)
-    response = client.post(reverse("cases:break_glass"),
-                           {"reference": "THA-1999-999999", "reason": "x" * 30})
+    response = client.post(
+        reverse("cases:break_glass"), {"reference": "THA-1999-999999", "reason": "x" * 30}
+    )
     assert response.status_code == 400 and not BreakGlassGrant.objects.exists()
-    response = client.post(reverse("cases:break_glass"),
-                           {"reference": case.reference, "reason": "Court hearing at 9:00."})
+    response = client.post(
+        reverse("cases:break_glass"),
+        {"reference": case.reference, "reason": "Court hearing at 9:00."},
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("cases:case_detail", args=[case.pk])

@@ -98,8 +98,9 @@ def test_database_holds_ciphertext_only(world, register_case):
 
     case = register_case(world.worker, given_name="ปราณี", family_name="ใจงาม")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT given_name, family_name FROM cases_person WHERE id = %s",
-                       [case.person_id])
+        cursor.execute(
+            "SELECT given_name, family_name FROM cases_person WHERE id = %s", [case.person_id]
+        )
         raw_given, raw_family = cursor.fetchone()
     assert raw_given.startswith("c1$") and "ปราณี" not in raw_given
     assert "ใจงาม" not in raw_family

@@ -6,9 +6,11 @@ import csv
 import hashlib
 
 import pytest
+from django.utils import translation
 
 from matis.cases import htcds, vocab
 from matis.cases.screening import InstrumentError, instruments, parse
+
 
 def test_bundled_csv_is_the_verbatim_copy_named_in_source_md():
     data = vocab.csv_path().read_bytes()
@@ -26,8 +28,9 @@ def test_every_generated_choice_matches_the_csv():
                 labels = [v.strip() for v in row[10].split("\n") if v.strip()]
                 rows[row[6]] = list(zip(values, labels, strict=True))
     assert set(rows) == set(vocab.CHOICE_FIELDS)
-    for full_name, choices in htcds.FIELD_CHOICES.items():
-        assert [(v, str(label)) for v, label in choices.choices] == rows[full_name], full_name
+    with translation.override("en"):
+        for full_name, choices in htcds.FIELD_CHOICES.items():
+            assert [(v, str(label)) for v, label in choices.choices] == rows[full_name], full_name
 
 
 def test_generated_module_is_up_to_date():
@@ -41,7 +44,10 @@ def test_generated_module_is_up_to_date():
 def test_known_fields_and_values():
     fields = vocab.load_fields()
     assert fields["vic_TraffickingStatus"].values == (
-        "PossibleVictimOfTrafficking", "ActualVictimOfTrafficking", "NotAVictimOfTrafficking")
+        "PossibleVictimOfTrafficking",
+        "ActualVictimOfTrafficking",
+        "NotAVictimOfTrafficking",
+    )
     assert fields["prs_Gender"].core and fields["prs_Gender"].section == "Person"
     assert "" not in fields["spl_Type"].values
 
@@ -50,8 +56,11 @@ def test_known_fields_and_values():
 def test_htcds_export_uses_only_standard_field_names(world, register_case):
     from matis.cases.export import EXTENSION_PREFIX, case_to_htcds
 
-    case = register_case(world.worker, languages=["my", "th"],
-                         documents=[{"doc_type": "passport", "number": "MA0001112"}])
+    case = register_case(
+        world.worker,
+        languages=["my", "th"],
+        documents=[{"doc_type": "passport", "number": "MA0001112"}],
+    )
     record = case_to_htcds(case)
     names = vocab.field_names()
     unknown = [k for k in record if k not in names and not k.startswith(EXTENSION_PREFIX)]
@@ -64,15 +73,29 @@ def test_htcds_export_uses_only_standard_field_names(world, register_case):
 
 
 def test_screening_file_errors_name_the_item():
-    good = {"format": 1, "instruments": [{"slug": "a", "thresholds": {"possible": 1, "strong": 2},
-                                          "indicators": [{"code": "x", "weight": 1, "en": "X?"}]}]}
+    good = {
+        "format": 1,
+        "instruments": [
+            {
+                "slug": "a",
+                "thresholds": {"possible": 1, "strong": 2},
+                "indicators": [{"code": "x", "weight": 1, "en": "X?"}],
+            }
+        ],
+    }
     assert "a" in parse(good)[0]
-    bad = {**good, "instruments": [{**good["instruments"][0],
-                                    "indicators": [{"code": "x", "weight": 11, "en": "X?"}]}]}
+    bad = {
+        **good,
+        "instruments": [
+            {**good["instruments"][0], "indicators": [{"code": "x", "weight": 11, "en": "X?"}]}
+        ],
+    }
     with pytest.raises(InstrumentError, match=r"instrument 1 \(a\), indicator x"):
         parse(bad)
-    bad = {**good, "instruments": [{**good["instruments"][0],
-                                    "indicators": [{"code": "x", "weight": 1}]}]}
+    bad = {
+        **good,
+        "instruments": [{**good["instruments"][0], "indicators": [{"code": "x", "weight": 1}]}],
+    }
     with pytest.raises(InstrumentError, match="English text"):
         parse(bad)
     with pytest.raises(InstrumentError, match="format"):
@@ -85,4 +108,3 @@ def test_bundled_instruments_load():
     assert any(i.decisive for i in tools["child"].indicators)
     with pytest.raises(InstrumentError):
         tools["general"].score({"no_such_indicator": True})
-

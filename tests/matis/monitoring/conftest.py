@@ -36,8 +36,11 @@ def make_report(period):
         fields.setdefault("narrative", "Progress described here.")
         fields.setdefault("narrative_language", "en")
         return ActivityReport.objects.create(
-            country_id=country, activity=Activity.objects.get(code=code),
-            period=fields.pop("period", period), **fields)
+            country_id=country,
+            activity=Activity.objects.get(code=code),
+            period=fields.pop("period", period),
+            **fields,
+        )
 
     return make
 

@@ -34,13 +34,20 @@ def tha_draft(make_report, make_agency):
 def test_other_countrys_task_force_gets_404_everywhere(client, tfo_khm, tha_draft):
     client.force_login(tfo_khm)
     pk = tha_draft.pk
-    for url in (f"/monitoring/reports/{pk}/", f"/monitoring/reports/{pk}/edit/",
-                f"/api/v1/monitoring-reports/{pk}/"):
+    for url in (
+        f"/monitoring/reports/{pk}/",
+        f"/monitoring/reports/{pk}/edit/",
+        f"/api/v1/monitoring-reports/{pk}/",
+    ):
         assert client.get(url).status_code == 404, url
-    for url in (f"/monitoring/reports/{pk}/edit/", f"/monitoring/reports/{pk}/transition/",
-                f"/monitoring/reports/{pk}/evidence/"):
-        assert client.post(url, {"target": "submitted", "progress": "completed"}
-                           ).status_code == 404, url
+    for url in (
+        f"/monitoring/reports/{pk}/edit/",
+        f"/monitoring/reports/{pk}/transition/",
+        f"/monitoring/reports/{pk}/evidence/",
+    ):
+        assert (
+            client.post(url, {"target": "submitted", "progress": "completed"}).status_code == 404
+        ), url
     tha_draft.refresh_from_db()
     assert tha_draft.workflow == Workflow.DRAFT and tha_draft.revision == 0
 
@@ -53,14 +60,17 @@ def test_lists_and_api_show_only_the_own_country(client, tfo_khm, tha_draft, mak
     assert 'data-activity="P&amp;C2"' in page
     api = client.get("/api/v1/monitoring-reports/").json()
     assert [r["id"] for r in api["results"]] == [khm.pk]
-    assert "SECRET-NARRATIVE" not in client.get("/api/v1/monitoring-reports/?country=THA"
-                                                ).content.decode()
+    assert (
+        "SECRET-NARRATIVE"
+        not in client.get("/api/v1/monitoring-reports/?country=THA").content.decode()
+    )
 
 
 def test_services_refuse_another_countrys_officer(tfo_khm, tha_draft):
     with pytest.raises(PermissionDenied):
-        activity_report_update(actor=tfo_khm, report=tha_draft,
-                               content=ReportContent(progress="completed"))
+        activity_report_update(
+            actor=tfo_khm, report=tha_draft, content=ReportContent(progress="completed")
+        )
     with pytest.raises(PermissionDenied):
         activity_report_transition(actor=tfo_khm, report=tha_draft, target="submitted")
 
@@ -103,23 +113,32 @@ def docx_bytes() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize(("name", "data", "content_type"), [
-    ("minutes.pdf", PDF, "application/pdf"),
-    ("photo.PNG", PNG, "image/png"),
-    ("sop.docx", docx_bytes(), "application/vnd.openxmlformats-officedocument."
-                               "wordprocessingml.document"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "content_type"),
+    [
+        ("minutes.pdf", PDF, "application/pdf"),
+        ("photo.PNG", PNG, "image/png"),
+        (
+            "sop.docx",
+            docx_bytes(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+    ],
+)
 def test_allowed_files_are_recognised_by_content(name, data, content_type):
     assert check_evidence(SimpleUploadedFile(name, data)).content_type == content_type
 
 
-@pytest.mark.parametrize(("name", "data", "reason"), [
-    ("report.pdf", b"MZ\x90\x00 not a pdf", "is not a .pdf file"),
-    ("photo.png", PDF, "is not a .png file"),
-    ("script.html", b"<script>alert(1)</script>", "are not accepted"),
-    ("sop.docx", b"PK\x03\x04 broken zip", "is not a .docx file"),
-    ("empty.pdf", b"", "empty"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("report.pdf", b"MZ\x90\x00 not a pdf", "is not a .pdf file"),
+        ("photo.png", PDF, "is not a .png file"),
+        ("script.html", b"<script>alert(1)</script>", "are not accepted"),
+        ("sop.docx", b"PK\x03\x04 broken zip", "is not a .docx file"),
+        ("empty.pdf", b"", "empty"),
+    ],
+)
 def test_disguised_or_unwanted_files_are_refused(name, data, reason):
     with pytest.raises(EvidenceRejected, match=reason):
         check_evidence(SimpleUploadedFile(name, data))
@@ -132,9 +151,11 @@ def test_size_cap(settings):
 
 
 def test_evidence_is_stored_outside_the_web_root_and_served_with_a_check(
-        client, settings, tfo, tfo_khm, secretariat, tha_draft):
-    evidence = evidence_add(actor=tfo, report=tha_draft,
-                            uploaded=SimpleUploadedFile("minutes.pdf", PDF))
+    client, settings, tfo, tfo_khm, secretariat, tha_draft
+):
+    evidence = evidence_add(
+        actor=tfo, report=tha_draft, uploaded=SimpleUploadedFile("minutes.pdf", PDF)
+    )
     path = evidence.file.path
     assert path.startswith(str(settings.MEDIA_ROOT))
     assert not path.startswith(str(settings.STATIC_ROOT))
@@ -143,8 +164,12 @@ def test_evidence_is_stored_outside_the_web_root_and_served_with_a_check(
     response = client.get(f"/monitoring/evidence/{evidence.pk}/")
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
     assert response["Content-Disposition"].startswith("attachment")
-    assert AuditLog.objects.filter(action=AuditAction.FILE_DOWNLOAD,
-                                   object_id=str(evidence.pk)).count() == 1
+    assert (
+        AuditLog.objects.filter(
+            action=AuditAction.FILE_DOWNLOAD, object_id=str(evidence.pk)
+        ).count()
+        == 1
+    )
     for other in (tfo_khm, secretariat):  # secretariat: the report is still a draft
         client.force_login(other)
         assert client.get(f"/monitoring/evidence/{evidence.pk}/").status_code == 404
@@ -154,7 +179,8 @@ def test_evidence_is_stored_outside_the_web_root_and_served_with_a_check(
 def test_upload_page_refuses_a_disguised_file(client, tfo, tha_draft):
     client.force_login(tfo)
     fake = SimpleUploadedFile("minutes.pdf", b"MZ\x90\x00 executable")
-    response = client.post(f"/monitoring/reports/{tha_draft.pk}/evidence/", {"file": fake},
-                           follow=True)
+    response = client.post(
+        f"/monitoring/reports/{tha_draft.pk}/evidence/", {"file": fake}, follow=True
+    )
     assert "is not a .pdf file" in response.content.decode()
     assert not EvidenceFile.objects.exists()

@@ -20,5 +20,6 @@ def test_demo_is_complete_synthetic_and_idempotent():
     assert years[2011] is not None and years[2012] is not None and years[2013] is None
     snapshot = list(ActivityReport.objects.order_by("pk").values_list("progress", "workflow"))
     assert load_demo() == "already loaded, nothing changed"
-    assert list(ActivityReport.objects.order_by("pk").values_list("progress", "workflow")) == \
-        snapshot
+    assert (
+        list(ActivityReport.objects.order_by("pk").values_list("progress", "workflow")) == snapshot
+    )

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_standard_set_loads_once():
-    created, updated = indicators_load()
+    created, _updated = indicators_load()
     assert created == Indicator.objects.count() >= 10
     assert indicators_load() == (0, 0)
     goals = set(Indicator.objects.values_list("goal__code", flat=True))
@@ -42,8 +42,12 @@ def test_values_are_set_once_and_computed_actuals_cannot_be_typed(period, tfo):
     assert indicator_values_set(actor=tfo, country_id="THA", period=period, values=values) == 0
     assert IndicatorTarget.objects.get(indicator=reported, country_id="THA").value == 20
     with pytest.raises(ValidationError):
-        indicator_values_set(actor=tfo, country_id="THA", period=period,
-                             values=[IndicatorValues(computed.pk, actual=Decimal(5))])
+        indicator_values_set(
+            actor=tfo,
+            country_id="THA",
+            period=period,
+            values=[IndicatorValues(computed.pk, actual=Decimal(5))],
+        )
 
 
 def test_outputs_provider_sums_approved_reports_only(period, make_report, secretariat):
@@ -56,8 +60,7 @@ def test_outputs_provider_sums_approved_reports_only(period, make_report, secret
     draft.outputs.create(kind="officials_trained", count=1000)
     stats = indicator_actuals_refresh(actor=secretariat, period=period)
     assert stats["updated"] >= 1
-    actual = IndicatorActual.objects.get(indicator__code="practitioners-trained",
-                                         country_id="THA")
+    actual = IndicatorActual.objects.get(indicator__code="practitioners-trained", country_id="THA")
     assert actual.value == 42 and actual.source == "computed"
     assert indicator_actuals_refresh(actor=secretariat, period=period)["updated"] == 0
 
@@ -91,14 +94,26 @@ def test_indicator_page_saves_values_for_the_own_country(client, tfo, period):
     indicators_load()
     indicator = Indicator.objects.get(code="labour-inspections")
     client.force_login(tfo)
-    response = client.post(f"/monitoring/indicators/?year={period.year}", {
-        "year": period.year, f"baseline_{indicator.pk}": "12", f"target_{indicator.pk}": "20",
-        f"actual_{indicator.pk}": "abc"})
+    response = client.post(
+        f"/monitoring/indicators/?year={period.year}",
+        {
+            "year": period.year,
+            f"baseline_{indicator.pk}": "12",
+            f"target_{indicator.pk}": "20",
+            f"actual_{indicator.pk}": "abc",
+        },
+    )
     assert "is not a number" in response.content.decode()
     assert not IndicatorTarget.objects.exists()
-    client.post("/monitoring/indicators/", {
-        "year": period.year, f"baseline_{indicator.pk}": "12", f"target_{indicator.pk}": "20",
-        f"actual_{indicator.pk}": "21"})
+    client.post(
+        "/monitoring/indicators/",
+        {
+            "year": period.year,
+            f"baseline_{indicator.pk}": "12",
+            f"target_{indicator.pk}": "20",
+            f"actual_{indicator.pk}": "21",
+        },
+    )
     assert IndicatorActual.objects.get(indicator=indicator).country_id == "THA"
     page = client.get(f"/monitoring/indicators/?year={period.year}").content.decode()
     assert 'value="21"' in page

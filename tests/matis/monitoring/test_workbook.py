@@ -46,8 +46,7 @@ def thai_workbook(report):
     return build_workbook(country_id="THA", period=report.period)
 
 
-def test_round_trip_writes_changes_and_a_second_upload_changes_nothing(report, tfo,
-                                                                        thai_workbook):
+def test_round_trip_writes_changes_and_a_second_upload_changes_nothing(report, tfo, thai_workbook):
     def fill(wb):
         wb["Activities"]["D3"] = "completed"
         wb["Budget"].append(["P&C1", "allocation", None, None, "THB", 125000.5])
@@ -60,7 +59,9 @@ def test_round_trip_writes_changes_and_a_second_upload_changes_nothing(report, t
     report.refresh_from_db()
     assert report.progress == "completed" and report.revision == 1
     assert sorted(report.budget.values_list("kind", "amount")) == [
-        ("allocation", Decimal("125000.50")), ("partner", Decimal("9000.00"))]
+        ("allocation", Decimal("125000.50")),
+        ("partner", Decimal("9000.00")),
+    ]
     assert report.partners.get().function.code == "funding"
 
     before = snapshot()
@@ -81,7 +82,8 @@ def test_one_bad_cell_writes_nothing_and_names_the_cell(report, tfo, thai_workbo
     with pytest.raises(WorkbookInvalid) as caught:
         workbook_import(actor=tfo, data=edit(thai_workbook, fill))
     assert [str(e) for e in caught.value.errors] == [
-        f"Activities!D7: status “done” is not one of {STATUSES}"]
+        f"Activities!D7: status “done” is not one of {STATUSES}"
+    ]
     assert snapshot() == before
 
 
@@ -109,8 +111,14 @@ def test_every_problem_is_listed_with_its_cell(report, tfo, thai_workbook):
     with pytest.raises(WorkbookInvalid) as caught:
         workbook_import(actor=tfo, data=edit(thai_workbook, fill))
     cells = [f"{e.sheet}!{e.cell}" for e in caught.value.errors]
-    assert cells == ["Activities!G3", "Activities!H3", "Partners!D3", "Partners!A4",
-                     "Budget!E3", "Budget!F4"]
+    assert cells == [
+        "Activities!G3",
+        "Activities!H3",
+        "Partners!D3",
+        "Partners!A4",
+        "Budget!E3",
+        "Budget!F4",
+    ]
     messages = " | ".join(str(e) for e in caught.value.errors)
     assert "roles matrix" in messages and "XYZ" in messages and "two decimals" in messages
 
@@ -136,8 +144,7 @@ def test_new_reports_are_created_for_filled_rows(period, tfo):
     filled = edit(data, lambda wb: wb["Activities"].__setitem__("D5", "planned"))
     result = workbook_import(actor=tfo, data=filled)
     assert result.changed_activities == ["P&C3"]
-    assert ActivityReport.objects.get(country_id="THA", activity__code="P&C3").progress == \
-        "planned"
+    assert ActivityReport.objects.get(country_id="THA", activity__code="P&C3").progress == "planned"
     assert ActivityReport.objects.filter(country_id="THA", period=period).count() == 30
 
 
@@ -156,16 +163,16 @@ def test_indicator_values_round_trip_and_computed_values_are_protected(period, t
     filled = edit(data, fill)
     result = workbook_import(actor=tfo, data=filled)
     assert result.indicator_values_changed == 3
-    assert IndicatorActual.objects.get(indicator__code="victims-returned").value == \
-        Decimal("131.5")
+    assert IndicatorActual.objects.get(indicator__code="victims-returned").value == Decimal("131.5")
     assert workbook_import(actor=tfo, data=filled).indicator_values_changed == 0
 
     computed_row = rows["practitioners-trained"]
     bad = edit(filled, lambda wb: wb["Indicators"].__setitem__(f"H{computed_row}", 999))
     with pytest.raises(WorkbookInvalid) as caught:
         workbook_import(actor=tfo, data=bad)
-    assert str(caught.value.errors[0]).startswith(f"Indicators!H{computed_row}: "
-                                                  "practitioners-trained is computed")
+    assert str(caught.value.errors[0]).startswith(
+        f"Indicators!H{computed_row}: practitioners-trained is computed"
+    )
 
 
 def test_a_file_that_is_not_a_workbook(tfo):

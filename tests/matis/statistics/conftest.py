@@ -43,8 +43,16 @@ def glotip(db):
 
 
 @pytest.fixture
-def glotip_approved(db):
-    """The demo loader: GLOTIP imported and every submission approved; contextual series."""
-    from matis.statistics.demo import load_demo
+def glotip_approved(glotip):
+    """GLOTIP imported, every submission marked approved, and the contextual series.
 
-    return load_demo()
+    A shortcut for the read-side tests; the approval path itself (the demo loader
+    and the services) is tested in test_glotip.py and test_workflow.py.
+    """
+    from matis.statistics.loader import load_context_series
+    from matis.statistics.models import Observation, Submission
+
+    Submission.objects.update(status=Submission.Status.APPROVED)
+    Observation.objects.update(approved=True)
+    load_context_series()
+    return glotip

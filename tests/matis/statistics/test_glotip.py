@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from conftest import GLOTIP, glotip_rows
 
+from conftest import GLOTIP, glotip_rows
 from matis.statistics.models import Observation, ObservationRevision, Submission
 from matis.statistics.services import observations_import
 
@@ -31,7 +31,9 @@ def test_every_glotip_row_is_loaded(glotip):
     assert Observation.objects.filter(censored_below=5).count() == sum(
         r["txtVALUE"] == "<5" for r in rows
     )
-    assert not Observation.objects.filter(censored_below__isnull=False, value__isnull=False).exists()
+    assert not Observation.objects.filter(
+        censored_below__isnull=False, value__isnull=False
+    ).exists()
     # The sum of every exact value equals the file's (grouping commas read as thousands).
     file_sum = sum(float(r["txtVALUE"].replace(",", "")) for r in rows if r["txtVALUE"] != "<5")
     assert sum(Observation.objects.values_list("value", flat=True).exclude(value=None)) == file_sum
@@ -43,12 +45,16 @@ def test_published_sample_values(glotip):
     assert _total("PERSONS_CONVICTED", "CHN", 2018).value == 2400
     assert _total("PERSONS_PROSECUTED", "CHN", 2008).value == 1353  # "1,353" in the file
     female_prosecuted = Observation.objects.get(
-        indicator__code="PERSONS_PROSECUTED", country_id="THA", period=2022,
+        indicator__code="PERSONS_PROSECUTED",
+        country_id="THA",
+        period=2022,
         series_key="AGE=Y0T17|SEX=F",
     )
     assert female_prosecuted.value == 34
     censored = Observation.objects.get(
-        indicator__code="VICTIMS_DETECTED", country_id="CHN", period=2003,
+        indicator__code="VICTIMS_DETECTED",
+        country_id="CHN",
+        period=2003,
         series_key="REPATRIATION=ABROAD",
     )
     assert (censored.value, censored.censored_below, censored.display) == (None, 5, "<5")
@@ -58,7 +64,9 @@ def test_published_sample_values(glotip):
 def test_repeated_rows_are_kept_as_numbered_items(glotip):
     # Myanmar 2018 lists four "Other forms of exploitation" rows for detected victims.
     items = Observation.objects.filter(
-        indicator__code="VICTIMS_DETECTED", country_id="MMR", period=2018,
+        indicator__code="VICTIMS_DETECTED",
+        country_id="MMR",
+        period=2018,
         series_key__startswith="FORM=OTHER|SOURCE_ITEM=",
     ).order_by("series_key")
     assert [o.display for o in items] == ["<5", "10", "<5", "10"]
@@ -76,9 +84,10 @@ def test_reimport_changes_nothing(glotip):
 
 
 @pytest.mark.django_db
-def test_demo_loads_glotip_approved_and_twice_changes_nothing(glotip_approved):
+def test_demo_loads_glotip_approved_and_twice_changes_nothing(db):
     from matis.statistics.demo import load_demo
 
+    load_demo()
     assert Observation.objects.filter(approved=True).count() == 1595
     assert set(Submission.objects.values_list("status", flat=True)) == {"approved"}
     snapshot = list(Observation.objects.order_by("pk").values_list())

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import GLOTIP, csv_bytes, import_csv
 
+from conftest import GLOTIP, csv_bytes, import_csv
 from matis.statistics.models import Observation, ObservationRevision, Submission
 from matis.statistics.services import ImportRejected, observations_import
 from matis.statistics.values import ParsedValue, ValueParseError, parse_value
@@ -74,8 +74,9 @@ def test_a_bad_csv_row_writes_nothing_and_names_its_line():
 def test_a_malformed_glotip_file_writes_nothing_and_names_the_line():
     lines = GLOTIP.read_text(encoding="utf-8").splitlines(keepends=True)
     broken = lines[:]
-    broken[700] = broken[700].replace(",Counts,", ",Counts,seven hundred ,", 1).replace(
-        ",GLOTIP", "", 1)  # value text that is not a number, source shifted into its cell
+    broken[700] = (
+        broken[700].replace(",Counts,", ",Counts,seven hundred ,", 1).replace(",GLOTIP", "", 1)
+    )  # value text that is not a number, source shifted into its cell
     with pytest.raises(ImportRejected) as caught:
         observations_import(actor=None, source=io.BytesIO("".join(broken).encode()), fmt="glotip")
     assert [e.line for e in caught.value.errors] == [701]
@@ -89,8 +90,10 @@ def test_a_file_in_the_wrong_format_is_refused_as_a_whole():
         observations_import(actor=None, source=GLOTIP.open("rb"), fmt="sdmx-csv")
     assert "DATAFLOW" in str(caught.value)
     with pytest.raises(ImportRejected) as caught:
-        import_csv([["VICTIMS_DETECTED", "THA", "2021", "3", "x"]],
-                   header=("indicator", "country", "year", "value", "colour"))
+        import_csv(
+            [["VICTIMS_DETECTED", "THA", "2021", "3", "x"]],
+            header=("indicator", "country", "year", "value", "colour"),
+        )
     assert "colour" in str(caught.value)
     assert _nothing_written()
 
@@ -131,20 +134,32 @@ def test_an_import_never_changes_an_approved_submission(glotip_approved):
     rows = [
         ["PERSONS_PROSECUTED", "THA", "2022", "", "609"],  # unchanged: fine
         ["PERSONS_PROSECUTED", "THA", "2022", "M", "999"],  # line 3: changes an approved value
-        ["PERSONS_PROSECUTED", "THA", "2021", "OTHER", "1"],  # line 4: new value in an approved year
+        [
+            "PERSONS_PROSECUTED",
+            "THA",
+            "2021",
+            "OTHER",
+            "1",
+        ],  # line 4: new value in an approved year
     ]
     with pytest.raises(ImportRejected) as caught:
         import_csv(rows)
     assert [e.line for e in caught.value.errors] == [3, 4]
     assert "308" in caught.value.errors[0].message and "999" in caught.value.errors[0].message
-    assert Observation.objects.get(
-        indicator__code="PERSONS_PROSECUTED", country_id="THA", period=2022, series_key="SEX=M"
-    ).value == 308
+    assert (
+        Observation.objects.get(
+            indicator__code="PERSONS_PROSECUTED", country_id="THA", period=2022, series_key="SEX=M"
+        ).value
+        == 308
+    )
 
 
 @pytest.mark.django_db
 def test_country_scope_of_an_import(make_user):
-    rows = [["VICTIMS_DETECTED", "THA", "2021", "", "5"], ["VICTIMS_DETECTED", "KHM", "2021", "", "6"]]
+    rows = [
+        ["VICTIMS_DETECTED", "THA", "2021", "", "5"],
+        ["VICTIMS_DETECTED", "KHM", "2021", "", "6"],
+    ]
     officer = make_user(role="statistics_officer", country="THA")
     with pytest.raises(ImportRejected) as caught:
         import_csv(rows, actor=officer)
@@ -181,8 +196,14 @@ def test_exports_read_back_unchanged(glotip):
 
     for fmt in ("sdmx-csv", "csv", "xlsx"):
         response = observations_file_response(Observation.objects.all(), fmt, "x")
-        body = response.content if fmt == "xlsx" else b"".join(
-            part if isinstance(part, bytes) else part.encode() for part in response.streaming_content)
+        body = (
+            response.content
+            if fmt == "xlsx"
+            else b"".join(
+                part if isinstance(part, bytes) else part.encode()
+                for part in response.streaming_content
+            )
+        )
         result = observations_import(actor=None, source=io.BytesIO(body), fmt=fmt)
         assert (result.n_rows, result.n_created, result.n_updated) == (1595, 0, 0), fmt
     assert writers.DATAFLOW in body.decode("latin-1") or fmt == "xlsx"
@@ -200,8 +221,14 @@ def test_excel_template_fills_in_and_imports():
     header = [c.value for c in sheet[1]]
     assert header[:3] == ["indicator", "country", "year"] and "sex" in header
     row = dict.fromkeys(header)
-    row.update(indicator="VICTIMS_ASSISTED", country="THA", year=2023, sex="F", value=42,
-               assistance="SHELTER")
+    row.update(
+        indicator="VICTIMS_ASSISTED",
+        country="THA",
+        year=2023,
+        sex="F",
+        value=42,
+        assistance="SHELTER",
+    )
     sheet.append([row[h] for h in header])
     row.update(value="<5", assistance="LEGAL")
     sheet.append([row[h] for h in header])
@@ -219,17 +246,48 @@ def test_excel_template_fills_in_and_imports():
     result = observations_import(actor=None, source=io.BytesIO(buffer.getvalue()), fmt="xlsx")
     assert result.n_created == 2
     assert set(Observation.objects.values_list("series_key", flat=True)) == {
-        "ASSISTANCE=SHELTER|SEX=F", "ASSISTANCE=LEGAL|SEX=F"}
+        "ASSISTANCE=SHELTER|SEX=F",
+        "ASSISTANCE=LEGAL|SEX=F",
+    }
 
 
 @pytest.mark.django_db
 def test_sdmx_csv_import_with_totals_and_codes_only():
-    header = ["DATAFLOW", "INDICATOR", "REF_AREA", "SEX", "AGE", "TIME_PERIOD", "OBS_VALUE",
-              "OBS_STATUS", "CENSORED_BELOW"]
+    header = [
+        "DATAFLOW",
+        "INDICATOR",
+        "REF_AREA",
+        "SEX",
+        "AGE",
+        "TIME_PERIOD",
+        "OBS_VALUE",
+        "OBS_STATUS",
+        "CENSORED_BELOW",
+    ]
     rows = [
-        ["MATIS:TIP_STATISTICS(1.0)", "VICTIMS_DETECTED", "VNM", "_T", "_T", "2020", "310", "A", ""],
+        [
+            "MATIS:TIP_STATISTICS(1.0)",
+            "VICTIMS_DETECTED",
+            "VNM",
+            "_T",
+            "_T",
+            "2020",
+            "310",
+            "A",
+            "",
+        ],
         ["MATIS:TIP_STATISTICS(1.0)", "VICTIMS_DETECTED", "VNM", "F", "_T", "2020", "", "A", "5"],
-        ["MATIS:TIP_STATISTICS(1.0)", "VICTIMS_DETECTED", "VNM", "Female", "_T", "2020", "9", "A", ""],
+        [
+            "MATIS:TIP_STATISTICS(1.0)",
+            "VICTIMS_DETECTED",
+            "VNM",
+            "Female",
+            "_T",
+            "2020",
+            "9",
+            "A",
+            "",
+        ],
     ]
     with pytest.raises(ImportRejected) as caught:  # SDMX-CSV takes codes, not labels
         observations_import(actor=None, source=csv_bytes(rows, header), fmt="sdmx-csv")

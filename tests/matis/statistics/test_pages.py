@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import csv_bytes
 from openpyxl import load_workbook
 
+from conftest import csv_bytes
 from matis.statistics.models import ImportJob, Observation, Submission
 
 
@@ -43,7 +43,9 @@ def test_thai_readers_see_buddhist_era_years(client, make_user, glotip_approved)
 
 
 @pytest.mark.django_db
-def test_dashboard_queries_do_not_grow_with_the_data(analyst, glotip_approved, django_assert_max_num_queries):
+def test_dashboard_queries_do_not_grow_with_the_data(
+    analyst, glotip_approved, django_assert_max_num_queries
+):
     url = "/statistics/?indicator=VICTIMS_DETECTED&country=MMR&dimension=FORM"
     with django_assert_max_num_queries(25) as small:
         analyst.get(url)
@@ -53,9 +55,19 @@ def test_dashboard_queries_do_not_grow_with_the_data(analyst, glotip_approved, d
     extra = []
     for year in range(1960, 1970):
         sub = S.objects.create(country_id="MMR", period=year, status="approved")
-        extra += [Observation(indicator=o.indicator, country_id="MMR", period=year, series_key=o.series_key,
-                              value=o.value, censored_below=o.censored_below, submission=sub, approved=True)
-                  for o in Observation.objects.filter(country_id="MMR", period=2019)]
+        extra += [
+            Observation(
+                indicator=o.indicator,
+                country_id="MMR",
+                period=year,
+                series_key=o.series_key,
+                value=o.value,
+                censored_below=o.censored_below,
+                submission=sub,
+                approved=True,
+            )
+            for o in Observation.objects.filter(country_id="MMR", period=2019)
+        ]
     Observation.objects.bulk_create(extra)
     with django_assert_max_num_queries(len(small.captured_queries)):
         analyst.get(url)
@@ -94,7 +106,11 @@ def test_completeness_and_context_pages(analyst, glotip_approved):
 @pytest.mark.django_db
 def test_export_form_and_files(analyst, glotip_approved):
     assert analyst.get("/statistics/export/").status_code == 200
-    sdmx = _text(analyst.get("/statistics/export/?fmt=sdmx-csv&indicator=PERSONS_CONVICTED&country=CHN&totals=1"))
+    sdmx = _text(
+        analyst.get(
+            "/statistics/export/?fmt=sdmx-csv&indicator=PERSONS_CONVICTED&country=CHN&totals=1"
+        )
+    )
     lines = sdmx.strip().splitlines()
     assert lines[0].startswith("DATAFLOW,INDICATOR,REF_AREA")
     assert any(",2018,2400," in line for line in lines)
@@ -106,8 +122,10 @@ def test_upload_runs_in_the_background_and_reports_progress(client, make_user):
     officer = make_user(role="statistics_officer", country="THA")
     client.force_login(officer)
     assert client.get("/statistics/template.xlsx").status_code == 200
-    good = csv_bytes([["VICTIMS_DETECTED", "THA", "2021", "", "12"]],
-                     ["indicator", "country", "year", "sex", "value"])
+    good = csv_bytes(
+        [["VICTIMS_DETECTED", "THA", "2021", "", "12"]],
+        ["indicator", "country", "year", "sex", "value"],
+    )
     good.name = "thai-2021.csv"
     response = client.post("/statistics/import/", {"file": good, "format": "csv"})
     job = ImportJob.objects.get()
@@ -115,8 +133,13 @@ def test_upload_runs_in_the_background_and_reports_progress(client, make_user):
     status = client.get(f"/statistics/import/{job.pk}/status/").json()
     assert status["finished"] and status["progress"] == 1.0 and status["created"] == 1
     assert Observation.objects.get().value == 12
-    bad = csv_bytes([["VICTIMS_DETECTED", "THA", "2022", "", "12"], ["VICTIMS_DETECTED", "KHM", "2022", "", "3"]],
-                    ["indicator", "country", "year", "sex", "value"])
+    bad = csv_bytes(
+        [
+            ["VICTIMS_DETECTED", "THA", "2022", "", "12"],
+            ["VICTIMS_DETECTED", "KHM", "2022", "", "3"],
+        ],
+        ["indicator", "country", "year", "sex", "value"],
+    )
     bad.name = "mixed.csv"
     client.post("/statistics/import/", {"file": bad, "format": "csv"})
     job = ImportJob.objects.order_by("-pk").first()
@@ -132,18 +155,27 @@ def test_submission_pages_and_actions(client, make_user):
 
     officer = make_user(role="statistics_officer", country="THA")
     approver = make_user(role="task_force_officer", country="THA")
-    import_csv([["VICTIMS_DETECTED", "THA", "2021", "", "10"], ["VICTIMS_DETECTED", "THA", "2021", "F", "12"]])
+    import_csv(
+        [
+            ["VICTIMS_DETECTED", "THA", "2021", "", "10"],
+            ["VICTIMS_DETECTED", "THA", "2021", "F", "12"],
+        ]
+    )
     submission = Submission.objects.get()
     client.force_login(officer)
     client.post(f"/statistics/submissions/{submission.pk}/action/", {"action": "submit"})
     body = client.get(f"/statistics/submissions/{submission.pk}/").content.decode()
     assert 'data-violation="SEX_WITHIN_TOTAL"' in body and 'data-status="submitted"' in body
     client.force_login(approver)
-    response = client.post(f"/statistics/submissions/{submission.pk}/action/", {"action": "approve"}, follow=True)
+    response = client.post(
+        f"/statistics/submissions/{submission.pk}/action/", {"action": "approve"}, follow=True
+    )
     assert "need a comment" in response.content.decode()
     violation = submission.violations.get(rule__code="SEX_WITHIN_TOTAL")
-    client.post(f"/statistics/submissions/{submission.pk}/comment/",
-                {"violation": violation.pk, "comment": "Two registers overlap."})
+    client.post(
+        f"/statistics/submissions/{submission.pk}/comment/",
+        {"violation": violation.pk, "comment": "Two registers overlap."},
+    )
     client.post(f"/statistics/submissions/{submission.pk}/action/", {"action": "approve"})
     submission.refresh_from_db()
     assert submission.status == "approved"
@@ -162,7 +194,9 @@ def test_drafts_are_national_and_approved_data_is_for_everyone(client, make_user
     assert client.get(f"/statistics/observations/{draft.pk}/").status_code == 200
     secretariat = make_user(role="secretariat_analyst", country=None)
     client.force_login(secretariat)
-    assert client.get(f"/statistics/observations/{draft.pk}/").status_code == 404  # hub: approved only
+    assert (
+        client.get(f"/statistics/observations/{draft.pk}/").status_code == 404
+    )  # hub: approved only
     Submission.objects.update(status="approved")
     Observation.objects.update(approved=True)
     assert client.get(f"/statistics/observations/{draft.pk}/").status_code == 200

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import import_csv
 from django.core.exceptions import PermissionDenied
 
+from conftest import import_csv
 from matis.access.models import AuditLog
 from matis.statistics.models import Observation, Submission, SubmissionTransitionError
 from matis.statistics.services import (
@@ -20,7 +20,12 @@ from matis.statistics.services import (
 
 @pytest.fixture
 def draft(db):
-    import_csv([["VICTIMS_DETECTED", "THA", "2021", "", "10"], ["VICTIMS_DETECTED", "THA", "2021", "F", "6"]])
+    import_csv(
+        [
+            ["VICTIMS_DETECTED", "THA", "2021", "", "10"],
+            ["VICTIMS_DETECTED", "THA", "2021", "F", "6"],
+        ]
+    )
     return Submission.objects.get()
 
 
@@ -60,14 +65,24 @@ def test_submit_approve_locks_and_publishes(draft, people):
     draft.refresh_from_db()
     assert draft.status == "approved" and draft.approved_by == people["taskforce"]
     assert Observation.objects.filter(approved=True).count() == 2
-    actions = list(AuditLog.objects.filter(object_type="statistics.submission").values_list("action", flat=True))
+    actions = list(
+        AuditLog.objects.filter(object_type="statistics.submission").values_list(
+            "action", flat=True
+        )
+    )
     assert set(actions) >= {"submit", "approve"}
     # Locked: imports and edits are refused.
     with pytest.raises(ImportRejected):
         import_csv([["VICTIMS_DETECTED", "THA", "2021", "", "11"]])
     with pytest.raises(ValueError):
-        observation_update(actor=people["officer"], observation=Observation.objects.first(),
-                           value_text="12", is_estimated=False, is_provisional=False, reason="x")
+        observation_update(
+            actor=people["officer"],
+            observation=Observation.objects.first(),
+            value_text="12",
+            is_estimated=False,
+            is_provisional=False,
+            reason="x",
+        )
     with pytest.raises(SubmissionTransitionError):
         submission_submit(actor=people["officer"], submission=draft)
 
@@ -94,18 +109,46 @@ def test_return_and_reopen(draft, people):
 @pytest.mark.django_db
 def test_observation_edit_keeps_history(draft, people):
     total = Observation.objects.get(series_key="")
-    assert observation_update(actor=people["officer"], observation=total, value_text="<5",
-                              is_estimated=True, is_provisional=False, reason="Suppressed on review")
+    assert observation_update(
+        actor=people["officer"],
+        observation=total,
+        value_text="<5",
+        is_estimated=True,
+        is_provisional=False,
+        reason="Suppressed on review",
+    )
     total.refresh_from_db()
     assert (total.value, total.censored_below, total.flags) == (None, 5, "E")
     revision = total.revisions.get()
-    assert (revision.old_display, revision.new_display, revision.changed_by) == ("10", "<5", people["officer"])
+    assert (revision.old_display, revision.new_display, revision.changed_by) == (
+        "10",
+        "<5",
+        people["officer"],
+    )
     assert revision.new_flags == "E" and revision.reason == "Suppressed on review"
-    assert not observation_update(actor=people["officer"], observation=total, value_text="<5",
-                                  is_estimated=True, is_provisional=False, reason="again")
+    assert not observation_update(
+        actor=people["officer"],
+        observation=total,
+        value_text="<5",
+        is_estimated=True,
+        is_provisional=False,
+        reason="again",
+    )
     with pytest.raises(PermissionDenied):
-        observation_update(actor=people["other"], observation=total, value_text="3",
-                           is_estimated=False, is_provisional=False, reason="x")
+        observation_update(
+            actor=people["other"],
+            observation=total,
+            value_text="3",
+            is_estimated=False,
+            is_provisional=False,
+            reason="x",
+        )
     with pytest.raises(ValueError):
-        observation_update(actor=people["officer"], observation=total, value_text="ten",
-                           is_estimated=False, is_provisional=False, reason="x")
+        observation_update(
+            actor=people["officer"],
+            observation=total,
+            value_text="ten",
+            is_estimated=False,
+            is_provisional=False,
+            reason="x",
+        )

@@ -26,7 +26,10 @@ class InvalidTransition(Exception):
 
 
 IDENTIFIED = frozenset(
-    {TraffickingStatus.POSSIBLE_VICTIM_OF_TRAFFICKING, TraffickingStatus.ACTUAL_VICTIM_OF_TRAFFICKING}
+    {
+        TraffickingStatus.POSSIBLE_VICTIM_OF_TRAFFICKING,
+        TraffickingStatus.ACTUAL_VICTIM_OF_TRAFFICKING,
+    }
 )
 
 
@@ -65,7 +68,9 @@ class Case(TimeStampedModel):
     closure_reason = EncryptedTextField(_("reason for closure"), blank=True)
     exploitation_types = models.JSONField(_("Forms of exploitation"), default=list, blank=True)
     forced_labour_industry = models.CharField(
-        _("Industry (forced labour)"), max_length=64, choices=ForcedLabourIndustry.choices,
+        _("Industry (forced labour)"),
+        max_length=64,
+        choices=ForcedLabourIndustry.choices,
         blank=True,
     )
     country_of_exploitation = models.ForeignKey(
@@ -136,9 +141,20 @@ class Screening(TimeStampedModel):
     screened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    language = models.CharField(_("Language of the interview"), max_length=8, choices=Language.choices)
+    language = models.CharField(
+        _("Language of the interview"), max_length=8, choices=Language.choices
+    )
     interpreter_present = models.BooleanField(_("Interpreter present"), default=False)
     notes = EncryptedTextField(_("Notes"), blank=True)
+
+    @property
+    def instrument_title(self) -> str:
+        from matis.cases.screening import InstrumentError, instrument
+
+        try:
+            return instrument(self.instrument).title
+        except InstrumentError:
+            return self.instrument
 
     class Meta:
         ordering = ["-screened_on", "-id"]

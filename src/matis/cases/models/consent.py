@@ -55,10 +55,16 @@ class ConsentEvent(TimeStampedModel):
     def clean(self):
         super().clean()
         if self.purpose == ConsentPurpose.REFERRAL and not self.organisation_id:
-            raise ValidationError({"organisation": _("Consent to a referral names the organisation.")})
+            raise ValidationError(
+                {"organisation": _("Consent to a referral names the organisation.")}
+            )
         if self.purpose == ConsentPurpose.CROSS_BORDER and not self.recipient_country_id:
             raise ValidationError({"recipient_country": _("Name the country data may go to.")})
         if self.purpose != ConsentPurpose.REFERRAL and self.organisation_id:
-            raise ValidationError({"organisation": _("Only a referral consent names an organisation.")})
+            raise ValidationError(
+                {"organisation": _("Only a referral consent names an organisation.")}
+            )
         if self.purpose != ConsentPurpose.CROSS_BORDER and self.recipient_country_id:
-            raise ValidationError({"recipient_country": _("Only cross-border consent names a country.")})
+            raise ValidationError(
+                {"recipient_country": _("Only cross-border consent names a country.")}
+            )

@@ -55,8 +55,11 @@ class ServiceProvider(TimeStampedModel):
 
 class Referral(TimeStampedModel):
     ALLOWED_TRANSITIONS = {
-        ReferralStatus.PENDING: {ReferralStatus.ACCEPTED, ReferralStatus.REJECTED,
-                                 ReferralStatus.REVOKED},
+        ReferralStatus.PENDING: {
+            ReferralStatus.ACCEPTED,
+            ReferralStatus.REJECTED,
+            ReferralStatus.REVOKED,
+        },
         ReferralStatus.ACCEPTED: {ReferralStatus.COMPLETED, ReferralStatus.REVOKED},
         ReferralStatus.REJECTED: set(),
         ReferralStatus.REVOKED: set(),
@@ -118,7 +121,9 @@ class ShareRecord(TimeStampedModel):
         Country, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     deidentified = models.BooleanField(_("de-identified"), default=False)
-    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     shared_at = models.DateTimeField(_("shared at"), auto_now_add=True)
 
     class Meta:

@@ -95,7 +95,9 @@ def parse_key_file(text: str, where: str = "case key file") -> KeyRing:
                 raise CaseKeysMissing(f"{where}, line {number}: a second index key.")
             index = _decode(value, f"{where}, line {number}")
         else:
-            raise CaseKeysMissing(f"{where}, line {number}: expected 'data <key>' or 'index <key>'.")
+            raise CaseKeysMissing(
+                f"{where}, line {number}: expected 'data <key>' or 'index <key>'."
+            )
     if index is None or not data:
         raise CaseKeysMissing(f"{where}: needs one 'index' line and at least one 'data' line.")
     return KeyRing(data_keys=tuple(data), index_key=index)

@@ -27,13 +27,28 @@ from matis.cases.protection import document_digest, name_digests
 from matis.cases.protection.names import clean_name, romanise
 
 PERSON_FIELDS = (
-    "given_name", "family_name", "romanised_given", "romanised_family", "aliases",
-    "date_of_birth", "age_at_registration", "gender", "primary_citizenship", "other_citizenships",
-    "stateless", "languages", "contact_notes",
+    "given_name",
+    "family_name",
+    "romanised_given",
+    "romanised_family",
+    "aliases",
+    "date_of_birth",
+    "age_at_registration",
+    "gender",
+    "primary_citizenship",
+    "other_citizenships",
+    "stateless",
+    "languages",
+    "contact_notes",
 )
 CASE_FIELDS = (
-    "exploitation_types", "forced_labour_industry", "country_of_exploitation",
-    "forced_criminality", "summary", "restricted", "opened_on",
+    "exploitation_types",
+    "forced_labour_industry",
+    "country_of_exploitation",
+    "forced_criminality",
+    "summary",
+    "restricted",
+    "opened_on",
 )
 
 
@@ -148,7 +163,9 @@ def _check_case_values(case: Case) -> None:
 
 
 @transaction.atomic
-def person_update(*, actor: User, case: Case, person: dict, case_values: dict | None = None) -> Case:
+def person_update(
+    *, actor: User, case: Case, person: dict, case_values: dict | None = None
+) -> Case:
     """Change the person's record (and case details); re-index names."""
     target = case.person
     for key, value in _clean_person_values(
@@ -170,11 +187,21 @@ def person_update(*, actor: User, case: Case, person: dict, case_values: dict | 
 
 
 @transaction.atomic
-def document_add(*, actor: User, case: Case, doc_type: str, number: str, issuing_country=None,
-                 held_by_person: bool = True) -> IdentityDocument:
+def document_add(
+    *,
+    actor: User,
+    case: Case,
+    doc_type: str,
+    number: str,
+    issuing_country=None,
+    held_by_person: bool = True,
+) -> IdentityDocument:
     document = IdentityDocument(
-        person=case.person, doc_type=doc_type, number=number.strip(),
-        issuing_country=issuing_country, held_by_person=held_by_person,
+        person=case.person,
+        doc_type=doc_type,
+        number=number.strip(),
+        issuing_country=issuing_country,
+        held_by_person=held_by_person,
     )
     document.full_clean()
     document.save()
@@ -212,8 +239,13 @@ def screening_record(
     )
     row.full_clean()
     row.save()
-    audit_record(actor=actor, action=AuditAction.RECORD_CREATE, obj=case, screening=row.pk,
-                 recommendation=recommendation)
+    audit_record(
+        actor=actor,
+        action=AuditAction.RECORD_CREATE,
+        obj=case,
+        screening=row.pk,
+        recommendation=recommendation,
+    )
     return row
 
 
@@ -258,8 +290,9 @@ def identification_decide(
 
 
 @transaction.atomic
-def case_status_change(*, actor: User, case: Case, status: str, reason: str = "",
-                       on: dt.date | None = None) -> Case:
+def case_status_change(
+    *, actor: User, case: Case, status: str, reason: str = "", on: dt.date | None = None
+) -> Case:
     case.check_transition(status)
     old = case.status
     case.status = status
@@ -287,7 +320,9 @@ def _overwrite_encrypted(queryset) -> None:
         for f in fields:
             if getattr(obj, f.attname) is not None:
                 setattr(obj, f.attname, f.to_python(_noise(f)))
-        model.objects.filter(pk=obj.pk).update(**{f.attname: getattr(obj, f.attname) for f in fields})
+        model.objects.filter(pk=obj.pk).update(
+            **{f.attname: getattr(obj, f.attname) for f in fields}
+        )
 
 
 def _noise(field):
@@ -324,12 +359,30 @@ def case_secure_delete(*, actor: User | None, case: Case, reason: str) -> str:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA secure_delete = ON")
     reference, country_id, case_pk, person = case.reference, case.country_id, case.pk, case.person
-    for model in (Screening, IdentificationDecision, ConsentEvent, Placement, Alert, Referral,
-                  ServiceDelivery, ShareRecord, BreakGlassGrant):
+    for model in (
+        Screening,
+        IdentificationDecision,
+        ConsentEvent,
+        Placement,
+        Alert,
+        Referral,
+        ServiceDelivery,
+        ShareRecord,
+        BreakGlassGrant,
+    ):
         _overwrite_encrypted(model.objects.filter(case=case))
     _overwrite_encrypted(Case.objects.filter(pk=case_pk))
-    for model in (Alert, ServiceDelivery, ShareRecord, BreakGlassGrant, Referral, ConsentEvent,
-                  Placement, IdentificationDecision, Screening):
+    for model in (
+        Alert,
+        ServiceDelivery,
+        ShareRecord,
+        BreakGlassGrant,
+        Referral,
+        ConsentEvent,
+        Placement,
+        IdentificationDecision,
+        Screening,
+    ):
         model.objects.filter(case_id=case_pk).delete()
     Case.objects.filter(pk=case_pk).delete()
     person_deleted = not person.cases.exists()
@@ -340,8 +393,12 @@ def case_secure_delete(*, actor: User | None, case: Case, reason: str) -> str:
         IdentityDocument.objects.filter(person=person).delete()
         Person.objects.filter(pk=person.pk).delete()
     audit_record(
-        actor=actor, action=AuditAction.SECURE_DELETE, country_id=country_id,
-        object_type="cases.case", object_id=case_pk, reference=reference,
+        actor=actor,
+        action=AuditAction.SECURE_DELETE,
+        country_id=country_id,
+        object_type="cases.case",
+        object_id=case_pk,
+        reference=reference,
         person_deleted=person_deleted,
     )
     return reference

@@ -126,8 +126,12 @@ def consent_record(
             referral.answered_on = on
             referral.save(update_fields=["status", "status_reason", "answered_on", "updated_at"])
             audit_record(
-                actor=actor, action=AuditAction.REFERRAL, obj=case, referral=referral.pk,
-                status=ReferralStatus.REVOKED, because="consent_withdrawn",
+                actor=actor,
+                action=AuditAction.REFERRAL,
+                obj=case,
+                referral=referral.pk,
+                status=ReferralStatus.REVOKED,
+                because="consent_withdrawn",
             )
     return event
 

@@ -36,14 +36,17 @@ def raise_placement_alerts(*, actor: User | None, placement: Placement) -> Alert
     kind = alert_kind_for(placement)
     if kind is None:
         return None
-    existing = Alert.objects.filter(placement=placement, kind=kind, resolved_at__isnull=True).first()
+    existing = Alert.objects.filter(
+        placement=placement, kind=kind, resolved_at__isnull=True
+    ).first()
     if existing:
         return existing
     alert = Alert.objects.create(
         case=placement.case, country_id=placement.case.country_id, kind=kind, placement=placement
     )
-    audit_record(actor=actor, action=AuditAction.ALERT_RAISE, obj=placement.case, alert=alert.pk,
-                 kind=kind)
+    audit_record(
+        actor=actor, action=AuditAction.ALERT_RAISE, obj=placement.case, alert=alert.pk, kind=kind
+    )
     return alert
 
 
@@ -62,13 +65,20 @@ def placement_add(
     if facility.country_id != case.country_id:
         raise ValidationError({"facility": _("Choose a place in this country.")})
     placement = Placement(
-        case=case, kind=kind, facility=facility, voluntary=voluntary, start_date=start_date,
-        end_date=end_date, notes=notes, recorded_by=actor,
+        case=case,
+        kind=kind,
+        facility=facility,
+        voluntary=voluntary,
+        start_date=start_date,
+        end_date=end_date,
+        notes=notes,
+        recorded_by=actor,
     )
     placement.full_clean()
     placement.save()
-    audit_record(actor=actor, action=AuditAction.RECORD_CREATE, obj=case, placement=placement.pk,
-                 kind=kind)
+    audit_record(
+        actor=actor, action=AuditAction.RECORD_CREATE, obj=case, placement=placement.pk, kind=kind
+    )
     raise_placement_alerts(actor=actor, placement=placement)
     return placement
 
@@ -79,8 +89,13 @@ def placement_end(*, actor: User, placement: Placement, end_date: dt.date) -> Pl
     placement.end_date = end_date
     placement.full_clean()
     placement.save(update_fields=["end_date", "updated_at"])
-    audit_record(actor=actor, action=AuditAction.RECORD_UPDATE, obj=placement.case,
-                 placement=placement.pk, ended=end_date.isoformat())
+    audit_record(
+        actor=actor,
+        action=AuditAction.RECORD_UPDATE,
+        obj=placement.case,
+        placement=placement.pk,
+        ended=end_date.isoformat(),
+    )
     return placement
 
 
@@ -94,15 +109,21 @@ def alert_resolve(*, actor: User, alert: Alert, resolution: str) -> Alert:
     alert.resolved_by = actor
     alert.resolution = resolution.strip()
     alert.save(update_fields=["resolved_at", "resolved_by", "resolution", "updated_at"])
-    audit_record(actor=actor, action=AuditAction.ALERT_RESOLVE, obj=alert.case, alert=alert.pk,
-                 kind=alert.kind)
+    audit_record(
+        actor=actor,
+        action=AuditAction.ALERT_RESOLVE,
+        obj=alert.case,
+        alert=alert.pk,
+        kind=alert.kind,
+    )
     return alert
 
 
 @transaction.atomic
 def facility_create(*, actor: User, name: str, kind: str, province: str = "") -> Facility:
-    facility = Facility(country_id=actor.country_id, name=name.strip(), kind=kind,
-                        province=province.strip())
+    facility = Facility(
+        country_id=actor.country_id, name=name.strip(), kind=kind, province=province.strip()
+    )
     facility.full_clean()
     facility.save()
     audit_record(actor=actor, action=AuditAction.RECORD_CREATE, obj=facility)

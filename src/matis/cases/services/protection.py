@@ -36,24 +36,43 @@ def break_glass_open(*, actor: User, reference: str, reason: str) -> BreakGlassG
 
     if len(reason.strip()) < MIN_REASON_CHARS:
         raise ValidationError(
-            {"reason": _("Explain the emergency in at least %(n)d characters.") % {"n": MIN_REASON_CHARS}}
+            {
+                "reason": _("Explain the emergency in at least %(n)d characters.")
+                % {"n": MIN_REASON_CHARS}
+            }
         )
     if not may_break_glass(actor):
         raise CaseNotAvailable()
-    case = Case.objects.filter(reference=reference.strip().upper(), country_id=actor.country_id).first()
+    case = Case.objects.filter(
+        reference=reference.strip().upper(), country_id=actor.country_id
+    ).first()
     if case is None:
         raise _deny(actor, "cases.case", reference, "break_glass")
     now = timezone.now()
     grant = BreakGlassGrant.objects.create(
-        user=actor, case=case, reason=reason.strip(), granted_at=now,
+        user=actor,
+        case=case,
+        reason=reason.strip(),
+        granted_at=now,
         expires_at=now + dt.timedelta(hours=break_glass_hours()),
     )
-    audit_record(actor=actor, action=AuditAction.BREAK_GLASS, obj=case, grant=grant.pk,
-                 expires_at=grant.expires_at.isoformat())
-    alert = Alert.objects.create(case=case, country_id=case.country_id, kind=AlertKind.BREAK_GLASS,
-                                 grant=grant)
-    audit_record(actor=actor, action=AuditAction.ALERT_RAISE, obj=case, alert=alert.pk,
-                 kind=AlertKind.BREAK_GLASS)
+    audit_record(
+        actor=actor,
+        action=AuditAction.BREAK_GLASS,
+        obj=case,
+        grant=grant.pk,
+        expires_at=grant.expires_at.isoformat(),
+    )
+    alert = Alert.objects.create(
+        case=case, country_id=case.country_id, kind=AlertKind.BREAK_GLASS, grant=grant
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.ALERT_RAISE,
+        obj=case,
+        alert=alert.pk,
+        kind=AlertKind.BREAK_GLASS,
+    )
     return grant
 
 
@@ -105,13 +124,20 @@ def keys_rotate(*, actor: User | None = None, batch_size: int = 500, reload: boo
                 model.objects.bulk_update(rows, names)
                 rewritten += len(rows)
     stale = stale_value_count(ring)
-    audit_record(actor=actor, action=AuditAction.KEY_ROTATE, object_type="cases.keyring",
-                 object_id=ring.newest_id, rows=rewritten, stale_after=stale)
+    audit_record(
+        actor=actor,
+        action=AuditAction.KEY_ROTATE,
+        object_type="cases.keyring",
+        object_id=ring.newest_id,
+        rows=rewritten,
+        stale_after=stale,
+    )
     return rewritten
 
 
-def purge_expired(*, actor: User | None = None, today: dt.date | None = None,
-                  dry_run: bool = False) -> list[str]:
+def purge_expired(
+    *, actor: User | None = None, today: dt.date | None = None, dry_run: bool = False
+) -> list[str]:
     """Securely delete every closed case past its retention date."""
     from matis.cases.services.cases import case_secure_delete
 

@@ -34,14 +34,25 @@ def referral_create(
         raise ValidationError({"provider": _("This provider is no longer active.")})
     require_consent(case, ConsentPurpose.REFERRAL, organisation=provider)
     referral = Referral(
-        case=case, provider=provider, referring_agency_id=case.agency_id, reason=reason,
-        services=list(services), details=details, referred_on=referred_on or dt.date.today(),
+        case=case,
+        provider=provider,
+        referring_agency_id=case.agency_id,
+        reason=reason,
+        services=list(services),
+        details=details,
+        referred_on=referred_on or dt.date.today(),
         created_by=actor,
     )
     referral.full_clean()
     referral.save()
-    audit_record(actor=actor, action=AuditAction.REFERRAL, obj=case, referral=referral.pk,
-                 provider=provider.pk, status=referral.status)
+    audit_record(
+        actor=actor,
+        action=AuditAction.REFERRAL,
+        obj=case,
+        referral=referral.pk,
+        provider=provider.pk,
+        status=referral.status,
+    )
     return referral
 
 
@@ -58,8 +69,13 @@ def referral_answer(*, actor: User, referral: Referral, status: str, reason: str
     referral.status_reason = reason.strip()
     referral.answered_on = dt.date.today()
     referral.save(update_fields=["status", "status_reason", "answered_on", "updated_at"])
-    audit_record(actor=actor, action=AuditAction.REFERRAL, obj=referral.case,
-                 referral=referral.pk, status=status)
+    audit_record(
+        actor=actor,
+        action=AuditAction.REFERRAL,
+        obj=referral.case,
+        referral=referral.pk,
+        status=status,
+    )
     return referral
 
 
@@ -75,8 +91,13 @@ def service_record(
     notes: str = "",
 ) -> ServiceDelivery:
     row = ServiceDelivery(
-        case=case, referral=referral, provider=provider, service_type=service_type,
-        delivered_on=delivered_on, notes=notes, recorded_by=actor,
+        case=case,
+        referral=referral,
+        provider=provider,
+        service_type=service_type,
+        delivered_on=delivered_on,
+        notes=notes,
+        recorded_by=actor,
     )
     row.full_clean()
     row.save()
@@ -89,14 +110,17 @@ def case_transfer(*, actor: User, case: Case, agency: Agency) -> Case:
     """Hand the case to another agency of the country; needs consent to refer to it."""
     provider = ServiceProvider.objects.filter(agency=agency, country_id=case.country_id).first()
     if agency.country_id != case.country_id or provider is None:
-        raise ValidationError({"agency": _("Choose an agency of this country's referral directory.")})
+        raise ValidationError(
+            {"agency": _("Choose an agency of this country's referral directory.")}
+        )
     require_consent(case, ConsentPurpose.REFERRAL, organisation=provider)
     old = case.agency_id
     case.agency = agency
     case.case_worker = None
     case.save(update_fields=["agency", "case_worker", "updated_at"])
-    audit_record(actor=actor, action=AuditAction.SHARE, obj=case, transfer_from=old,
-                 transfer_to=agency.pk)
+    audit_record(
+        actor=actor, action=AuditAction.SHARE, obj=case, transfer_from=old, transfer_to=agency.pk
+    )
     return case
 
 
@@ -127,23 +151,39 @@ def case_share(
     require_consent(case, purpose, organisation=organisation, country=recipient_country)
     deidentified = purpose == ConsentPurpose.STATISTICS
     record = ShareRecord.objects.create(
-        case=case, purpose=purpose, organisation=organisation, recipient_country=recipient_country,
-        deidentified=deidentified, shared_by=actor,
+        case=case,
+        purpose=purpose,
+        organisation=organisation,
+        recipient_country=recipient_country,
+        deidentified=deidentified,
+        shared_by=actor,
     )
-    audit_record(actor=actor, action=AuditAction.SHARE, obj=case, share=record.pk, purpose=purpose,
-                 recipient_country=recipient_country.pk if recipient_country else None,
-                 organisation=organisation.pk if organisation else None)
+    audit_record(
+        actor=actor,
+        action=AuditAction.SHARE,
+        obj=case,
+        share=record.pk,
+        purpose=purpose,
+        recipient_country=recipient_country.pk if recipient_country else None,
+        organisation=organisation.pk if organisation else None,
+    )
     return case_to_htcds(case, deidentified=deidentified)
 
 
 @transaction.atomic
-def provider_create(*, actor: User, name: str, services: list[str], province: str = "",
-                    agency: Agency | None = None) -> ServiceProvider:
+def provider_create(
+    *, actor: User, name: str, services: list[str], province: str = "", agency: Agency | None = None
+) -> ServiceProvider:
     """Add an organisation to the actor's national referral directory."""
     if agency is not None and agency.country_id != actor.country_id:
         raise ValidationError({"agency": _("The agency belongs to another country.")})
-    provider = ServiceProvider(country_id=actor.country_id, name=name.strip(), services=services,
-                               province=province.strip(), agency=agency)
+    provider = ServiceProvider(
+        country_id=actor.country_id,
+        name=name.strip(),
+        services=services,
+        province=province.strip(),
+        agency=agency,
+    )
     provider.full_clean()
     provider.save()
     audit_record(actor=actor, action=AuditAction.RECORD_CREATE, obj=provider)

@@ -56,23 +56,31 @@ def case_list(request):
     if shown or filters.query:
         # One audit row per list page: which cases were shown (never the search text).
         audit_record(
-            actor=user, action=AuditAction.SEARCH if filters.query else AuditAction.RECORD_READ,
-            country_id=user.country_id, object_type="cases.case", object_id="",
-            purpose="list", case_ids=shown,
+            actor=user,
+            action=AuditAction.SEARCH if filters.query else AuditAction.RECORD_READ,
+            country_id=user.country_id,
+            object_type="cases.case",
+            object_id="",
+            purpose="list",
+            case_ids=shown,
         )
-    return render(request, "cases/case_list.html", {
-        "page": page,
-        "filters": filters,
-        "statuses": CaseStatus.choices,
-        "identifications": TraffickingStatus.choices,
-        "genders": Gender.choices,
-        "exploitations": [*TypeOfExploitation.choices, *ExploitationExtension.choices],
-        "countries": Country.objects.filter(is_commit_member=True),
-        "may_register": gates.may_register_cases(user),
-        "may_break_glass": gates.may_break_glass(user),
-        "incoming": gates.referrals_incoming(user).filter(status="pending").count(),
-        "open_alerts": selectors.open_alert_count(user),
-    })
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "statuses": CaseStatus.choices,
+            "identifications": TraffickingStatus.choices,
+            "genders": Gender.choices,
+            "exploitations": [*TypeOfExploitation.choices, *ExploitationExtension.choices],
+            "countries": Country.objects.filter(is_commit_member=True),
+            "may_register": gates.may_register_cases(user),
+            "may_break_glass": gates.may_break_glass(user),
+            "incoming": gates.referrals_incoming(user).filter(status="pending").count(),
+            "open_alerts": selectors.open_alert_count(user),
+        },
+    )
 
 
 @scoped("country", model=Case)
@@ -84,7 +92,9 @@ def case_register(request):
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_register(
-                actor=user, person=form.person_values(), case=form.case_values(),
+                actor=user,
+                person=form.person_values(),
+                case=form.case_values(),
                 documents=form.documents(),
             )
         except ValidationError as exc:
@@ -109,23 +119,27 @@ def case_detail(request, pk: int):
     case = gates.access_case_by_id(user, pk, purpose="view")
     person = case.person
     editable = gates.cases_editable_by(user).filter(pk=case.pk).exists()
-    return render(request, "cases/case_detail.html", {
-        "case": case,
-        "person": person,
-        "documents": person.documents.select_related("issuing_country"),
-        "editable": editable,
-        "supervisor": gates.is_supervisor(user) and editable,
-        "timeline": selectors.case_timeline(case),
-        "consents": consent_status(case),
-        "placements": case.placements.select_related("facility"),
-        "referrals": case.referrals.select_related("provider"),
-        "services": case.services.select_related("provider"),
-        "alerts": case.alerts.filter(resolved_at__isnull=True),
-        "screenings": case.screenings.all(),
-        "decisions": case.decisions.select_related("decided_by"),
-        "instruments": instruments.instruments_for(is_child=person.is_child),
-        "emergency": _by_break_glass(user, case),
-    })
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "person": person,
+            "documents": person.documents.select_related("issuing_country"),
+            "editable": editable,
+            "supervisor": gates.is_supervisor(user) and editable,
+            "timeline": selectors.case_timeline(case),
+            "consents": consent_status(case),
+            "placements": case.placements.select_related("facility"),
+            "referrals": case.referrals.select_related("provider"),
+            "services": case.services.select_related("provider"),
+            "alerts": case.alerts.filter(resolved_at__isnull=True),
+            "screenings": case.screenings.all(),
+            "decisions": case.decisions.select_related("decided_by"),
+            "instruments": instruments.instruments_for(is_child=person.is_child),
+            "emergency": _by_break_glass(user, case),
+        },
+    )
 
 
 @scoped("country", model=Case, lookup="pk")
@@ -135,16 +149,24 @@ def case_edit(request, pk: int):
     case = gates.access_case_for_update(user, pk, purpose="edit")
     person = case.person
     initial = {
-        "given_name": person.given_name, "family_name": person.family_name,
-        "romanised_given": person.romanised_given, "romanised_family": person.romanised_family,
-        "aliases": "\n".join(person.aliases or []), "date_of_birth": person.date_of_birth,
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "romanised_given": person.romanised_given,
+        "romanised_family": person.romanised_family,
+        "aliases": "\n".join(person.aliases or []),
+        "date_of_birth": person.date_of_birth,
         "age_at_registration": person.age_at_registration if not person.date_of_birth else None,
-        "gender": person.gender, "primary_citizenship": person.primary_citizenship,
-        "stateless": person.stateless, "languages": person.languages,
-        "contact_notes": person.contact_notes, "exploitation_types": case.exploitation_types,
+        "gender": person.gender,
+        "primary_citizenship": person.primary_citizenship,
+        "other_citizenships": person.other_citizenships,
+        "stateless": person.stateless,
+        "languages": person.languages,
+        "contact_notes": person.contact_notes,
+        "exploitation_types": case.exploitation_types,
         "forced_labour_industry": case.forced_labour_industry,
         "forced_criminality": case.forced_criminality,
-        "country_of_exploitation": case.country_of_exploitation, "summary": case.summary,
+        "country_of_exploitation": case.country_of_exploitation,
+        "summary": case.summary,
         "restricted": case.restricted,
     }
     form = forms.EditForm(request.POST or None, initial=initial)
@@ -153,8 +175,14 @@ def case_edit(request, pk: int):
         values = {k: f.cleaned_data[k] for k in forms.CaseDetailsForm.base_fields}
         services.person_update(actor=user, case=case, person=f.person_values(), case_values=values)
 
-    return run_form(request, form, action, success=_("Saved."), redirect_to=_case_url(case),
-                    context={"case": case, "title": _("Edit person and case")})
+    return run_form(
+        request,
+        form,
+        action,
+        success=_("Saved."),
+        redirect_to=_case_url(case),
+        context={"case": case, "title": _("Edit person and case")},
+    )
 
 
 @scoped("country", model=Case, lookup="pk")
@@ -167,9 +195,14 @@ def document_add(request, pk: int):
     def action(f):
         services.document_add(actor=user, case=case, **f.cleaned_data)
 
-    return run_form(request, form, action, success=_("Document added."),
-                    redirect_to=_case_url(case),
-                    context={"case": case, "title": _("Add an identity document")})
+    return run_form(
+        request,
+        form,
+        action,
+        success=_("Document added."),
+        redirect_to=_case_url(case),
+        context={"case": case, "title": _("Add an identity document")},
+    )
 
 
 @scoped("country", model=Case, lookup="pk")
@@ -183,14 +216,23 @@ def case_status(request, pk: int):
         from matis.cases.models import InvalidTransition
 
         try:
-            services.case_status_change(actor=user, case=case, status=f.cleaned_data["status"],
-                                        reason=f.cleaned_data["reason"])
+            services.case_status_change(
+                actor=user,
+                case=case,
+                status=f.cleaned_data["status"],
+                reason=f.cleaned_data["reason"],
+            )
         except InvalidTransition:
             raise ValidationError({"status": _("This change of status is not possible.")}) from None
 
-    return run_form(request, form, action, success=_("Status changed."),
-                    redirect_to=_case_url(case),
-                    context={"case": case, "title": _("Change the case status")})
+    return run_form(
+        request,
+        form,
+        action,
+        success=_("Status changed."),
+        redirect_to=_case_url(case),
+        context={"case": case, "title": _("Change the case status")},
+    )
 
 
 @scoped("country", model=Case, lookup="pk")
@@ -198,15 +240,21 @@ def case_status(request, pk: int):
 def case_transfer(request, pk: int):
     user = request.user
     case = gates.access_case_for_update(user, pk, purpose="transfer")
-    form = forms.TransferForm(request.POST or None, country_id=case.country_id,
-                              exclude_agency=case.agency_id)
+    form = forms.TransferForm(
+        request.POST or None, country_id=case.country_id, exclude_agency=case.agency_id
+    )
 
     def action(f):
         services.case_transfer(actor=user, case=case, agency=f.cleaned_data["agency"])
 
-    response = run_form(request, form, action, success=_("Case handed over."),
-                        redirect_to=reverse("cases:case_list"),
-                        context={"case": case, "title": _("Hand the case to another agency")})
+    response = run_form(
+        request,
+        form,
+        action,
+        success=_("Case handed over."),
+        redirect_to=reverse("cases:case_list"),
+        context={"case": case, "title": _("Hand the case to another agency")},
+    )
     return response
 
 
@@ -229,8 +277,10 @@ def case_htcds(request, pk: int):
 def subject_access(request, pk: int):
     case = gates.access_case_for_supervision(request.user, pk, purpose="subject_access")
     payload = subject_access_export(actor=request.user, case=case)
-    response = HttpResponse(json.dumps(payload, ensure_ascii=False, indent=2),
-                            content_type="application/json; charset=utf-8")
+    response = HttpResponse(
+        json.dumps(payload, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
     response["Content-Disposition"] = f'attachment; filename="{case.reference}-subject-access.json"'
     response["Cache-Control"] = "no-store"
     return response
@@ -246,11 +296,20 @@ def case_delete(request, pk: int):
         if form.cleaned_data["reference"].strip().upper() != case.reference:
             form.add_error("reference", _("The case number does not match."))
         else:
-            reference = services.case_secure_delete(actor=user, case=case,
-                                                    reason=form.cleaned_data["reason"])
+            reference = services.case_secure_delete(
+                actor=user, case=case, reason=form.cleaned_data["reason"]
+            )
             messages.success(request, _("Case %(ref)s was securely deleted.") % {"ref": reference})
             return redirect("cases:case_list")
     status = 400 if request.method == "POST" else 200
-    return render(request, "cases/form.html", {
-        "form": form, "case": case, "title": _("Securely delete this case"), "danger": True,
-    }, status=status)
+    return render(
+        request,
+        "cases/form.html",
+        {
+            "form": form,
+            "case": case,
+            "title": _("Securely delete this case"),
+            "danger": True,
+        },
+        status=status,
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
@@ -9,6 +11,20 @@ from django.utils.translation import gettext as _
 
 from matis.cases.choices import ConsentPurpose
 from matis.cases.services import ConsentRequired
+
+
+def gated(view):
+    """Show the gates' one answer ("not available to you", 403) on a page of its own."""
+    from matis.cases.gates import CaseNotAvailable
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except CaseNotAvailable as exc:
+            return render(request, "cases/not_available.html", {"message": str(exc)}, status=403)
+
+    return wrapper
 
 
 def require(condition: bool) -> None:
@@ -28,18 +44,23 @@ def add_service_error(form, exc: ValidationError) -> None:
 def consent_message(exc: ConsentRequired) -> str:
     purpose = ConsentPurpose(exc.purpose).label
     if exc.organisation is not None:
-        return _("Refused: the person has not consented to %(purpose)s (%(target)s). "
-                 "Record consent first.") % {"purpose": purpose, "target": exc.organisation}
+        return _(
+            "Refused: the person has not consented to %(purpose)s (%(target)s). "
+            "Record consent first."
+        ) % {"purpose": purpose, "target": exc.organisation}
     if exc.country is not None:
-        return _("Refused: the person has not consented to %(purpose)s (%(target)s). "
-                 "Record consent first.") % {"purpose": purpose, "target": exc.country}
+        return _(
+            "Refused: the person has not consented to %(purpose)s (%(target)s). "
+            "Record consent first."
+        ) % {"purpose": purpose, "target": exc.country}
     return _("Refused: the person has not consented to %(purpose)s. Record consent first.") % {
         "purpose": purpose
     }
 
 
-def run_form(request, form, action, *, success: str, redirect_to, template="cases/form.html",
-             context=None):
+def run_form(
+    request, form, action, *, success: str, redirect_to, template="cases/form.html", context=None
+):
     """Validate ``form``, call ``action(form)``; on success redirect, else re-render with errors."""
     if request.method == "POST" and form.is_valid():
         try:

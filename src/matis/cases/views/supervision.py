@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -47,9 +48,15 @@ def alert_resolve(request, pk: int):
     def action(f):
         services.alert_resolve(actor=user, alert=alert, resolution=f.cleaned_data["resolution"])
 
-    return run_form(request, form, action, success=_("Alert resolved."),
-                    redirect_to=reverse("cases:alert_list"), template="cases/alert_resolve.html",
-                    context={"alert": alert})
+    return run_form(
+        request,
+        form,
+        action,
+        success=_("Alert resolved."),
+        redirect_to=reverse("cases:alert_list"),
+        template="cases/alert_resolve.html",
+        context={"alert": alert},
+    )
 
 
 @scoped("country", model=Case)
@@ -60,16 +67,21 @@ def break_glass(request):
     form = forms.BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            grant = services.break_glass_open(actor=user, reference=form.cleaned_data["reference"],
-                                              reason=form.cleaned_data["reason"])
+            grant = services.break_glass_open(
+                actor=user,
+                reference=form.cleaned_data["reference"],
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as exc:
             add_service_error(form, exc)
         except gates.CaseNotAvailable as exc:
             form.add_error("reference", str(exc))
         else:
-            messages.warning(request, _("Emergency access granted until %(until)s. Supervisors "
-                                        "have been notified.") % {
-                "until": grant.expires_at.strftime("%H:%M")})
+            messages.warning(
+                request,
+                _("Emergency access granted until %(until)s. Supervisors have been notified.")
+                % {"until": timezone.localtime(grant.expires_at).strftime("%H:%M")},
+            )
             return redirect("cases:case_detail", pk=grant.case_id)
     status = 400 if request.method == "POST" else 200
     return render(request, "cases/break_glass.html", {"form": form}, status=status)
@@ -89,24 +101,38 @@ def detention_register(request):
     totals = register.detention_register_counts(user.country_id, year)
     fmt = request.GET.get("format", "")
     if fmt in {"csv", "xlsx"}:
-        audit_record(actor=user, action=AuditAction.EXPORT, country_id=user.country_id,
-                     object_type="cases.detention_register", object_id=str(year), format=fmt)
+        audit_record(
+            actor=user,
+            action=AuditAction.EXPORT,
+            country_id=user.country_id,
+            object_type="cases.detention_register",
+            object_id=str(year),
+            format=fmt,
+        )
         name = f"detention-register-{user.country_id}-{year}.{fmt}"
         if fmt == "csv":
             response = HttpResponse(register.register_csv(rows), content_type="text/csv")
         else:
             title = _("Detention register %(country)s %(year)s") % {
-                "country": user.country.display_name, "year": display_year(year)}
+                "country": user.country.display_name,
+                "year": display_year(year),
+            }
             response = HttpResponse(
                 register.register_xlsx(rows, title=title),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    return render(request, "cases/register.html", {
-        "rows": rows, "totals": totals, "year": year,
-        "years": list(range(dt.date.today().year, dt.date.today().year - 6, -1)),
-    })
+    return render(
+        request,
+        "cases/register.html",
+        {
+            "rows": rows,
+            "totals": totals,
+            "year": year,
+            "years": list(range(dt.date.today().year, dt.date.today().year - 6, -1)),
+        },
+    )
 
 
 @scoped("country", model=ServiceProvider)
@@ -118,7 +144,9 @@ def directory(request):
     provider_form = forms.ProviderForm(
         request.POST if request.POST.get("add") == "provider" else None, country_id=user.country_id
     )
-    facility_form = forms.FacilityForm(request.POST if request.POST.get("add") == "facility" else None)
+    facility_form = forms.FacilityForm(
+        request.POST if request.POST.get("add") == "facility" else None
+    )
     if request.method == "POST":
         require(supervisor)
         form = provider_form if request.POST.get("add") == "provider" else facility_form
@@ -134,14 +162,20 @@ def directory(request):
                 messages.success(request, _("Added to the directory."))
                 return redirect("cases:directory")
     status = 400 if request.method == "POST" else 200
-    return render(request, "cases/directory.html", {
-        "providers": ServiceProvider.objects.filter(country_id=user.country_id)
-        .select_related("agency"),
-        "facilities": Facility.objects.filter(country_id=user.country_id),
-        "supervisor": supervisor,
-        "provider_form": provider_form,
-        "facility_form": facility_form,
-    }, status=status)
+    return render(
+        request,
+        "cases/directory.html",
+        {
+            "providers": ServiceProvider.objects.filter(country_id=user.country_id).select_related(
+                "agency"
+            ),
+            "facilities": Facility.objects.filter(country_id=user.country_id),
+            "supervisor": supervisor,
+            "provider_form": provider_form,
+            "facility_form": facility_form,
+        },
+        status=status,
+    )
 
 
 @scoped("country", model=Referral, field="case__country")
@@ -151,9 +185,16 @@ def referral_list(request):
     user = request.user
     require(gates.uses_cases(user) and user.role in gates.EDITOR_ROLES)
     incoming = gates.referrals_incoming(user).order_by("-referred_on", "-id")
-    outgoing = Referral.objects.filter(case__in=gates.cases_editable_by(user)).select_related(
-        "case", "provider").order_by("-referred_on", "-id")
-    return render(request, "cases/referral_list.html", {
-        "incoming": Paginator(incoming, 50).get_page(request.GET.get("in")),
-        "outgoing": Paginator(outgoing, 50).get_page(request.GET.get("out")),
-    })
+    outgoing = (
+        Referral.objects.filter(case__in=gates.cases_editable_by(user))
+        .select_related("case", "provider")
+        .order_by("-referred_on", "-id")
+    )
+    return render(
+        request,
+        "cases/referral_list.html",
+        {
+            "incoming": Paginator(incoming, 50).get_page(request.GET.get("in")),
+            "outgoing": Paginator(outgoing, 50).get_page(request.GET.get("out")),
+        },
+    )

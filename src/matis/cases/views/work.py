@@ -35,15 +35,25 @@ def screen(request, pk: int):
 
     def action(f):
         services.screening_record(
-            actor=user, case=case, instrument=tool.slug, answers=f.answers(),
+            actor=user,
+            case=case,
+            instrument=tool.slug,
+            answers=f.answers(),
             language=f.cleaned_data["language"],
             interpreter_present=f.cleaned_data["interpreter_present"],
-            screened_on=f.cleaned_data["screened_on"], notes=f.cleaned_data["notes"],
+            screened_on=f.cleaned_data["screened_on"],
+            notes=f.cleaned_data["notes"],
         )
 
-    return run_form(request, form, action, success=_("Screening recorded."),
-                    redirect_to=_case_url(case), template="cases/screen.html",
-                    context={"case": case, "instrument": tool, "instruments": available})
+    return run_form(
+        request,
+        form,
+        action,
+        success=_("Screening recorded."),
+        redirect_to=_case_url(case),
+        template="cases/screen.html",
+        context={"case": case, "instrument": tool, "instruments": available},
+    )
 
 
 @scoped("country", model=Case, lookup="pk")
@@ -56,9 +66,14 @@ def decide(request, pk: int):
     def action(f):
         services.identification_decide(actor=user, case=case, **f.cleaned_data)
 
-    return run_form(request, form, action, success=_("Decision recorded."),
-                    redirect_to=_case_url(case),
-                    context={"case": case, "title": _("Identification decision")})
+    return run_form(
+        request,
+        form,
+        action,
+        success=_("Decision recorded."),
+        redirect_to=_case_url(case),
+        context={"case": case, "title": _("Identification decision")},
+    )
 
 
 @scoped("country", model=Case, lookup="pk")
@@ -67,15 +82,23 @@ def consent(request, pk: int):
     user = request.user
     case = gates.access_case_for_update(user, pk, purpose="consent")
     child = case.person.is_child
-    form = forms.ConsentForm(request.POST or None, country_id=case.country_id,
-                             initial={"given_by": "guardian" if child else "person"})
+    form = forms.ConsentForm(
+        request.POST or None,
+        country_id=case.country_id,
+        initial={"given_by": "guardian" if child else "person"},
+    )
 
     def action(f):
         services.consent_record(actor=user, case=case, **f.cleaned_data)
 
-    return run_form(request, form, action, success=_("Consent recorded."),
-                    redirect_to=_case_url(case),
-                    context={"case": case, "title": _("Record consent"), "child": child})
+    return run_form(
+        request,
+        form,
+        action,
+        success=_("Consent recorded."),
+        redirect_to=_case_url(case),
+        context={"case": case, "title": _("Record consent"), "child": child},
+    )
 
 
 @scoped("country", model=Case, lookup="pk")
@@ -89,9 +112,14 @@ def placement_new(request, pk: int):
         data = dict(f.cleaned_data)
         services.placement_add(actor=user, case=case, kind=data["facility"].kind, **data)
 
-    return run_form(request, form, action, success=_("Placement recorded."),
-                    redirect_to=_case_url(case),
-                    context={"case": case, "title": _("Record a placement")})
+    return run_form(
+        request,
+        form,
+        action,
+        success=_("Placement recorded."),
+        redirect_to=_case_url(case),
+        context={"case": case, "title": _("Record a placement")},
+    )
 
 
 @scoped("country", model=Placement, lookup="pk", field="case__country")
@@ -104,9 +132,14 @@ def placement_end(request, pk: int):
     def action(f):
         services.placement_end(actor=user, placement=placement, end_date=f.cleaned_data["end_date"])
 
-    return run_form(request, form, action, success=_("Placement ended."),
-                    redirect_to=_case_url(placement.case),
-                    context={"case": placement.case, "title": _("End of the placement")})
+    return run_form(
+        request,
+        form,
+        action,
+        success=_("Placement ended."),
+        redirect_to=_case_url(placement.case),
+        context={"case": placement.case, "title": _("End of the placement")},
+    )
 
 
 @scoped("country", model=Case, lookup="pk")
@@ -119,9 +152,14 @@ def referral_new(request, pk: int):
     def action(f):
         services.referral_create(actor=user, case=case, **f.cleaned_data)
 
-    return run_form(request, form, action, success=_("Referral sent."),
-                    redirect_to=_case_url(case),
-                    context={"case": case, "title": _("Refer to a service provider")})
+    return run_form(
+        request,
+        form,
+        action,
+        success=_("Referral sent."),
+        redirect_to=_case_url(case),
+        context={"case": case, "title": _("Refer to a service provider")},
+    )
 
 
 @scoped("country", model=Referral, lookup="pk", field="case__country")
@@ -136,8 +174,15 @@ def referral_answer(request, pk: int):
     def action(f):
         services.referral_answer(actor=user, referral=referral, **f.cleaned_data)
 
-    return run_form(request, form, action, success=_("Answer recorded."), redirect_to=target,
-                    template="cases/referral_answer.html", context={"referral": referral})
+    return run_form(
+        request,
+        form,
+        action,
+        success=_("Answer recorded."),
+        redirect_to=target,
+        template="cases/referral_answer.html",
+        context={"referral": referral},
+    )
 
 
 @scoped("country", model=Case, lookup="pk")
@@ -152,9 +197,14 @@ def service_new(request, pk: int):
     def action(f):
         services.service_record(actor=user, case=case, **f.cleaned_data)
 
-    return run_form(request, form, action, success=_("Service recorded."),
-                    redirect_to=_case_url(case),
-                    context={"case": case, "title": _("Record a service delivered")})
+    return run_form(
+        request,
+        form,
+        action,
+        success=_("Service recorded."),
+        redirect_to=_case_url(case),
+        context={"case": case, "title": _("Record a service delivered")},
+    )
 
 
 @scoped("country", model=Case, lookup="pk")
@@ -172,15 +222,26 @@ def share(request, pk: int):
         except ConsentRequired as exc:
             form.add_error(None, consent_message(exc))
         else:
-            response = HttpResponse(json.dumps(record, ensure_ascii=False, indent=2),
-                                    content_type="application/json; charset=utf-8")
+            response = HttpResponse(
+                json.dumps(record, ensure_ascii=False, indent=2),
+                content_type="application/json; charset=utf-8",
+            )
             name = f"{case.reference}-{form.cleaned_data['purpose']}.json"
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             response["Cache-Control"] = "no-store"
             return response
     status = 400 if request.method == "POST" else 200
-    return render(request, "cases/form.html", {
-        "form": form, "case": case, "title": _("Share the case record"),
-        "intro": _("Only with the person's consent for this purpose and recipient. "
-                   "Statistics and research receive a de-identified record."),
-    }, status=status)
+    return render(
+        request,
+        "cases/form.html",
+        {
+            "form": form,
+            "case": case,
+            "title": _("Share the case record"),
+            "intro": _(
+                "Only with the person's consent for this purpose and recipient. "
+                "Statistics and research receive a de-identified record."
+            ),
+        },
+        status=status,
+    )

@@ -10,8 +10,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from matis.monitoring.money import validate_currency
 from matis.monitoring.models.reports import ActivityReport, PartnerType
+from matis.monitoring.money import validate_currency
 
 
 class BudgetKind(models.TextChoices):
@@ -26,14 +26,18 @@ class BudgetEntry(models.Model):
     report = models.ForeignKey(ActivityReport, on_delete=models.CASCADE, related_name="budget")
     kind = models.CharField(_("budget line"), max_length=12, choices=BudgetKind.choices)
     partner_name = models.CharField(
-        _("partner"), max_length=200, blank=True,
+        _("partner"),
+        max_length=200,
+        blank=True,
         help_text=_("Partner contributions only: who contributed."),
     )
     partner_type = models.CharField(
         _("partner type"), max_length=12, choices=PartnerType.choices, blank=True
     )
     currency = models.CharField(
-        _("currency"), max_length=3, validators=[validate_currency],
+        _("currency"),
+        max_length=3,
+        validators=[validate_currency],
         help_text=_("ISO 4217 code, e.g. THB, USD."),
     )
     amount = models.DecimalField(
@@ -61,9 +65,7 @@ class BudgetEntry(models.Model):
             if not self.partner_type:
                 raise ValidationError({"partner_type": _("Say which type of partner it is.")})
         elif self.partner_name or self.partner_type:
-            raise ValidationError(
-                {"partner_name": _("Only partner contributions name a partner.")}
-            )
+            raise ValidationError({"partner_name": _("Only partner contributions name a partner.")})
 
 
 class ExchangeRate(models.Model):
@@ -72,7 +74,9 @@ class ExchangeRate(models.Model):
     currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
     year = models.PositiveSmallIntegerField(_("year"))
     units_per_usd = models.DecimalField(
-        _("units per US dollar"), max_digits=20, decimal_places=6,
+        _("units per US dollar"),
+        max_digits=20,
+        decimal_places=6,
         validators=[MinValueValidator(Decimal("0.000001"))],
     )
     source = models.CharField(_("source"), max_length=200, blank=True)

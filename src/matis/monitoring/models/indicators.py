@@ -29,19 +29,24 @@ class Indicator(models.Model):
         REPORTED = "reported", _("Reported by the country")
         COMPUTED = "computed", _("Computed from data in MATIS")
 
-    goal = models.ForeignKey(Goal, verbose_name=_("goal"), on_delete=models.PROTECT,
-                             related_name="indicators")
+    goal = models.ForeignKey(
+        Goal, verbose_name=_("goal"), on_delete=models.PROTECT, related_name="indicators"
+    )
     code = models.SlugField(_("code"), max_length=40, unique=True)
     order = models.PositiveSmallIntegerField(default=0)
     name_en = models.CharField(max_length=300)
     name_th = models.CharField(max_length=600, blank=True)
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.NUMBER)
-    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices,
-                                 default=Direction.INCREASE)
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices,
-                              default=Source.REPORTED)
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.INCREASE
+    )
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.REPORTED
+    )
     provider_code = models.CharField(
-        _("provider"), max_length=80, blank=True,
+        _("provider"),
+        max_length=80,
+        blank=True,
         help_text=_("Computed indicators: the code of the provider that computes the values."),
     )
     note_en = models.TextField(blank=True)
@@ -80,8 +85,9 @@ class IndicatorBaseline(models.Model):
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("baseline year"))
     value = models.DecimalField(_("baseline"), **_VALUE)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["indicator_id", "country_id"]
@@ -100,15 +106,17 @@ class IndicatorTarget(models.Model):
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField(_("target"), **_VALUE)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["indicator_id", "country_id", "period__year"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "country", "period"],
-                                    name="target_unique"),
+            models.UniqueConstraint(
+                fields=["indicator", "country", "period"], name="target_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -124,15 +132,17 @@ class IndicatorActual(models.Model):
     value = models.DecimalField(_("actual"), **_VALUE)
     source = models.CharField(max_length=10, choices=Indicator.Source.choices)
     note = models.CharField(_("source of the value"), max_length=300, blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["indicator_id", "country_id", "period__year"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "country", "period"],
-                                    name="actual_unique"),
+            models.UniqueConstraint(
+                fields=["indicator", "country", "period"], name="actual_unique"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -47,8 +47,10 @@ class ReportingPeriod(models.Model):
         super().clean()
         if self.plan_id and not (self.plan.start_year <= self.year <= self.plan.end_year):
             raise ValidationError(
-                {"year": _("The year must lie within the plan (%(start)s-%(end)s).")
-                 % {"start": self.plan.start_year, "end": self.plan.end_year}}
+                {
+                    "year": _("The year must lie within the plan (%(start)s-%(end)s).")
+                    % {"start": self.plan.start_year, "end": self.plan.end_year}
+                }
             )
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
             raise ValidationError({"closes_on": _("The closing date is before the opening date.")})

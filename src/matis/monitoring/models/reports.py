@@ -80,18 +80,60 @@ class Transition(NamedTuple):
 ALLOWED_TRANSITIONS: dict[tuple[str, str], Transition] = {
     (t.source, t.target): t
     for t in [
-        Transition("submit", Workflow.DRAFT, Workflow.SUBMITTED, "country",
-                   AuditAction.SUBMIT, False, _("Submit to the secretariat")),
-        Transition("review", Workflow.SUBMITTED, Workflow.REVIEWED, "secretariat",
-                   AuditAction.REVIEW, True, _("Record the review")),
-        Transition("return", Workflow.SUBMITTED, Workflow.DRAFT, "secretariat",
-                   AuditAction.REJECT, True, _("Return to the country for changes")),
-        Transition("return_after_review", Workflow.REVIEWED, Workflow.DRAFT, "secretariat",
-                   AuditAction.REJECT, True, _("Return to the country for changes")),
-        Transition("approve", Workflow.REVIEWED, Workflow.APPROVED, "secretariat",
-                   AuditAction.APPROVE, False, _("Approve and lock")),
-        Transition("reopen", Workflow.APPROVED, Workflow.DRAFT, "secretariat",
-                   AuditAction.UNLOCK, True, _("Reopen for correction")),
+        Transition(
+            "submit",
+            Workflow.DRAFT,
+            Workflow.SUBMITTED,
+            "country",
+            AuditAction.SUBMIT,
+            False,
+            _("Submit to the secretariat"),
+        ),
+        Transition(
+            "review",
+            Workflow.SUBMITTED,
+            Workflow.REVIEWED,
+            "secretariat",
+            AuditAction.REVIEW,
+            True,
+            _("Record the review"),
+        ),
+        Transition(
+            "return",
+            Workflow.SUBMITTED,
+            Workflow.DRAFT,
+            "secretariat",
+            AuditAction.REJECT,
+            True,
+            _("Return to the country for changes"),
+        ),
+        Transition(
+            "return_after_review",
+            Workflow.REVIEWED,
+            Workflow.DRAFT,
+            "secretariat",
+            AuditAction.REJECT,
+            True,
+            _("Return to the country for changes"),
+        ),
+        Transition(
+            "approve",
+            Workflow.REVIEWED,
+            Workflow.APPROVED,
+            "secretariat",
+            AuditAction.APPROVE,
+            False,
+            _("Approve and lock"),
+        ),
+        Transition(
+            "reopen",
+            Workflow.APPROVED,
+            Workflow.DRAFT,
+            "secretariat",
+            AuditAction.UNLOCK,
+            True,
+            _("Reopen for correction"),
+        ),
     ]
 }
 
@@ -109,7 +151,9 @@ class ActivityReport(TimeStampedModel):
         ReportingPeriod, verbose_name=_("period"), on_delete=models.PROTECT, related_name="reports"
     )
     progress = models.CharField(
-        _("status"), max_length=20, choices=ProgressStatus.choices,
+        _("status"),
+        max_length=20,
+        choices=ProgressStatus.choices,
         default=ProgressStatus.NOT_STARTED,
     )
     narrative = models.TextField(_("narrative"), blank=True)
@@ -165,7 +209,9 @@ class ActivityReport(TimeStampedModel):
         return transition
 
     def available_transitions(self) -> list[Transition]:
-        return [t for (source, _target), t in ALLOWED_TRANSITIONS.items() if source == self.workflow]
+        return [
+            t for (source, _target), t in ALLOWED_TRANSITIONS.items() if source == self.workflow
+        ]
 
     @property
     def is_locked(self) -> bool:
@@ -202,8 +248,12 @@ class ReportPartner(models.Model):
     partner_type = models.CharField(_("partner type"), max_length=12, choices=PartnerType.choices)
     name = models.CharField(_("partner"), max_length=200)
     function = models.ForeignKey(
-        RoleFunction, verbose_name=_("function"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        RoleFunction,
+        verbose_name=_("function"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -221,9 +271,15 @@ class ReportPartner(models.Model):
         super().clean()
         if self.function_id and self.partner_type and not getattr(self.function, self.partner_type):
             raise ValidationError(
-                {"function": _("The roles matrix does not give %(type)s the function “%(function)s”.")
-                 % {"type": PartnerType(self.partner_type).label,
-                    "function": self.function.function_en}}
+                {
+                    "function": _(
+                        "The roles matrix does not give %(type)s the function “%(function)s”."
+                    )
+                    % {
+                        "type": PartnerType(self.partner_type).label,
+                        "function": self.function.function_en,
+                    }
+                }
             )
 
 
@@ -247,7 +303,9 @@ def evidence_path(instance: EvidenceFile, filename: str) -> str:
     """A random stored name; the uploader's file name is kept only as metadata."""
     suffix = PurePath(filename).suffix.lower()[:8]
     report = instance.report
-    return f"monitoring/evidence/{report.country_id}/{report.period.year}/{uuid.uuid4().hex}{suffix}"
+    return (
+        f"monitoring/evidence/{report.country_id}/{report.period.year}/{uuid.uuid4().hex}{suffix}"
+    )
 
 
 class EvidenceFile(models.Model):

@@ -16,6 +16,13 @@ def table_export(*, actor: User, table: Table, fmt: str, **detail) -> tuple[byte
     """The table as ``fmt`` bytes and their content type; the export is audited."""
     content_type, writer = FORMATS[fmt]
     data = writer(table)
-    audit_record(actor=actor, action=AuditAction.EXPORT, object_type="monitoring.table",
-                 object_id=table.name, format=fmt, rows=len(table.rows), **detail)
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        object_type="monitoring.table",
+        object_id=table.name,
+        format=fmt,
+        rows=len(table.rows),
+        **detail,
+    )
     return data, content_type

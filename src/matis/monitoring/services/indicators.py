@@ -45,30 +45,53 @@ def _upsert(model, lookup: dict, value: Decimal | None, extra: dict, existing) -
             return False
         existing.delete()
         return True
-    if existing is not None and existing.value == value and all(
-            getattr(existing, k) == v for k, v in extra.items() if k != "updated_by"):
+    if (
+        existing is not None
+        and existing.value == value
+        and all(getattr(existing, k) == v for k, v in extra.items() if k != "updated_by")
+    ):
         return False
     model.objects.update_or_create(**lookup, defaults={"value": value, **extra})
     return True
 
 
 @transaction.atomic
-def indicator_values_set(*, actor: User | None, country_id: str, period: ReportingPeriod,
-                         values: list[IndicatorValues], via: str = "form") -> int:
+def indicator_values_set(
+    *,
+    actor: User | None,
+    country_id: str,
+    period: ReportingPeriod,
+    values: list[IndicatorValues],
+    via: str = "form",
+) -> int:
     """Set a country's baselines, targets and reported actuals; returns how many changed."""
     if actor is not None and not reports_for_country(actor, country_id):
-        raise PermissionDenied(_("Only the country's task force officers set its indicator "
-                                 "values."))
+        raise PermissionDenied(
+            _("Only the country's task force officers set its indicator values.")
+        )
     if actor is not None and not period.accepts_country_edits():
-        raise ReportLocked(_("The reporting period %(year)s does not accept changes now.")
-                           % {"year": period.year})
+        raise ReportLocked(
+            _("The reporting period %(year)s does not accept changes now.") % {"year": period.year}
+        )
     indicators = Indicator.objects.in_bulk([row.indicator_id for row in values])
-    baselines = {b.indicator_id: b for b in IndicatorBaseline.objects.filter(
-        country_id=country_id, indicator_id__in=indicators)}
-    targets = {t.indicator_id: t for t in IndicatorTarget.objects.filter(
-        country_id=country_id, period=period, indicator_id__in=indicators)}
-    actuals = {a.indicator_id: a for a in IndicatorActual.objects.filter(
-        country_id=country_id, period=period, indicator_id__in=indicators)}
+    baselines = {
+        b.indicator_id: b
+        for b in IndicatorBaseline.objects.filter(
+            country_id=country_id, indicator_id__in=indicators
+        )
+    }
+    targets = {
+        t.indicator_id: t
+        for t in IndicatorTarget.objects.filter(
+            country_id=country_id, period=period, indicator_id__in=indicators
+        )
+    }
+    actuals = {
+        a.indicator_id: a
+        for a in IndicatorActual.objects.filter(
+            country_id=country_id, period=period, indicator_id__in=indicators
+        )
+    }
     who = actor if actor is not None and actor.is_authenticated else None
     baseline_year = period.plan.start_year - 1
     changed = 0
@@ -81,32 +104,52 @@ def indicator_values_set(*, actor: User | None, country_id: str, period: Reporti
             if row.actual is not None and (current is None or current.value != row.actual):
                 raise ValidationError(
                     _("%(code)s is computed; its actual value cannot be typed in.")
-                    % {"code": indicator.code})
+                    % {"code": indicator.code}
+                )
         else:
             changed += _upsert(
-                IndicatorActual, {"indicator": indicator, "country_id": country_id,
-                                  "period": period},
-                row.actual, {"source": Indicator.Source.REPORTED, "updated_by": who},
-                actuals.get(indicator.pk))
+                IndicatorActual,
+                {"indicator": indicator, "country_id": country_id, "period": period},
+                row.actual,
+                {"source": Indicator.Source.REPORTED, "updated_by": who},
+                actuals.get(indicator.pk),
+            )
         changed += _upsert(
-            IndicatorBaseline, {"indicator": indicator, "country_id": country_id},
+            IndicatorBaseline,
+            {"indicator": indicator, "country_id": country_id},
             row.baseline,
-            {"year": baselines[indicator.pk].year if indicator.pk in baselines
-             else baseline_year, "updated_by": who},
-            baselines.get(indicator.pk))
+            {
+                "year": baselines[indicator.pk].year
+                if indicator.pk in baselines
+                else baseline_year,
+                "updated_by": who,
+            },
+            baselines.get(indicator.pk),
+        )
         changed += _upsert(
-            IndicatorTarget, {"indicator": indicator, "country_id": country_id, "period": period},
-            row.target, {"updated_by": who}, targets.get(indicator.pk))
+            IndicatorTarget,
+            {"indicator": indicator, "country_id": country_id, "period": period},
+            row.target,
+            {"updated_by": who},
+            targets.get(indicator.pk),
+        )
     if changed:
-        audit_record(actor=actor, action=AuditAction.RECORD_UPDATE, country_id=country_id,
-                     object_type="monitoring.indicatorvalues", object_id=period.year,
-                     changed=changed, via=via)
+        audit_record(
+            actor=actor,
+            action=AuditAction.RECORD_UPDATE,
+            country_id=country_id,
+            object_type="monitoring.indicatorvalues",
+            object_id=period.year,
+            changed=changed,
+            via=via,
+        )
     return changed
 
 
 @transaction.atomic
-def indicator_actuals_refresh(*, actor: User | None, period: ReportingPeriod,
-                              countries: tuple[str, ...] = COMMIT_COUNTRIES) -> dict[str, int]:
+def indicator_actuals_refresh(
+    *, actor: User | None, period: ReportingPeriod, countries: tuple[str, ...] = COMMIT_COUNTRIES
+) -> dict[str, int]:
     """Recompute the actual values of computed indicators from their providers.
 
     Indicators whose provider is not registered (yet) are left as they are and
@@ -118,14 +161,19 @@ def indicator_actuals_refresh(*, actor: User | None, period: ReportingPeriod,
         raise ReportLocked(_("The reporting period %(year)s is closed.") % {"year": period.year})
     stats = {"updated": 0, "removed": 0, "no_provider": 0}
     computed = list(Indicator.objects.filter(source=Indicator.Source.COMPUTED))
-    existing = {(a.indicator_id, a.country_id): a for a in IndicatorActual.objects.filter(
-        period=period, indicator__in=computed, country_id__in=countries)}
+    existing = {
+        (a.indicator_id, a.country_id): a
+        for a in IndicatorActual.objects.filter(
+            period=period, indicator__in=computed, country_id__in=countries
+        )
+    }
     for indicator in computed:
         if not has_provider(indicator.provider_code):
             stats["no_provider"] += 1
             continue
-        values = get_provider(indicator.provider_code).values(countries=countries,
-                                                              years=[period.year])
+        values = get_provider(indicator.provider_code).values(
+            countries=countries, years=[period.year]
+        )
         for country in countries:
             value = values.get((country, period.year))
             current = existing.get((indicator.pk, country))
@@ -138,12 +186,21 @@ def indicator_actuals_refresh(*, actor: User | None, period: ReportingPeriod,
             if current is not None and current.value == value:
                 continue
             IndicatorActual.objects.update_or_create(
-                indicator=indicator, country_id=country, period=period,
-                defaults={"value": value, "source": Indicator.Source.COMPUTED, "updated_by": None})
+                indicator=indicator,
+                country_id=country,
+                period=period,
+                defaults={"value": value, "source": Indicator.Source.COMPUTED, "updated_by": None},
+            )
             stats["updated"] += 1
     if stats["updated"] or stats["removed"]:
-        audit_record(actor=actor, action=AuditAction.JOB_RUN, object_type="monitoring.indicators",
-                     object_id=period.year, job="indicator_actuals_refresh", **stats)
+        audit_record(
+            actor=actor,
+            action=AuditAction.JOB_RUN,
+            object_type="monitoring.indicators",
+            object_id=period.year,
+            job="indicator_actuals_refresh",
+            **stats,
+        )
     return stats
 
 
@@ -172,11 +229,17 @@ def indicators_load(*, path: Path | None = None) -> tuple[int, int]:
         if item["goal"] not in goals:
             raise IndicatorFileError(f"{where}: goal {item['goal']} is not a goal of the plan")
         indicator = Indicator(
-            goal=goals[item["goal"]], code=item["code"], order=n, name_en=item["name_en"],
-            name_th=item["name_th"], unit=item.get("unit", Indicator.Unit.NUMBER),
+            goal=goals[item["goal"]],
+            code=item["code"],
+            order=n,
+            name_en=item["name_en"],
+            name_th=item["name_th"],
+            unit=item.get("unit", Indicator.Unit.NUMBER),
             direction=item.get("direction", Indicator.Direction.INCREASE),
             source=item.get("source", Indicator.Source.REPORTED),
-            provider_code=item.get("provider", ""), note_en=item.get("note_en", ""))
+            provider_code=item.get("provider", ""),
+            note_en=item.get("note_en", ""),
+        )
         try:
             indicator.full_clean(exclude=["code"])
         except ValidationError as exc:
@@ -184,8 +247,17 @@ def indicators_load(*, path: Path | None = None) -> tuple[int, int]:
         rows.append(indicator)
     existing = {i.code: i for i in Indicator.objects.all()}
     created = updated = 0
-    fields = ["goal_id", "order", "name_en", "name_th", "unit", "direction", "source",
-              "provider_code", "note_en"]
+    fields = [
+        "goal_id",
+        "order",
+        "name_en",
+        "name_th",
+        "unit",
+        "direction",
+        "source",
+        "provider_code",
+        "note_en",
+    ]
     for row in rows:
         current = existing.get(row.code)
         if current is None:
@@ -197,6 +269,11 @@ def indicators_load(*, path: Path | None = None) -> tuple[int, int]:
             current.save()
             updated += 1
     if created or updated:
-        audit_record(actor=None, action=AuditAction.IMPORT, object_type="monitoring.indicator",
-                     created=created, updated=updated)
+        audit_record(
+            actor=None,
+            action=AuditAction.IMPORT,
+            object_type="monitoring.indicator",
+            created=created,
+            updated=updated,
+        )
     return created, updated

@@ -11,16 +11,30 @@ from matis.access.models import AuditAction, User
 from matis.monitoring.models import NationalPlan, NationalPlanBudget
 from matis.monitoring.permissions import reports_for_country
 
-NPA_FIELDS = ["title", "title_en", "start_year", "end_year", "adopted_on", "adopted_by",
-              "national_committee", "subnational_committees", "monitoring_system",
-              "monitoring_note"]
+NPA_FIELDS = [
+    "title",
+    "title_en",
+    "start_year",
+    "end_year",
+    "adopted_on",
+    "adopted_by",
+    "national_committee",
+    "subnational_committees",
+    "monitoring_system",
+    "monitoring_note",
+]
 
 
 @transaction.atomic
-def national_plan_save(*, actor: User | None, country_id: str, fields: dict,
-                       budgets: list[tuple[int, object, str]] | None = None,
-                       plan: NationalPlan | None = None, synthetic: bool = False
-                       ) -> NationalPlan:
+def national_plan_save(
+    *,
+    actor: User | None,
+    country_id: str,
+    fields: dict,
+    budgets: list[tuple[int, object, str]] | None = None,
+    plan: NationalPlan | None = None,
+    synthetic: bool = False,
+) -> NationalPlan:
     """Create or update a national plan and its annual budgets ``(year, amount, currency)``."""
     if actor is not None and not reports_for_country(actor, country_id):
         raise PermissionDenied(_("Only the country's task force officers keep its national plan."))
@@ -54,7 +68,10 @@ def national_plan_save(*, actor: User | None, country_id: str, fields: dict,
             row.save()
             changed.append(f"budget {year}")
     if created or changed:
-        audit_record(actor=actor,
-                     action=AuditAction.RECORD_CREATE if created else AuditAction.RECORD_UPDATE,
-                     obj=plan, changed=changed)
+        audit_record(
+            actor=actor,
+            action=AuditAction.RECORD_CREATE if created else AuditAction.RECORD_UPDATE,
+            obj=plan,
+            changed=changed,
+        )
     return plan

@@ -24,9 +24,15 @@ def _require_secretariat(actor: User | None) -> None:
 
 
 @transaction.atomic
-def period_create(*, actor: User | None, plan: Plan, year: int, opens_on: dt.date,
-                  closes_on: dt.date, countries: tuple[str, ...] = COMMIT_COUNTRIES
-                  ) -> ReportingPeriod:
+def period_create(
+    *,
+    actor: User | None,
+    plan: Plan,
+    year: int,
+    opens_on: dt.date,
+    closes_on: dt.date,
+    countries: tuple[str, ...] = COMMIT_COUNTRIES,
+) -> ReportingPeriod:
     """Open a reporting period and prepare an empty draft report per country and activity."""
     _require_secretariat(actor)
     period = ReportingPeriod(plan=plan, year=year, opens_on=opens_on, closes_on=closes_on)
@@ -38,26 +44,32 @@ def period_create(*, actor: User | None, plan: Plan, year: int, opens_on: dt.dat
 
 
 @transaction.atomic
-def period_reports_ensure(*, period: ReportingPeriod, countries: tuple[str, ...] | list[str],
-                          synthetic: bool = False) -> int:
+def period_reports_ensure(
+    *, period: ReportingPeriod, countries: tuple[str, ...] | list[str], synthetic: bool = False
+) -> int:
     """Create the missing draft reports of ``countries`` for every activity; idempotent."""
-    activity_ids = list(Activity.objects.filter(area__plan=period.plan_id)
-                        .values_list("id", flat=True))
+    activity_ids = list(
+        Activity.objects.filter(area__plan=period.plan_id).values_list("id", flat=True)
+    )
     existing = set(
-        ActivityReport.objects.filter(period=period, country_id__in=countries)
-        .values_list("country_id", "activity_id")
+        ActivityReport.objects.filter(period=period, country_id__in=countries).values_list(
+            "country_id", "activity_id"
+        )
     )
     missing = [
         ActivityReport(country_id=c, activity_id=a, period=period, synthetic=synthetic)
-        for c in countries for a in activity_ids if (c, a) not in existing
+        for c in countries
+        for a in activity_ids
+        if (c, a) not in existing
     ]
     ActivityReport.objects.bulk_create(missing)
     return len(missing)
 
 
 @transaction.atomic
-def period_set_dates(*, actor: User | None, period: ReportingPeriod, opens_on: dt.date,
-                     closes_on: dt.date) -> ReportingPeriod:
+def period_set_dates(
+    *, actor: User | None, period: ReportingPeriod, opens_on: dt.date, closes_on: dt.date
+) -> ReportingPeriod:
     _require_secretariat(actor)
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if period.is_locked:
@@ -66,8 +78,13 @@ def period_set_dates(*, actor: User | None, period: ReportingPeriod, opens_on: d
     period.opens_on, period.closes_on = opens_on, closes_on
     period.full_clean()
     period.save(update_fields=["opens_on", "closes_on"])
-    audit_record(actor=actor, action=AuditAction.RECORD_UPDATE, obj=period, before=before,
-                 after=(opens_on.isoformat(), closes_on.isoformat()))
+    audit_record(
+        actor=actor,
+        action=AuditAction.RECORD_UPDATE,
+        obj=period,
+        before=before,
+        after=(opens_on.isoformat(), closes_on.isoformat()),
+    )
     return period
 
 
@@ -97,8 +114,9 @@ def period_reopen(*, actor: User | None, period: ReportingPeriod) -> ReportingPe
 
 
 @transaction.atomic
-def exchange_rate_set(*, actor: User | None, currency: str, year: int, units_per_usd: Decimal,
-                      source: str = "") -> ExchangeRate:
+def exchange_rate_set(
+    *, actor: User | None, currency: str, year: int, units_per_usd: Decimal, source: str = ""
+) -> ExchangeRate:
     """Record (or correct) the yearly rate of ``currency`` to the US dollar."""
     _require_secretariat(actor)
     currency = (currency or "").strip().upper()
@@ -114,8 +132,13 @@ def exchange_rate_set(*, actor: User | None, currency: str, year: int, units_per
     rate.updated_by = actor if actor is not None and actor.is_authenticated else None
     rate.full_clean()
     rate.save()
-    audit_record(actor=actor,
-                 action=AuditAction.RECORD_CREATE if created else AuditAction.RECORD_UPDATE,
-                 obj=rate, currency=currency, year=year, before=before,
-                 after=str(rate.units_per_usd))
+    audit_record(
+        actor=actor,
+        action=AuditAction.RECORD_CREATE if created else AuditAction.RECORD_UPDATE,
+        obj=rate,
+        currency=currency,
+        year=year,
+        before=before,
+        after=str(rate.units_per_usd),
+    )
     return rate

@@ -74,16 +74,23 @@ def content_of(report: ActivityReport) -> ReportContent:
         narrative_language=report.narrative_language,
         outputs={o.kind: o.count for o in report.outputs.all()},
         agency_ids=frozenset(a.pk for a in report.responsible_agencies.all()),
-        partners=frozenset(PartnerLine(p.partner_type, p.name, p.function_id)
-                           for p in report.partners.all()),
-        budget=frozenset(BudgetLine(b.kind, b.currency, b.amount, b.partner_name, b.partner_type)
-                         for b in report.budget.all()),
+        partners=frozenset(
+            PartnerLine(p.partner_type, p.name, p.function_id) for p in report.partners.all()
+        ),
+        budget=frozenset(
+            BudgetLine(b.kind, b.currency, b.amount, b.partner_name, b.partner_type)
+            for b in report.budget.all()
+        ),
     )
 
 
-def validate_content(content: ReportContent, *, country_id: str,
-                     functions: dict[int, RoleFunction] | None = None,
-                     agencies: set[int] | None = None) -> dict[str, list[str]]:
+def validate_content(
+    content: ReportContent,
+    *,
+    country_id: str,
+    functions: dict[int, RoleFunction] | None = None,
+    agencies: set[int] | None = None,
+) -> dict[str, list[str]]:
     """Check a report's content; returns {field: [messages]} (empty when valid)."""
     errors: dict[str, list[str]] = {}
 
@@ -105,8 +112,11 @@ def validate_content(content: ReportContent, *, country_id: str,
         except v.FieldError as exc:
             fail("outputs", str(exc))
     if agencies is None:
-        agencies = set(Agency.objects.filter(country_id=country_id, pk__in=content.agency_ids)
-                       .values_list("pk", flat=True))
+        agencies = set(
+            Agency.objects.filter(country_id=country_id, pk__in=content.agency_ids).values_list(
+                "pk", flat=True
+            )
+        )
     for agency_id in content.agency_ids - agencies:
         fail("agencies", _("agency %(id)s is not an agency of this country") % {"id": agency_id})
     if functions is None:
@@ -132,16 +142,20 @@ def validate_content(content: ReportContent, *, country_id: str,
             v.check_currency(line.currency)
             v.check_amount(line.amount)
             if line.kind == BudgetKind.PARTNER:
-                v.check_text(line.partner_name, max_length=200, required=True,
-                             what=_("the partner"))
+                v.check_text(
+                    line.partner_name, max_length=200, required=True, what=_("the partner")
+                )
                 v.check_partner_type(line.partner_type)
             elif line.partner_name or line.partner_type:
                 raise v.FieldError(_("only partner contributions name a partner"))
         except v.FieldError as exc:
             fail("budget", str(exc))
         if line.key in keys:
-            fail("budget", _("the budget line %(kind)s %(partner)s is given twice")
-                 % {"kind": line.kind, "partner": line.partner_name})
+            fail(
+                "budget",
+                _("the budget line %(kind)s %(partner)s is given twice")
+                % {"kind": line.kind, "partner": line.partner_name},
+            )
         keys.add(line.key)
     return errors
 
@@ -150,18 +164,24 @@ def roles_matrix_message(partner_type: str, function: RoleFunction) -> str:
     from matis.monitoring.models import PartnerType
 
     return _("the roles matrix does not give %(type)s the function “%(function)s”") % {
-        "type": PartnerType(partner_type).label, "function": function.function_en}
+        "type": PartnerType(partner_type).label,
+        "function": function.function_en,
+    }
 
 
 def _require_content_edit(actor: User | None, report: ActivityReport) -> None:
     if actor is not None and not reports_for_country(actor, report.country_id):
         raise PermissionDenied(_("Only the country's task force officers edit its reports."))
     if report.workflow != Workflow.DRAFT:
-        raise ReportLocked(_("Only draft reports can be changed; this one is %(state)s.")
-                           % {"state": report.get_workflow_display()})
+        raise ReportLocked(
+            _("Only draft reports can be changed; this one is %(state)s.")
+            % {"state": report.get_workflow_display()}
+        )
     if not report.period.accepts_country_edits():
-        raise ReportLocked(_("The reporting period %(year)s does not accept changes now.")
-                           % {"year": report.period.year})
+        raise ReportLocked(
+            _("The reporting period %(year)s does not accept changes now.")
+            % {"year": report.period.year}
+        )
 
 
 def _apply(report: ActivityReport, content: ReportContent) -> list[str]:
@@ -177,19 +197,22 @@ def _apply(report: ActivityReport, content: ReportContent) -> list[str]:
         report.outputs.filter(kind__in=stale).delete()
         for kind, count in content.outputs.items():
             if current.outputs.get(kind) != count:
-                ReportOutput.objects.update_or_create(report=report, kind=kind,
-                                                      defaults={"count": count})
+                ReportOutput.objects.update_or_create(
+                    report=report, kind=kind, defaults={"count": count}
+                )
         changed.append("outputs")
     if current.agency_ids != content.agency_ids:
         report.responsible_agencies.set(content.agency_ids)
         changed.append("agencies")
     if current.partners != content.partners:
         for line in current.partners - content.partners:
-            report.partners.filter(partner_type=line.partner_type, name=line.name,
-                                   function_id=line.function_id).delete()
+            report.partners.filter(
+                partner_type=line.partner_type, name=line.name, function_id=line.function_id
+            ).delete()
         ReportPartner.objects.bulk_create(
-            ReportPartner(report=report, partner_type=p.partner_type, name=p.name,
-                          function_id=p.function_id)
+            ReportPartner(
+                report=report, partner_type=p.partner_type, name=p.name, function_id=p.function_id
+            )
             for p in content.partners - current.partners
         )
         changed.append("partners")
@@ -200,29 +223,43 @@ def _apply(report: ActivityReport, content: ReportContent) -> list[str]:
                 report.budget.filter(kind=line.kind, partner_name=line.partner_name).delete()
         for key, line in new.items():
             BudgetEntry.objects.update_or_create(
-                report=report, kind=key[0], partner_name=key[1],
-                defaults={"currency": line.currency, "amount": line.amount,
-                          "partner_type": line.partner_type},
+                report=report,
+                kind=key[0],
+                partner_name=key[1],
+                defaults={
+                    "currency": line.currency,
+                    "amount": line.amount,
+                    "partner_type": line.partner_type,
+                },
             )
         changed.append("budget")
     return changed
 
 
 @transaction.atomic
-def activity_report_update(*, actor: User | None, report: ActivityReport,
-                           content: ReportContent, expected_revision: int | None = None,
-                           via: str = "form") -> list[str]:
+def activity_report_update(
+    *,
+    actor: User | None,
+    report: ActivityReport,
+    content: ReportContent,
+    expected_revision: int | None = None,
+    via: str = "form",
+) -> list[str]:
     """Replace a draft report's content; returns the names of the parts that changed.
 
     Nothing is written when nothing differs, so saving the same content twice
     (or importing the same workbook twice) changes nothing.
     """
-    report = (ActivityReport.objects.select_for_update(of=("self",))
-              .select_related("period", "activity").get(pk=report.pk))
+    report = (
+        ActivityReport.objects.select_for_update(of=("self",))
+        .select_related("period", "activity")
+        .get(pk=report.pk)
+    )
     _require_content_edit(actor, report)
     if expected_revision is not None and expected_revision != report.revision:
-        raise ValidationError(_("Someone else changed this report meanwhile; reload it and "
-                                "make your changes again."))
+        raise ValidationError(
+            _("Someone else changed this report meanwhile; reload it and make your changes again.")
+        )
     errors = validate_content(content, country_id=report.country_id)
     if errors:
         raise ValidationError(errors)
@@ -233,38 +270,61 @@ def activity_report_update(*, actor: User | None, report: ActivityReport,
     report.revision += 1
     report.updated_by = actor if actor is not None and actor.is_authenticated else None
     report.save()
-    audit_record(actor=actor, action=AuditAction.RECORD_UPDATE, obj=report,
-                 changed=changed, via=via, activity=report.activity.code, year=report.period.year)
+    audit_record(
+        actor=actor,
+        action=AuditAction.RECORD_UPDATE,
+        obj=report,
+        changed=changed,
+        via=via,
+        activity=report.activity.code,
+        year=report.period.year,
+    )
     if "progress" in changed:
-        audit_record(actor=actor, action=AuditAction.STATUS_CHANGE, obj=report,
-                     source=before, target=report.progress, activity=report.activity.code)
+        audit_record(
+            actor=actor,
+            action=AuditAction.STATUS_CHANGE,
+            obj=report,
+            source=before,
+            target=report.progress,
+            activity=report.activity.code,
+        )
     return changed
 
 
 @transaction.atomic
-def activity_report_transition(*, actor: User, report: ActivityReport, target: str,
-                               comment: str = "") -> ActivityReport:
+def activity_report_transition(
+    *, actor: User, report: ActivityReport, target: str, comment: str = ""
+) -> ActivityReport:
     """Move a report through its workflow, by the explicit table of allowed transitions."""
-    report = (ActivityReport.objects.select_for_update(of=("self",))
-              .select_related("period", "activity").get(pk=report.pk))
+    report = (
+        ActivityReport.objects.select_for_update(of=("self",))
+        .select_related("period", "activity")
+        .get(pk=report.pk)
+    )
     transition = report.transition_to(target)  # raises TransitionNotAllowed
     if transition.by == "country":
         if not reports_for_country(actor, report.country_id):
             raise PermissionDenied(_("Only the country's task force officers submit its reports."))
         if not report.period.accepts_country_edits():
-            raise ReportLocked(_("The reporting period %(year)s does not accept submissions now.")
-                               % {"year": report.period.year})
+            raise ReportLocked(
+                _("The reporting period %(year)s does not accept submissions now.")
+                % {"year": report.period.year}
+            )
     else:
         if not is_secretariat(actor):
             raise PermissionDenied(_("Only the secretariat reviews and approves reports."))
         if report.period.is_locked:
-            raise ReportLocked(_("The reporting period %(year)s is closed.")
-                               % {"year": report.period.year})
+            raise ReportLocked(
+                _("The reporting period %(year)s is closed.") % {"year": report.period.year}
+            )
     comment = (comment or "").strip()
     if transition.comment_required and not comment:
         raise ValidationError({"comment": _("Write a comment for the country.")})
-    if (transition.name == "submit" and report.progress in
-            (ProgressStatus.IN_PROGRESS, ProgressStatus.COMPLETED) and not report.narrative.strip()):
+    if (
+        transition.name == "submit"
+        and report.progress in (ProgressStatus.IN_PROGRESS, ProgressStatus.COMPLETED)
+        and not report.narrative.strip()
+    ):
         raise ValidationError({"narrative": _("Describe the progress before submitting.")})
     source = report.workflow
     now = timezone.now()
@@ -275,38 +335,64 @@ def activity_report_transition(*, actor: User, report: ActivityReport, target: s
         report.approved_at, report.approved_by = now, actor
     if source == Workflow.APPROVED:
         report.approved_at, report.approved_by = None, None
-    report.save(update_fields=["workflow", "submitted_at", "approved_at", "approved_by",
-                               "updated_at"])
+    report.save(
+        update_fields=["workflow", "submitted_at", "approved_at", "approved_by", "updated_at"]
+    )
     if comment:
-        ReviewComment.objects.create(report=report, author=actor, transition=transition.name,
-                                     text=comment)
-    audit_record(actor=actor, action=transition.audit_action, obj=report,
-                 transition=transition.name, source=source, target=target,
-                 activity=report.activity.code, year=report.period.year)
+        ReviewComment.objects.create(
+            report=report, author=actor, transition=transition.name, text=comment
+        )
+    audit_record(
+        actor=actor,
+        action=transition.audit_action,
+        obj=report,
+        transition=transition.name,
+        source=source,
+        target=target,
+        activity=report.activity.code,
+        year=report.period.year,
+    )
     if target == Workflow.APPROVED:
-        audit_record(actor=actor, action=AuditAction.LOCK, obj=report,
-                     activity=report.activity.code, year=report.period.year)
+        audit_record(
+            actor=actor,
+            action=AuditAction.LOCK,
+            obj=report,
+            activity=report.activity.code,
+            year=report.period.year,
+        )
     return report
 
 
 @transaction.atomic
-def evidence_add(*, actor: User, report: ActivityReport, uploaded, description: str = ""
-                 ) -> EvidenceFile:
+def evidence_add(
+    *, actor: User, report: ActivityReport, uploaded, description: str = ""
+) -> EvidenceFile:
     """Attach a checked evidence file to a draft report."""
     report = ActivityReport.objects.select_related("period").get(pk=report.pk)
     _require_content_edit(actor, report)
     checked = check_evidence(uploaded)  # raises EvidenceRejected
-    evidence = EvidenceFile(report=report, original_name=checked.name,
-                            content_type=checked.content_type, size=checked.size,
-                            sha256=checked.sha256, uploaded_by=actor,
-                            description=v.check_text(description, max_length=300))
+    evidence = EvidenceFile(
+        report=report,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+        description=v.check_text(description, max_length=300),
+    )
     # The file is written first; if the database write fails it is removed again.
     evidence.file.save(checked.name, uploaded, save=False)
     try:
         evidence.save()
-        audit_record(actor=actor, action=AuditAction.FILE_UPLOAD, obj=evidence,
-                     country_id=report.country_id, size=checked.size, sha256=checked.sha256,
-                     content_type=checked.content_type)
+        audit_record(
+            actor=actor,
+            action=AuditAction.FILE_UPLOAD,
+            obj=evidence,
+            country_id=report.country_id,
+            size=checked.size,
+            sha256=checked.sha256,
+            content_type=checked.content_type,
+        )
     except Exception:
         evidence.file.storage.delete(evidence.file.name)
         raise
@@ -318,8 +404,13 @@ def evidence_delete(*, actor: User, evidence: EvidenceFile) -> None:
     report = ActivityReport.objects.select_related("period").get(pk=evidence.report_id)
     _require_content_edit(actor, report)
     file_name, storage = evidence.file.name, evidence.file.storage
-    audit_record(actor=actor, action=AuditAction.RECORD_DELETE, obj=evidence,
-                 country_id=report.country_id, sha256=evidence.sha256)
+    audit_record(
+        actor=actor,
+        action=AuditAction.RECORD_DELETE,
+        obj=evidence,
+        country_id=report.country_id,
+        sha256=evidence.sha256,
+    )
     evidence.delete()
     transaction.on_commit(lambda: storage.delete(file_name))
 
@@ -327,6 +418,11 @@ def evidence_delete(*, actor: User, evidence: EvidenceFile) -> None:
 @transaction.atomic
 def evidence_open(*, actor: User, evidence: EvidenceFile):
     """Open an evidence file for download and audit the read (the view checked the scope)."""
-    audit_record(actor=actor, action=AuditAction.FILE_DOWNLOAD, obj=evidence,
-                 country_id=evidence.report.country_id, sha256=evidence.sha256)
+    audit_record(
+        actor=actor,
+        action=AuditAction.FILE_DOWNLOAD,
+        obj=evidence,
+        country_id=evidence.report.country_id,
+        sha256=evidence.sha256,
+    )
     return evidence.file.open("rb")

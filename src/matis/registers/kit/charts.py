@@ -22,7 +22,7 @@ def chart_data(spec: Register, queryset) -> list[dict]:
     """[{year, category, value}] for the (filtered) rows; years as the reader reads them."""
     if not spec.chart_by:
         return []
-    year_path = spec.extra_data.get("chart_year") or spec.year_field or spec.date_field
+    year_path = spec.chart_year or spec.year_field or spec.date_field
     category_field = _resolve_field(spec.model, spec.chart_by)
     labels = dict(category_field.choices) if category_field.choices else {}
     measure = Sum(spec.chart_measure) if spec.chart_measure else Count("pk", distinct=True)
@@ -57,7 +57,7 @@ def chart_spec(spec: Register, data: list[dict]) -> dict:
     field_label = str(_resolve_field(spec.model, spec.chart_by).verbose_name)
     measure_label = str(spec.chart_label or _("Records"))
     x = (
-        {"field": "year", "type": "ordinal", "title": _("Year")}
+        {"field": "year", "type": "ordinal", "title": _("Year"), "axis": {"labelAngle": 0}}
         if any(d["year"] for d in data)
         else {"field": "category", "type": "nominal", "title": field_label}
     )
@@ -65,8 +65,10 @@ def chart_spec(spec: Register, data: list[dict]) -> dict:
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "width": "container",
         "height": 220,
+        # No tooltip handler: vega-tooltip injects a <style> element, which the CSP blocks.
+        "usermeta": {"embedOptions": {"tooltip": False}},
         "data": {"values": data},
-        "mark": {"type": "bar", "tooltip": True},
+        "mark": "bar",
         "encoding": {
             "x": x,
             "y": {"field": "value", "type": "quantitative", "title": measure_label},

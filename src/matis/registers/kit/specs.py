@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
@@ -77,7 +77,7 @@ class Register:
     extra_template: str | None = None
     file_field: str | None = None
     sheet: str = ""
-    extra_data: dict = field(default_factory=dict)
+    chart_year: str | None = None  # the year of the chart, when not the row's own (a child's)
 
     @property
     def regional(self) -> bool:

@@ -127,7 +127,6 @@ def make_views(spec: Register) -> dict:
                 "chart_rows": data,
                 "export_query": query.urlencode(),
                 "may_write": may_write_any(request.user),
-                "extra_list": spec.extra_data.get("list_template"),
             },
         )
 

@@ -226,15 +226,26 @@ class TrainingEvent(CountryRecord):
 class EventTrainer(models.Model):
     """A trainer assigned to an event, with the accreditation that allowed it."""
 
-    event = models.ForeignKey(TrainingEvent, on_delete=models.CASCADE, related_name="assignments")
-    trainer = models.ForeignKey(Trainer, on_delete=models.PROTECT, related_name="assignments")
+    event = models.ForeignKey(
+        TrainingEvent,
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    trainer = models.ForeignKey(
+        Trainer, verbose_name=_("trainer"), on_delete=models.PROTECT, related_name="assignments"
+    )
     accreditation = models.ForeignKey(
-        Accreditation, on_delete=models.PROTECT, related_name="assignments"
+        Accreditation,
+        verbose_name=_("accreditation"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
     )
 
     class Meta:
         ordering = ["event_id", "trainer__name"]
         verbose_name = _("trainer assignment")
+        verbose_name_plural = _("trainer assignments")
         constraints = [
             models.UniqueConstraint(fields=["event", "trainer"], name="event_trainer_unique"),
         ]

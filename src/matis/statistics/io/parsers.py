@@ -8,6 +8,7 @@ file is clean. A normalised row is a tuple, see :data:`ROW_FIELDS`.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -129,10 +130,8 @@ def _open_text(source: IO[bytes] | str) -> Iterator[str]:
             _("the file is not UTF-8 text (%(reason)s)") % {"reason": exc.reason}
         ) from None
     finally:
-        try:
+        with contextlib.suppress(ValueError):  # ValueError: the caller closed it already
             wrapper.detach()  # leave the caller's binary file open
-        except ValueError:
-            pass  # the caller closed it already
 
 
 def count_lines(source: IO[bytes]) -> int:

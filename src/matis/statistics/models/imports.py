@@ -93,6 +93,8 @@ class ImportJob(models.Model):
         if label is None or self.is_finished:
             return self.get_status_display()
         if self.total and self.phase != "store":
-            return str(_("%(phase)s: %(done)s of %(total)s rows") % {
-                "phase": label, "done": f"{self.done:,}", "total": f"{self.total:,}"})
+            return str(
+                _("%(phase)s: %(done)s of %(total)s rows")
+                % {"phase": label, "done": f"{self.done:,}", "total": f"{self.total:,}"}
+            )
         return str(label)

@@ -144,6 +144,10 @@ class Observation(models.Model):
                 name="statistics_observation_unique",
             ),
         ]
+        indexes = [
+            # One country's figures (API filters, exports, rule history).
+            models.Index(fields=["country", "indicator", "period"], name="statistics_obs_country"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.country_id} {self.period} [{self.series_key}] = {self.display}"

@@ -310,7 +310,21 @@ def _store(rows, *, actor, dry_run, progress, filename, fmt, country) -> ImportR
                     refused.append((line, sub, None, row))
                     continue
                 new.append(
-                    (ind, c, p, key, value, cens, missing, est, prov, src or "", sub.pk, False, db_now)
+                    (
+                        ind,
+                        c,
+                        p,
+                        key,
+                        value,
+                        cens,
+                        missing,
+                        est,
+                        prov,
+                        src or "",
+                        sub.pk,
+                        False,
+                        db_now,
+                    )
                 )
             elif (
                 current[5] == value
@@ -330,6 +344,7 @@ def _store(rows, *, actor, dry_run, progress, filename, fmt, country) -> ImportR
         result.n_created, result.n_updated = len(new), len(changed)
         if dry_run:
             return result
+        progress("store", 0, len(new))
         if new:
             bulk_insert_observations(new, progress=lambda done: progress("store", done, len(new)))
         if changed:

@@ -63,7 +63,7 @@ class DuckDBBackend(NumpyBackend):
             try:
                 params = {"max_block_pairs": int(max_block_pairs)}
                 found = con.execute(_JOIN_SQL, params).fetchnumpy()
-                skipped += int(con.execute(_SKIPPED_SQL, params).fetchone()[0])
+                skipped += int(con.execute(_SKIPPED_SQL, params).fetchall()[0][0])
             finally:
                 con.unregister("left_keys")
                 con.unregister("right_keys")

@@ -12,6 +12,7 @@ function renderAll() {
       actions: false,
       renderer: "canvas",
       defaultStyle: false,
+      tooltip: { disableDefaultStyle: true },
       ast: true,
       expr: expressionInterpreter,
     }).then(function () {

@@ -1,0 +1,189 @@
+"""Exchange configuration, read from ``MATIS_*`` environment variables when it is needed.
+
+Nothing here is read at import time: a national instance that never pushes
+needs no hub address, and the hub needs no national key. Secrets are never
+given a literal default; production fails loudly when one is missing, the
+demo generates them in ``MATIS_HOME`` (mode 0600) and the tests generate
+throw-away ones.
+
+National instance (``MATIS_ROLE=national``, ``MATIS_COUNTRY=THA``):
+
+``MATIS_EXCHANGE_HUB_URL``
+    Base URL of the regional hub, e.g. ``https://hub.example.org/``.
+``MATIS_EXCHANGE_KEY_ID`` and ``MATIS_EXCHANGE_SECRET``
+    This country's current credential at the hub; or
+    ``MATIS_EXCHANGE_KEY_FILE``, a file holding ``<key id> <secret>``.
+``MATIS_LINKAGE_SECRET`` / ``MATIS_LINKAGE_SECRET_FILE``
+    The linkage secret the six governments share (at least 16 bytes).
+
+Both: ``MATIS_EXCHANGE_K`` (k-anonymity, default 11),
+``MATIS_EXCHANGE_REPLAY_SECONDS`` (signature freshness window, default 300),
+``MATIS_EXCHANGE_BACKOFF_BASE`` / ``_MAX`` (retry delays in seconds),
+``MATIS_LINKAGE_THRESHOLD`` (Dice threshold of a re-trafficking alert),
+``MATIS_LINKAGE_BACKEND`` (``duckdb``, ``numpy`` or ``spark``).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+LINKAGE_SECRET_FILE = "linkage-secret"
+DEMO_KEY_FILE = "exchange-key"
+LINKAGE_BACKENDS = ("duckdb", "numpy", "spark")
+
+
+class ExchangeNotConfigured(ImproperlyConfigured):
+    """A setting the exchange needs is missing (named in the message)."""
+
+
+def _env(name: str) -> str:
+    return os.environ.get(name, "").strip()
+
+
+def _env_number(name: str, default: float, *, minimum: float) -> float:
+    raw = _env(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ExchangeNotConfigured(f"{name} must be a number, not {raw!r}") from None
+    if value < minimum:
+        raise ExchangeNotConfigured(f"{name} must be at least {minimum}, not {raw!r}")
+    return value
+
+
+def _generated_secret(path: Path) -> str:
+    """A secret kept in ``path`` for the demo: created once, mode 0600."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _may_generate() -> bool:
+    return settings.ENV in {"demo", "test"}
+
+
+def role() -> str:
+    return settings.MATIS_ROLE
+
+
+def is_hub() -> bool:
+    """True where the hub endpoints run: the regional hub, or the one-database demo."""
+    if settings.MATIS_ROLE == "regional":
+        return True
+    return bool(getattr(settings, "MATIS_EXCHANGE_LOCAL_HUB", settings.ENV == "demo"))
+
+
+def is_national() -> bool:
+    return settings.MATIS_ROLE == "national"
+
+
+def national_country() -> str | None:
+    """This national instance's country (ISO alpha-3), or None (demo: every country)."""
+    return settings.MATIS_COUNTRY
+
+
+def k_anonymity() -> int:
+    return int(_env_number("MATIS_EXCHANGE_K", 11, minimum=2))
+
+
+def replay_window_seconds() -> int:
+    return int(_env_number("MATIS_EXCHANGE_REPLAY_SECONDS", 300, minimum=5))
+
+
+def backoff_base_seconds() -> float:
+    return _env_number("MATIS_EXCHANGE_BACKOFF_BASE", 30.0, minimum=0.0)
+
+
+def backoff_max_seconds() -> float:
+    return _env_number("MATIS_EXCHANGE_BACKOFF_MAX", 6 * 3600.0, minimum=0.0)
+
+
+def linkage_threshold() -> float:
+    value = _env_number("MATIS_LINKAGE_THRESHOLD", 0.8, minimum=0.0)
+    if value > 1.0:
+        raise ExchangeNotConfigured("MATIS_LINKAGE_THRESHOLD must be between 0 and 1")
+    return value
+
+
+def linkage_backend() -> str:
+    name = _env("MATIS_LINKAGE_BACKEND") or "duckdb"
+    if name not in LINKAGE_BACKENDS:
+        raise ExchangeNotConfigured(
+            f"MATIS_LINKAGE_BACKEND must be one of {', '.join(LINKAGE_BACKENDS)}, not {name!r}"
+        )
+    return name
+
+
+def hub_url() -> str:
+    url = _env("MATIS_EXCHANGE_HUB_URL")
+    if not url:
+        if settings.ENV == "demo":
+            return "local:"
+        raise ExchangeNotConfigured(
+            "MATIS_EXCHANGE_HUB_URL is not set: the national instance does not know the hub."
+        )
+    return url if url.endswith("/") or url == "local:" else url + "/"
+
+
+@dataclass(frozen=True)
+class Credential:
+    key_id: str
+    secret: str
+
+    def __repr__(self) -> str:  # never print the secret
+        return f"Credential(key_id={self.key_id!r})"
+
+
+def national_credential() -> Credential:
+    """This country's key at the hub; fails loudly when it is missing (demo: generated)."""
+    key_id, secret = _env("MATIS_EXCHANGE_KEY_ID"), _env("MATIS_EXCHANGE_SECRET")
+    key_file = _env("MATIS_EXCHANGE_KEY_FILE")
+    if not (key_id and secret) and key_file:
+        try:
+            parts = Path(key_file).read_text().split()
+        except OSError as exc:
+            raise ExchangeNotConfigured(f"MATIS_EXCHANGE_KEY_FILE cannot be read: {exc}") from None
+        if len(parts) != 2:
+            raise ExchangeNotConfigured(
+                "MATIS_EXCHANGE_KEY_FILE must hold two words: the key id and the secret"
+            )
+        key_id, secret = parts
+    if key_id and secret:
+        if len(secret) < 32:
+            raise ExchangeNotConfigured("the exchange secret must be at least 32 characters")
+        return Credential(key_id, secret)
+    raise ExchangeNotConfigured(
+        "No exchange credential: set MATIS_EXCHANGE_KEY_ID and MATIS_EXCHANGE_SECRET, "
+        "or MATIS_EXCHANGE_KEY_FILE."
+    )
+
+
+def linkage_secret() -> bytes:
+    """The linkage secret shared by the governments (demo and tests: generated locally)."""
+    raw = _env("MATIS_LINKAGE_SECRET")
+    path = _env("MATIS_LINKAGE_SECRET_FILE")
+    if not raw and path:
+        try:
+            raw = Path(path).read_text().strip()
+        except OSError as exc:
+            raise ExchangeNotConfigured(f"MATIS_LINKAGE_SECRET_FILE cannot be read: {exc}") from None
+    if not raw:
+        if not _may_generate():
+            raise ExchangeNotConfigured(
+                "MATIS_LINKAGE_SECRET (or MATIS_LINKAGE_SECRET_FILE) is not set: linkage "
+                "tokens cannot be made without the secret the governments share."
+            )
+        raw = _generated_secret(Path(settings.MATIS_HOME) / LINKAGE_SECRET_FILE)
+    if len(raw.encode("utf-8")) < 16:
+        raise ExchangeNotConfigured("the linkage secret must be at least 16 bytes")
+    return raw.encode("utf-8")

@@ -1,0 +1,117 @@
+"""The guard that keeps plaintext personal data out of every exchange payload.
+
+Both sides run it: the national instance before an item is queued and again
+before it is sent, the hub before it stores anything. It refuses any key
+that names a personal field (names, dates of birth, document numbers,
+contacts, free-text case notes, case numbers) anywhere in the payload, and
+for de-identified case records it accepts only the fields of
+:data:`DEIDENTIFIED_FIELDS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+# Field names (lower case) that carry personal data in MATIS or HTCDS.
+PERSONAL_FIELDS = frozenset(
+    {
+        "prs_firstname",
+        "prs_secondname",
+        "prs_middlename",
+        "prs_birthdate",
+        "prs_identitynumber",
+        "prs_primarylanguage",
+        "prs_secondarylanguage",
+        "given_name",
+        "family_name",
+        "romanised_given",
+        "romanised_family",
+        "full_name",
+        "name_as_written",
+        "aliases",
+        "date_of_birth",
+        "birth_date",
+        "dob",
+        "number",
+        "document_number",
+        "passport_number",
+        "identity_number",
+        "contact_notes",
+        "phone",
+        "email",
+        "address",
+        "witness",
+        "summary",
+        "notes",
+        "answers",
+        "closure_reason",
+        "cas_reasonforcaseclosure",
+        "cas_referredorganisation",
+        "cas_outgoingreferraldate",
+        "commit_casereference",
+        "commit_placements",
+        "commit_latestscreening",
+        "reference",
+        "case_reference",
+        "case_id",
+        "person_id",
+    }
+)
+
+# What a de-identified case record may contain (after k-anonymisation).
+DEIDENTIFIED_FIELDS = frozenset(
+    {
+        "prs_Gender",
+        "commit_AgeBand",
+        "commit_Citizenship",
+        "commit_YearOpened",
+        "commit_CountryOfExploitation",
+        "vic_TraffickingStatus",
+        "vic_TraffickingStatusDecisionMakingOrg",
+        "vic_TypeOfExploitation",
+        "vic_ForcedLabourIndustry",
+        "cas_Status",
+        "spl_Type",
+        "commit_ForcedCriminality",
+        "commit_ForcedCriminalityActivities",
+    }
+)
+
+
+class PersonalDataRefused(ValueError):
+    """The payload carries a field the exchange never sends; ``path`` names where."""
+
+    def __init__(self, path: str, reason: str):
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+def _walk(obj, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            here = f"{path}.{key}" if path else str(key)
+            yield here, str(key)
+            yield from _walk(value, here)
+    elif isinstance(obj, list):
+        for i, value in enumerate(obj):
+            yield from _walk(value, f"{path}[{i}]")
+
+
+def check_payload(kind: str, data: dict) -> None:
+    """Raise :class:`PersonalDataRefused` if ``data`` (one item of ``kind``) may not leave."""
+    for path, key in _walk(data, ""):
+        if key.lower() in PERSONAL_FIELDS:
+            raise PersonalDataRefused(path, "personal data is never exchanged")
+    if kind == "deidentified_cases":
+        records = data.get("records")
+        if not isinstance(records, list):
+            raise PersonalDataRefused("records", "a list of records is expected")
+        for i, record in enumerate(records):
+            if not isinstance(record, dict):
+                raise PersonalDataRefused(f"records[{i}]", "a record is an object")
+            extra = sorted(set(record) - DEIDENTIFIED_FIELDS)
+            if extra:
+                raise PersonalDataRefused(
+                    f"records[{i}].{extra[0]}", "not a field of the de-identified record"
+                )

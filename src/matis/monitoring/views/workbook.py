@@ -1,0 +1,66 @@
+"""The Excel round trip: download the prefilled workbook, upload it filled."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from matis.access.scoping import scoped
+from matis.monitoring import selectors
+from matis.monitoring.forms import (
+    WorkbookUploadForm,
+)
+from matis.monitoring.models import (
+    ActivityReport,
+)
+from matis.monitoring.permissions import reports_for_country
+from matis.monitoring.services.exports import FORMATS
+from matis.monitoring.workbook import WorkbookInvalid, build_workbook, workbook_import
+
+
+@scoped("country", model=ActivityReport)
+@login_required
+def workbook_download(request):
+    """The prefilled workbook of the user's own country (drafts included, so own country only)."""
+    if request.user.is_region_wide:
+        raise PermissionDenied
+    period = selectors.period_for_year(request.GET.get("year"))
+    if period is None:
+        raise Http404
+    data = build_workbook(country_id=request.user.country_id, period=period)
+    response = HttpResponse(data, content_type=FORMATS["xlsx"][0])
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"matis-activity-reports-{request.user.country_id}-{period.year}.xlsx"
+    )
+    return response
+
+
+@scoped("country", model=ActivityReport)
+@login_required
+def workbook_upload(request):
+    if not reports_for_country(request.user, request.user.country_id):
+        raise PermissionDenied
+    errors, result = [], None
+    form = WorkbookUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = workbook_import(actor=request.user, data=form.cleaned_data["file"].read())
+        except WorkbookInvalid as exc:
+            errors = [str(e) for e in exc.errors]
+        except PermissionDenied:
+            errors = [_("You may not change these reports.")]
+    return render(
+        request,
+        "monitoring/workbook_upload.html",
+        {
+            "form": form,
+            "errors": errors,
+            "result": result,
+            "periods": selectors.periods(),
+            "period": selectors.default_period(),
+        },
+    )

@@ -1,0 +1,127 @@
+"""Importing a checked workbook: only what differs is written, all or nothing."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from matis.access.audit import audit_record
+from matis.access.models import AuditAction, User
+from matis.monitoring.models import (
+    ActivityReport,
+    Indicator,
+    ReportingPeriod,
+)
+from matis.monitoring.selectors import indicator_rows
+from matis.monitoring.services.indicators import IndicatorValues, indicator_values_set
+from matis.monitoring.services.periods import period_reports_ensure
+from matis.monitoring.services.reports import (
+    ReportContent,
+    activity_report_update,
+    content_of,
+)
+from matis.monitoring.workbook.read import CellError, ImportResult, WorkbookInvalid, read_workbook
+
+
+@transaction.atomic
+def workbook_import(*, actor: User | None, data: bytes) -> ImportResult:
+    """Check the whole workbook, then write what changed; raise ``WorkbookInvalid`` on errors."""
+    country_id, period, contents, indicator_values = read_workbook(data, actor=actor)
+    reports = {
+        r.activity_id: r
+        for r in ActivityReport.objects.filter(country_id=country_id, period=period)
+        .select_related("period")
+        .prefetch_related("outputs", "responsible_agencies", "partners", "budget")
+    }
+    accepts = period.accepts_country_edits()
+    errors = []
+    to_change = []
+    for activity_id, (code, row, content) in sorted(contents.items(), key=lambda i: i[1][1]):
+        report = reports.get(activity_id)
+        stored = content_of(report) if report else ReportContent()
+        if stored == content:
+            continue
+        if not accepts:
+            errors.append(
+                CellError(
+                    "Activities",
+                    f"A{row}",
+                    _(
+                        "the reporting period %(year)s does not accept changes now, so %(code)s must "
+                        "keep its values"
+                    )
+                    % {"year": period.year, "code": code},
+                )
+            )
+        elif report is not None and report.workflow != "draft":
+            errors.append(
+                CellError(
+                    "Activities",
+                    f"A{row}",
+                    _(
+                        "%(code)s is %(state)s; only draft reports can change, so its rows must keep "
+                        "their values"
+                    )
+                    % {"code": code, "state": report.get_workflow_display()},
+                )
+            )
+        else:
+            to_change.append((activity_id, code, content))
+    indicators_changed = _indicators_differ(country_id, period, indicator_values)
+    if indicators_changed and not accepts:
+        errors.append(
+            CellError(
+                "Indicators",
+                "",
+                _(
+                    "the reporting period %(year)s does not accept changes now, so the indicator values "
+                    "must stay as they are"
+                )
+                % {"year": period.year},
+            )
+        )
+    if errors:
+        raise WorkbookInvalid(errors)
+    result = ImportResult(country_id=country_id, year=period.year)
+    if any(activity_id not in reports for activity_id, _code, _content in to_change):
+        period_reports_ensure(period=period, countries=[country_id])
+        reports = {
+            r.activity_id: r
+            for r in ActivityReport.objects.filter(country_id=country_id, period=period)
+        }
+    for activity_id, code, content in to_change:
+        changed = activity_report_update(
+            actor=actor, report=reports[activity_id], content=content, via="excel"
+        )
+        if changed:
+            result.reports_changed += 1
+            result.changed_activities.append(code)
+    if indicators_changed:
+        result.indicator_values_changed = indicator_values_set(
+            actor=actor, country_id=country_id, period=period, values=indicator_values, via="excel"
+        )
+    audit_record(
+        actor=actor,
+        action=AuditAction.IMPORT,
+        country_id=country_id,
+        object_type="monitoring.workbook",
+        object_id=period.year,
+        reports_changed=result.reports_changed,
+        indicator_values_changed=result.indicator_values_changed,
+    )
+    return result
+
+
+def _indicators_differ(
+    country_id: str, period: ReportingPeriod, values: list[IndicatorValues]
+) -> bool:
+    current = {r.indicator.pk: r for r in indicator_rows(country_id=country_id, period=period)}
+    for row in values:
+        stored = current[row.indicator_id]
+        pairs = [(row.baseline, stored.baseline), (row.target, stored.target)]
+        if stored.indicator.source == Indicator.Source.REPORTED:
+            pairs.append((row.actual, stored.actual))
+        for new, old in pairs:
+            if new != (old.value if old else None):
+                return True
+    return False

@@ -1,0 +1,199 @@
+"""Repatriation (PRO3, goal 3.3): a two-country workflow of ordered steps.
+
+The sending government (where the person was identified) and the receiving
+government (her or his home country) each own some steps
+(:data:`~matis.returns.choices.RESPONSIBLE_SIDE`). Steps follow
+:attr:`Repatriation.STEP_TRANSITIONS`; anything else raises
+:class:`StepOutOfOrder`, and a step recorded by the wrong government's agency
+raises :class:`WrongCountry`. ``uid`` identifies the repatriation across
+national instances (the later cross-border exchange carries it).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from matis.access.models import Agency
+from matis.cases.models import Case
+from matis.cases.protection import EncryptedTextField
+from matis.common.models import Country, TimeStampedModel
+from matis.returns.choices import (
+    RESPONSIBLE_SIDE,
+    Outcome,
+    RepatriationStatus,
+    Side,
+    Step,
+)
+
+
+class StepOutOfOrder(Exception):
+    """A step that the allowed step transitions do not permit now."""
+
+    def __init__(self, step: str, allowed):
+        self.step = step
+        self.allowed = sorted(allowed)
+        super().__init__(f"step {step} not allowed now; allowed: {self.allowed}")
+
+
+class WrongCountry(Exception):
+    """A step recorded by an agency of the government that is not responsible for it."""
+
+    def __init__(self, step: str, needed_country: str, actor_country: str | None):
+        self.step = step
+        self.needed_country = needed_country
+        self.actor_country = actor_country
+        super().__init__(f"step {step} belongs to {needed_country}, not {actor_country}")
+
+
+class InvalidTransition(Exception):
+    """A repatriation status change that the allowed transitions do not permit."""
+
+
+class Repatriation(TimeStampedModel):
+    # After the latest step (None: no step yet), the steps that may be recorded next.
+    STEP_TRANSITIONS = {
+        None: {Step.REQUEST},
+        Step.REQUEST: {Step.TRACING},
+        Step.TRACING: {Step.NATIONALITY},
+        Step.NATIONALITY: {Step.TRAVEL_DOCUMENTS},
+        Step.TRAVEL_DOCUMENTS: {Step.HANDOVER},
+        Step.HANDOVER: {Step.RECEPTION},
+        Step.RECEPTION: set(),
+    }
+    ALLOWED_TRANSITIONS = {
+        RepatriationStatus.IN_PROGRESS: {
+            RepatriationStatus.STOPPED,
+            RepatriationStatus.COMPLETED,
+            RepatriationStatus.CANCELLED,
+        },
+        RepatriationStatus.STOPPED: {RepatriationStatus.IN_PROGRESS, RepatriationStatus.CANCELLED},
+        RepatriationStatus.COMPLETED: set(),
+        RepatriationStatus.CANCELLED: set(),
+    }
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(_("Return number"), max_length=40, unique=True)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="repatriations")
+    sending_country = models.ForeignKey(
+        Country, verbose_name=_("From"), on_delete=models.PROTECT, related_name="+"
+    )
+    receiving_country = models.ForeignKey(
+        Country, verbose_name=_("To"), on_delete=models.PROTECT, related_name="+"
+    )
+    sending_agency = models.ForeignKey(
+        Agency, verbose_name=_("Sending agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    receiving_agency = models.ForeignKey(
+        Agency, verbose_name=_("Receiving agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    identified_on = models.DateField(_("Identified on"))
+    requested_on = models.DateField(_("Requested on"))
+    returned_on = models.DateField(_("Returned on"), null=True, blank=True)
+    completed_on = models.DateField(_("Received on"), null=True, blank=True)
+    status = models.CharField(
+        _("Status"),
+        max_length=12,
+        choices=RepatriationStatus.choices,
+        default=RepatriationStatus.IN_PROGRESS,
+    )
+    status_reason = EncryptedTextField(_("Reason"), blank=True)
+    receiving_case = models.ForeignKey(
+        Case,
+        verbose_name=_("Case in the home country"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="received_returns",
+    )
+
+    class Meta:
+        ordering = ["-requested_on", "-id"]
+        verbose_name = _("Return")
+        verbose_name_plural = _("Returns")
+        indexes = [
+            models.Index(fields=["sending_country", "receiving_country", "returned_on"]),
+            models.Index(fields=["receiving_agency", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(sending_country=models.F("receiving_country")),
+                name="returns_two_countries",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def corridor(self) -> str:
+        return f"{self.sending_country_id}→{self.receiving_country_id}"
+
+    def country_of(self, side: str) -> str:
+        return self.sending_country_id if side == Side.SENDING else self.receiving_country_id
+
+    def responsible_country(self, step: str) -> str:
+        return self.country_of(RESPONSIBLE_SIDE[Step(step)])
+
+    def latest_step(self) -> RepatriationStep | None:
+        return self.steps.order_by("-id").first()
+
+    def allowed_steps(self) -> set[str]:
+        """The steps that may be recorded now, from :attr:`STEP_TRANSITIONS`.
+
+        An open step (started, not completed) may only be completed; a step
+        that ended "not possible" may be tried again (which resumes a stopped
+        return); a completed step opens the next one.
+        """
+        if self.status in (RepatriationStatus.COMPLETED, RepatriationStatus.CANCELLED):
+            return set()
+        latest = self.latest_step()
+        if latest is None:
+            return set(self.STEP_TRANSITIONS[None])
+        if latest.completed_on is None or latest.outcome == Outcome.NEGATIVE:
+            return {latest.step}
+        return set(self.STEP_TRANSITIONS[Step(latest.step)])
+
+    def check_step(self, step: str) -> None:
+        allowed = self.allowed_steps()
+        if step not in allowed:
+            raise StepOutOfOrder(step, allowed)
+
+    def check_transition(self, new_status: str) -> None:
+        if new_status not in self.ALLOWED_TRANSITIONS.get(self.status, set()):
+            raise InvalidTransition(f"{self.status} -> {new_status}")
+
+
+class RepatriationStep(TimeStampedModel):
+    """One step of a return: who did it (agency), when, with what outcome."""
+
+    repatriation = models.ForeignKey(Repatriation, on_delete=models.CASCADE, related_name="steps")
+    step = models.CharField(_("Step"), max_length=20, choices=Step.choices)
+    side = models.CharField(_("Government"), max_length=10, choices=Side.choices)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("Responsible agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    started_on = models.DateField(_("Started on"))
+    completed_on = models.DateField(_("Completed on"), null=True, blank=True)
+    outcome = models.CharField(_("Outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    notes = EncryptedTextField(_("Notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("Step of a return")
+        verbose_name_plural = _("Steps of a return")
+
+    def __str__(self) -> str:
+        return f"{self.repatriation_id}:{self.step}"
+
+    @property
+    def days(self) -> int | None:
+        if self.completed_on is None:
+            return None
+        return (self.completed_on - self.started_on).days

@@ -1,0 +1,48 @@
+"""Statistical disclosure control: k-anonymity for records, suppression and rounding for tables.
+
+>>> import pandas as pd
+>>> from tipstats import disclosure
+>>> people = pd.DataFrame({"age": [17, 18, 19, 23] * 6, "sex": ["f", "f", "m", "f"] * 6})
+>>> out = disclosure.k_anonymise(people, {"age": disclosure.AgeHierarchy(), "sex": None}, k=5)
+>>> out.report.smallest_group >= 5
+True
+
+See ``docs/methods/disclosure.md``.
+"""
+
+from ._hierarchy import (
+    SUPPRESSED,
+    AgeHierarchy,
+    DateHierarchy,
+    Hierarchy,
+    MappingHierarchy,
+    SuppressionHierarchy,
+)
+from ._kanon import SUPPRESSION_MODES, AnonymisationReport, AnonymisationResult, k_anonymise
+from ._tables import (
+    ROUNDING_METHODS,
+    RoundedTable,
+    SuppressedTable,
+    audit_suppression,
+    round_table,
+    suppress_small_cells,
+)
+
+__all__ = [
+    "ROUNDING_METHODS",
+    "SUPPRESSED",
+    "SUPPRESSION_MODES",
+    "AgeHierarchy",
+    "AnonymisationReport",
+    "AnonymisationResult",
+    "DateHierarchy",
+    "Hierarchy",
+    "MappingHierarchy",
+    "RoundedTable",
+    "SuppressedTable",
+    "SuppressionHierarchy",
+    "audit_suppression",
+    "k_anonymise",
+    "round_table",
+    "suppress_small_cells",
+]
