@@ -7,7 +7,7 @@ class RegistersConfig(AppConfig):
     label = "registers"
     verbose_name = _("Programme registers")
     demo_loader = "matis.registers.demo.load_demo"
-    demo_order = 45
+    demo_order = 35
     nav_items = (("registers:index", _("Registers"), None),)
 
     def ready(self):
