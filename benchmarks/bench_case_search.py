@@ -35,9 +35,6 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-
 BATCH = 20_000
 COUNTRIES = ("KHM", "CHN", "LAO", "MMR", "THA", "VNM")
 AGENCIES_PER_COUNTRY = 8

@@ -114,7 +114,9 @@ def part_febrl() -> tuple[Encodings, Encodings]:
     plain = matcher.link(pa, pb)
     evp = evaluate_linkage(plain, truth)
     rows.append((f"plaintext (exact q-gram sets, {pa.filter_bits} tokens)", evp, plain))
-    print(f"records {len(a):,} + {len(b):,}, true pairs {len(truth):,}; encoding took {encode_s:.2f} s")
+    print(
+        f"records {len(a):,} + {len(b):,}, true pairs {len(truth):,}; encoding took {encode_s:.2f} s"
+    )
     print(f"{'matching':44s} {'precision':>9s} {'recall':>7s} {'F1':>7s} {'Dice thr':>8s}")
     for label, e, r in rows:
         print(f"{label:44s} {e.precision:9.4f} {e.recall:7.4f} {e.f1:7.4f} {r.dice_threshold:8.3f}")
@@ -197,7 +199,7 @@ def part_big(n: int) -> None:
     el, er = encoder.encode(left), encoder.encode(right)
     encode_s = time.perf_counter() - t
     del left, right
-    blocking = (LSHBlocking(n_bands=24, bits_per_band=20, within="sex_birth_year"),)
+    blocking = (KeyBlocking("sex_birth_date"), LSHBlocking(n_bands=10, bits_per_band=40))
     matcher = Matcher(blocking=blocking)
     result = matcher.link(el, er)
     ev = evaluate_linkage(result, truth)
@@ -233,15 +235,19 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--big-n", type=int, default=1_000_000, help="records per side in part 3")
     parser.add_argument("--skip-big", action="store_true", help="leave out part 3")
+    parser.add_argument("--parts", default="1234", help="which parts to run, e.g. 13")
     parser.add_argument("--repeats", type=int, default=5, help="timing repeats in part 2")
     parser.add_argument("--cross-n", type=int, default=2000, help="people per side in part 4")
     args = parser.parse_args(argv)
     print("tipstats.linkage benchmark")
     print("=" * 72)
-    ea, eb = part_febrl()
-    part_speed(ea, eb, args.repeats)
-    part_cross_script(args.cross_n, seeds=[1, 2, 3])
-    if not args.skip_big:
+    if "1" in args.parts or "2" in args.parts:
+        ea, eb = part_febrl()
+        if "2" in args.parts:
+            part_speed(ea, eb, args.repeats)
+    if "4" in args.parts:
+        part_cross_script(args.cross_n, seeds=[1, 2, 3])
+    if "3" in args.parts and not args.skip_big:
         part_big(args.big_n)
 
 

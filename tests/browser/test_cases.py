@@ -18,9 +18,12 @@ def test_case_worker_registers_screens_consents_and_places_in_thai(
 ):
     from matis.cases.choices import PlacementKind
     from matis.cases.models import Alert, Case, Facility
+    from matis.common.countries import sync_countries
+    from matis.common.models import Country
     from matis.plans.loader import load_registry
 
-    load_registry()  # transactional tests start from an empty database
+    load_registry()  # transactional tests may start from an empty database
+    sync_countries(Country)
     shelter = make_agency("THA", name="Provincial shelter (synthetic)")
     worker = make_user(role="case_worker", country="THA", agency=shelter)
     Facility.objects.create(

@@ -6,3 +6,6 @@ class JusticeConfig(AppConfig):
     name = "matis.justice"
     label = "justice"
     verbose_name = _("Justice")
+    demo_loader = "matis.justice.demo.load_demo"
+    demo_order = 56
+    nav_items = (("justice:list", _("Criminal cases"), ("justice_officer",)),)

@@ -6,3 +6,6 @@ class ReturnsConfig(AppConfig):
     name = "matis.returns"
     label = "returns"
     verbose_name = _("Return and reintegration")
+    demo_loader = "matis.returns.demo.load_demo"
+    demo_order = 55
+    nav_items = (("returns:list", _("Returns"), ("case_worker", "case_supervisor")),)

@@ -158,7 +158,10 @@ def parse(data) -> tuple[dict[str, Assessment], dict[str, Survey]]:
             if not any(i.domain == domain for i in items):
                 raise InstrumentError(f"{where}: no item in domain {domain}")
         assessments[slug] = Assessment(
-            slug, int(_need(raw, "version", where)), _texts(raw.get("title") or {}), scale_max,
+            slug,
+            int(_need(raw, "version", where)),
+            _texts(raw.get("title") or {}),
+            scale_max,
             tuple(items),
         )
     surveys: dict[str, Survey] = {}
@@ -176,7 +179,9 @@ def parse(data) -> tuple[dict[str, Assessment], dict[str, Survey]]:
         if len({q.code for q in questions}) != len(questions):
             raise InstrumentError(f"{where}: question codes repeat")
         surveys[slug] = Survey(
-            slug, int(_need(raw, "version", where)), _texts(raw.get("title") or {}),
+            slug,
+            int(_need(raw, "version", where)),
+            _texts(raw.get("title") or {}),
             tuple(questions),
         )
     if not assessments or not surveys:

@@ -7,6 +7,7 @@ values missing.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -58,7 +59,7 @@ def _band(values: pd.Series, edges: Sequence[float]) -> pd.Series:
     numbers = pd.to_numeric(values, errors="coerce")
     edges = list(edges)
     labels = []
-    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+    for lo, hi in itertools.pairwise(edges):
         labels.append(f"{int(lo)}+" if not np.isfinite(hi) else f"{int(lo)}-{int(hi) - 1}")
     cut = pd.cut(numbers, bins=edges, right=False, labels=labels)
     return cut.astype(object).where(numbers.notna(), None)
@@ -98,9 +99,11 @@ class DateHierarchy(Hierarchy):
         if level == 1:
             return years.astype("Int64").astype(object).where(dates.notna(), None)
         start = (years // self.period_years) * self.period_years
-        text = start.astype("Int64").astype(str) + "-" + (start + self.period_years - 1).astype(
-            "Int64"
-        ).astype(str)
+        text = (
+            start.astype("Int64").astype(str)
+            + "-"
+            + (start + self.period_years - 1).astype("Int64").astype(str)
+        )
         return text.astype(object).where(dates.notna(), None)
 
 

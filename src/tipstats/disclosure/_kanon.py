@@ -171,7 +171,8 @@ def k_anonymise(
         return cache[key]
 
     nodes = sorted(
-        itertools.product(*ranges), key=lambda node: (float(np.mean(np.array(node) / heights)), node)
+        itertools.product(*ranges),
+        key=lambda node: (float(np.mean(np.array(node) / heights)), node),
     )
     allowed = int(np.floor(max_suppression * n))
     chosen, chosen_sizes, evaluated = None, None, 0
@@ -213,9 +214,7 @@ def k_anonymise(
     report = AnonymisationReport(
         k=k,
         quasi_identifiers=tuple(columns),
-        levels={
-            c: hierarchies[c].labels[lvl] for c, lvl in zip(columns, chosen, strict=True)
-        },
+        levels={c: hierarchies[c].labels[lvl] for c, lvl in zip(columns, chosen, strict=True)},
         level_numbers=dict(zip(columns, (int(v) for v in chosen), strict=True)),
         n_input=n,
         n_released=len(released),

@@ -170,7 +170,9 @@ def suppress_small_cells(
     primary = (values >= low) & (values < threshold)
     mask = _add_complementary(values, primary)
     for _ in range(values.size):
-        audit = audit_suppression(counts, pd.DataFrame(mask, index=table.index, columns=table.columns))
+        audit = audit_suppression(
+            counts, pd.DataFrame(mask, index=table.index, columns=table.columns)
+        )
         exposed = audit[(audit["upper"] - audit["lower"]) <= 0]
         if exposed.empty:
             break

@@ -113,7 +113,9 @@ def distinct_pairs(
         empty = np.empty(0, dtype=np.int64)
         return empty, empty.copy()
     codes = np.unique(
-        np.concatenate([lr * np.int64(n_right) + rr for lr, rr in zip(left_rows, right_rows, strict=True)])
+        np.concatenate(
+            [lr * np.int64(n_right) + rr for lr, rr in zip(left_rows, right_rows, strict=True)]
+        )
     )
     return codes // n_right, codes % n_right
 

@@ -20,10 +20,10 @@ __all__ = ["BlockingRule", "KeyBlocking", "KeyTable", "LSHBlocking"]
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
-def _mix(a: np.ndarray, b: np.ndarray | int) -> np.ndarray:
-    """Combine two uint64 keys into one (splitmix64 finaliser over a xor)."""
+def _mix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Combine two uint64 keys into one (splitmix64 finaliser over a xor); never 0."""
     with np.errstate(over="ignore"):
-        z = (np.asarray(a, dtype=np.uint64) ^ (np.uint64(b) * _MIX if np.isscalar(b) else b * _MIX))
+        z = np.asarray(a, dtype=np.uint64) ^ (np.asarray(b, dtype=np.uint64) * _MIX)
         z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
         z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
         return (z ^ (z >> np.uint64(31))) | np.uint64(1)

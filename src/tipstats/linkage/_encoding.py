@@ -222,7 +222,9 @@ class BloomEncoder:
             raise KeyError(f"columns missing from the data: {missing}")
         n = len(data)
         ids = data[id_column].to_numpy() if id_column else data.index.to_numpy()
-        per_field = [self._field_bits(spec, data[spec.column].tolist()) for spec in self.schema.fields]
+        per_field = [
+            self._field_bits(spec, data[spec.column].tolist()) for spec in self.schema.fields
+        ]
         n_bits = self.schema.filter_bits
         packed = np.empty((n, n_bits // 8), dtype=np.uint8)
         for start in range(0, n, _CHUNK_RECORDS):

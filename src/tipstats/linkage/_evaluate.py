@@ -18,9 +18,10 @@ class LinkageEvaluation:
 
     ``precision`` = TP / (TP + FP), ``recall`` = TP / (TP + FN), ``f1`` their
     harmonic mean; each is ``nan`` when undefined (nothing predicted, no
-    true pair). ``pairs_completeness`` is the share of true pairs that the
-    blocking let through to comparison (``nan`` when unknown): an upper
-    bound on recall.
+    true pair). ``pairs_completeness`` is the share of true pairs that were
+    compared and reached the Dice floor (``nan`` unless a
+    :class:`LinkageResult` was evaluated): an upper bound on recall that
+    shows what blocking and the floor cost.
     """
 
     n_true_positive: int
@@ -86,7 +87,5 @@ def evaluate_linkage(
     if isinstance(predicted, LinkageResult) and truth:
         scored = predicted.scored_pairs
         compared = set(zip(scored["left_id"], scored["right_id"], strict=True))
-        # pairs compared but below the Dice floor are not kept; count them as reached only
-        # if kept, which makes this a lower bound when dice_floor > 0.
         completeness = len(compared & truth) / len(truth)
     return LinkageEvaluation(tp, fp, fn, precision, recall, f1, completeness)

@@ -135,10 +135,7 @@ class Matcher:
         # (best) pair, where matches are common enough for the mixture to find them;
         # among all candidate pairs they can be one in ten thousand.
         t3 = time.perf_counter()
-        if self.one_to_one:
-            order = greedy_one_to_one(i, j, dice)
-        else:
-            order = np.lexsort((j, i, -dice))
+        order = greedy_one_to_one(i, j, dice) if self.one_to_one else np.lexsort((j, i, -dice))
         seconds["assignment"] = time.perf_counter() - t3
 
         t2 = time.perf_counter()

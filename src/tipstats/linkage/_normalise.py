@@ -27,7 +27,7 @@ __all__ = [
 # compared by mistake.
 NORMALISATION_VERSION = "1"
 
-_TITLES = frozenset("mr mrs ms miss dr u daw".split())
+_TITLES = frozenset(["mr", "mrs", "ms", "miss", "dr", "u", "daw"])
 _NON_LETTER = re.compile(r"[^a-z0-9]+")
 
 

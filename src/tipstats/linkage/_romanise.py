@@ -222,9 +222,7 @@ def romanise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     if _MYANMAR_RE.search(text):
         text = zawgyi_to_unicode(text)
-        text = re.sub(
-            r"[\u1000-\u109f]+", lambda m: " " + _romanise_myanmar(m.group()) + " ", text
-        )
+        text = re.sub(r"[\u1000-\u109f]+", lambda m: " " + _romanise_myanmar(m.group()) + " ", text)
     if _THAI_LAO_KHMER_RE.search(text):
         text = _prepare_thai_lao_khmer(text)
     if _CJK_RUN.search(text):

@@ -137,7 +137,9 @@ class EncodingSchema:
         if len(set(labels)) != len(labels):
             raise ValueError(f"field labels must be unique, got {labels}")
         if self.filter_bits < 64 or self.filter_bits % 64:
-            raise ValueError(f"filter_bits must be a positive multiple of 64, not {self.filter_bits}")
+            raise ValueError(
+                f"filter_bits must be a positive multiple of 64, not {self.filter_bits}"
+            )
         if self.hashing not in HASHING_SCHEMES:
             raise ValueError(f"hashing must be one of {HASHING_SCHEMES}, not {self.hashing!r}")
         if self.block_year_window is not None:

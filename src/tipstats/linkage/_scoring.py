@@ -25,6 +25,7 @@ __all__ = ["MatchScoreModel", "fit_match_model"]
 
 _EPS = 1e-4
 _GRID = np.linspace(0.0, 1.0, 2001)
+_SPARSE_NON_MATCH = (1.0, 30.0)
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class MatchScoreModel:
         curve = self.__dict__.get("_curve_cache")
         if curve is None:
             post = self._posterior(_GRID)
-            post[_GRID < self.dice_floor] = 0.0
+            post[self.dice_floor > _GRID] = 0.0
             curve = np.minimum.accumulate(post[::-1])[::-1]
             object.__setattr__(self, "_curve_cache", curve)
         return curve
@@ -126,7 +127,10 @@ def fit_match_model(
         Dice coefficients of pairs known to be non-matches, such as each
         record's runner-up after 1-to-1 assignment. When at least 20 are
         given, the non-match component is fitted to them once and held
-        fixed, and EM estimates only the match component and the prior.
+        fixed, and EM estimates only the match component and the prior. With
+        fewer than 20 at or above the floor, the non-match component is
+        Beta(1, 30) on the rescaled scale: a density falling steeply from the
+        floor.
         This keeps the model identifiable when nearly every pair matches
         (or nearly none does), where a free two-component fit splits one
         group in two.
@@ -156,6 +160,10 @@ def fit_match_model(
         if nm.size >= 20 and np.ptp(nm) >= 1e-3:
             zu = _rescale(nm, dice_floor)
             fixed_u = _beta_moments(zu, np.ones_like(zu))
+        elif nm.size < 20:
+            # Non-matches hardly ever reach the floor: model their density as
+            # falling steeply from it rather than letting EM split the matches.
+            fixed_u = _SPARSE_NON_MATCH
     if fixed_u is not None:
         a_u, b_u = fixed_u
         log_fu = _beta_logpdf(log_z, log_1mz, a_u, b_u)
@@ -171,7 +179,8 @@ def fit_match_model(
     loglik = float("nan")
     prior = a_m = b_m = float("nan")
     iteration = 0
-    for iteration in range(1, max_iter + 1):
+    for _ in range(max_iter):
+        iteration += 1
         prior = float(np.clip(resp.mean(), 1e-9, 1 - 1e-9))
         a_m, b_m = _beta_moments(z, resp)
         if fixed_u is None:

@@ -172,7 +172,7 @@ def cross_script_benchmark(
     ``record_id`` and ``true_pairs`` holds ``(left_record_id, right_record_id)``.
     """
     rng = np.random.default_rng(seed)
-    n_shared = int(round(overlap * n_people))
+    n_shared = round(overlap * n_people)
     population = synthetic_people(n_people + (n_people - n_shared), seed=seed)
     left_people = population.iloc[:n_people]
     shared = rng.choice(n_people, size=n_shared, replace=False)
@@ -188,5 +188,9 @@ def cross_script_benchmark(
     left.index = pd.Index([f"L{i}" for i in range(len(left))], name="record_id")
     right.index = pd.Index([f"R{i}" for i in range(len(right))], name="record_id")
     left_of = dict(zip(left["person_id"], left.index, strict=True))
-    truth = {(left_of[p], r) for p, r in zip(right["person_id"], right.index, strict=True) if p in left_of}
+    truth = {
+        (left_of[p], r)
+        for p, r in zip(right["person_id"], right.index, strict=True)
+        if p in left_of
+    }
     return left, right, truth

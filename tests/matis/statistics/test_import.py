@@ -54,11 +54,12 @@ def test_a_bad_csv_row_writes_nothing_and_names_its_line():
         ["VICTIMS_DETECTED", "THA", "2021", "F", "81"],  # line 8: repeats line 3
         ["OFFENCES", "THA", "2021", "F", "2"],  # line 9: OFFENCES has no SEX breakdown
         ["VICTIMS_DETECTED", "THA", "1850", "", "3"],  # line 10
+        ["VICTIMS_DETECTED", "THA", "2021", "M", "3", "extra"],  # line 11: a cell too many
     ]
     with pytest.raises(ImportRejected) as caught:
         import_csv(rows)
     errors = {e.line: e.message for e in caught.value.errors}
-    assert set(errors) == {4, 5, 6, 7, 8, 9, 10}
+    assert set(errors) == {4, 5, 6, 7, 8, 9, 10, 11}
     assert "forty" in errors[4]
     assert "XXX" in errors[5]
     assert "NO_SUCH_INDICATOR" in errors[6]
@@ -66,6 +67,7 @@ def test_a_bad_csv_row_writes_nothing_and_names_its_line():
     assert "line 3" in errors[8]
     assert "no breakdown by SEX" in errors[9]
     assert "1850" in errors[10]
+    assert "found 6" in errors[11]
     assert "line 4" in caught.value.summary()
     assert _nothing_written()
 
@@ -295,3 +297,11 @@ def test_sdmx_csv_import_with_totals_and_codes_only():
     result = observations_import(actor=None, source=csv_bytes(rows[:2], header), fmt="sdmx-csv")
     assert result.n_created == 2
     assert Observation.objects.get(series_key="SEX=F").display == "<5"
+
+
+@pytest.mark.django_db
+def test_a_missing_flag_with_a_value_is_a_contradiction():
+    with pytest.raises(ImportRejected) as caught:
+        import_csv([["VICTIMS_DETECTED", "THA", "2021", "", "12", "M"]], header=(*HEADER, "flags"))
+    assert caught.value.errors[0].line == 2 and caught.value.errors[0].column == "flags"
+    assert _nothing_written()

@@ -40,6 +40,7 @@ def test_thai_readers_see_buddhist_era_years(client, make_user, glotip_approved)
     client.cookies["matis_language"] = "th"
     body = client.get("/statistics/?indicator=PERSONS_PROSECUTED").content.decode()
     assert ">2565<" in body  # 2022 CE
+    assert "สถิติทางการ" in body  # "Official statistics" from the app's Thai catalogue
 
 
 @pytest.mark.django_db

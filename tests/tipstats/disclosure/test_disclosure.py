@@ -114,8 +114,7 @@ def test_invalid_arguments():
 # Alone, each could be recovered: Thailand's total is 38, its other cells 20 + 15,
 # so labour = 3. Complementary suppression must hide a second cell in every row and
 # column holding a suppressed cell: Thailand/sexual (20) and Cambodia/labour (30)
-# close the rectangle. Then sexual = 21 - x and labour = 3 + ... : every suppressed
-# cell can lie anywhere in a range, not at one value.
+# close the rectangle, and each suppressed cell can then lie anywhere in a range.
 TABLE = pd.DataFrame(
     [[20, 3, 15], [1, 30, 12], [14, 8, 40]],
     index=["Thailand", "Cambodia", "Lao PDR"],

@@ -9,8 +9,8 @@ import pytest
 from tipstats.linkage import (
     MATIS_SCHEMA,
     BloomEncoder,
-    EncodingSchema,
     Encodings,
+    EncodingSchema,
     FieldSpec,
     SchemaMismatchError,
     derive_key,

@@ -45,6 +45,9 @@ class OutboxItem(models.Model):
     object_id = models.CharField(_("object id"), max_length=64)
     idempotency_key = models.CharField(_("idempotency key"), max_length=120, unique=True)
     payload = models.JSONField(_("payload"), null=True, blank=True)
+    # Cases whose consent the item relies on (kept here, never sent): checked again
+    # before every attempt, so an item whose consent was withdrawn is never sent.
+    case_ids = models.JSONField(default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
     )

@@ -518,6 +518,11 @@ def parse_table(
                 continue
             cells = list(cells) + [None] * (width - len(cells))
         before = result.n_errors
+        if len(cells) > width and any(c not in (None, "") for c in cells[width:]):
+            error(
+                line,
+                _("expected %(n)s cells, found %(found)s") % {"n": width, "found": len(cells)},
+            )
         ind_text = cells[i_ind]
         indicator = indicator_cache.get(ind_text)
         if indicator is None:
@@ -583,6 +588,12 @@ def parse_table(
                         value_cache[raw_value] = parsed
             except ValueParseError as exc:
                 error(line, str(exc), str(header[i_value]))
+        if "M" in flags and parsed is not None and parsed.value is not None:
+            error(
+                line,
+                _("flag M (missing) but the value is %(value)r") % {"value": raw_value},
+                str(header[i_flags]),
+            )
         if i_unit is not None and indicator is not None and cells[i_unit] not in (None, ""):
             unit_text = str(cells[i_unit]).strip()
             unit = (
@@ -700,7 +711,9 @@ def parse_xlsx(source: IO[bytes], lookup, scope=None, progress=None, total_lines
 
         def rows():
             for number, cells in enumerate(it, start=2):
-                cells = [c.strip() if c.__class__ is str else c for c in cells[: len(header)]]
+                while cells and cells[-1] in (None, ""):
+                    cells = cells[:-1]  # Excel pads rows with empty cells
+                cells = [c.strip() if c.__class__ is str else c for c in cells]
                 yield number, cells
 
         return parse_table(

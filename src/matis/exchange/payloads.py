@@ -1,0 +1,305 @@
+"""What a national instance sends: the data part of each kind of item.
+
+Every builder returns plain JSON-ready data with no personal data in it
+(:func:`matis.exchange.privacy.check_payload` is run on it before it is
+queued or sent, and again at the hub).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import pandas as pd
+from tipstats import disclosure, linkage
+
+from matis.cases.choices import ConsentPurpose
+from matis.cases.export import case_to_htcds
+from matis.cases.htcds import Gender
+from matis.cases.models import Case
+from matis.cases.services.consent import consent_allows
+from matis.common.models import COMMIT_COUNTRIES, Country
+from matis.exchange import conf
+from matis.exchange.privacy import DEIDENTIFIED_FIELDS
+from matis.exchange.signing import canonical_json
+
+# --- approved monitoring reports and official statistics -----------------------
+
+
+def monitoring_report_data(report) -> dict:
+    """An approved activity report: progress, narrative, outputs, partners, budget."""
+    report = (
+        type(report)
+        .objects.select_related("activity", "period")
+        .prefetch_related("outputs", "partners", "budget")
+        .get(pk=report.pk)
+    )
+    return {
+        "activity": report.activity.code,
+        "year": report.period.year,
+        "progress": report.progress,
+        "narrative": report.narrative,
+        "narrative_language": report.narrative_language,
+        "outputs": {o.kind: o.count for o in report.outputs.all()},
+        "partners": sorted(
+            ({"type": p.partner_type, "partner": p.name} for p in report.partners.all()),
+            key=lambda p: (p["type"], p["partner"]),
+        ),
+        "budget": sorted(
+            (
+                {
+                    "line": b.kind,
+                    "currency": b.currency,
+                    "amount": str(b.amount),
+                    "partner": b.partner_name,
+                    "partner_type": b.partner_type,
+                }
+                for b in report.budget.all()
+            ),
+            key=lambda b: (b["line"], b["partner"], b["currency"]),
+        ),
+        "approved_at": report.approved_at.isoformat() if report.approved_at else None,
+        "synthetic": report.synthetic,
+    }
+
+
+def statistics_data(submission) -> dict:
+    """An approved submission as SDMX-CSV (the format the hub imports)."""
+    from matis.statistics.io.writers import OBSERVATION_FIELDS, observations_sdmx_lines
+    from matis.statistics.models import Observation
+
+    rows = (
+        Observation.objects.filter(submission=submission)
+        .order_by("indicator_id", "series_key")
+        .values_list(*OBSERVATION_FIELDS)
+    )
+    return {
+        "year": submission.period,
+        "n_observations": len(rows),
+        "sdmx_csv": "".join(observations_sdmx_lines(rows)),
+        "approved_at": submission.approved_at.isoformat() if submission.approved_at else None,
+    }
+
+
+# --- de-identified case records ---------------------------------------------------
+
+# Age bands that nest into the broad bands of trafficking statistics (0-17, 18-29, 30-49, 50+).
+AGE_BANDS = (
+    (0, 12, "0-11"),
+    (12, 15, "12-14"),
+    (15, 18, "15-17"),
+    (18, 25, "18-24"),
+    (25, 30, "25-29"),
+    (30, 40, "30-39"),
+    (40, 50, "40-49"),
+    (50, 60, "50-59"),
+    (60, 200, "60+"),
+)
+BROAD_AGE = {
+    "0-11": "0-17",
+    "12-14": "0-17",
+    "15-17": "0-17",
+    "18-24": "18-29",
+    "25-29": "18-29",
+    "30-39": "30-49",
+    "40-49": "30-49",
+    "50-59": "50+",
+    "60+": "50+",
+}
+QUASI_IDENTIFIERS = (
+    "prs_Gender",
+    "commit_AgeBand",
+    "commit_Citizenship",
+    "commit_YearOpened",
+    "commit_CountryOfExploitation",
+)
+STATELESS = "stateless"
+OUTSIDE = "outside COMMIT"
+
+
+def age_band(age: int | None) -> str | None:
+    if age is None:
+        return None
+    return next(label for lo, hi, label in AGE_BANDS if lo <= age < hi)
+
+
+def _commit_iso2() -> set[str]:
+    return set(Country.objects.filter(pk__in=COMMIT_COUNTRIES).values_list("iso2", flat=True))
+
+
+def _quasi_identifier_hierarchies(frame: pd.DataFrame) -> dict[str, disclosure.Hierarchy]:
+    """Each quasi-identifier's generalisation: bands -> broad bands, country -> COMMIT or not."""
+    commit = _commit_iso2()
+
+    def region(code):
+        return STATELESS if code == STATELESS else ("COMMIT" if code in commit else OUTSIDE)
+
+    years = sorted({int(y) for y in frame["commit_YearOpened"].dropna()})
+    return {
+        "prs_Gender": None,  # value or suppressed
+        "commit_AgeBand": disclosure.MappingHierarchy(maps=(BROAD_AGE,), names=("broad band",)),
+        "commit_Citizenship": disclosure.MappingHierarchy(
+            maps=({c: region(c) for c in frame["commit_Citizenship"].dropna().unique()},),
+            names=("region",),
+        ),
+        "commit_YearOpened": disclosure.MappingHierarchy(
+            maps=({str(y): f"{y // 5 * 5}-{y // 5 * 5 + 4}" for y in years},),
+            names=("five-year period",),
+        ),
+        "commit_CountryOfExploitation": disclosure.MappingHierarchy(
+            maps=(
+                {c: region(c) for c in frame["commit_CountryOfExploitation"].dropna().unique()},
+            ),
+            names=("region",),
+        ),
+    }
+
+
+def _deidentified_row(case: Case) -> dict:
+    """The non-identifying fields of the HTCDS export of ``case``, before k-anonymisation."""
+    htcds = case_to_htcds(case, deidentified=True)
+    citizenship = htcds.get("prs_Citizenship") or []
+    if htcds.get("commit_Stateless"):
+        citizen = STATELESS
+    else:
+        citizen = citizenship[0] if citizenship else None
+    opened = htcds.get("commit_OpenedOn")
+    return {
+        "prs_Gender": htcds.get("prs_Gender"),
+        "commit_AgeBand": age_band(htcds.get("commit_AgeAtRegistration")),
+        "commit_Citizenship": citizen,
+        "commit_YearOpened": opened[:4] if opened else None,
+        "commit_CountryOfExploitation": htcds.get("commit_CountryOfExploitation"),
+        "vic_TraffickingStatus": htcds.get("vic_TraffickingStatus"),
+        "vic_TraffickingStatusDecisionMakingOrg": htcds.get(
+            "vic_TraffickingStatusDecisionMakingOrg"
+        ),
+        "vic_TypeOfExploitation": sorted(htcds.get("vic_TypeOfExploitation") or []),
+        "vic_ForcedLabourIndustry": htcds.get("vic_ForcedLabourIndustry"),
+        "cas_Status": htcds.get("cas_Status"),
+        "spl_Type": sorted(htcds.get("spl_Type") or []),
+        "commit_ForcedCriminality": bool(htcds.get("commit_ForcedCriminality")),
+        "commit_ForcedCriminalityActivities": sorted(
+            htcds.get("commit_ForcedCriminalityActivities") or []
+        ),
+    }
+
+
+def cases_consenting_to_statistics(country_id: str, *, at: dt.date | None = None) -> list[Case]:
+    """The country's cases whose latest consent for statistics and research is "given"."""
+    cases = (
+        Case.objects.filter(country_id=country_id, consents__purpose=ConsentPurpose.STATISTICS)
+        .distinct()
+        .select_related("person")
+        .order_by("pk")
+    )
+    return [c for c in cases if consent_allows(c, ConsentPurpose.STATISTICS, at=at)]
+
+
+def deidentified_release(country_id: str, *, k: int | None = None) -> tuple[dict, list[int]]:
+    """The k-anonymised HTCDS-shaped records of the consenting cases, and those cases' ids.
+
+    Returns ``(data, case_ids)``; ``data["records"]`` has only the fields of
+    :data:`matis.exchange.privacy.DEIDENTIFIED_FIELDS`, and every combination
+    of quasi-identifiers in it occurs at least ``k`` times (records in
+    smaller groups after generalisation are suppressed).
+    """
+    k = k or conf.k_anonymity()
+    cases = cases_consenting_to_statistics(country_id)
+    rows = [_deidentified_row(c) for c in cases]
+    frame = pd.DataFrame(rows, columns=sorted(DEIDENTIFIED_FIELDS))
+    # missing quasi-identifiers are a value of their own for grouping, never a hole
+    for column in QUASI_IDENTIFIERS:
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), "unknown")
+    result = disclosure.k_anonymise(
+        frame, _quasi_identifier_hierarchies(frame), k=k, max_suppression=0.1
+    )
+    records = [
+        {key: _plain(value) for key, value in row.items()}
+        for row in result.released.to_dict(orient="records")
+    ]
+    records.sort(key=lambda r: canonical_json(r))
+    report = result.report
+    data = {
+        "k": k,
+        "quasi_identifiers": list(QUASI_IDENTIFIERS),
+        "generalisation": report.levels,
+        "n_consenting": report.n_input,
+        "n_released": report.n_released,
+        "n_suppressed": report.n_suppressed_records,
+        "records": records,
+    }
+    return data, [c.pk for c in cases]
+
+
+def _plain(value):
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+# --- linkage tokens ---------------------------------------------------------------------
+
+SEX_FOR_LINKAGE = {Gender.FEMININE: "f", Gender.MASCULINE: "m"}
+
+
+def consent_countries(case: Case) -> list[str]:
+    """COMMIT countries the person consented to share with across the border (alpha-3)."""
+    return [
+        c
+        for c in COMMIT_COUNTRIES
+        if c != case.country_id
+        and consent_allows(case, ConsentPurpose.CROSS_BORDER, country=c)
+    ]
+
+
+def linkage_frame(cases: list[Case]) -> pd.DataFrame:
+    """Name as written (or romanised), date of birth and sex, for the encoder only.
+
+    This frame holds personal data; it never leaves this process.
+    """
+    rows = []
+    for case in cases:
+        person = case.person
+        name = " ".join(p for p in (person.given_name, person.family_name) if p)
+        if not name.strip():
+            name = person.display_romanised
+        rows.append(
+            {
+                "id": case.pk,
+                "name": name,
+                "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else "",
+                "sex": SEX_FOR_LINKAGE.get(person.gender, ""),
+            }
+        )
+    return pd.DataFrame(rows, columns=["id", "name", "date_of_birth", "sex"])
+
+
+def encoder() -> linkage.BloomEncoder:
+    return linkage.BloomEncoder(linkage.MATIS_SCHEMA, conf.linkage_secret())
+
+
+def linkage_token_data(case: Case, subject_ref: str, countries: list[str]) -> dict:
+    """The Bloom-filter encoding of one person, with keyed blocking tokens; no plain value."""
+    encodings = encoder().encode(linkage_frame([case]), id_column="id")
+    blocks = {name: [f"{t:016x}" for t in rows[0]] for name, rows in encodings.block_tokens.items()}
+    return {
+        "subject_ref": subject_ref,
+        "clk": encodings.to_base64()[0],
+        "block_tokens": blocks,
+        "schema": encodings.schema_fingerprint,
+        "consent_countries": countries,
+    }
+
+
+def digest(data) -> str:
+    return hashlib.sha256(canonical_json(data)).hexdigest()

@@ -1,0 +1,146 @@
+"""Reads for the exchange pages, always through the reader's scope."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from matis.access.models import Role
+from matis.access.scoping import scope_queryset
+from matis.exchange.models import (
+    DeidentifiedCase,
+    HubAlert,
+    InboxItem,
+    LinkageToken,
+    LinkDecision,
+    OutboxItem,
+    OutboxStatus,
+    ReceivedAlert,
+)
+
+OUTBOX_ROLES = frozenset(
+    {Role.TASK_FORCE_OFFICER, Role.STATISTICS_OFFICER, Role.ADMINISTRATOR, Role.AUDITOR}
+)
+HUB_ROLES = frozenset({Role.SECRETARIAT_ANALYST, Role.ADMINISTRATOR, Role.AUDITOR})
+
+
+def may_see_outbox(user) -> bool:
+    return user.has_role(*OUTBOX_ROLES)
+
+
+def may_see_hub(user) -> bool:
+    """The secretariat (region-wide) reads the hub's holdings; country users do not."""
+    return user.is_region_wide and user.has_role(*HUB_ROLES)
+
+
+def outbox_visible(user) -> QuerySet[OutboxItem]:
+    if not may_see_outbox(user):
+        return OutboxItem.objects.none()
+    return scope_queryset(user, OutboxItem.objects.all())
+
+
+def outbox_item_for(user, pk) -> OutboxItem:
+    item = outbox_visible(user).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def outbox_counts(user) -> dict[str, int]:
+    rows = outbox_visible(user).values("status").annotate(n=Count("id"))
+    counts = dict.fromkeys(OutboxStatus.values, 0)
+    counts.update({r["status"]: r["n"] for r in rows})
+    return counts
+
+
+def alerts_visible(user) -> QuerySet[ReceivedAlert]:
+    """Alerts on cases the user may read now (the case gates decide)."""
+    from matis.cases.gates import cases_visible_to
+
+    return (
+        ReceivedAlert.objects.filter(subject__case__in=cases_visible_to(user))
+        .select_related("subject__case", "other_country")
+        .order_by("status", "-raised_at", "-id")
+    )
+
+
+def alert_for(user, pk) -> ReceivedAlert:
+    """One alert on a case the user may read; the read of the case is audited."""
+    from matis.cases.gates import access_case_by_id
+
+    alert = alerts_visible(user).filter(pk=pk).first()
+    if alert is None:
+        raise Http404
+    access_case_by_id(user, alert.subject.case_id, purpose="retrafficking_alert")
+    return alert
+
+
+# --- hub ------------------------------------------------------------------------------------------
+
+
+def inbox_summary() -> list[dict]:
+    """Items received per country and kind, with the last arrival."""
+    from django.db.models import Max
+
+    return list(
+        InboxItem.objects.values("country_id", "kind")
+        .annotate(n=Count("id"), last=Max("received_at"))
+        .order_by("country_id", "kind")
+    )
+
+
+def deidentified_summary() -> list[dict]:
+    return list(
+        DeidentifiedCase.objects.values("country_id").annotate(n=Count("id")).order_by("country_id")
+    )
+
+
+def hub_alert_counts() -> dict[str, int]:
+    confirmed = Q(newer_decision=LinkDecision.CONFIRMED) & Q(
+        earlier_decision=LinkDecision.CONFIRMED
+    )
+    dismissed = Q(newer_decision=LinkDecision.DISMISSED) | Q(
+        earlier_decision=LinkDecision.DISMISSED
+    )
+    return {
+        "total": HubAlert.objects.count(),
+        "confirmed": HubAlert.objects.filter(confirmed).count(),
+        "dismissed": HubAlert.objects.filter(dismissed).count(),
+        "open": HubAlert.objects.exclude(confirmed).exclude(dismissed).count(),
+        "tokens": LinkageToken.objects.count(),
+    }
+
+
+def retrafficking_measure() -> list[dict]:
+    """Confirmed cross-border re-trafficking links, by year and by the two countries.
+
+    ``earlier_country`` is where the person was first assisted, ``newer_country``
+    where she or he was identified again. A link counts once both countries
+    confirmed it (PRO6); ``share_of_tokens`` relates the links to the persons
+    with a linkage token from the newer country (those who consented).
+    """
+    confirmed = HubAlert.objects.filter(
+        newer_decision=LinkDecision.CONFIRMED, earlier_decision=LinkDecision.CONFIRMED
+    )
+    tokens = dict(
+        LinkageToken.objects.values("country_id")
+        .annotate(n=Count("id"))
+        .values_list("country_id", "n")
+    )
+    rows = []
+    for row in (
+        confirmed.values("raised_at__year", "earlier_country_id", "newer_country_id")
+        .annotate(n=Count("id"))
+        .order_by("raised_at__year", "earlier_country_id", "newer_country_id")
+    ):
+        base = tokens.get(row["newer_country_id"], 0)
+        rows.append(
+            {
+                "year": row["raised_at__year"],
+                "earlier_country": row["earlier_country_id"],
+                "newer_country": row["newer_country_id"],
+                "links": row["n"],
+                "share_of_tokens": row["n"] / base if base else None,
+            }
+        )
+    return rows

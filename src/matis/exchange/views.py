@@ -1,0 +1,174 @@
+"""Hub endpoints (signed, no session) and the pages of the exchange.
+
+The two endpoints under ``exchange/api/`` are authenticated by the request
+signature alone: no cookie or session is read, so CSRF protection (which
+guards cookie-authenticated requests) does not apply and they are
+``csrf_exempt``. Their country scope is the signing key's country: an item
+naming another country is refused, and alerts are answered for the key's
+country only.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from matis.access.scoping import scoped
+from matis.exchange import conf, selectors, services
+from matis.exchange.hub import ExchangeRefused, alerts_for_country, hub_receive, verify_request
+from matis.exchange.models import AlertStatus, HubAlert, OutboxItem, ReceivedAlert
+
+logger = logging.getLogger(__name__)
+
+
+def _refused(exc: ExchangeRefused) -> JsonResponse:
+    logger.info("exchange request refused: %s", exc.code)
+    return JsonResponse(exc.as_dict(), status=exc.status)
+
+
+def _verified(request):
+    return verify_request(
+        method=request.method,
+        path=request.path,
+        query=request.META.get("QUERY_STRING", ""),
+        headers=request.headers,
+        body=request.body,
+    )
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+@scoped("global")  # scope = the signing key's country (checked in hub_receive)
+def hub_inbox(request):
+    """Receive one signed item from a national instance; store it once; acknowledge."""
+    if not conf.is_hub():
+        raise Http404
+    try:
+        key = _verified(request)
+        receipt = hub_receive(
+            key=key, body=request.body, idempotency_key=request.headers.get("Idempotency-Key", "")
+        )
+    except ExchangeRefused as exc:
+        return _refused(exc)
+    return JsonResponse(receipt.ack, status=201 if receipt.created else 200)
+
+
+@csrf_exempt
+@require_GET
+@scoped("global")  # scope = the signing key's country
+def hub_alerts(request):
+    """The signing country's re-trafficking alerts (signed GET)."""
+    if not conf.is_hub():
+        raise Http404
+    try:
+        key = _verified(request)
+    except ExchangeRefused as exc:
+        return _refused(exc)
+    try:
+        since = int(request.GET.get("since", "0"))
+    except ValueError:
+        return JsonResponse({"error": "bad_since", "detail": "since is a number"}, status=400)
+    return JsonResponse({"alerts": alerts_for_country(key.country_id, since_id=since)})
+
+
+# --- national pages --------------------------------------------------------------------------
+
+
+@login_required
+@scoped("country", model=OutboxItem)
+def outbox(request):
+    """What this country has queued for the hub, and whether the hub acknowledged it."""
+    if not selectors.may_see_outbox(request.user):
+        raise PermissionDenied
+    items = selectors.outbox_visible(request.user)
+    status = request.GET.get("status", "")
+    if status:
+        items = items.filter(status=status)
+    page = Paginator(items.order_by("-id"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "exchange/outbox.html",
+        {
+            "page": page,
+            "counts": selectors.outbox_counts(request.user),
+            "status": status,
+            "statuses": OutboxItem._meta.get_field("status").choices,
+        },
+    )
+
+
+@login_required
+@scoped("country", model=ReceivedAlert)
+def alert_list(request):
+    """Re-trafficking alerts on the cases the user may read."""
+    alerts = selectors.alerts_visible(request.user)
+    show = request.GET.get("show", "open")
+    if show != "all":
+        alerts = alerts.filter(status=AlertStatus.OPEN)
+    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
+    return render(request, "exchange/alert_list.html", {"page": page, "show": show})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@scoped("country", model=ReceivedAlert, lookup="pk")
+def alert_detail(request, pk):
+    """One alert: the own case, the other country, the score; confirm or dismiss."""
+    alert = selectors.alert_for(request.user, pk)
+    if request.method == "POST":
+        decision = request.POST.get("decision", "")
+        if decision not in (AlertStatus.CONFIRMED, AlertStatus.DISMISSED):
+            messages.error(request, _("Choose confirm or dismiss."))
+            return redirect("exchange:alert_detail", pk=alert.pk)
+        services.alert_decide(actor=request.user, alert=alert, decision=decision)
+        messages.success(request, _("Your decision is recorded and will be sent to the hub."))
+        return redirect("exchange:alert_list")
+    return render(request, "exchange/alert_detail.html", {"alert": alert})
+
+
+# --- hub pages -------------------------------------------------------------------------------
+
+
+@login_required
+@scoped("country", model=HubAlert, field="newer_country")
+def hub_overview(request):
+    """The secretariat's view of what arrived: items per country and kind, and the measure."""
+    if not conf.is_hub():
+        raise Http404
+    if not selectors.may_see_hub(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "exchange/hub_overview.html",
+        {
+            "received": selectors.inbox_summary(),
+            "measure": selectors.retrafficking_measure(),
+            "alerts": selectors.hub_alert_counts(),
+            "released": selectors.deidentified_summary(),
+        },
+    )
+
+
+@login_required
+@require_POST
+@scoped("country", model=OutboxItem, lookup="pk")
+def outbox_retry(request, pk):
+    if not selectors.may_see_outbox(request.user):
+        raise PermissionDenied
+    item = selectors.outbox_item_for(request.user, pk)
+    try:
+        services.outbox_retry_now(actor=request.user, item=item)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The item will be sent with the next push."))
+    return redirect("exchange:outbox")

@@ -1,0 +1,190 @@
+"""Access gates for returns: who reads a repatriation, and from which side.
+
+The sending side (the government where the person was identified) reads a
+return through the cases app's gate: whoever may read the case may read its
+return. The receiving side (the home country) has its own gate:
+
+- only case workers of the named receiving agency and case supervisors of the
+  receiving country;
+- and only while the person's consent to sharing with that country stands
+  (``consent_allows(case, "cross_border", country=...)`` of the cases app).
+  Before consent, or after it is withdrawn, the receiving side sees nothing,
+  not even that a return exists.
+
+The receiving side sees the minimum (:func:`receiving_view`): name, sex, age,
+claimed citizenship and languages, the steps (dates, outcome, agency) and the
+notes of its own government's steps. Every gate answers the cases app's one
+:class:`~matis.cases.gates.CaseNotAvailable` for "missing" and "not yours",
+and audits reads and refusals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from matis.access.audit import audit_record
+from matis.access.models import AuditAction, Role
+from matis.cases import gates as case_gates
+from matis.cases.choices import ConsentPurpose
+from matis.cases.gates import CaseNotAvailable
+from matis.cases.services import consent_allows
+from matis.returns.choices import RepatriationStatus, Side
+from matis.returns.models import Repatriation
+
+RECEIVING_ROLES = frozenset({Role.CASE_WORKER, Role.CASE_SUPERVISOR})
+
+
+def _parse_id(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+def deny(user, object_type: str, object_id, purpose: str) -> CaseNotAvailable:
+    actor = user if getattr(user, "is_authenticated", False) else None
+    audit_record(
+        actor=actor,
+        action=AuditAction.ACCESS_DENIED,
+        country_id=getattr(user, "country_id", None),
+        object_type=object_type,
+        object_id=str(object_id)[:64],
+        purpose=purpose,
+    )
+    return CaseNotAvailable()
+
+
+def sending_queryset(user) -> QuerySet[Repatriation]:
+    """Returns of cases ``user`` may read (the sending side)."""
+    if not case_gates.uses_cases(user):
+        return Repatriation.objects.none()
+    return Repatriation.objects.filter(
+        case__in=case_gates.cases_visible_to(user), sending_country_id=user.country_id
+    )
+
+
+def sending_editable(user) -> QuerySet[Repatriation]:
+    if not case_gates.uses_cases(user):
+        return Repatriation.objects.none()
+    return Repatriation.objects.filter(
+        case__in=case_gates.cases_editable_by(user), sending_country_id=user.country_id
+    )
+
+
+def receiving_candidates(user) -> QuerySet[Repatriation]:
+    """Returns addressed to ``user``'s agency or country, before the consent check."""
+    if not case_gates.uses_cases(user) or user.role not in RECEIVING_ROLES:
+        return Repatriation.objects.none()
+    mine = Q(receiving_country_id=user.country_id)
+    if user.role == Role.CASE_WORKER:
+        if not user.agency_id:
+            return Repatriation.objects.none()
+        mine &= Q(receiving_agency_id=user.agency_id)
+    return Repatriation.objects.filter(mine)
+
+
+def consent_covers(repatriation: Repatriation) -> bool:
+    """The person's consent to sharing with the receiving country stands today."""
+    return consent_allows(
+        repatriation.case_id,
+        ConsentPurpose.CROSS_BORDER,
+        country=repatriation.receiving_country_id,
+    )
+
+
+def receiving_visible(user) -> list[Repatriation]:
+    """Returns the receiving side may see now: addressed to it, and covered by consent."""
+    rows = receiving_candidates(user).select_related(
+        "sending_country", "receiving_country", "sending_agency", "receiving_agency"
+    )
+    return [r for r in rows if consent_covers(r)]
+
+
+def may_act_receiving(user, repatriation: Repatriation) -> bool:
+    return receiving_candidates(user).filter(pk=repatriation.pk).exists() and consent_covers(
+        repatriation
+    )
+
+
+def may_act_sending(user, repatriation: Repatriation) -> bool:
+    return sending_editable(user).filter(pk=repatriation.pk).exists()
+
+
+@dataclass
+class RepatriationAccess:
+    """A repatriation as one reader may see it, and from which side."""
+
+    repatriation: Repatriation
+    side: str
+    may_act: bool
+
+    @property
+    def is_sending(self) -> bool:
+        return self.side == Side.SENDING
+
+
+def access_repatriation(user, repatriation_id, *, purpose: str = "view") -> RepatriationAccess:
+    """The return ``repatriation_id`` if ``user`` may read it (audited), else CaseNotAvailable."""
+    number = _parse_id(repatriation_id)
+    if number is None:
+        raise deny(user, "returns.repatriation", repatriation_id, purpose)
+    related = ("case__person", "sending_country", "receiving_country", "sending_agency")
+    rep = sending_queryset(user).select_related(*related, "receiving_agency").filter(pk=number)
+    found = rep.first()
+    side = Side.SENDING
+    if found is None:
+        side = Side.RECEIVING
+        found = (
+            receiving_candidates(user)
+            .select_related(*related, "receiving_agency")
+            .filter(pk=number)
+            .first()
+        )
+        if found is not None and not consent_covers(found):
+            found = None
+    if found is None:
+        raise deny(user, "returns.repatriation", repatriation_id, purpose)
+    may_act = (
+        may_act_sending(user, found) if side == Side.SENDING else True
+    ) and found.status not in (RepatriationStatus.COMPLETED, RepatriationStatus.CANCELLED)
+    audit_record(
+        actor=user,
+        action=AuditAction.RECORD_READ,
+        obj=found,
+        country_id=user.country_id,
+        purpose=purpose,
+        side=str(side),
+    )
+    return RepatriationAccess(found, str(side), may_act)
+
+
+@dataclass
+class PersonMinimum:
+    """What the receiving side learns about the person: enough to trace and verify."""
+
+    given_name: str
+    family_name: str
+    romanised: str
+    gender: str
+    age: int | None
+    citizenship: str
+    stateless: bool
+    languages: list[str] = field(default_factory=list)
+
+
+def receiving_view(repatriation: Repatriation) -> PersonMinimum:
+    """The minimum fields of the person for the receiving side (no case details)."""
+    person = repatriation.case.person
+    return PersonMinimum(
+        given_name=person.given_name,
+        family_name=person.family_name,
+        romanised=person.display_romanised,
+        gender=person.get_gender_display(),
+        age=person.current_age(),
+        citizenship=person.primary_citizenship.display_name if person.primary_citizenship else "",
+        stateless=person.stateless,
+        languages=person.language_labels,
+    )

@@ -1,0 +1,155 @@
+"""The tables and charts of the measures page (the downloads are the same tables)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from matis.common.calendars import display_year
+from matis.monitoring.tables import Column, Table
+from matis.returns import measures
+from matis.returns.choices import STEP_ORDER, Step
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+FONT = (
+    "system-ui, 'Noto Sans', 'Noto Sans Thai', 'Noto Sans Khmer', 'Noto Sans Lao', "
+    "'Noto Sans Myanmar', 'Noto Sans CJK SC', sans-serif"
+)
+
+
+def chart_base(title: str, values: list[dict], **extra) -> dict:
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "width": "container",
+        "height": 240,
+        "data": {"values": values},
+        "config": {"font": FONT, "view": {"stroke": None}},
+        **extra,
+    }
+
+
+def measure_tables(data: dict, *, country, years: list[int]) -> dict[str, Table]:
+    labels = dict(Step.choices)
+    corridors = Table(
+        "corridors",
+        _("Days from identification to return, by corridor"),
+        [
+            Column("corridor", _("Corridor")),
+            Column("year", _("Year"), "year"),
+            Column("returned", _("Returned"), "int"),
+            Column("median_days", _("Median days"), "number"),
+            Column("mean_days", _("Mean days"), "number"),
+            Column("max_days", _("Longest (days)"), "int"),
+            *[Column(f"step_{s}", str(labels[s]), "number") for s in STEP_ORDER],
+        ],
+        [
+            {**row, **{f"step_{k}": v for k, v in row["step_median_days"].items()}}
+            for row in data["repatriation"]["by_corridor"]
+        ],
+        note=_("Step columns: median days from the start to the completion of the step."),
+    )
+    outcomes = Table(
+        "reintegration",
+        _("Reintegration outcomes by months since the plan was made"),
+        [
+            Column("months", _("Months")),
+            Column("visits", _("Visits"), "int"),
+            Column("psychosocial", _("Psychosocial score (0-100)"), "number"),
+            Column("economic", _("Economic score (0-100)"), "number"),
+        ],
+        data["reintegration"]["outcomes_by_months"],
+    )
+    rows = []
+    for y in sorted(years):
+        r = measures.retrafficking(country, y)
+        rows.append(
+            {
+                "year": y,
+                "cohort": r["cohort"],
+                "retrafficked": r["retrafficked"],
+                "rate": round(100 * r["rate"], 1) if r["rate"] is not None else None,
+                "offenders": r["offenders"],
+            }
+        )
+    retrafficking = Table(
+        "retrafficking",
+        _("Re-trafficking rate"),
+        [
+            Column("year", _("Year"), "year"),
+            Column("cohort", _("Cases closed or returned"), "int"),
+            Column("retrafficked", _("Trafficked again"), "int"),
+            Column("rate", _("Rate (%)"), "number"),
+            Column("offenders", _("Later acting as broker or trafficker"), "int"),
+        ],
+        rows,
+    )
+    feedback = Table(
+        "feedback",
+        _("Victim feedback: mean rating (1-5) by SPA III goal"),
+        [Column("goal", _("Goal")), Column("rating", _("Mean rating"), "number")],
+        [{"goal": g, "rating": v} for g, v in data["feedback"]["by_goal"].items()],
+    )
+    return {t.name: t for t in (corridors, outcomes, retrafficking, feedback)}
+
+
+def measure_charts(built: dict[str, Table]) -> dict[str, dict]:
+    corridor_values = [
+        {
+            "corridor": r["corridor"],
+            "year": display_year(r["year"]),
+            "days": float(r["median_days"]),
+        }
+        for r in built["corridors"].rows
+        if r["median_days"] is not None
+    ]
+    outcome_values = []
+    for r in built["reintegration"].rows:
+        for key, label in (("psychosocial", _("Psychosocial")), ("economic", _("Economic"))):
+            if r[key] is not None:
+                outcome_values.append({"months": r["months"], "domain": label, "score": r[key]})
+    rate_values = [
+        {"year": display_year(r["year"]), "rate": r["rate"]}
+        for r in built["retrafficking"].rows
+        if r["rate"] is not None
+    ]
+    return {
+        "corridors": chart_base(
+            built["corridors"].title,
+            corridor_values,
+            mark={"type": "bar", "tooltip": True},
+            encoding={
+                "y": {"field": "corridor", "type": "nominal", "title": None},
+                "x": {"field": "days", "type": "quantitative", "title": _("Median days")},
+                "color": {"field": "year", "type": "nominal", "title": _("Year")},
+            },
+        ),
+        "reintegration": chart_base(
+            built["reintegration"].title,
+            outcome_values,
+            mark={"type": "line", "point": True, "tooltip": True},
+            encoding={
+                "x": {
+                    "field": "months",
+                    "type": "ordinal",
+                    "sort": None,
+                    "title": _("Months since the plan was made"),
+                },
+                "y": {
+                    "field": "score",
+                    "type": "quantitative",
+                    "title": _("Mean score (0-100)"),
+                    "scale": {"domain": [0, 100]},
+                },
+                "color": {"field": "domain", "type": "nominal", "title": None},
+            },
+        ),
+        "retrafficking": chart_base(
+            built["retrafficking"].title,
+            rate_values,
+            mark={"type": "bar", "tooltip": True},
+            encoding={
+                "x": {"field": "year", "type": "ordinal", "title": _("Year"), "sort": None},
+                "y": {"field": "rate", "type": "quantitative", "title": _("Rate (%)")},
+            },
+        ),
+    }
