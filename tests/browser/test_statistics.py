@@ -38,7 +38,9 @@ def test_dashboard_upload_and_thai(browser_page, live_server, make_user, tmp_pat
     page = browser_page
     login(page, live_server, officer)
 
-    page.goto(f"{live_server.url}/statistics/?indicator=PERSONS_PROSECUTED&country=THA&dimension=SEX")
+    page.goto(
+        f"{live_server.url}/statistics/?indicator=PERSONS_PROSECUTED&country=THA&dimension=SEX"
+    )
     _charts_drawn(page, 3)
     trend = page.locator("table[data-table='trend']")
     assert "609" in trend.inner_text()
@@ -50,8 +52,10 @@ def test_dashboard_upload_and_thai(browser_page, live_server, make_user, tmp_pat
     _charts_drawn(page, 2)
 
     upload = tmp_path / "thailand-2023.csv"
-    upload.write_text("indicator,country,year,sex,value\nVICTIMS_ASSISTED,THA,2023,,120\n"
-                      "VICTIMS_ASSISTED,THA,2023,F,<5\n")
+    upload.write_text(
+        "indicator,country,year,sex,value\nVICTIMS_ASSISTED,THA,2023,,120\n"
+        "VICTIMS_ASSISTED,THA,2023,F,<5\n"
+    )
     page.goto(f"{live_server.url}/statistics/import/")
     page.set_input_files("input[name=file]", str(upload))
     page.select_option("select[name=format]", "csv")

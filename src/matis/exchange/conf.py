@@ -33,8 +33,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-LINKAGE_SECRET_FILE = "linkage-secret"
-DEMO_KEY_FILE = "exchange-key"
+LINKAGE_SECRET_FILE = "linkage-secret"  # noqa: S105 - a file name, not a secret
 LINKAGE_BACKENDS = ("duckdb", "numpy", "spark")
 
 
@@ -176,7 +175,9 @@ def linkage_secret() -> bytes:
         try:
             raw = Path(path).read_text().strip()
         except OSError as exc:
-            raise ExchangeNotConfigured(f"MATIS_LINKAGE_SECRET_FILE cannot be read: {exc}") from None
+            raise ExchangeNotConfigured(
+                f"MATIS_LINKAGE_SECRET_FILE cannot be read: {exc}"
+            ) from None
     if not raw:
         if not _may_generate():
             raise ExchangeNotConfigured(

@@ -12,7 +12,6 @@ import numpy as np
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from tipstats import linkage
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction
@@ -37,6 +36,7 @@ from matis.exchange.signing import (
     signature_matches,
     string_to_sign,
 )
+from tipstats import linkage
 
 logger = logging.getLogger(__name__)
 ENVELOPE_VERSION = 1
@@ -84,7 +84,9 @@ def verify_request(
         key = valid_key(key_id)
         secret = secret_of(key)
     except UnknownKey:
-        raise ExchangeRefused(403, "unknown_key", "the key is unknown, expired or revoked") from None
+        raise ExchangeRefused(
+            403, "unknown_key", "the key is unknown, expired or revoked"
+        ) from None
     message = string_to_sign(
         method=method,
         path=path,
@@ -239,7 +241,7 @@ def _token_upsert(country_id: str, data: dict) -> LinkageToken:
     except (ValueError, TypeError):
         raise ExchangeRefused(400, "bad_token", "clk is not a base64 Bloom filter") from None
     blocks = data.get("block_tokens") or {}
-    token, created = LinkageToken.objects.update_or_create(
+    token, _created = LinkageToken.objects.update_or_create(
         country_id=country_id,
         subject_ref=ref,
         defaults={

@@ -39,7 +39,9 @@ def secret_of(key: CountryKey) -> str:
     try:
         return _fernet().decrypt(key.secret_encrypted.encode("ascii")).decode("utf-8")
     except InvalidToken:
-        raise UnknownKey(f"key {key.key_id} cannot be decrypted with this MATIS_SECRET_KEY") from None
+        raise UnknownKey(
+            f"key {key.key_id} cannot be decrypted with this MATIS_SECRET_KEY"
+        ) from None
 
 
 def valid_key(key_id: str, *, at: dt.datetime | None = None) -> CountryKey:

@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 
 import pandas as pd
-from tipstats import disclosure, linkage
 
 from matis.cases.choices import ConsentPurpose
 from matis.cases.export import case_to_htcds
@@ -22,6 +21,7 @@ from matis.common.models import COMMIT_COUNTRIES, Country
 from matis.exchange import conf
 from matis.exchange.privacy import DEIDENTIFIED_FIELDS
 from matis.exchange.signing import canonical_json
+from tipstats import disclosure, linkage
 
 # --- approved monitoring reports and official statistics -----------------------
 
@@ -147,9 +147,7 @@ def _quasi_identifier_hierarchies(frame: pd.DataFrame) -> dict[str, disclosure.H
             names=("five-year period",),
         ),
         "commit_CountryOfExploitation": disclosure.MappingHierarchy(
-            maps=(
-                {c: region(c) for c in frame["commit_CountryOfExploitation"].dropna().unique()},
-            ),
+            maps=({c: region(c) for c in frame["commit_CountryOfExploitation"].dropna().unique()},),
             names=("region",),
         ),
     }
@@ -257,8 +255,7 @@ def consent_countries(case: Case) -> list[str]:
     return [
         c
         for c in COMMIT_COUNTRIES
-        if c != case.country_id
-        and consent_allows(case, ConsentPurpose.CROSS_BORDER, country=c)
+        if c != case.country_id and consent_allows(case, ConsentPurpose.CROSS_BORDER, country=c)
     ]
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from matis.access.models import Role
+from matis.access.audit import audit_record
+from matis.access.models import AuditAction, Role
 from matis.access.scoping import scope_queryset
 from matis.exchange.models import (
     DeidentifiedCase,
     HubAlert,
     InboxItem,
+    ItemKind,
     LinkageToken,
     LinkDecision,
     OutboxItem,
@@ -65,12 +67,24 @@ def alerts_visible(user) -> QuerySet[ReceivedAlert]:
 
 
 def alert_for(user, pk) -> ReceivedAlert:
-    """One alert on a case the user may read; the read of the case is audited."""
-    from matis.cases.gates import access_case_by_id
+    """One alert on a case the user may read; the read of the case is audited.
 
-    alert = alerts_visible(user).filter(pk=pk).first()
+    Like the case gates, the answer is the same 403 whether the alert does
+    not exist or is on a case the user may not read (and the refusal is audited).
+    """
+    from matis.cases.gates import CaseNotAvailable, access_case_by_id
+
+    alert = alerts_visible(user).filter(pk=pk).first() if str(pk).isdigit() else None
     if alert is None:
-        raise Http404
+        audit_record(
+            actor=user if user.is_authenticated else None,
+            action=AuditAction.ACCESS_DENIED,
+            country_id=getattr(user, "country_id", None),
+            object_type="exchange.receivedalert",
+            object_id=str(pk)[:64],
+            purpose="retrafficking_alert",
+        )
+        raise CaseNotAvailable
     access_case_by_id(user, alert.subject.case_id, purpose="retrafficking_alert")
     return alert
 
@@ -82,11 +96,15 @@ def inbox_summary() -> list[dict]:
     """Items received per country and kind, with the last arrival."""
     from django.db.models import Max
 
-    return list(
+    labels = dict(ItemKind.choices)
+    rows = list(
         InboxItem.objects.values("country_id", "kind")
         .annotate(n=Count("id"), last=Max("received_at"))
         .order_by("country_id", "kind")
     )
+    for row in rows:
+        row["label"] = labels.get(row["kind"], row["kind"])
+    return rows
 
 
 def deidentified_summary() -> list[dict]:

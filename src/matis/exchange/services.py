@@ -92,7 +92,9 @@ def enqueue_statistics(submission) -> tuple[OutboxItem, bool]:
     )
 
 
-def enqueue_deidentified_release(country_id: str, *, k: int | None = None) -> tuple[OutboxItem, bool]:
+def enqueue_deidentified_release(
+    country_id: str, *, k: int | None = None
+) -> tuple[OutboxItem, bool]:
     """Queue the country's current k-anonymised case records (same content: same key)."""
     data, case_ids = payloads.deidentified_release(country_id, k=k)
     return outbox_enqueue(
@@ -135,7 +137,9 @@ def enqueue_pending(*, country_id: str) -> dict[str, int]:
             counts[ItemKind.STATISTICS] += enqueue_statistics(submission)[1]
         counts[ItemKind.DEIDENTIFIED_CASES] += enqueue_deidentified_release(country_id)[1]
         consented = (
-            Case.objects.filter(country_id=country_id, consents__purpose=ConsentPurpose.CROSS_BORDER)
+            Case.objects.filter(
+                country_id=country_id, consents__purpose=ConsentPurpose.CROSS_BORDER
+            )
             .distinct()
             .order_by("pk")
         )
@@ -160,11 +164,14 @@ def _token_payload(item: OutboxItem) -> tuple[str, dict]:
     countries = payloads.consent_countries(case)
     subject = LinkageSubject.objects.filter(case=case).first()
     if not countries:
-        if subject is None or not OutboxItem.objects.filter(
-            kind=ItemKind.LINKAGE_TOKEN,
-            object_id=item.object_id,
-            status=OutboxStatus.SENT,
-        ).exists():
+        if (
+            subject is None
+            or not OutboxItem.objects.filter(
+                kind=ItemKind.LINKAGE_TOKEN,
+                object_id=item.object_id,
+                status=OutboxStatus.SENT,
+            ).exists()
+        ):
             raise NotAllowed("no cross-border consent")
         return ItemKind.TOKEN_REVOKE, {"subject_ref": str(subject.ref)}
     subject = subject or LinkageSubject.objects.create(case=case)
@@ -178,7 +185,9 @@ def _build(item: OutboxItem) -> None:
     if item.kind == ItemKind.MONITORING_REPORT:
         from matis.monitoring.models import ActivityReport
 
-        item.payload = payloads.monitoring_report_data(ActivityReport.objects.get(pk=item.object_id))
+        item.payload = payloads.monitoring_report_data(
+            ActivityReport.objects.get(pk=item.object_id)
+        )
     elif item.kind == ItemKind.STATISTICS:
         from matis.statistics.models import Submission
 
@@ -351,9 +360,10 @@ def outbox_push(
             elif response.status in PERMANENT_REFUSALS:
                 item.status = OutboxStatus.FAILED
                 item.attempts += 1
-                item.last_error = f"{response.status} {response.body.get('error', '')}: " + str(
-                    response.body.get("detail", "")
-                )[:400]
+                item.last_error = (
+                    f"{response.status} {response.body.get('error', '')}: "
+                    + str(response.body.get("detail", ""))[:400]
+                )
                 item.save(update_fields=["status", "attempts", "last_error"])
                 result.failed += 1
                 result.errors.append(item.last_error)
@@ -389,9 +399,7 @@ def alerts_pull(*, country_id: str, transport=None) -> int:
     if not response.ok:
         raise HubUnreachable(f"hub answered {response.status}: {response.body.get('error', '')}")
     created = 0
-    subjects = {
-        str(s.ref): s for s in LinkageSubject.objects.filter(case__country_id=country_id)
-    }
+    subjects = {str(s.ref): s for s in LinkageSubject.objects.filter(case__country_id=country_id)}
     for row in response.body.get("alerts", []):
         subject = subjects.get(row.get("subject_ref"))
         if subject is None:

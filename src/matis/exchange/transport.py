@@ -108,7 +108,9 @@ class LocalTransport:
         headers = {k: v for k, v in signed.headers.items() if k != "Content-Type"}
         factory = RequestFactory()
         if method == "POST":
-            request = factory.post(path, data=body, content_type="application/json", headers=headers)
+            request = factory.post(
+                path, data=body, content_type="application/json", headers=headers
+            )
             response = views.hub_inbox(request)
         else:
             request = factory.get(path + (f"?{query}" if query else ""), headers=headers)

@@ -20,7 +20,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from matis.access.scoping import scoped
 from matis.exchange import conf, selectors, services
@@ -142,10 +142,10 @@ def alert_detail(request, pk):
 @scoped("country", model=HubAlert, field="newer_country")
 def hub_overview(request):
     """The secretariat's view of what arrived: items per country and kind, and the measure."""
-    if not conf.is_hub():
-        raise Http404
     if not selectors.may_see_hub(request.user):
         raise PermissionDenied
+    if not conf.is_hub():
+        raise Http404
     return render(
         request,
         "exchange/hub_overview.html",
@@ -159,12 +159,15 @@ def hub_overview(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @scoped("country", model=OutboxItem, lookup="pk")
 def outbox_retry(request, pk):
+    """Put a refused item back in the queue (POST); a GET only leads back to the outbox."""
     if not selectors.may_see_outbox(request.user):
         raise PermissionDenied
     item = selectors.outbox_item_for(request.user, pk)
+    if request.method != "POST":
+        return redirect("exchange:outbox")
     try:
         services.outbox_retry_now(actor=request.user, item=item)
     except ValueError as exc:

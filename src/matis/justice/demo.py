@@ -141,6 +141,7 @@ def _one_case(rng, officer: User, country: str, n: int, victims: list[Case], tod
             if measures
             else "",
             protection_agreed_on=opened if measures else None,
+            linked_on=max(opened, case.opened_on),
         )
         if rng.random() < 0.6:
             currency = CURRENCY_OF[country]

@@ -230,6 +230,7 @@ def witness_link(
     protection: list[str] | None = None,
     protection_agreed_by: str = "",
     protection_agreed_on: dt.date | None = None,
+    linked_on: dt.date | None = None,
 ) -> VictimWitness:
     """Link a victim's case (by its number) as witness; needs consent to law enforcement."""
     _require_officer(actor, criminal_case)
@@ -244,6 +245,8 @@ def witness_link(
     protection = list(protection or [])
     _check_protection(case, protection, protection_agreed_by)
     _not_future(protection_agreed_on, "protection_agreed_on")
+    linked_on = linked_on or dt.date.today()
+    _not_future(linked_on, "linked_on")
     if VictimWitness.objects.filter(criminal_case=criminal_case, case=case).exists():
         raise ValidationError({"case_reference": _("This victim is already linked.")})
     witness = VictimWitness.objects.create(
@@ -253,6 +256,7 @@ def witness_link(
         protection=protection,
         protection_agreed_by=protection_agreed_by if protection else "",
         protection_agreed_on=protection_agreed_on if protection else None,
+        linked_on=linked_on,
         linked_by=actor,
     )
     _audit(

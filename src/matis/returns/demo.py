@@ -17,8 +17,8 @@ from django.db import transaction
 
 from matis.access.models import Agency, Role, User
 from matis.cases.choices import ConsentGivenBy, ConsentPurpose
-from matis.cases.models import IDENTIFIED, Case, ServiceProvider
-from matis.cases.services import consent_record
+from matis.cases.models import IDENTIFIED, Case, Person, ServiceProvider
+from matis.cases.services import consent_record, reindex_person
 from matis.common.models import COMMIT_COUNTRIES
 from matis.returns import instruments as tools
 from matis.returns import services
@@ -130,13 +130,49 @@ def _run_return(rng, case, receiving_agency, receiving_worker, pace, today) -> R
             completed_on=end,
             outcome=Outcome.NEGATIVE if unsafe else Outcome.POSITIVE,
             notes=NOTE + (" Family tracing found the home unsafe." if unsafe else ""),
-            open_case=step == Step.RECEPTION,
         )
         if unsafe:
             break
         day = end
     rep.refresh_from_db()
+    if rep.completed_on:
+        _home_case(rep, receiving_worker)
     return rep
+
+
+def _home_case(rep: Repatriation, worker: User) -> None:
+    """The returnee's case at the receiving agency, with the minimum the return carried.
+
+    Made directly (like the cases demo does) with a ``-DR`` case number, so that it is
+    recognisably synthetic; in real use the reception step's "open a case" does this.
+    """
+    person = rep.case.person
+    home = Person.objects.create(
+        country_id=rep.receiving_country_id,
+        given_name=person.given_name,
+        family_name=person.family_name,
+        romanised_given=person.romanised_given,
+        romanised_family=person.romanised_family,
+        gender=person.gender,
+        age_at_registration=person.current_age(rep.completed_on),
+        age_basis="estimated",
+        registered_on=rep.completed_on,
+        primary_citizenship_id=person.primary_citizenship_id,
+        languages=person.languages,
+    )
+    reindex_person(home)
+    prefix = f"{rep.receiving_country_id}-{rep.completed_on.year}-DR"
+    number = Case.objects.filter(reference__startswith=prefix).count() + 1
+    rep.receiving_case = Case.objects.create(
+        reference=f"{prefix}{number:05d}",
+        country_id=rep.receiving_country_id,
+        agency=worker.agency,
+        case_worker=worker,
+        person=home,
+        opened_on=rep.completed_on,
+        summary=NOTE,
+    )
+    rep.save(update_fields=["receiving_case", "updated_at"])
 
 
 def _reintegrate(rng, rep: Repatriation, worker: User, today: dt.date) -> None:

@@ -213,7 +213,7 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     def _file(self, fmt: str):
-        from matis.statistics.views import observations_file_response
+        from matis.statistics.views.common import observations_file_response
 
         qs = filtered_observations(self.request).filter(approved=True)
         audit_record(
@@ -326,7 +326,7 @@ class DashboardViewSet(viewsets.ViewSet):
     """The dashboard tables (approved data only), as the pages and their downloads show them."""
 
     def _table(self, request, name: str):
-        from matis.statistics.views import build_table
+        from matis.statistics.views.common import build_table
 
         try:
             table = build_table(request._request, name)

@@ -184,6 +184,30 @@ def _positions(key: bytes, token: str, k: int, n_bits: int, hashing: str) -> np.
     return np.array(out[:k], dtype=np.int64)
 
 
+class _FieldCache:
+    """Per field: tokens of each raw value seen, and bit positions of each token."""
+
+    def __init__(self, k: int) -> None:
+        self.k = k
+        self.tokens: dict[object, list[int]] = {}
+        self._ids: dict[str, int] = {}
+        self._rows: list[np.ndarray] = []
+        self._table: np.ndarray | None = None
+
+    def token_id(self, token: str, key: bytes, k: int, schema: EncodingSchema) -> int:
+        found = self._ids.get(token)
+        if found is None:
+            found = self._ids[token] = len(self._rows)
+            self._rows.append(_positions(key, token, k, schema.filter_bits, schema.hashing))
+            self._table = None
+        return found
+
+    def table(self) -> np.ndarray:
+        if self._table is None:
+            self._table = np.array(self._rows, dtype=np.int64).reshape(len(self._rows), self.k)
+        return self._table
+
+
 class BloomEncoder:
     """Encodes records into Bloom filters keyed by a secret shared by the governments.
 
@@ -222,48 +246,42 @@ class BloomEncoder:
             raise KeyError(f"columns missing from the data: {missing}")
         n = len(data)
         ids = data[id_column].to_numpy() if id_column else data.index.to_numpy()
-        per_field = [
-            self._field_bits(spec, data[spec.column].tolist()) for spec in self.schema.fields
-        ]
         n_bits = self.schema.filter_bits
         packed = np.empty((n, n_bits // 8), dtype=np.uint8)
+        caches = [_FieldCache(spec.k) for spec in self.schema.fields]
+        columns = [data[spec.column].tolist() for spec in self.schema.fields]
         for start in range(0, n, _CHUNK_RECORDS):
             stop = min(start + _CHUNK_RECORDS, n)
             bits = np.zeros((stop - start, n_bits), dtype=bool)
-            for offsets, positions in per_field:
-                lo, hi = offsets[start], offsets[stop]
-                counts = np.diff(offsets[start : stop + 1])
-                rows = np.repeat(np.arange(stop - start), counts)
-                bits[rows[:, None], positions[lo:hi]] = True
+            for spec, cache, values in zip(self.schema.fields, caches, columns, strict=True):
+                rows, positions = self._field_bits(spec, values[start:stop], cache)
+                bits[rows[:, None], positions] = True
             packed[start:stop] = np.packbits(bits, axis=1)
         blocks = {}
         if self.schema.block_year_window is not None:
             blocks = self._block_tokens(data)
         return Encodings(ids, packed, self.schema.fingerprint, blocks)
 
-    def _field_bits(self, spec: FieldSpec, values: list[object]) -> tuple[np.ndarray, np.ndarray]:
-        """Per record, the bit positions the field sets: CSR offsets and a ``(m, k)`` table."""
-        token_cache: dict[object, list[str]] = {}
+    def _field_bits(
+        self, spec: FieldSpec, values: list[object], cache: _FieldCache
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Bit positions a field sets in a chunk: record row per token, ``(m, k)`` positions."""
         token_lists = []
         for value in values:
             cache_key = value if isinstance(value, str | int) else repr(value)
-            tokens = token_cache.get(cache_key)
+            tokens = cache.tokens.get(cache_key)
             if tokens is None:
-                tokens = token_cache[cache_key] = spec.tokens(value)
+                tokens = cache.tokens[cache_key] = [
+                    cache.token_id(t, self._keys[spec.label], spec.k, self.schema)
+                    for t in spec.tokens(value)
+                ]
             token_lists.append(tokens)
-        offsets = np.zeros(len(values) + 1, dtype=np.int64)
-        np.cumsum([len(t) for t in token_lists], out=offsets[1:])
-        vocabulary: dict[str, int] = {}
+        counts = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=len(values))
         token_ids = np.fromiter(
-            (vocabulary.setdefault(t, len(vocabulary)) for t in chain.from_iterable(token_lists)),
-            dtype=np.int64,
-            count=int(offsets[-1]),
+            chain.from_iterable(token_lists), dtype=np.int64, count=int(counts.sum())
         )
-        key, n_bits, hashing = self._keys[spec.label], self.schema.filter_bits, self.schema.hashing
-        table = np.array(
-            [_positions(key, t, spec.k, n_bits, hashing) for t in vocabulary], dtype=np.int64
-        ).reshape(len(vocabulary), spec.k)
-        return offsets, table[token_ids]
+        rows = np.repeat(np.arange(len(values)), counts)
+        return rows, cache.table()[token_ids]
 
     def _token(self, text: str, cache: dict[str, int]) -> int:
         token = cache.get(text)

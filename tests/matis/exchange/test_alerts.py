@@ -106,9 +106,16 @@ def test_case_worker_of_another_agency_does_not_see_the_alert(
     alert = ReceivedAlert.objects.get(country_id="THA")
     stranger = make_user(role="case_worker", country="THA")
     client.force_login(stranger)
-    assert alert.subject.case.reference not in client.get("/exchange/alerts/?show=all").content.decode()
-    assert client.get(f"/exchange/alerts/{alert.pk}/").status_code == 404
-    assert client.post(f"/exchange/alerts/{alert.pk}/", {"decision": "confirmed"}).status_code == 404
+    assert (
+        alert.subject.case.reference
+        not in client.get("/exchange/alerts/?show=all").content.decode()
+    )
+    # the same answer as for an alert that does not exist
+    assert client.get(f"/exchange/alerts/{alert.pk}/").status_code == 403
+    assert client.get("/exchange/alerts/999999/").status_code == 403
+    assert (
+        client.post(f"/exchange/alerts/{alert.pk}/", {"decision": "confirmed"}).status_code == 403
+    )
     assert ReceivedAlert.objects.get(pk=alert.pk).status == "open"
 
 

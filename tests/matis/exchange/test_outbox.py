@@ -131,9 +131,7 @@ def test_backoff_grows_exponentially_with_bounded_jitter(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_person_without_cross_border_consent_is_never_sent(
-    person_case, consent, local_transports
-):
+def test_person_without_cross_border_consent_is_never_sent(person_case, consent, local_transports):
     with_consent = person_case("THA", dob=dt.date(1991, 1, 1))
     without = person_case("THA", dob=dt.date(1992, 2, 2))
     other_purpose = person_case("THA", dob=dt.date(1993, 3, 3))

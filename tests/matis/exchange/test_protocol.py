@@ -61,7 +61,9 @@ def test_tampered_body_is_rejected_and_nothing_stored(client, hub, country_keys)
     def change_one_byte(body, headers):
         return body.replace(b"2012", b"2013"), headers
 
-    response = post(client, country_keys["THA"], body, key="THA:report:1:2026", tamper=change_one_byte)
+    response = post(
+        client, country_keys["THA"], body, key="THA:report:1:2026", tamper=change_one_byte
+    )
     assert response.status_code == 403
     assert response.json()["error"] == "bad_signature"
     assert not InboxItem.objects.exists()
@@ -86,7 +88,9 @@ def test_signature_of_another_country_key_is_rejected(client, hub, country_keys)
     def claim_khm_key(body, headers):
         return body, {**headers, "X-Matis-Key-Id": country_keys["KHM"].key_id}
 
-    response = post(client, country_keys["THA"], body, key="THA:report:1:2026", tamper=claim_khm_key)
+    response = post(
+        client, country_keys["THA"], body, key="THA:report:1:2026", tamper=claim_khm_key
+    )
     assert response.status_code == 403
     assert response.json()["error"] == "bad_signature"
 
@@ -158,7 +162,10 @@ def test_rotation_keeps_the_old_key_during_the_overlap_only(client, hub, country
     old = CountryKey.objects.get(key_id=country_keys["THA"].key_id)
     assert old.valid_until is not None and old.valid_until > timezone.now()
     new = Credential(new_key.key_id, new_secret)
-    assert post(client, country_keys["THA"], canonical_json(envelope(key="a")), key="a").status_code == 201
+    assert (
+        post(client, country_keys["THA"], canonical_json(envelope(key="a")), key="a").status_code
+        == 201
+    )
     assert post(client, new, canonical_json(envelope(key="b")), key="b").status_code == 201
     CountryKey.objects.filter(pk=old.pk).update(valid_until=timezone.now() - dt.timedelta(days=1))
     response = post(client, country_keys["THA"], canonical_json(envelope(key="c")), key="c")

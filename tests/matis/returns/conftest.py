@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 D = dt.date
+JAN_10, JAN_5, JAN_20 = D(2025, 1, 10), D(2025, 1, 5), D(2025, 1, 20)
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def identified_case():
     from matis.cases import screening as instruments
     from matis.cases.services import case_register, identification_decide
 
-    def make(actor, *, decided_on=D(2025, 1, 10), opened_on=D(2025, 1, 5), given="Sreyleak"):
+    def make(actor, *, decided_on=JAN_10, opened_on=JAN_5, given="Sreyleak"):
         case = case_register(
             actor=actor,
             person={
@@ -70,7 +71,7 @@ def identified_case():
 def consent():
     from matis.cases.services import consent_record
 
-    def give(actor, case, country="KHM", on=D(2025, 1, 20), given=True):
+    def give(actor, case, country="KHM", on=JAN_20, given=True):
         from matis.common.models import Country
 
         return consent_record(

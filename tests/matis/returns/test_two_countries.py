@@ -86,8 +86,13 @@ def test_thai_worker_starts_cambodian_worker_receives(
         r = _post(
             client,
             f"/returns/{rep.pk}/step/",
-            {"step": step, "started_on": start, "completed_on": end, "outcome": "positive",
-             "notes": f"KH-NOTE-{step}"},
+            {
+                "step": step,
+                "started_on": start,
+                "completed_on": end,
+                "outcome": "positive",
+                "notes": f"KH-NOTE-{step}",
+            },
         )
         assert r.status_code == 302, r.content.decode()[:3000]
     # the handover is Thailand's: Cambodia has no step to record now
@@ -95,8 +100,12 @@ def test_thai_worker_starts_cambodian_worker_receives(
     r = _post(
         client,
         f"/returns/{rep.pk}/step/",
-        {"step": "handover", "started_on": "2025-02-26", "completed_on": "2025-02-26",
-         "outcome": "positive"},
+        {
+            "step": "handover",
+            "started_on": "2025-02-26",
+            "completed_on": "2025-02-26",
+            "outcome": "positive",
+        },
     )
     assert r.status_code == 403
 
@@ -105,8 +114,12 @@ def test_thai_worker_starts_cambodian_worker_receives(
     r = _post(
         client,
         f"/returns/{rep.pk}/step/",
-        {"step": "handover", "started_on": "2025-02-26", "completed_on": "2025-02-27",
-         "outcome": "positive"},
+        {
+            "step": "handover",
+            "started_on": "2025-02-26",
+            "completed_on": "2025-02-27",
+            "outcome": "positive",
+        },
     )
     assert r.status_code == 302
     page = client.get(f"/returns/{rep.pk}/").content.decode()
@@ -118,8 +131,13 @@ def test_thai_worker_starts_cambodian_worker_receives(
     r = _post(
         client,
         f"/returns/{rep.pk}/step/",
-        {"step": "reception", "started_on": "2025-02-27", "completed_on": "2025-02-27",
-         "outcome": "positive", "open_case": "on"},
+        {
+            "step": "reception",
+            "started_on": "2025-02-27",
+            "completed_on": "2025-02-27",
+            "outcome": "positive",
+            "open_case": "on",
+        },
     )
     assert r.status_code == 302
     rep.refresh_from_db()

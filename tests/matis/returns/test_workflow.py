@@ -127,8 +127,15 @@ def test_an_open_step_is_completed_and_a_negative_outcome_stops_and_can_be_retri
         actor=w.khm_worker, repatriation=rep, step=Step.TRACING, started_on=D(2025, 1, 21)
     )
     assert rep.allowed_steps() == {Step.TRACING}
-    _step(w.khm_worker, rep, Step.TRACING, D(2025, 1, 21), D(2025, 2, 3), outcome="negative",
-          notes="home unsafe")
+    _step(
+        w.khm_worker,
+        rep,
+        Step.TRACING,
+        D(2025, 1, 21),
+        D(2025, 2, 3),
+        outcome="negative",
+        notes="home unsafe",
+    )
     rep.refresh_from_db()
     assert rep.status == RepatriationStatus.STOPPED
     assert rep.steps.count() == 2  # request + tracing: the open step was completed in place

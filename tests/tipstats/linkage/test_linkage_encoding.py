@@ -69,6 +69,13 @@ def test_encodings_carry_no_plain_values():
         assert word not in blob
 
 
+def test_missing_values_set_no_bits():
+    empty = pd.DataFrame({"name": [None, ""], "date_of_birth": [None, "junk"], "sex": [None, "?"]})
+    enc = BloomEncoder(MATIS_SCHEMA, SECRET).encode(empty)
+    assert enc.popcounts.tolist() == [0, 0]
+    assert (enc.block_tokens["sex_birth_year"] == 0).all()
+
+
 def test_filter_length_and_fill():
     enc = BloomEncoder(MATIS_SCHEMA, SECRET).encode(PEOPLE)
     assert enc.filter_bits == 1024

@@ -87,6 +87,9 @@ class DeidentifiedCase(models.Model):
         verbose_name = _("de-identified case record")
         verbose_name_plural = _("de-identified case records")
 
+    def __str__(self) -> str:
+        return f"{self.country_id} record {self.pk}"
+
 
 class LinkageToken(models.Model):
     """A person's Bloom-filter encoding (name, date of birth, sex) and blocking tokens.

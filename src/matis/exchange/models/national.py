@@ -101,9 +101,7 @@ class ReceivedAlert(models.Model):
     country = models.ForeignKey(
         Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
     )
-    subject = models.ForeignKey(
-        LinkageSubject, on_delete=models.CASCADE, related_name="alerts"
-    )
+    subject = models.ForeignKey(LinkageSubject, on_delete=models.CASCADE, related_name="alerts")
     other_country = models.ForeignKey(
         Country, verbose_name=_("other country"), on_delete=models.PROTECT, related_name="+"
     )
