@@ -372,7 +372,14 @@ def rematch_all() -> int:
 
 
 def token_revoke(*, country_id: str, subject_ref: uuid.UUID) -> int:
-    """Delete a person's token (consent withdrawn); open and dismissed alerts go with it."""
+    """Delete a person's token (consent withdrawn); open and dismissed alerts go with it.
+
+    The encoding is also erased from the received items that carried it.
+    """
+    # the received items that carried the person's encoding keep only the reference
+    InboxItem.objects.filter(
+        country_id=country_id, kind=ItemKind.LINKAGE_TOKEN, payload__subject_ref=str(subject_ref)
+    ).update(payload={"subject_ref": str(subject_ref), "withdrawn": True})
     token = LinkageToken.objects.filter(country_id=country_id, subject_ref=subject_ref).first()
     if token is None:
         return 0

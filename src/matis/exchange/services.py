@@ -160,7 +160,9 @@ class NotAllowed(Exception):
 
 
 def _token_payload(item: OutboxItem) -> tuple[str, dict]:
-    case = Case.objects.select_related("person").get(pk=int(item.object_id))
+    case = Case.objects.select_related("person").filter(pk=int(item.object_id)).first()
+    if case is None:
+        raise NotAllowed("the case was deleted")
     countries = payloads.consent_countries(case)
     subject = LinkageSubject.objects.filter(case=case).first()
     if not countries:
@@ -207,7 +209,9 @@ def _check_still_allowed(item: OutboxItem) -> None:
             if not consent_allows(case_id, ConsentPurpose.STATISTICS):
                 raise NotAllowed("consent to statistics withdrawn since the release was made")
     elif item.kind == ItemKind.LINKAGE_TOKEN:
-        case = Case.objects.get(pk=item.case_ids[0])
+        case = Case.objects.filter(pk=item.case_ids[0]).first()
+        if case is None:
+            raise NotAllowed("the case was deleted")
         wanted = payloads.consent_countries(case)
         if set(wanted) != set(item.payload.get("consent_countries", [])):
             raise NotAllowed("cross-border consent changed since the token was made")

@@ -171,6 +171,7 @@ def test_withdrawal_after_sending_deletes_the_token_at_the_hub(
     assert result.sent == 1
     assert OutboxItem.objects.order_by("id").last().kind == ItemKind.TOKEN_REVOKE
     assert not LinkageToken.objects.exists()
+    assert not any("clk" in item.payload for item in InboxItem.objects.all())
 
 
 @pytest.mark.django_db
@@ -202,3 +203,32 @@ def test_token_payload_carries_no_plain_value(person_case, consent, local_transp
     assert set(item.payload) == {
         "subject_ref", "clk", "block_tokens", "schema", "consent_countries",
     }  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_secure_deletion_of_a_case_withdraws_its_token(person_case, consent, local_transports):
+    from matis.cases.services import case_secure_delete
+
+    case = person_case("THA", dob=dt.date(1991, 1, 1))
+    consent(case, "cross_border", "KHM")
+    outbox_push(transport_factory=local_transports)
+    assert LinkageToken.objects.count() == 1
+    case_secure_delete(actor=None, case=case, reason="retention period over (synthetic)")
+    revoke = OutboxItem.objects.get(kind=ItemKind.TOKEN_REVOKE)
+    assert revoke.status == OutboxStatus.PENDING
+    assert outbox_push(transport_factory=local_transports).sent == 1
+    assert not LinkageToken.objects.exists()
+
+
+@pytest.mark.django_db
+def test_token_queued_for_a_case_deleted_before_sending_is_cancelled(
+    person_case, consent, local_transports
+):
+    from matis.cases.services import case_secure_delete
+
+    case = person_case("THA", dob=dt.date(1991, 1, 1))
+    consent(case, "cross_border", "KHM")
+    case_secure_delete(actor=None, case=case, reason="synthetic")
+    result = outbox_push(transport_factory=local_transports)
+    assert result.cancelled == 1 and result.sent == 0
+    assert not InboxItem.objects.exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 import os
 import secrets
@@ -101,8 +103,9 @@ def _clean_person_values(values: dict) -> dict:
 
 def next_reference(country_id: str, year: int) -> str:
     prefix = f"{country_id}-{year}-"
+    # Only plain numbered references count (demo and imported ones carry a letter suffix).
     last = (
-        Case.objects.filter(reference__startswith=prefix)
+        Case.objects.filter(reference__regex=rf"^{re.escape(prefix)}[0-9]+$")
         .order_by("-reference")
         .values_list("reference", flat=True)
         .first()
