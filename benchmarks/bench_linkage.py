@@ -199,7 +199,7 @@ def part_big(n: int) -> None:
     el, er = encoder.encode(left), encoder.encode(right)
     encode_s = time.perf_counter() - t
     del left, right
-    blocking = (KeyBlocking("sex_birth_date"), LSHBlocking(n_bands=10, bits_per_band=40))
+    blocking = (KeyBlocking("sex_birth_date"), LSHBlocking(n_bands=12, bits_per_band=48))
     matcher = Matcher(blocking=blocking)
     result = matcher.link(el, er)
     ev = evaluate_linkage(result, truth)

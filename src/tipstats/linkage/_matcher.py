@@ -7,13 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from ._assign import greedy_one_to_one
 from ._backend import LinkageBackend, NumpyBackend
-from ._blocking import BlockingRule
+from ._blocking import BlockingRule, KeyTable
 from ._encoding import Encodings
-from ._result import LinkageResult
+from ._result import LinkageResult, pairs_frame
 from ._scoring import fit_match_model, identity_model
 
 __all__ = ["SCORE_METHODS", "Matcher", "link"]
@@ -34,6 +33,11 @@ def _resolve_backend(backend: str | LinkageBackend) -> LinkageBackend:
         f"backend must be 'numpy', 'duckdb' or a backend object "
         f"(e.g. tipstats.linkage.spark.SparkBackend), not {backend!r}"
     )
+
+
+def _rows_between(table: KeyTable, start: int, stop: int) -> KeyTable:
+    keep = (table.rows >= start) & (table.rows < stop)
+    return KeyTable(table.rows[keep], table.keys[keep])
 
 
 def _best_per_left(left_rows: np.ndarray, order: np.ndarray) -> np.ndarray:
@@ -89,6 +93,9 @@ class Matcher:
         :class:`tipstats.linkage.spark.SparkBackend`.
     max_block_pairs
         Blocks with more pairs than this are skipped and counted.
+    left_chunk_rows
+        With blocking, candidate pairs are made and scored for this many left
+        records at a time, which bounds memory on large linkages.
     """
 
     blocking: tuple[BlockingRule, ...] | None = None
@@ -98,6 +105,7 @@ class Matcher:
     one_to_one: bool = True
     backend: str | LinkageBackend = "duckdb"
     max_block_pairs: int = 5_000_000
+    left_chunk_rows: int = 100_000
 
     def __post_init__(self) -> None:
         if self.blocking is not None:
@@ -106,6 +114,8 @@ class Matcher:
             raise ValueError(f"score must be one of {SCORE_METHODS}, not {self.score!r}")
         if not 0.0 <= self.threshold <= 1.0:
             raise ValueError(f"threshold must be in [0, 1], not {self.threshold}")
+        if self.left_chunk_rows < 1:
+            raise ValueError("left_chunk_rows must be at least 1")
         if not 0.0 <= self.dice_floor < 1.0:
             raise ValueError(f"dice_floor must be in [0, 1), not {self.dice_floor}")
 
@@ -117,19 +127,32 @@ class Matcher:
         t0 = time.perf_counter()
         if self.blocking:
             tables = [rule.key_tables(left, right) for rule in self.blocking]
-            pairs = backend.candidate_pairs(
-                tables, n_right=len(right), max_block_pairs=self.max_block_pairs
-            )
             seconds["blocking"] = time.perf_counter() - t0
-            t1 = time.perf_counter()
-            i, j, dice = backend.score_pairs(left, right, pairs, dice_floor=self.dice_floor)
-            n_comparisons, n_skipped = len(pairs), pairs.n_pairs_skipped
+            seconds["scoring"] = 0.0
+            parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+            n_comparisons = n_skipped = 0
+            # A slice of left records at a time: all pairs of a left record are in
+            # its slice, so duplicates are removed per slice and memory stays bounded.
+            for start in range(0, len(left), self.left_chunk_rows):
+                t = time.perf_counter()
+                stop = start + self.left_chunk_rows
+                chunk = [(_rows_between(lt, start, stop), rt) for lt, rt in tables]
+                pairs = backend.candidate_pairs(
+                    chunk, n_right=len(right), max_block_pairs=self.max_block_pairs
+                )
+                seconds["blocking"] += time.perf_counter() - t
+                t = time.perf_counter()
+                parts.append(backend.score_pairs(left, right, pairs, dice_floor=self.dice_floor))
+                seconds["scoring"] += time.perf_counter() - t
+                n_comparisons += len(pairs)
+                n_skipped += pairs.n_pairs_skipped
+            i, j, dice = (np.concatenate([p[k] for p in parts]) for k in range(3))
         else:
             seconds["blocking"] = 0.0
             t1 = time.perf_counter()
             i, j, dice = backend.score_all_pairs(left, right, dice_floor=self.dice_floor)
             n_comparisons, n_skipped = len(left) * len(right), 0
-        seconds["scoring"] = time.perf_counter() - t1
+            seconds["scoring"] = time.perf_counter() - t1
 
         # Assign first, by Dice: the score model is fitted on each record's assigned
         # (best) pair, where matches are common enough for the mixture to find them;
@@ -155,21 +178,13 @@ class Matcher:
         seconds["model"] = time.perf_counter() - t2
         seconds["total"] = time.perf_counter() - t0
 
-        def frame(rows: np.ndarray) -> pd.DataFrame:
-            return pd.DataFrame(
-                {
-                    "left_id": left.ids[i[rows]],
-                    "right_id": right.ids[j[rows]],
-                    "left_row": i[rows],
-                    "right_row": j[rows],
-                    "dice": dice[rows],
-                    "match_probability": probability[rows],
-                }
-            )
-
         return LinkageResult(
-            matches=frame(accept).reset_index(drop=True),
-            scored_pairs=frame(np.arange(dice.size)),
+            matches=pairs_frame(
+                left.ids, right.ids, i[accept], j[accept], dice[accept], probability[accept]
+            ),
+            pair_arrays=(i, j, dice, probability),
+            left_ids=left.ids,
+            right_ids=right.ids,
             n_left=len(left),
             n_right=len(right),
             n_comparisons=int(n_comparisons),

@@ -3,12 +3,35 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from ._scoring import MatchScoreModel
 
-__all__ = ["LinkageResult"]
+__all__ = ["LinkageResult", "pairs_frame"]
+
+
+def pairs_frame(
+    left_ids: np.ndarray,
+    right_ids: np.ndarray,
+    i: np.ndarray,
+    j: np.ndarray,
+    dice: np.ndarray,
+    probability: np.ndarray,
+) -> pd.DataFrame:
+    """The frame of :attr:`LinkageResult.matches` for pairs of rows ``i``, ``j``."""
+    return pd.DataFrame(
+        {
+            "left_id": left_ids[i],
+            "right_id": right_ids[j],
+            "left_row": i,
+            "right_row": j,
+            "dice": dice,
+            "match_probability": probability,
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -19,7 +42,8 @@ class LinkageResult:
     ``left_row``, ``right_row`` (positions in the encodings), ``dice`` and
     ``match_probability``, best first. ``scored_pairs`` has the same
     columns for every compared pair with Dice >= ``dice_floor`` (before the
-    threshold and the 1-to-1 assignment). ``n_comparisons`` is the number
+    threshold and the 1-to-1 assignment), built on first use from
+    ``pair_arrays`` (left rows, right rows, Dice, match probability). ``n_comparisons`` is the number
     of pairs whose Dice was computed or ruled out by the popcount bound: the
     candidate pairs after blocking, or ``n_left * n_right`` without blocking.
     ``reduction_ratio`` is ``1 - n_comparisons / (n_left * n_right)``.
@@ -28,7 +52,9 @@ class LinkageResult:
     """
 
     matches: pd.DataFrame
-    scored_pairs: pd.DataFrame
+    pair_arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] = field(repr=False)
+    left_ids: np.ndarray = field(repr=False)
+    right_ids: np.ndarray = field(repr=False)
     n_left: int
     n_right: int
     n_comparisons: int
@@ -41,6 +67,15 @@ class LinkageResult:
     backend: str
     score_model: MatchScoreModel
     seconds: dict[str, float] = field(default_factory=dict)
+
+    @cached_property
+    def scored_pairs(self) -> pd.DataFrame:
+        """Every compared pair with Dice >= ``dice_floor`` (built on first use: it can be large)."""
+        return pairs_frame(self.left_ids, self.right_ids, *self.pair_arrays)
+
+    @property
+    def n_scored_pairs(self) -> int:
+        return int(self.pair_arrays[0].size)
 
     @property
     def n_matches(self) -> int:
@@ -81,7 +116,7 @@ class LinkageResult:
             f"comparisons                  {self.n_comparisons:,}"
             f" (reduction ratio {self.reduction_ratio:.6f})",
             f"pairs skipped (huge blocks)  {self.n_pairs_skipped:,}",
-            f"pairs with Dice >= {self.dice_floor:<8.3g}  {len(self.scored_pairs):,}",
+            f"pairs with Dice >= {self.dice_floor:<8.3g}  {self.n_scored_pairs:,}",
             f"score model                  {model}",
             f"threshold                    P(match) >= {self.threshold:g}"
             f" (Dice >= {self.dice_threshold:.3f})",

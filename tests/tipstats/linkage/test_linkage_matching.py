@@ -159,6 +159,9 @@ def test_matcher_links_people_across_scripts(cross_script):
     assert result.matches["left_id"].is_unique and result.matches["right_id"].is_unique
     assert (result.matches["match_probability"] >= 0.5).all()
     assert result.reduction_ratio > 0.8
+    scored = result.scored_pairs
+    reached = set(zip(scored["left_id"], scored["right_id"], strict=True)) & truth
+    assert ev.pairs_completeness == pytest.approx(len(reached) / len(truth))
     text = result.summary()
     assert "comparisons" in text and "matches" in text
 
@@ -169,7 +172,9 @@ def test_backends_agree_on_the_result(cross_script):
     a = Matcher(blocking=blocking, backend="numpy").link(left, right)
     b = Matcher(blocking=blocking, backend="duckdb").link(left, right)
     c = Matcher(backend="numpy").link(left, right)  # all pairs
-    assert a.matched_id_pairs() == b.matched_id_pairs()
+    d = Matcher(blocking=blocking, backend="numpy", left_chunk_rows=37).link(left, right)
+    assert a.matched_id_pairs() == b.matched_id_pairs() == d.matched_id_pairs()
+    assert a.n_comparisons == d.n_comparisons
     assert c.n_comparisons == len(left) * len(right)
 
 
