@@ -10,6 +10,4 @@ class PlansConfig(AppConfig):
     demo_order = 5
     nav_items = (
         ("plans:overview", _("Plan"), None),
-        ("plans:evolution", _("Evolution"), None),
-        ("plans:roles", _("Roles"), None),
     )

@@ -62,14 +62,25 @@ _TONE_MARKS = re.compile(
 )  # Thai, Lao tone marks; Burmese tones; Khmer register shifters
 
 
-def synthetic_people(n: int, *, seed: int = 0) -> pd.DataFrame:
-    """``n`` synthetic people: ``person_id``, ``given`` and ``family`` (syllable numbers), ``dob``, ``sex``."""
+def synthetic_people(
+    n: int,
+    *,
+    seed: int = 0,
+    given_syllables: tuple[int, ...] = (1, 2),
+    popularity: float = 0.8,
+) -> pd.DataFrame:
+    """``n`` synthetic people: ``person_id``, ``given`` and ``family`` (syllable numbers), ``dob``, ``sex``.
+
+    Given names have one of ``given_syllables`` syllables (equally often),
+    family names one. Syllable ``r`` (by rank) is drawn with weight
+    ``1 / r ** popularity``: a few are very common, as in real registers.
+    Longer given names and a lower ``popularity`` make names more diverse.
+    """
     rng = np.random.default_rng(seed)
     n_syl = len(_SYLLABLES)
-    # Zipf-like name popularity: a few syllables are very common, as in real registers.
-    weights = 1.0 / np.arange(1, n_syl + 1) ** 0.8
+    weights = 1.0 / np.arange(1, n_syl + 1) ** popularity
     weights /= weights.sum()
-    given_len = rng.choice([1, 2], size=n, p=[0.45, 0.55])
+    given_len = rng.choice(list(given_syllables), size=n)
     given = [tuple(rng.choice(n_syl, size=k, p=weights)) for k in given_len]
     family = [(int(s),) for s in rng.choice(n_syl, size=n, p=weights)]
     start = np.datetime64("1970-01-01")

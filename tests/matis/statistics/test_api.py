@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from stats_helpers import import_csv
 
-from conftest import import_csv
 from matis.statistics.models import Observation
 
 

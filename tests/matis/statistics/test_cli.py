@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from stats_helpers import GLOTIP
 
-from conftest import GLOTIP
 from matis.cli import main
 from matis.statistics.models import Observation
 

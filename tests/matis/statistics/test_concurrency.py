@@ -11,8 +11,8 @@ import threading
 
 import pytest
 from django.db import connection
+from stats_helpers import csv_bytes
 
-from conftest import csv_bytes
 from matis.common.countries import sync_countries
 from matis.common.models import Country
 from matis.statistics.loader import load_structure

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from stats_helpers import GLOTIP, glotip_rows
 
-from conftest import GLOTIP, glotip_rows
 from matis.statistics.models import Observation, ObservationRevision, Submission
 from matis.statistics.services import observations_import
 

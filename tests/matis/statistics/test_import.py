@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from stats_helpers import GLOTIP, csv_bytes, import_csv
 
-from conftest import GLOTIP, csv_bytes, import_csv
 from matis.statistics.models import Observation, ObservationRevision, Submission
 from matis.statistics.services import ImportRejected, observations_import
 from matis.statistics.values import ParsedValue, ValueParseError, parse_value

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from stats_helpers import import_csv
 
-from conftest import import_csv
 from matis.statistics.models import RuleViolation, Submission, ValidationRule
 from matis.statistics.services import (
     SubmissionBlocked,

@@ -6,8 +6,8 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from stats_helpers import import_csv
 
-from conftest import import_csv
 from matis.statistics.io.writers import excel_template
 from matis.statistics.loader import StructureError, load_structure, validate_structure
 from matis.statistics.models import (

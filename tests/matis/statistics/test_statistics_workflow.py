@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from stats_helpers import import_csv
 
-from conftest import import_csv
 from matis.access.models import AuditLog
 from matis.statistics.models import Observation, Submission, SubmissionTransitionError
 from matis.statistics.services import (

@@ -6,8 +6,8 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from stats_helpers import csv_bytes
 
-from conftest import csv_bytes
 from matis.statistics.models import ImportJob, Observation, Submission
 
 
@@ -152,7 +152,7 @@ def test_upload_runs_in_the_background_and_reports_progress(client, make_user):
 
 @pytest.mark.django_db
 def test_submission_pages_and_actions(client, make_user):
-    from conftest import import_csv
+    from stats_helpers import import_csv
 
     officer = make_user(role="statistics_officer", country="THA")
     approver = make_user(role="task_force_officer", country="THA")
@@ -184,7 +184,7 @@ def test_submission_pages_and_actions(client, make_user):
 
 @pytest.mark.django_db
 def test_drafts_are_national_and_approved_data_is_for_everyone(client, make_user):
-    from conftest import import_csv
+    from stats_helpers import import_csv
 
     import_csv([["VICTIMS_DETECTED", "KHM", "2021", "", "31"]])
     draft = Observation.objects.get()
