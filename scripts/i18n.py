@@ -77,7 +77,14 @@ def _fix_headers() -> None:
             po = polib.pofile(str(po_path))
             lang = po_path.parent.parent.name
             changed = False
-            if "INTEGER" in po.metadata.get("Plural-Forms", "") and lang in {"lo", "th", "km", "my", "zh_Hans", "vi"}:
+            if "INTEGER" in po.metadata.get("Plural-Forms", "") and lang in {
+                "lo",
+                "th",
+                "km",
+                "my",
+                "zh_Hans",
+                "vi",
+            }:
                 po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
                 changed = True
             if po.metadata.get("Language") != lang:

@@ -8,6 +8,4 @@ class PlansConfig(AppConfig):
     verbose_name = _("Plan registry")
     demo_loader = "matis.plans.loader.load_registry_for_demo"
     demo_order = 5
-    nav_items = (
-        ("plans:overview", _("Plan"), None),
-    )
+    nav_items = (("plans:overview", _("Plan"), None),)

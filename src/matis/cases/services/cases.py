@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 import datetime as dt
 import os
+import re
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
