@@ -11,6 +11,7 @@ class AnalyticsConfig(AppConfig):
     nav_items = (("analytics:analysis_list", _("Analyses"), None),)
 
     def ready(self):
-        from matis.analytics import sources
+        from matis.analytics import app_sources, sources
 
         sources.register_builtin_sources()
+        app_sources.register_app_sources()

@@ -1,0 +1,161 @@
+"""Data sources built from MATIS's own records: official statistics series and case records.
+
+Case-derived sources respect consent and the national boundary: they read only
+cases of the analyst's own country whose latest "statistics and research"
+consent is given, keep no identifying field, and write one audit row per
+extract (not one per case: nothing personal leaves the database).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from matis.analytics.models import AnalysisKind
+from matis.analytics.sources import DataSource, SourceError, register_source
+
+# Indicators offered as yearly series for effectiveness analyses.
+SERIES_INDICATORS = (
+    "VICTIMS_DETECTED",
+    "PERSONS_PROSECUTED",
+    "PERSONS_CONVICTED",
+    "PERSONS_FORMAL_CONTACT",
+)
+
+
+def statistics_series_frame(user, indicator: str, country: str) -> pd.DataFrame:
+    """Approved yearly totals of one indicator for one country: columns ``year``, ``value``."""
+    from matis.statistics.selectors import filter_observations, observations_visible
+
+    rows = (
+        filter_observations(
+            observations_visible(user), indicator=indicator, country=country, series_key=""
+        )
+        .filter(value__isnull=False)
+        .order_by("period")
+        .values_list("period", "value")
+    )
+    frame = pd.DataFrame(list(rows), columns=["year", "value"])
+    if frame.empty:
+        raise SourceError(f"no approved totals of {indicator} for {country}")
+    return frame
+
+
+def _consenting_cases(user):
+    """Cases of the user's own country whose latest statistics-and-research consent is given."""
+    from matis.cases.choices import ConsentPurpose
+    from matis.cases.models import Case, ConsentEvent
+
+    if user.country_id is None:
+        raise SourceError(
+            "case records stay in their national instance: choose a national data set"
+        )
+    latest = (
+        ConsentEvent.objects.filter(
+            case=OuterRef("pk"), purpose=ConsentPurpose.STATISTICS, on__lte=dt.date.today()
+        )
+        .order_by("-on", "-id")
+        .values("given")[:1]
+    )
+    return (
+        Case.objects.filter(country_id=user.country_id)
+        .annotate(research_ok=Subquery(latest))
+        .filter(research_ok=True)
+    )
+
+
+def _audit_extract(user, source: str, n_rows: int) -> None:
+    from matis.access.audit import audit_record
+    from matis.access.models import AuditAction
+
+    audit_record(
+        actor=user,
+        action=AuditAction.EXPORT,
+        country_id=user.country_id,
+        object_type="analytics.extract",
+        object_id=source,
+        n_rows=n_rows,
+    )
+
+
+def case_routes_frame(user) -> pd.DataFrame:
+    """Citizenship (origin) and country of exploitation (destination) of consenting cases."""
+    rows = _consenting_cases(user).values_list(
+        "person__primary_citizenship_id", "country_of_exploitation_id"
+    )
+    frame = pd.DataFrame(list(rows), columns=["origin", "destination"]).dropna()
+    _audit_extract(user, "cases:routes", len(frame))
+    return frame
+
+
+def case_capture_histories_frame(user) -> pd.DataFrame:
+    """Which kinds of agency know each consenting person: one list per agency type.
+
+    A person is on a list when any of his or her cases is held by, or was
+    referred to, an agency of that type. Patterns are counted, so the frame
+    holds no person-level row.
+    """
+    from matis.cases.models import Referral
+
+    cases = _consenting_cases(user)
+    known: dict[int, set[str]] = {}
+    for person_id, org_type in cases.values_list("person_id", "agency__org_type"):
+        known.setdefault(person_id, set()).add(org_type)
+    referred = Referral.objects.filter(case__in=cases).values_list(
+        "case__person_id", "provider__agency__org_type"
+    )
+    for person_id, org_type in referred:
+        if org_type:
+            known.setdefault(person_id, set()).add(org_type)
+    lists = sorted({t for types in known.values() for t in types})
+    if len(lists) < 2:
+        raise SourceError(
+            "fewer than two kinds of agency hold consenting cases: no capture histories"
+        )
+    patterns = pd.DataFrame(
+        [[int(t in types) for t in lists] for types in known.values()], columns=lists
+    )
+    frame = patterns.value_counts().rename("count").reset_index()
+    _audit_extract(user, "cases:capture-histories", int(frame["count"].sum()))
+    return frame
+
+
+def register_app_sources() -> None:
+    from matis.common.countries import COMMIT_COUNTRY_NAMES
+
+    its = frozenset({AnalysisKind.ITS})
+    for indicator in SERIES_INDICATORS:
+        for iso3, country_name in COMMIT_COUNTRY_NAMES.items():
+            register_source(
+                DataSource(
+                    key=f"statistics:{indicator}:{iso3}",
+                    label=_("Official statistics: %(indicator)s, %(country)s")
+                    % {"indicator": indicator.replace("_", " ").lower(), "country": country_name},
+                    kinds=its,
+                    loader=lambda user, i=indicator, c=iso3: statistics_series_frame(user, i, c),
+                    citation="UNODC GLOTIP and national submissions approved in MATIS",
+                    defaults={"time": "year", "outcome": "value"},
+                )
+            )
+    register_source(
+        DataSource(
+            key="cases:routes",
+            label=_("Case records: citizenship → country of exploitation"),
+            kinds=frozenset({AnalysisKind.FLOWS}),
+            loader=case_routes_frame,
+            description=_("Consenting cases of your country only."),
+            defaults={"origin": "origin", "destination": "destination"},
+        )
+    )
+    register_source(
+        DataSource(
+            key="cases:capture-histories",
+            label=_("Case records: people known to each kind of agency"),
+            kinds=frozenset({AnalysisKind.MSE}),
+            loader=case_capture_histories_frame,
+            description=_("Consenting cases of your country only; one list per kind of agency."),
+        )
+    )

@@ -1,0 +1,78 @@
+"""Analyses on MATIS's own records: official statistics series and consenting case records."""
+
+from __future__ import annotations
+
+import pytest
+
+from matis.access.models import AuditAction, AuditLog
+from matis.analytics.sources import SourceError
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def thai_cases(db):
+    from matis.access.demo import load_demo as load_access_demo
+    from matis.cases.demo import load_demo as load_cases_demo
+
+    load_access_demo()
+    load_cases_demo(200)
+
+
+def _officer():
+    from matis.access.models import User
+
+    return User.objects.get(email="statistics.tha@matis.example")
+
+
+def test_case_capture_histories_hold_only_consenting_people(thai_cases):
+    from matis.analytics.app_sources import case_capture_histories_frame
+    from matis.cases.models import Case
+    from matis.cases.services.consent import consent_allows
+
+    officer = _officer()
+    frame = case_capture_histories_frame(officer)
+    thai = Case.objects.filter(country_id="THA")
+    consenting_people = {c.person_id for c in thai if consent_allows(c, "statistics")}
+    all_people = set(thai.values_list("person_id", flat=True))
+    assert 0 < len(consenting_people) < len(all_people)  # the demo has refusals too
+    assert frame["count"].sum() == len(consenting_people)
+    assert set(frame.columns) - {"count"} <= {
+        "NGO",
+        "LawEnforcement",
+        "LocalGovernmentOrganisation",
+        "CentralGovernmentOrganisation",
+        "ImmigrationService",
+        "LegalService",
+        "HealthServiceOrganisation",
+    }
+    assert AuditLog.objects.filter(
+        action=AuditAction.EXPORT, object_id="cases:capture-histories"
+    ).exists()
+
+
+def test_case_routes_and_the_national_boundary(thai_cases):
+    from matis.access.models import User
+    from matis.analytics.app_sources import case_routes_frame
+
+    routes = case_routes_frame(_officer())
+    assert set(routes.columns) == {"origin", "destination"}
+    assert (
+        len(routes) > 0
+        and routes["destination"].isin(["THA", "MYS", "CHN", "KHM", "LAO", "MMR", "VNM"]).any()
+    )
+    secretariat = User.objects.get(email="secretariat@matis.example")
+    with pytest.raises(SourceError, match="national instance"):
+        case_routes_frame(secretariat)
+
+
+def test_statistics_series_are_the_approved_totals(make_user):
+    from matis.analytics.app_sources import statistics_series_frame
+    from matis.statistics.demo import load_demo as load_statistics_demo
+
+    load_statistics_demo()
+    user = make_user(role="statistics_officer", country="THA")
+    frame = statistics_series_frame(user, "PERSONS_PROSECUTED", "THA")
+    assert frame.set_index("year").loc[2022, "value"] == 609
+    with pytest.raises(SourceError):
+        statistics_series_frame(user, "PERSONS_PROSECUTED", "XXX")
