@@ -82,6 +82,8 @@ class Analysis(TimeStampedModel):
     provenance = models.JSONField(_("provenance"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
     published = models.BooleanField(_("published"), default=False)
+    published_tables = models.JSONField(_("published tables"), default=list, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -203,3 +203,31 @@ def analysis_run(*, analysis_id: int) -> Analysis:
         audit_record(actor=None, action=AuditAction.JOB_RUN, obj=analysis, status="done")
     analysis.refresh_from_db()
     return analysis
+
+
+PUBLISHER_ROLES = (Role.SECRETARIAT_ANALYST, Role.STATISTICS_OFFICER)
+
+
+@transaction.atomic
+def analysis_publish(*, actor: User, analysis: Analysis) -> Analysis:
+    """Publish an analysis: its count tables pass disclosure control first."""
+    from matis.analytics.disclosure import THRESHOLD, protect_table
+
+    if not actor.has_role(*PUBLISHER_ROLES) or not actor.can_see_country(analysis.country_id):
+        raise PermissionDenied(
+            "Only statistics officers and secretariat analysts publish analyses."
+        )
+    if analysis.status != AnalysisStatus.DONE:
+        raise ValueError("Only a finished analysis can be published.")
+    analysis.published_tables = [protect_table(t, kind=analysis.kind) for t in analysis.tables]
+    analysis.published = True
+    analysis.published_at = timezone.now()
+    analysis.save(update_fields=["published_tables", "published", "published_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.STATUS_CHANGE,
+        obj=analysis,
+        published=True,
+        threshold=THRESHOLD,
+    )
+    return analysis

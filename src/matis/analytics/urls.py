@@ -9,5 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.analysis_detail, name="analysis_detail"),
     path("<int:pk>/status/", views.analysis_status, name="analysis_status"),
     path("<int:pk>/download/", views.analysis_download, name="analysis_download"),
+    path("<int:pk>/publish/", views.analysis_publish, name="analysis_publish"),
     path("data/upload/", views.dataset_upload, name="dataset_upload"),
 ]

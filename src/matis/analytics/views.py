@@ -94,6 +94,8 @@ def analysis_detail(request, pk: int):
         {
             "analysis": analysis,
             "chart": chart,
+            "can_publish": request.user.has_role(*services.PUBLISHER_ROLES)
+            and analysis.status == "done",
             "provenance_json": json.dumps(analysis.provenance, indent=2, ensure_ascii=False),
         },
     )
@@ -123,9 +125,10 @@ def analysis_download(request, pk: int):
     """One result table as CSV or Excel: ``?table=N&format=csv|xlsx``."""
     analysis = get_scoped_or_404(request.user, Analysis.objects.all(), pk=pk)
     fmt = request.GET.get("format", "csv")
+    tables = analysis.published_tables if request.GET.get("published") else analysis.tables
     try:
         index = int(request.GET.get("table", "0"))
-        table = analysis.tables[index]
+        table = tables[index]
     except (ValueError, IndexError):
         raise Http404 from None
     if fmt not in {"csv", "xlsx"}:
@@ -166,6 +169,22 @@ def analysis_download(request, pk: int):
     )
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
+
+
+@scoped("country", model=Analysis, lookup="pk")
+@login_required
+@require_http_methods(["POST"])
+def analysis_publish(request, pk: int):
+    analysis = get_scoped_or_404(request.user, Analysis.objects.all(), pk=pk)
+    try:
+        services.analysis_publish(actor=request.user, analysis=analysis)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("Published: counts below 11 are suppressed in the published tables.")
+        )
+    return redirect("analytics:analysis_detail", pk=analysis.pk)
 
 
 @scoped("country", model=Dataset)

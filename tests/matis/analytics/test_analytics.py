@@ -195,3 +195,62 @@ def test_roles_that_do_not_analyse_cannot_run_or_upload(user_client):
     assert client.get("/analytics/new/").status_code == 403
     assert client.post("/analytics/data/upload/", {}).status_code == 403
     assert client.get("/analytics/").status_code == 200
+
+
+def test_publishing_suppresses_small_counts_so_totals_cannot_reveal_them(
+    analyst, django_capture_on_commit_callbacks
+):
+    from matis.analytics.models import Dataset
+
+    # Hand-checked: routes with 3, 30 and 40 cases. The 3 is under 11; hiding it alone
+    # would let anyone take it back from the total 73, so the next smallest (30) goes too.
+    rows = "origin,destination\n" + "KHM,THA\n" * 3 + "LAO,THA\n" * 30 + "MMR,THA\n" * 40
+    _upload(analyst, "routes to publish", rows)
+    dataset = Dataset.objects.get()
+    _run(
+        analyst,
+        django_capture_on_commit_callbacks,
+        title="publish me",
+        kind="flows",
+        source=f"dataset:{dataset.pk}",
+        flows__origin="origin",
+        flows__destination="destination",
+    )
+    analysis = Analysis.objects.get(title="publish me")
+    assert analyst.post(f"/analytics/{analysis.pk}/publish/").status_code == 302
+    analysis.refresh_from_db()
+    assert analysis.published
+    routes = {row[0]: row for row in analysis.published_tables[0]["rows"]}
+    columns = analysis.published_tables[0]["columns"]
+    n = columns.index("n_cases")
+    assert "share" not in columns
+    assert routes["KHM"][n] == "<11" and routes["LAO"][n] == "<11" and routes["MMR"][n] == 40
+    assert routes["Total"][n] == 73
+    matrix = analysis.published_tables[1]
+    body = str(matrix["rows"])
+    assert "<11" in body and "3" not in [str(v) for row in matrix["rows"] for v in row[1:]]
+    assert AuditLog.objects.filter(
+        action=AuditAction.STATUS_CHANGE, object_id=str(analysis.pk)
+    ).exists()
+    # the unprotected tables stay with the analysts; the published download is the protected one
+    published_csv = analyst.get(
+        f"/analytics/{analysis.pk}/download/?published=1&table=0&format=csv"
+    )
+    assert "<11" in published_csv.content.decode("utf-8-sig")
+
+
+def test_only_statistics_officers_and_the_secretariat_publish(
+    user_client, django_capture_on_commit_callbacks
+):
+    client = user_client("task_force_officer", "KHM")
+    _run(
+        client,
+        django_capture_on_commit_callbacks,
+        title="tf",
+        kind="mse",
+        source="reference:uk2013-5",
+    )
+    analysis = Analysis.objects.get(title="tf")
+    assert client.post(f"/analytics/{analysis.pk}/publish/").status_code == 403
+    analysis.refresh_from_db()
+    assert not analysis.published
