@@ -120,9 +120,12 @@ def load_source_frame(*, actor: User, source: str) -> tuple[pd.DataFrame, dict]:
 
 @transaction.atomic
 def analysis_create(
-    *, actor: User, title: str, kind: str, source: str, parameters: dict
+    *, actor: User, title: str, kind: str, source: str, parameters: dict, enqueue: bool = True
 ) -> Analysis:
-    """Check the method's parameters against the data and queue the analysis."""
+    """Check the method's parameters against the data and queue the analysis.
+
+    ``enqueue=False`` leaves the run to the caller (the demo loader runs it at once).
+    """
     _require_analyst(actor)
     frame, _provenance = load_source_frame(actor=actor, source=source)
     cleaned = clean_parameters(kind, parameters, columns=[str(c) for c in frame.columns])
@@ -139,7 +142,8 @@ def analysis_create(
     )
     from matis.analytics.tasks import run_analysis_task
 
-    transaction.on_commit(lambda: run_analysis_task.enqueue(analysis.pk))
+    if enqueue:
+        transaction.on_commit(lambda: run_analysis_task.enqueue(analysis.pk))
     return analysis
 
 
