@@ -84,7 +84,7 @@ def setup_database(database: str, prefix: str) -> str:
 def synthetic_cells(n_rows: int):
     """(indicator code, country, year, {dimension: code}) for n_rows distinct observations."""
     from matis.common.models import COMMIT_COUNTRIES, Country
-    from matis.statistics.models import Code, Indicator
+    from matis.official_statistics.models import Code, Indicator
 
     others = list(
         Country.objects.exclude(iso3__in=COMMIT_COUNTRIES)
@@ -119,8 +119,8 @@ def synthetic_cells(n_rows: int):
 
 def write_file(path: Path, fmt: str, cells, rng: random.Random) -> list[tuple]:
     """Write the synthetic file; return (indicator, country, year, key dict, value, censored)."""
-    from matis.statistics.io.writers import DATAFLOW
-    from matis.statistics.models import Dimension
+    from matis.official_statistics.io.writers import DATAFLOW
+    from matis.official_statistics.models import Dimension
 
     dims = list(Dimension.objects.order_by("order", "code").values_list("code", flat=True))
     rows = []
@@ -176,8 +176,8 @@ def write_file(path: Path, fmt: str, cells, rng: random.Random) -> list[tuple]:
 
 def resolved_rows(rows, submissions, now) -> list[tuple]:
     """The rows as the observation table stores them (for the raw insert)."""
-    from matis.statistics.keys import make_key
-    from matis.statistics.models import Indicator
+    from matis.official_statistics.keys import make_key
+    from matis.official_statistics.models import Indicator
 
     ids = dict(Indicator.objects.values_list("code", "pk"))
     return [
@@ -203,7 +203,7 @@ def resolved_rows(rows, submissions, now) -> list[tuple]:
 def raw_insert(rows: list[tuple]) -> float:
     from django.db import connection, transaction
 
-    from matis.statistics.services.imports import INSERT_COLUMNS, OBS_TABLE
+    from matis.official_statistics.services.imports import INSERT_COLUMNS, OBS_TABLE
 
     columns = ", ".join(INSERT_COLUMNS)
     started = time.perf_counter()
@@ -221,7 +221,7 @@ def raw_insert(rows: list[tuple]) -> float:
 def empty_observations() -> None:
     from django.db import connection
 
-    from matis.statistics.models import Observation, ObservationRevision
+    from matis.official_statistics.models import Observation, ObservationRevision
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -238,8 +238,8 @@ def main(argv=None) -> int:
     from django.db import connection
     from django.utils import timezone
 
-    from matis.statistics.models import Observation, Submission
-    from matis.statistics.services import observations_import
+    from matis.official_statistics.models import Observation, Submission
+    from matis.official_statistics.services import observations_import
 
     print(f"MATIS statistics import benchmark · {args.rows:,} rows · {args.format} · {where}")
     rng = random.Random(SEED)

@@ -53,7 +53,7 @@ def load(n_rows: int) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from matis.statistics.models import Submission
+    from matis.official_statistics.models import Submission
 
     rng = random.Random(SEED)
     rows = []
@@ -92,7 +92,7 @@ def main(argv=None) -> int:
 
     from matis.access.models import Role, User
     from matis.common.models import COMMIT_COUNTRIES
-    from matis.statistics.models import Indicator, Observation
+    from matis.official_statistics.models import Indicator, Observation
 
     print(f"MATIS statistics read benchmark · {args.rows:,} observations · {where}")
     started = time.perf_counter()

@@ -32,7 +32,7 @@ def catalogue_dirs() -> list[Path]:
 
 def _django_admin(args: list[str], cwd: Path) -> None:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="matis.settings", MATIS_ENV="test")
-    # -P: the cwd (src/matis) must not shadow the standard library (matis/statistics!)
+    # -P: keep the cwd (src/matis) off sys.path so no app directory can shadow a module
     cmd = [sys.executable, "-P", "-m", "django", *args]
     subprocess.run(cmd, cwd=cwd, env=env, check=True)
 

@@ -10,7 +10,7 @@ import sys
 from importlib import import_module
 
 APP_CLI_MODULES = [
-    "matis.statistics.cli",
+    "matis.official_statistics.cli",
     "matis.monitoring.cli",
     "matis.reports.cli",
     "matis.cases.cli",

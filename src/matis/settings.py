@@ -92,7 +92,7 @@ INSTALLED_APPS = [
     "matis.common",
     "matis.access",
     "matis.plans",
-    "matis.statistics",
+    "matis.official_statistics",
     "matis.monitoring",
     "matis.reports",
     "matis.cases",

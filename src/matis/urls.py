@@ -14,7 +14,7 @@ from matis.common import views as common_views
 APPS_WITH_URLS = [
     ("", "matis.access"),
     ("plan/", "matis.plans"),
-    ("statistics/", "matis.statistics"),
+    ("statistics/", "matis.official_statistics"),
     ("monitoring/", "matis.monitoring"),
     ("reports/", "matis.reports"),
     ("cases/", "matis.cases"),

@@ -10,10 +10,10 @@ def _published_glotip():
     """Transactional tests start from an empty database: reference data and GLOTIP, approved."""
     from matis.common.countries import sync_countries
     from matis.common.models import Country
+    from matis.official_statistics.loader import data_path, load_context_series, load_structure
+    from matis.official_statistics.models import Observation, Submission
+    from matis.official_statistics.services import observations_import
     from matis.plans.loader import load_registry
-    from matis.statistics.loader import data_path, load_context_series, load_structure
-    from matis.statistics.models import Observation, Submission
-    from matis.statistics.services import observations_import
 
     sync_countries(Country)
     load_registry()

@@ -28,7 +28,7 @@ SERIES_INDICATORS = (
 
 def statistics_series_frame(user, indicator: str, country: str) -> pd.DataFrame:
     """Approved yearly totals of one indicator for one country: columns ``year``, ``value``."""
-    from matis.statistics.selectors import filter_observations, observations_visible
+    from matis.official_statistics.selectors import filter_observations, observations_visible
 
     rows = (
         filter_observations(

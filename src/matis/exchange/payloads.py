@@ -65,8 +65,8 @@ def monitoring_report_data(report) -> dict:
 
 def statistics_data(submission) -> dict:
     """An approved submission as SDMX-CSV (the format the hub imports)."""
-    from matis.statistics.io.writers import OBSERVATION_FIELDS, observations_sdmx_lines
-    from matis.statistics.models import Observation
+    from matis.official_statistics.io.writers import OBSERVATION_FIELDS, observations_sdmx_lines
+    from matis.official_statistics.models import Observation
 
     rows = (
         Observation.objects.filter(submission=submission)

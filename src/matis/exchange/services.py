@@ -123,7 +123,7 @@ def enqueue_token_update(case: Case, *, cause: str) -> tuple[OutboxItem, bool]:
 def enqueue_pending(*, country_id: str) -> dict[str, int]:
     """``matis exchange enqueue``: queue everything approved or consented not queued yet."""
     from matis.monitoring.models import ActivityReport, Workflow
-    from matis.statistics.models import Submission
+    from matis.official_statistics.models import Submission
 
     counts = dict.fromkeys(ItemKind.values, 0)
     with transaction.atomic():
@@ -191,7 +191,7 @@ def _build(item: OutboxItem) -> None:
             ActivityReport.objects.get(pk=item.object_id)
         )
     elif item.kind == ItemKind.STATISTICS:
-        from matis.statistics.models import Submission
+        from matis.official_statistics.models import Submission
 
         item.payload = payloads.statistics_data(Submission.objects.get(pk=item.object_id))
     elif item.kind == ItemKind.LINKAGE_TOKEN:

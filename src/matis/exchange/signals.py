@@ -60,7 +60,7 @@ def _case_deleted(sender, instance, **kwargs):
 def connect() -> None:
     from matis.cases.models import Case, ConsentEvent
     from matis.monitoring.models import ActivityReport
-    from matis.statistics.models import Submission
+    from matis.official_statistics.models import Submission
 
     post_save.connect(_report_saved, sender=ActivityReport, dispatch_uid="exchange_report")
     post_save.connect(_submission_saved, sender=Submission, dispatch_uid="exchange_submission")

@@ -68,7 +68,7 @@ def test_case_routes_and_the_national_boundary(thai_cases):
 
 def test_statistics_series_are_the_approved_totals(make_user):
     from matis.analytics.app_sources import statistics_series_frame
-    from matis.statistics.demo import load_demo as load_statistics_demo
+    from matis.official_statistics.demo import load_demo as load_statistics_demo
 
     load_statistics_demo()
     user = make_user(role="statistics_officer", country="THA")

@@ -66,7 +66,7 @@ def test_approval_rolled_back_queues_nothing(make_user):
 def test_approved_statistics_travel_as_sdmx(local_transports):
     from django.utils import timezone
 
-    from matis.statistics.models import Indicator, Observation, Submission
+    from matis.official_statistics.models import Indicator, Observation, Submission
 
     submission = Submission.objects.create(country_id="THA", period=2012)
     indicator = Indicator.objects.order_by("pk").first()

@@ -1,0 +1,387 @@
+"""API under /api/v1/statistics/: observations, structure, submissions, dashboard tables, exports.
+
+The regional hub reads approved data only: region-wide users never see a
+national draft. Users of a country also see their own country's drafts.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from matis.access.audit import audit_record
+from matis.access.models import AuditAction
+from matis.access.scoping import scoped
+from matis.official_statistics import selectors
+from matis.official_statistics.keys import parse_key
+from matis.official_statistics.models import (
+    Code,
+    Dimension,
+    Indicator,
+    Observation,
+    Submission,
+    ValidationRule,
+)
+
+
+class StatisticsObservationSerializer(serializers.ModelSerializer):
+    indicator = serializers.CharField(source="indicator.code")
+    country = serializers.CharField(source="country_id")
+    year = serializers.IntegerField(source="period")
+    dimensions = serializers.SerializerMethodField()
+    display = serializers.CharField(help_text="The value as shown to people: 1,353, <5 or ..")
+    status = serializers.CharField(source="submission.status")
+
+    class Meta:
+        model = Observation
+        fields = [
+            "id",
+            "indicator",
+            "country",
+            "year",
+            "series_key",
+            "dimensions",
+            "value",
+            "censored_below",
+            "is_missing",
+            "is_estimated",
+            "is_provisional",
+            "display",
+            "source",
+            "status",
+            "approved",
+            "updated_at",
+        ]
+
+    def get_dimensions(self, obj) -> dict[str, str]:
+        return parse_key(obj.series_key)
+
+
+class StatisticsCodeSerializer(serializers.ModelSerializer):
+    parent = serializers.CharField(source="parent.code", default=None)
+
+    class Meta:
+        model = Code
+        fields = ["code", "name_en", "name_th", "parent", "is_active"]
+
+
+class StatisticsDimensionSerializer(serializers.ModelSerializer):
+    code_list = serializers.CharField(source="code_list.code")
+    codes = StatisticsCodeSerializer(source="code_list.codes", many=True)
+
+    class Meta:
+        model = Dimension
+        fields = ["code", "name_en", "name_th", "code_list", "codes"]
+
+
+class StatisticsIndicatorSerializer(serializers.ModelSerializer):
+    dimensions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "code",
+            "name_en",
+            "name_th",
+            "description_en",
+            "unit",
+            "is_glotip",
+            "is_active",
+            "dimensions",
+        ]
+
+    def get_dimensions(self, obj) -> list[str]:
+        return [link.dimension.code for link in obj.indicator_dimensions.all()]
+
+
+class StatisticsRuleSerializer(serializers.ModelSerializer):
+    indicator = serializers.CharField(source="indicator.code", default=None)
+    dimension = serializers.CharField(source="dimension.code", default=None)
+
+    class Meta:
+        model = ValidationRule
+        fields = [
+            "code",
+            "name_en",
+            "indicator",
+            "dimension",
+            "left_side",
+            "operator",
+            "right_side",
+            "cells",
+            "min_history",
+            "severity",
+            "is_active",
+        ]
+
+
+class StatisticsSubmissionSerializer(serializers.ModelSerializer):
+    country = serializers.CharField(source="country_id")
+    year = serializers.IntegerField(source="period")
+    n_observations = serializers.IntegerField()
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "country",
+            "year",
+            "status",
+            "note",
+            "submitted_at",
+            "approved_at",
+            "validated_at",
+            "n_observations",
+        ]
+
+
+OBSERVATION_FILTERS = [
+    OpenApiParameter("indicator", str, description="Indicator code, e.g. VICTIMS_DETECTED"),
+    OpenApiParameter("country", str, description="ISO 3166-1 alpha-3 code, e.g. THA"),
+    OpenApiParameter("year", int),
+    OpenApiParameter("year_min", int),
+    OpenApiParameter("year_max", int),
+    OpenApiParameter(
+        "series_key", str, description='Exact dimension values; "" is the grand total'
+    ),
+    OpenApiParameter(
+        "dimension",
+        str,
+        many=True,
+        description="DIMENSION:CODE, repeatable, e.g. SEX:F (keys holding that value)",
+    ),
+    OpenApiParameter(
+        "approved", bool, description="true: approved data only (what the hub receives)"
+    ),
+]
+
+
+def _int_param(params, name) -> int | None:
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ValidationError({name: "must be a whole number"}) from None
+
+
+def filtered_observations(request):
+    params = request.query_params
+    dims = []
+    for item in params.getlist("dimension"):
+        dim, sep, code = item.partition(":")
+        if not sep or not dim or not code:
+            raise ValidationError({"dimension": "use DIMENSION:CODE, e.g. SEX:F"})
+        dims.append((dim.upper(), code))
+    approved = params.get("approved")
+    return selectors.filter_observations(
+        selectors.observations_visible(request.user),
+        indicator=params.get("indicator") or None,
+        country=(params.get("country") or "").upper() or None,
+        year=_int_param(params, "year"),
+        year_min=_int_param(params, "year_min"),
+        year_max=_int_param(params, "year_max"),
+        series_key=params.get("series_key") if "series_key" in params else None,
+        dimensions=dims,
+        approved=True if approved in ("true", "1") else None,
+    )
+
+
+@extend_schema_view(list=extend_schema(parameters=OBSERVATION_FILTERS))
+@scoped("country", model=Observation, lookup="pk")
+class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Observations: approved ones of every country, plus drafts of the reader's own country."""
+
+    serializer_class = StatisticsObservationSerializer
+    queryset = Observation.objects.none()  # for the schema; requests use get_queryset
+    filter_backends: list = []
+
+    def get_queryset(self):
+        qs = (
+            filtered_observations(self.request)
+            if self.action == "list"
+            else (selectors.observations_visible(self.request.user))
+        )
+        return qs.select_related("indicator", "submission").order_by(
+            "indicator_id", "country_id", "period", "series_key"
+        )
+
+    def _file(self, fmt: str):
+        from matis.official_statistics.views.common import observations_file_response
+
+        qs = filtered_observations(self.request).filter(approved=True)
+        audit_record(
+            actor=self.request.user,
+            action=AuditAction.EXPORT,
+            object_type="statistics.observation",
+            format=fmt,
+            query=self.request.GET.urlencode()[:300],
+        )
+        response = observations_file_response(qs, fmt, "matis-statistics")
+        if not response.streaming:
+            return response
+        # API clients get a complete body (and a Content-Length); the page export streams.
+        body = b"".join(response.streaming_content)
+        plain = HttpResponse(body, content_type=response["Content-Type"])
+        plain["Content-Disposition"] = response["Content-Disposition"]
+        return plain
+
+    @extend_schema(
+        parameters=OBSERVATION_FILTERS, responses={(200, "text/csv"): OpenApiTypes.BINARY}
+    )
+    @action(detail=False, url_path="export-csv")
+    def export_csv(self, request):
+        """Approved observations matching the filters, in the MATIS CSV layout."""
+        return self._file("csv")
+
+    @extend_schema(
+        parameters=OBSERVATION_FILTERS, responses={(200, "text/csv"): OpenApiTypes.BINARY}
+    )
+    @action(detail=False, url_path="export-sdmx")
+    def export_sdmx(self, request):
+        """Approved observations matching the filters, as SDMX-CSV 1.0."""
+        return self._file("sdmx-csv")
+
+    @extend_schema(
+        parameters=OBSERVATION_FILTERS,
+        responses={
+            (
+                200,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ): OpenApiTypes.BINARY
+        },
+    )
+    @action(detail=False, url_path="export-xlsx")
+    def export_xlsx(self, request):
+        """Approved observations matching the filters, as an Excel workbook (template layout)."""
+        return self._file("xlsx")
+
+
+@scoped("global", model=Indicator, lookup="code")
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    """Indicators and the dimensions each may be broken down by."""
+
+    queryset = Indicator.objects.prefetch_related("indicator_dimensions__dimension")
+    serializer_class = StatisticsIndicatorSerializer
+    lookup_field = "code"
+    filterset_fields = ["is_glotip", "is_active"]
+
+
+@scoped("global", model=Dimension, lookup="code")
+class DimensionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Dimensions with their code lists."""
+
+    queryset = Dimension.objects.select_related("code_list").prefetch_related(
+        "code_list__codes__parent"
+    )
+    serializer_class = StatisticsDimensionSerializer
+    lookup_field = "code"
+
+
+@scoped("global", model=ValidationRule, lookup="code")
+class RuleViewSet(viewsets.ReadOnlyModelViewSet):
+    """Validation rules: left side, operator, right side, severity."""
+
+    queryset = ValidationRule.objects.select_related("indicator", "dimension")
+    serializer_class = StatisticsRuleSerializer
+    lookup_field = "code"
+
+
+@scoped("country", model=Submission, lookup="pk")
+class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Submissions (country x year) and their status; own country, or all for region-wide users."""
+
+    serializer_class = StatisticsSubmissionSerializer
+    queryset = Submission.objects.none()
+    filterset_fields = ["country", "period", "status"]
+
+    def get_queryset(self):
+        return selectors.submission_list(self.request.user)
+
+
+DASHBOARD_PARAMS = [
+    OpenApiParameter(
+        "indicator", str, description="Indicator code (default: the first GLOTIP one)"
+    ),
+    OpenApiParameter("country", str, description="ISO alpha-3 of a COMMIT country"),
+]
+
+
+class StatisticsTableSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    title = serializers.CharField()
+    note = serializers.CharField()
+    columns = serializers.ListField(child=serializers.DictField())
+    rows = serializers.ListField(child=serializers.DictField())
+
+
+@scoped("global")
+class DashboardViewSet(viewsets.ViewSet):
+    """The dashboard tables (approved data only), as the pages and their downloads show them."""
+
+    def _table(self, request, name: str):
+        from matis.official_statistics.views.common import build_table
+
+        try:
+            table = build_table(request._request, name)
+        except Http404 as exc:
+            raise ValidationError({"detail": str(exc)}) from None
+        return Response(table.as_json())
+
+    @extend_schema(
+        parameters=[*DASHBOARD_PARAMS, OpenApiParameter("from", int), OpenApiParameter("to", int)],
+        responses=StatisticsTableSerializer,
+    )
+    @action(detail=False)
+    def trend(self, request):
+        """Countries x years for an indicator's grand total."""
+        return self._table(request, "trend")
+
+    @extend_schema(
+        parameters=[*DASHBOARD_PARAMS, OpenApiParameter("year", int)],
+        responses=StatisticsTableSerializer,
+    )
+    @action(detail=False)
+    def comparison(self, request):
+        """The six countries side by side for one year (latest by default)."""
+        return self._table(request, "comparison")
+
+    @extend_schema(
+        parameters=[*DASHBOARD_PARAMS, OpenApiParameter("dimension", str)],
+        responses=StatisticsTableSerializer,
+    )
+    @action(detail=False)
+    def breakdown(self, request):
+        """One country's figures by sex, age, form of exploitation or citizenship."""
+        return self._table(request, "breakdown")
+
+    @extend_schema(responses=StatisticsTableSerializer)
+    @action(detail=False)
+    def completeness(self, request):
+        """Indicator x country x year: approved grand totals."""
+        return self._table(request, "completeness")
+
+    @extend_schema(
+        parameters=[OpenApiParameter("country", str)], responses=StatisticsTableSerializer
+    )
+    @action(detail=False)
+    def context(self, request):
+        """US TIP Report tier and 3P policy index (external assessments)."""
+        return self._table(request, "context")
+
+
+def register(router) -> None:
+    router.register(
+        "statistics/observations", ObservationViewSet, basename="statistics-observation"
+    )
+    router.register("statistics/indicators", IndicatorViewSet, basename="statistics-indicator")
+    router.register("statistics/dimensions", DimensionViewSet, basename="statistics-dimension")
+    router.register("statistics/rules", RuleViewSet, basename="statistics-rule")
+    router.register("statistics/submissions", SubmissionViewSet, basename="statistics-submission")
+    router.register("statistics/dashboard", DashboardViewSet, basename="statistics-dashboard")

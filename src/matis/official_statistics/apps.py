@@ -1,0 +1,39 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _load_structure_after_migrate(sender, using="default", plan=None, **kwargs):
+    """Create the bundled indicators, code lists and rules that do not exist yet.
+
+    Like Django's content types: every database gets the structure its code
+    expects, the test database included. Existing entries are not touched, so
+    an administrator's edits survive (``matis statistics load-structure --update``
+    resets them to the file).
+    """
+    from django.db import connections
+
+    from matis.official_statistics.loader import load_structure
+    from matis.official_statistics.models import Indicator
+
+    table = Indicator._meta.db_table
+    if table not in connections[using].introspection.table_names():
+        return  # migrated only part of the way
+    load_structure()
+
+
+class StatisticsConfig(AppConfig):
+    name = "matis.official_statistics"
+    label = "statistics"
+    verbose_name = _("Statistics")
+    demo_loader = "matis.official_statistics.demo.load_demo"
+    demo_order = 30
+    nav_items = (
+        ("statistics:dashboard", _("Statistics"), None),
+        ("statistics:submission_list", _("Submissions"), None),
+    )
+
+    def ready(self):
+        post_migrate.connect(
+            _load_structure_after_migrate, sender=self, dispatch_uid="statistics_load_structure"
+        )

@@ -1,0 +1,126 @@
+"""``matis statistics ...``: import files, load the structure and the contextual series."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+FORMATS = ("glotip", "sdmx-csv", "csv", "xlsx")
+PHASES = {"read": "reading and checking", "compare": "comparing", "store": "writing"}
+
+
+class ConsoleProgress:
+    """Prints the import's progress: one updating line on a terminal, a line per 10% otherwise."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stdout
+        self.tty = self.stream.isatty()
+        self.last: tuple[str, int] = ("", -1)
+        self.started = time.monotonic()
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        percent = int(100 * done / total) if total else 0
+        step = percent if self.tty else percent // 10 * 10
+        if (phase, step) == self.last:
+            return
+        self.last = (phase, step)
+        label = PHASES.get(phase, phase)
+        text = f"  {label}: {done:,} of {total:,} rows ({percent}%)" if total else f"  {label} ..."
+        if self.tty:
+            self.stream.write("\r" + text.ljust(60))
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.tty:
+            self.stream.write("\n")
+        self.stream.write(f"  took {time.monotonic() - self.started:.1f} s\n")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from matis.official_statistics.services import ImportRejected, observations_import
+
+    progress = ConsoleProgress()
+    country = args.country.upper() if args.country else None
+    try:
+        with open(args.path, "rb") as source:
+            result = observations_import(
+                actor=None,
+                source=source,
+                fmt=args.format,
+                country=country,
+                skip_other_countries=bool(country),
+                dry_run=args.dry_run,
+                progress=progress,
+                filename=args.path,
+            )
+    except FileNotFoundError:
+        print(f"error: no file {args.path}", file=sys.stderr)
+        return 2
+    except ImportRejected as exc:
+        progress.finish()
+        print(exc.summary(limit=args.max_errors), file=sys.stderr)
+        return 1
+    progress.finish()
+    print(result)
+    return 0
+
+
+def cmd_load_structure(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from matis.official_statistics.loader import StructureError, load_structure
+
+    try:
+        print(load_structure(Path(args.file) if args.file else None, update=args.update))
+    except StructureError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_load_context(args: argparse.Namespace) -> int:
+    from matis.official_statistics.loader import load_context_series
+
+    print(load_context_series())
+    return 0
+
+
+def register(subparsers, setup) -> None:
+    parser = subparsers.add_parser("statistics", help="official statistics: import, structure")
+    sub = parser.add_subparsers(dest="statistics_command", required=True)
+
+    def with_setup(func):
+        def run(args):
+            setup()
+            return func(args)
+
+        return run
+
+    imp = sub.add_parser("import", help="import a file of observations (all rows or nothing)")
+    imp.add_argument("path", help="the file to import")
+    imp.add_argument(
+        "--format",
+        required=True,
+        choices=FORMATS,
+        help="glotip: the UNODC GLOTIP export; sdmx-csv; csv: MATIS CSV; xlsx: the template",
+    )
+    imp.add_argument(
+        "--country",
+        help="import only this country's rows (ISO alpha-3); other rows are skipped and counted",
+    )
+    imp.add_argument("--dry-run", action="store_true", help="check and compare only; write nothing")
+    imp.add_argument("--max-errors", type=int, default=50, help="how many problems to print")
+    imp.set_defaults(func=with_setup(cmd_import))
+
+    structure = sub.add_parser("load-structure", help="load indicators, code lists and rules")
+    structure.add_argument("--file", help="structure YAML (default: the bundled one)")
+    structure.add_argument(
+        "--update", action="store_true", help="also reset entries that exist to the file's values"
+    )
+    structure.set_defaults(func=with_setup(cmd_load_structure))
+
+    context = sub.add_parser("load-context", help="load the TIP tier and 3P index series")
+    context.set_defaults(func=with_setup(cmd_load_context))

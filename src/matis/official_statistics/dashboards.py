@@ -1,0 +1,344 @@
+"""Dashboard tables: one function per table, shared by the pages, the downloads and the API.
+
+Every table is built from approved observations in a fixed number of queries,
+whatever the size of the data. A value is a :class:`ValueCell`; figures below
+a threshold stay ``<5`` (they are never replaced by a number).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from matis.common.calendars import display_year
+from matis.common.countries import country_name
+from matis.common.i18n import local_text
+from matis.common.models import COMMIT_COUNTRIES, Country
+from matis.official_statistics.models import ContextSeries, ContextValue, Dimension, Indicator
+from matis.official_statistics.selectors import observations_published
+from matis.official_statistics.values import display_value, export_value
+
+
+@dataclass(frozen=True, slots=True)
+class ValueCell:
+    value: float | None
+    censored_below: int | None = None
+    is_missing: bool = False
+
+    @property
+    def display(self) -> str:
+        return display_value(self.value, self.censored_below, self.is_missing)
+
+    @property
+    def export(self) -> str:
+        return export_value(self.value, self.censored_below, self.is_missing)
+
+    @property
+    def is_censored(self) -> bool:
+        return self.censored_below is not None
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    kind: str = "text"  # text, year, value
+
+
+@dataclass
+class Table:
+    name: str
+    title: str
+    columns: list[Column]
+    rows: list[dict[str, Any]]
+    note: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def display_rows(self) -> list[list[dict]]:
+        """Rows as lists of {text, kind, state} for templates (state: censored, missing, empty)."""
+        out = []
+        for row in self.rows:
+            cells = []
+            for c in self.columns:
+                v = row.get(c.key)
+                if isinstance(v, ValueCell):
+                    state = "censored" if v.is_censored else ("missing" if v.value is None else "")
+                    cells.append({"text": v.display, "kind": "value", "state": state})
+                elif v is None or v == "":
+                    cells.append({"text": "", "kind": c.kind, "state": "empty"})
+                else:
+                    cells.append({"text": v, "kind": c.kind, "state": ""})
+            out.append(cells)
+        return out
+
+    def as_json(self) -> dict:
+        """Plain JSON: value cells as {value, censored_below, missing, display}."""
+
+        def cell(v):
+            if isinstance(v, ValueCell):
+                return {
+                    "value": v.value,
+                    "censored_below": v.censored_below,
+                    "missing": v.is_missing,
+                    "display": v.display,
+                }
+            return v
+
+        return {
+            "name": self.name,
+            "title": self.title,
+            "note": self.note,
+            "columns": [{"key": c.key, "label": c.label, "kind": c.kind} for c in self.columns],
+            "rows": [{k: cell(v) for k, v in row.items()} for row in self.rows],
+        }
+
+
+def _ind_name(indicator: Indicator) -> str:
+    return local_text(indicator, "name").text
+
+
+def _country_label(iso3: str, names: dict[str, str]) -> str:
+    return country_name(iso3, default=names.get(iso3, iso3))
+
+
+def _country_names(codes) -> dict[str, str]:
+    return dict(Country.objects.filter(iso3__in=list(codes)).values_list("iso3", "name"))
+
+
+def _year_columns(years) -> list[Column]:
+    return [Column(f"y{y}", display_year(y), "value") for y in years]
+
+
+def _cells(qs):
+    return qs.values_list("country_id", "period", "value", "censored_below", "is_missing")
+
+
+def trend(
+    indicator: Indicator,
+    *,
+    countries: list[str] | None = None,
+    series_key: str = "",
+    year_min: int | None = None,
+    year_max: int | None = None,
+) -> Table:
+    """Countries x years for one series of an indicator (the grand total by default)."""
+    qs = observations_published().filter(indicator=indicator, series_key=series_key)
+    qs = qs.filter(country_id__in=countries or COMMIT_COUNTRIES)
+    if year_min:
+        qs = qs.filter(period__gte=year_min)
+    if year_max:
+        qs = qs.filter(period__lte=year_max)
+    data: dict[str, dict[int, ValueCell]] = defaultdict(dict)
+    years = set()
+    for c, p, v, cens, miss in _cells(qs):
+        data[c][p] = ValueCell(v, cens, miss)
+        years.add(p)
+    years = sorted(years)
+    names = _country_names(data)
+    order = [c for c in (countries or COMMIT_COUNTRIES) if c in data]
+    rows = []
+    for c in order:
+        row = {"country": c, "country_name": _country_label(c, names)}
+        row.update({f"y{y}": data[c].get(y) for y in years})
+        rows.append(row)
+    return Table(
+        "trend",
+        _("%(indicator)s by country and year") % {"indicator": _ind_name(indicator)},
+        [Column("country", _("Code")), Column("country_name", _("Country")), *_year_columns(years)],
+        rows,
+        params={"years": years},
+    )
+
+
+def comparison(indicator: Indicator, *, year: int | None = None) -> Table:
+    """The six countries side by side for one year (the latest year with data by default)."""
+    base = observations_published().filter(
+        indicator=indicator, series_key="", country_id__in=COMMIT_COUNTRIES
+    )
+    if year is None:
+        year = base.order_by("-period").values_list("period", flat=True).first()
+    rows = []
+    if year is not None:
+        found = {
+            c: ValueCell(v, cens, miss) for c, _p, v, cens, miss in _cells(base.filter(period=year))
+        }
+        names = _country_names(found)
+        for c in COMMIT_COUNTRIES:
+            rows.append(
+                {"country": c, "country_name": _country_label(c, names), "value": found.get(c)}
+            )
+    title = _("%(indicator)s in %(year)s: the six countries") % {
+        "indicator": _ind_name(indicator),
+        "year": display_year(year) if year else "—",
+    }
+    return Table(
+        "comparison",
+        title,
+        [
+            Column("country", _("Code")),
+            Column("country_name", _("Country")),
+            Column("value", _("Value"), "value"),
+        ],
+        rows,
+        params={"year": year},
+    )
+
+
+def breakdown(
+    indicator: Indicator,
+    dimension: Dimension,
+    *,
+    country: str,
+    year: int | None = None,
+) -> Table:
+    """One country's figures by the codes of one dimension, years as columns."""
+    codes = list(dimension.code_list.codes.filter(is_active=True).order_by("order", "code"))
+    keys = {f"{dimension.code}={c.code}": c for c in codes}
+    qs = observations_published().filter(
+        indicator=indicator, country_id=country, series_key__in=[*keys, ""]
+    )
+    if year:
+        qs = qs.filter(period=year)
+    data: dict[str, dict[int, ValueCell]] = defaultdict(dict)
+    years = set()
+    for key, p, v, cens, miss in qs.values_list(
+        "series_key", "period", "value", "censored_below", "is_missing"
+    ):
+        data[key][p] = ValueCell(v, cens, miss)
+        years.add(p)
+    years = sorted(years)
+    rows = []
+    for key, code in keys.items():
+        if key in data:
+            row = {"code": code.code, "label": local_text(code, "name").text}
+            row.update({f"y{y}": data[key].get(y) for y in years})
+            rows.append(row)
+    if rows and "" in data:
+        row = {"code": "_T", "label": _("Total")}
+        row.update({f"y{y}": data[""].get(y) for y in years})
+        rows.append(row)
+    title = _("%(indicator)s by %(dimension)s: %(country)s") % {
+        "indicator": _ind_name(indicator),
+        "dimension": local_text(dimension, "name").text.lower(),
+        "country": country_name(country, default=country),
+    }
+    note = _("Breakdowns and totals are shown as published; they need not add up.")
+    return Table(
+        "breakdown",
+        title,
+        [
+            Column("code", _("Code")),
+            Column("label", local_text(dimension, "name").text),
+            *_year_columns(years),
+        ],
+        rows,
+        note=note,
+        params={"years": years, "dimension": dimension.code},
+    )
+
+
+def completeness(*, countries: list[str] | None = None) -> Table:
+    """Indicator x country x year: which grand totals are reported (and their values)."""
+    countries = countries or list(COMMIT_COUNTRIES)
+    indicators = list(Indicator.objects.filter(is_active=True))
+    qs = observations_published().filter(
+        indicator__in=[i.pk for i in indicators], series_key="", country_id__in=countries
+    )
+    data: dict[tuple[int, str], dict[int, ValueCell]] = defaultdict(dict)
+    years = set()
+    for ind, c, p, v, cens, miss in qs.values_list(
+        "indicator_id", "country_id", "period", "value", "censored_below", "is_missing"
+    ):
+        data[(ind, c)][p] = ValueCell(v, cens, miss)
+        years.add(p)
+    years = list(range(min(years), max(years) + 1)) if years else []
+    names = _country_names(countries)
+    rows = []
+    for ind in indicators:
+        for c in countries:
+            cells = data.get((ind.pk, c), {})
+            row = {
+                "indicator": ind.code,
+                "indicator_name": _ind_name(ind),
+                "country": c,
+                "country_name": _country_label(c, names),
+                "n_years": len(cells),
+            }
+            row.update({f"y{y}": cells.get(y) for y in years})
+            rows.append(row)
+    return Table(
+        "completeness",
+        _("Completeness: reported totals by indicator, country and year"),
+        [
+            Column("indicator", _("Indicator code")),
+            Column("indicator_name", _("Indicator")),
+            Column("country", _("Code")),
+            Column("country_name", _("Country")),
+            Column("n_years", _("Years reported")),
+            *_year_columns(years),
+        ],
+        rows,
+        note=_("An empty cell: no approved total for that year."),
+        params={"years": years},
+    )
+
+
+def context(*, countries: list[str] | None = None) -> Table:
+    """The contextual series (TIP tier, 3P index) for the countries, years as columns."""
+    countries = countries or list(COMMIT_COUNTRIES)
+    series = list(ContextSeries.objects.all())
+    values = ContextValue.objects.filter(country_id__in=countries).values_list(
+        "series_id", "country_id", "year", "value", "label"
+    )
+    data: dict[tuple[int, str], dict[int, str]] = defaultdict(dict)
+    years = set()
+    for s, c, y, v, label in values:
+        data[(s, c)][y] = label or (str(v) if v is not None else "")
+        years.add(y)
+    years = sorted(years)
+    names = _country_names(countries)
+    rows = []
+    for s in series:
+        for c in countries:
+            if (s.pk, c) not in data:
+                continue
+            row = {
+                "series": s.code,
+                "series_name": local_text(s, "name").text,
+                "country": c,
+                "country_name": _country_label(c, names),
+            }
+            row.update({f"y{y}": data[(s.pk, c)].get(y, "") for y in years})
+            rows.append(row)
+    citation = series[0].citation if series else ""
+    return Table(
+        "context",
+        _("Context: US TIP Report tier and the 3P anti-trafficking policy index"),
+        [
+            Column("series", _("Series code")),
+            Column("series_name", _("Series")),
+            Column("country", _("Code")),
+            Column("country_name", _("Country")),
+            *[Column(f"y{y}", display_year(y)) for y in years],
+        ],
+        rows,
+        note=_("External assessments, not COMMIT government statistics. Source: %(citation)s")
+        % {"citation": citation},
+        params={"years": years},
+    )
+
+
+def long_values(table: Table) -> list[dict]:
+    """A wide table's value cells as long rows (for charts): one dict per non-empty cell."""
+    years = table.params.get("years", [])
+    out = []
+    label_key = next((c.key for c in table.columns[:3] if c.key in ("country_name", "label")), None)
+    for row in table.rows:
+        for y in years:
+            cell = row.get(f"y{y}")
+            if isinstance(cell, ValueCell):
+                out.append({"series": row.get(label_key, ""), "year": y, "cell": cell})
+    return out

@@ -1,0 +1,41 @@
+"""Official statistics: the data structure, observations, submissions, rules, imports.
+
+A thin public module over the sub-domain modules, so callers import from
+``matis.official_statistics.models`` only.
+"""
+
+from matis.official_statistics.models.context import ContextSeries, ContextValue
+from matis.official_statistics.models.imports import ImportJob
+from matis.official_statistics.models.observations import (
+    Observation,
+    ObservationRevision,
+    Submission,
+    SubmissionTransitionError,
+)
+from matis.official_statistics.models.rules import RuleViolation, ValidationRule
+from matis.official_statistics.models.structure import (
+    Code,
+    CodeList,
+    Dimension,
+    Indicator,
+    IndicatorDimension,
+    Unit,
+)
+
+__all__ = [
+    "Code",
+    "CodeList",
+    "ContextSeries",
+    "ContextValue",
+    "Dimension",
+    "ImportJob",
+    "Indicator",
+    "IndicatorDimension",
+    "Observation",
+    "ObservationRevision",
+    "RuleViolation",
+    "Submission",
+    "SubmissionTransitionError",
+    "Unit",
+    "ValidationRule",
+]
