@@ -4,6 +4,9 @@ Names in Thai, Khmer, Lao, Burmese, Chinese, Vietnamese or Latin script are
 normalised to one romanised form, encoded with the date of birth and sex into
 Bloom filters keyed by a secret the governments share (no plain value leaves
 the country), and matched by Dice similarity with a probabilistic score.
+:func:`romanise` (and :func:`is_zawgyi` / :func:`zawgyi_to_unicode` for
+Burmese typed in the Zawgyi encoding) is the one romaniser MATIS uses, for
+case search as for linkage.
 
 >>> import pandas as pd
 >>> from tipstats import linkage
@@ -35,7 +38,7 @@ from ._normalise import (
     phonetic_key,
 )
 from ._result import LinkageResult
-from ._romanise import is_zawgyi, romanise, zawgyi_to_unicode
+from ._romanise import ZAWGYI_THRESHOLD, is_zawgyi, romanise, zawgyi_to_unicode
 from ._schema import FIELD_KINDS, HASHING_SCHEMES, MATIS_SCHEMA, EncodingSchema, FieldSpec
 from ._scoring import MatchScoreModel, fit_match_model
 from ._similarity import dice_all_pairs, dice_coefficient, dice_pairs
@@ -46,6 +49,7 @@ __all__ = [
     "MATIS_SCHEMA",
     "NORMALISATION_VERSION",
     "SCORE_METHODS",
+    "ZAWGYI_THRESHOLD",
     "BlockingRule",
     "BloomEncoder",
     "CandidatePairs",

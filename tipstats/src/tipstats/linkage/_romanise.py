@@ -18,48 +18,87 @@ small rule runs first:
   the surname reading of the few common heteronym surnames is used (单 Shan,
   not Dan). A run of Chinese characters becomes two tokens, family name and
   given name, as Latin documents write them.
+
+This is the one romaniser of MATIS: case search (blind indexes over
+romanised names) and cross-border linkage both call :func:`romanise`, so one
+name has one romanised form on both paths.
+
+``anyascii`` (transliteration), ``myanmartools`` (Zawgyi detection) and
+``python-myanmar`` (Zawgyi conversion) are the ``romanise`` extra of tipstats
+(``pip install tipstats[romanise]``), imported only when a name needs them:
+plain ASCII text is romanised without them, and text that needs them raises
+:class:`ImportError` rather than being romanised differently.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 import unicodedata
+import warnings
 from functools import lru_cache
 
-from anyascii import anyascii
+__all__ = ["ZAWGYI_THRESHOLD", "is_zawgyi", "romanise", "zawgyi_to_unicode"]
 
-__all__ = ["is_zawgyi", "romanise", "zawgyi_to_unicode"]
+_EXTRA = "pip install 'tipstats[romanise]'"
+
+
+def _require(module: str, package: str, purpose: str):
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise ImportError(f"{purpose} needs the {package!r} package: {_EXTRA}") from exc
+
+
+@lru_cache(maxsize=1)
+def _anyascii():
+    return _require("anyascii", "anyascii", "romanising non-ASCII text").anyascii
+
+
+def _transliterate(text: str) -> str:
+    # anyascii leaves ASCII unchanged, so plain ASCII needs no extra package.
+    return text if text.isascii() else _anyascii()(text)
+
 
 # --- Burmese -----------------------------------------------------------------
 
 _MYANMAR_RE = re.compile(r"[\u1000-\u109f\uaa60-\uaa7f]")
-_ZAWGYI_PROBABILITY = 0.95
+# Every Myanmar block (Extended-B too) is worth asking the Zawgyi detector about.
+_ANY_MYANMAR_RE = re.compile(r"[\u1000-\u109f\uaa60-\uaa7f\ua9e0-\ua9ff]")
+ZAWGYI_THRESHOLD = 0.95
 
 
 @lru_cache(maxsize=1)
 def _zawgyi_detector():
-    from myanmartools import ZawgyiDetector
+    module = _require("myanmartools", "myanmartools", "detecting Zawgyi-encoded Burmese")
+    with warnings.catch_warnings():
+        # the detector reads its model with the deprecated importlib.resources.open_binary
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return module.ZawgyiDetector()
 
-    return ZawgyiDetector()
 
-
-def is_zawgyi(text: str, *, threshold: float = _ZAWGYI_PROBABILITY) -> bool:
+def is_zawgyi(text: str, *, threshold: float = ZAWGYI_THRESHOLD) -> bool:
     """True when Burmese ``text`` is most likely in the Zawgyi font encoding.
 
-    Uses Google's ``myanmartools`` detector; text with no Burmese is never
-    Zawgyi.
+    Uses Google's ``myanmartools`` detector (a Markov model); text with no
+    Burmese is never Zawgyi.
     """
-    if not text or not _MYANMAR_RE.search(text):
+    if not text or not _ANY_MYANMAR_RE.search(text):
         return False
     return _zawgyi_detector().get_zawgyi_probability(text) >= threshold
 
 
 def zawgyi_to_unicode(text: str) -> str:
-    """Convert Burmese text to Unicode if it is in Zawgyi, else return it unchanged."""
+    """Convert Burmese text to Unicode if it is in Zawgyi, else return it unchanged.
+
+    The conversion is ``python-myanmar``'s syllable-based converter; text in
+    any other script is returned as is.
+    """
     if not is_zawgyi(text):
         return text
-    from myanmar import converter
-
+    converter = _require(
+        "myanmar.converter", "python-myanmar", "converting Zawgyi-encoded Burmese"
+    )
     return converter.convert(text, "zawgyi", "unicode")
 
 
@@ -192,7 +231,7 @@ _COMPOUND_SURNAMES = {
 
 
 def _syllable(ch: str) -> str:
-    return anyascii(ch).lower()
+    return _transliterate(ch).lower()
 
 
 def _romanise_cjk_run(run: str) -> str:
@@ -227,4 +266,4 @@ def romanise(text: str) -> str:
         text = _prepare_thai_lao_khmer(text)
     if _CJK_RUN.search(text):
         text = _CJK_RUN.sub(lambda m: _romanise_cjk_run(m.group()), text)
-    return anyascii(text)
+    return _transliterate(text)
