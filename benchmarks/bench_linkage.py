@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "tipstats" / "linkage"))
+sys.path.insert(0, str(ROOT / "tipstats" / "tests" / "linkage"))
 
 from febrl import febrl_schema, load_febrl4  # noqa: E402
 

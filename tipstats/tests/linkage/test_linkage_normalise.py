@@ -1,6 +1,7 @@
 """Name, date and sex normalisation across the seven scripts."""
 
 import datetime as dt
+import sys
 
 import pandas as pd
 import pytest
@@ -72,6 +73,34 @@ def test_zawgyi_is_detected_and_converted():
 def test_romanise_is_ascii_for_every_script():
     for text in ["สมชาย", "សុខា", "ສົມຈິດ", AUNG_SAN_SUU_KYI_UNICODE, "王小明", "Hương", "Ñoño"]:
         assert romanise(text).isascii()
+
+
+def test_zawgyi_in_other_myanmar_blocks_is_checked_and_other_scripts_are_not():
+    assert not is_zawgyi("")
+    assert not is_zawgyi("สมชาย")
+    assert not is_zawgyi("\ua9e0\ua9e1")  # Myanmar Extended-B, no Zawgyi marks
+    assert is_zawgyi(AUNG_SAN_SUU_KYI_ZAWGYI, threshold=0.5)
+    assert not is_zawgyi(AUNG_SAN_SUU_KYI_ZAWGYI, threshold=1.01)
+
+
+def test_without_the_romanise_extra_ascii_works_and_other_text_names_the_extra(monkeypatch):
+    from tipstats.linkage import _romanise
+
+    for module in ("anyascii", "myanmartools", "myanmar", "myanmar.converter"):
+        monkeypatch.setitem(sys.modules, module, None)  # import fails as if not installed
+    _romanise._anyascii.cache_clear()
+    _romanise._zawgyi_detector.cache_clear()
+    try:
+        assert romanise("Chan Sokha") == "Chan Sokha"
+        assert normalise_name("Mr CHAN Sokha") == "chan sokha"
+        assert not is_zawgyi("Somchai")
+        with pytest.raises(ImportError, match=r"tipstats\[romanise\]"):
+            romanise("สมชาย")
+        with pytest.raises(ImportError, match="myanmartools"):
+            is_zawgyi(AUNG_SAN_SUU_KYI_ZAWGYI)
+    finally:
+        _romanise._anyascii.cache_clear()
+        _romanise._zawgyi_detector.cache_clear()
 
 
 @pytest.mark.parametrize(

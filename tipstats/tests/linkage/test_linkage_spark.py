@@ -9,7 +9,8 @@ from tipstats.linkage import MATIS_SCHEMA, BloomEncoder, KeyBlocking, LSHBlockin
 from tipstats.linkage._synthetic import cross_script_benchmark
 
 pytest.importorskip(
-    "pyspark", reason="pyspark is not installed: pip install -e '.[spark]' to run the Spark test"
+    "pyspark",
+    reason="pyspark is not installed: pip install './tipstats[spark]' to run the Spark test",
 )
 if shutil.which("java") is None:
     pytest.skip("no Java runtime on PATH: Spark needs Java 17+", allow_module_level=True)

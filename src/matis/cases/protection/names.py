@@ -28,6 +28,7 @@ import re
 import unicodedata
 
 from anyascii import anyascii
+
 from tipstats.linkage import is_zawgyi, normalise_text, zawgyi_to_unicode
 from tipstats.linkage import romanise as _romanise
 

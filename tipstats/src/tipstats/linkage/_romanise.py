@@ -96,9 +96,7 @@ def zawgyi_to_unicode(text: str) -> str:
     """
     if not is_zawgyi(text):
         return text
-    converter = _require(
-        "myanmar.converter", "python-myanmar", "converting Zawgyi-encoded Burmese"
-    )
+    converter = _require("myanmar.converter", "python-myanmar", "converting Zawgyi-encoded Burmese")
     return converter.convert(text, "zawgyi", "unicode")
 
 

@@ -1,6 +1,6 @@
 """Spark backend for :class:`tipstats.linkage.Matcher`, for regions that outgrow one machine.
 
-Needs ``pyspark`` (not a dependency of tipstats; install it where Spark runs)
+Needs ``pyspark`` (the ``spark`` extra of tipstats; install it where Spark runs)
 and a Java 17+ runtime.
 
 >>> from tipstats.linkage import Matcher, LSHBlocking
