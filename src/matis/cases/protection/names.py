@@ -45,7 +45,7 @@ __all__ = [
 _SPACES = re.compile(r"\s+")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
-# The name matis code has always used for the Zawgyi repair.
+# The case app's name for the Zawgyi repair; one implementation, in tipstats.
 to_unicode_burmese = zawgyi_to_unicode
 
 
@@ -62,7 +62,7 @@ def normalise(text: str) -> str:
 
 
 def romanise(text: str) -> str:
-    """A Latin-letter form of a name in any script (``tipstats.linkage.romanise``), one space between words."""
+    """A Latin-letter form of a name in any script: ``tipstats.linkage.romanise``, spaces collapsed."""
     return _SPACES.sub(" ", _romanise(text or "")).strip()
 
 
