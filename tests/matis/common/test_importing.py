@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import IntegrityError
+from django.utils import translation
 from openpyxl import Workbook
 
 from matis.common import importing
@@ -38,6 +39,13 @@ from matis.common.models import Country
 
 SHEET = "countries"
 KEYS = ["iso3", "iso2", "name"]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages below are checked in English, whatever language an earlier test left on."""
+    with translation.override("en"):
+        yield
 
 
 def workbook_bytes(*rows, title=SHEET) -> bytes:
