@@ -74,7 +74,8 @@ def _export(args: argparse.Namespace, setup) -> int:
 def _import(args: argparse.Namespace, setup) -> int:
     setup()
     from matis.access.models import User
-    from matis.monitoring.workbook import WorkbookInvalid, workbook_import
+    from matis.common.importing import UPDATED, ImportRejected
+    from matis.monitoring.workbook import ACTIVITIES, INDICATORS, workbook_import
 
     user = User.objects.filter(email=args.user.lower(), is_active=True).first()
     if user is None:
@@ -82,13 +83,13 @@ def _import(args: argparse.Namespace, setup) -> int:
         return 2
     try:
         result = workbook_import(actor=user, data=Path(args.file).read_bytes())
-    except WorkbookInvalid as exc:
+    except ImportRejected as exc:
         print(f"nothing was imported; {len(exc.errors)} problem(s):", file=sys.stderr)
         for error in exc.errors:
             print(f"  {error}", file=sys.stderr)
         return 1
     print(
-        f"{result.reports_changed} reports and {result.indicator_values_changed} indicator "
-        f"values changed"
+        f"{result.count(ACTIVITIES, UPDATED)} reports and "
+        f"{result.count(INDICATORS, UPDATED)} indicator values changed"
     )
     return 0

@@ -82,7 +82,8 @@ def _export(args, setup) -> int:
 
 def _import(args, setup) -> int:
     setup()
-    from matis.registers.kit.excel import ImportFailed, import_workbook
+    from matis.common.importing import ImportRejected
+    from matis.registers.kit.excel import import_workbook
 
     spec, user = _spec(args.register), _user(args.user)
     if spec is None or user is None:
@@ -90,7 +91,7 @@ def _import(args, setup) -> int:
     try:
         with open(args.file, "rb") as handle:
             result = import_workbook(spec, handle, actor=user, filename=Path(args.file).name)
-    except ImportFailed as exc:
+    except ImportRejected as exc:
         for error in exc.errors:
             print(f"error: {error}", file=sys.stderr)
         print(f"{len(exc.errors)} error(s): nothing was imported", file=sys.stderr)

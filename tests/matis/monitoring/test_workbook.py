@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from matis.common.importing import ImportRejected
 from matis.monitoring.models import (
     ActivityReport,
     BudgetEntry,
@@ -17,7 +18,7 @@ from matis.monitoring.models import (
     Workflow,
 )
 from matis.monitoring.services import activity_report_transition, indicators_load
-from matis.monitoring.workbook import WorkbookInvalid, build_workbook, workbook_import
+from matis.monitoring.workbook import INDICATORS, build_workbook, workbook_import
 
 pytestmark = pytest.mark.django_db
 STATUSES = "not_started, planned, in_progress, completed, not_applicable"
@@ -55,7 +56,7 @@ def test_round_trip_writes_changes_and_a_second_upload_changes_nothing(report, t
 
     filled = edit(thai_workbook, fill)
     result = workbook_import(actor=tfo, data=filled)
-    assert result.changed_activities == ["P&C1"]
+    assert result.changed_keys == ["P&C1"]
     report.refresh_from_db()
     assert report.progress == "completed" and report.revision == 1
     assert sorted(report.budget.values_list("kind", "amount")) == [
@@ -79,7 +80,7 @@ def test_one_bad_cell_writes_nothing_and_names_the_cell(report, tfo, thai_workbo
         wb["Budget"].append(["P&C1", "allocation", None, None, "THB", 5000])
 
     before = snapshot()
-    with pytest.raises(WorkbookInvalid) as caught:
+    with pytest.raises(ImportRejected) as caught:
         workbook_import(actor=tfo, data=edit(thai_workbook, fill))
     assert [str(e) for e in caught.value.errors] == [
         f"Activities!D7: status “done” is not one of {STATUSES}"
@@ -108,7 +109,7 @@ def test_every_problem_is_listed_with_its_cell(report, tfo, thai_workbook):
         wb["Partners"].append(["P&C1", "private", "A company", "coordination"])
         wb["Partners"].append(["XX9", "ngo", "Someone", None])
 
-    with pytest.raises(WorkbookInvalid) as caught:
+    with pytest.raises(ImportRejected) as caught:
         workbook_import(actor=tfo, data=edit(thai_workbook, fill))
     cells = [f"{e.sheet}!{e.cell}" for e in caught.value.errors]
     assert cells == [
@@ -128,13 +129,13 @@ def test_rows_of_submitted_reports_must_keep_their_values(report, tfo, thai_work
     unchanged = build_workbook(country_id="THA", period=report.period)
     assert not workbook_import(actor=tfo, data=unchanged).changed
     changed = edit(unchanged, lambda wb: wb["Activities"].__setitem__("D3", "completed"))
-    with pytest.raises(WorkbookInvalid) as caught:
+    with pytest.raises(ImportRejected) as caught:
         workbook_import(actor=tfo, data=changed)
     assert str(caught.value.errors[0]).startswith("Activities!A3: P&C1 is Submitted")
 
 
 def test_a_workbook_of_another_country_is_refused(report, tfo_khm, thai_workbook):
-    with pytest.raises(WorkbookInvalid) as caught:
+    with pytest.raises(ImportRejected) as caught:
         workbook_import(actor=tfo_khm, data=thai_workbook)
     assert str(caught.value.errors[0]).startswith("About!B2: this workbook is for THA")
 
@@ -143,7 +144,7 @@ def test_new_reports_are_created_for_filled_rows(period, tfo):
     data = build_workbook(country_id="THA", period=period)
     filled = edit(data, lambda wb: wb["Activities"].__setitem__("D5", "planned"))
     result = workbook_import(actor=tfo, data=filled)
-    assert result.changed_activities == ["P&C3"]
+    assert result.changed_keys == ["P&C3"]
     assert ActivityReport.objects.get(country_id="THA", activity__code="P&C3").progress == "planned"
     assert ActivityReport.objects.filter(country_id="THA", period=period).count() == 30
 
@@ -162,13 +163,13 @@ def test_indicator_values_round_trip_and_computed_values_are_protected(period, t
 
     filled = edit(data, fill)
     result = workbook_import(actor=tfo, data=filled)
-    assert result.indicator_values_changed == 3
+    assert result.count(INDICATORS, "updated") == 3
     assert IndicatorActual.objects.get(indicator__code="victims-returned").value == Decimal("131.5")
-    assert workbook_import(actor=tfo, data=filled).indicator_values_changed == 0
+    assert workbook_import(actor=tfo, data=filled).count(INDICATORS, "updated") == 0
 
     computed_row = rows["practitioners-trained"]
     bad = edit(filled, lambda wb: wb["Indicators"].__setitem__(f"H{computed_row}", 999))
-    with pytest.raises(WorkbookInvalid) as caught:
+    with pytest.raises(ImportRejected) as caught:
         workbook_import(actor=tfo, data=bad)
     assert str(caught.value.errors[0]).startswith(
         f"Indicators!H{computed_row}: practitioners-trained is computed"
@@ -176,5 +177,5 @@ def test_indicator_values_round_trip_and_computed_values_are_protected(period, t
 
 
 def test_a_file_that_is_not_a_workbook(tfo):
-    with pytest.raises(WorkbookInvalid, match="not an Excel workbook"):
+    with pytest.raises(ImportRejected, match="not an Excel workbook"):
         workbook_import(actor=tfo, data=b"name,status\nP&C1,done\n")

@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
 from matis.access.models import AuditAction, AuditLog
+from matis.common.importing import ImportRejected
 from matis.registers import services
-from matis.registers.kit.excel import ImportFailed, export_workbook, import_workbook
+from matis.registers.kit.excel import export_workbook, import_workbook
 from matis.registers.kit.specs import get_register, registers
 from matis.registers.models import (
     Agreement,
@@ -170,7 +171,7 @@ def test_every_bad_cell_is_reported_and_nothing_is_written(officer, curriculum):
     participants.append(["THA", "E-1", "NGO", "nobody", "practitioner", 3])
     participants.append(["THA", "E-404", "NGO", "male", "practitioner", 3])
 
-    with pytest.raises(ImportFailed) as caught:
+    with pytest.raises(ImportRejected) as caught:
         import_workbook(get_register("training-events"), _save(workbook), actor=officer)
     cells = {(e.sheet, f"{e.column}{e.row}") for e in caught.value.errors}
     assert cells == {
@@ -196,7 +197,7 @@ def test_rows_of_another_country_are_refused(officer):
     sheet.append(["ref", "country", "service", "year", "month", "issue", "outcome", "count"])
     sheet.append([None, "THA", "Hotline", 2012, 1, "trafficking", "information", 5])
     sheet.append([None, "KHM", "Hotline", 2012, 1, "trafficking", "information", 5])
-    with pytest.raises(ImportFailed) as caught:
+    with pytest.raises(ImportRejected) as caught:
         import_workbook(get_register("hotline"), _save(workbook), actor=officer)
     assert [(e.column, e.row) for e in caught.value.errors] == [("B", 3)]
     assert not HotlineRecord.objects.exists()
@@ -219,7 +220,7 @@ def test_an_expired_trainer_in_the_workbook_is_a_cell_error(officer, event, accr
     expired = accredited_trainer(valid_until=dt.date(2011, 1, 1))
     workbook = _load(_export("training-events", officer))
     workbook["trainers"].append(["THA", training.ref, expired.ref])
-    with pytest.raises(ImportFailed) as caught:
+    with pytest.raises(ImportRejected) as caught:
         import_workbook(get_register("training-events"), _save(workbook), actor=officer)
     (error,) = caught.value.errors
     assert (error.sheet, error.column, error.row) == ("trainers", "C", 2)

@@ -10,6 +10,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from matis.access.scoping import scoped
+from matis.common.importing import UPDATED, ImportRejected
 from matis.monitoring import selectors
 from matis.monitoring.forms import (
     WorkbookUploadForm,
@@ -19,7 +20,7 @@ from matis.monitoring.models import (
 )
 from matis.monitoring.permissions import reports_for_country
 from matis.monitoring.services.exports import FORMATS
-from matis.monitoring.workbook import WorkbookInvalid, build_workbook, workbook_import
+from matis.monitoring.workbook import ACTIVITIES, INDICATORS, build_workbook, workbook_import
 
 
 @scoped("country", model=ActivityReport)
@@ -49,7 +50,7 @@ def workbook_upload(request):
     if request.method == "POST" and form.is_valid():
         try:
             result = workbook_import(actor=request.user, data=form.cleaned_data["file"].read())
-        except WorkbookInvalid as exc:
+        except ImportRejected as exc:
             errors = [str(e) for e in exc.errors]
         except PermissionDenied:
             errors = [_("You may not change these reports.")]
@@ -60,6 +61,8 @@ def workbook_upload(request):
             "form": form,
             "errors": errors,
             "result": result,
+            "reports_changed": result.count(ACTIVITIES, UPDATED) if result else 0,
+            "values_changed": result.count(INDICATORS, UPDATED) if result else 0,
             "periods": selectors.periods(),
             "period": selectors.default_period(),
         },

@@ -1,12 +1,17 @@
-"""Importing a checked workbook: only what differs is written, all or nothing."""
+"""Importing a checked workbook: only what differs is written, all or nothing.
+
+The workbook layout on the common import kit (:mod:`matis.common.importing`):
+``read_workbook`` parses and checks, :func:`run_import` refuses on any problem
+and stores in one transaction.
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction, User
+from matis.common.importing import UNCHANGED, UPDATED, ImportResult, Problems, run_import
 from matis.monitoring.models import (
     ActivityReport,
     Indicator,
@@ -20,13 +25,34 @@ from matis.monitoring.services.reports import (
     activity_report_update,
     content_of,
 )
-from matis.monitoring.workbook.read import CellError, ImportResult, WorkbookInvalid, read_workbook
+from matis.monitoring.workbook.read import read_workbook
+
+ACTIVITIES, INDICATORS = "Activities", "Indicators"
 
 
-@transaction.atomic
 def workbook_import(*, actor: User | None, data: bytes) -> ImportResult:
-    """Check the whole workbook, then write what changed; raise ``WorkbookInvalid`` on errors."""
-    country_id, period, contents, indicator_values = read_workbook(data, actor=actor)
+    """Check the whole workbook, then write what changed; raise ``ImportRejected`` on errors.
+
+    The result counts activity reports (sheet ``Activities``) and indicator
+    values (``Indicators``) updated or unchanged; ``changed_keys`` lists the
+    activity codes whose report changed.
+    """
+    return run_import(
+        parse=lambda problems: read_workbook(data, actor=actor, problems=problems),
+        store=lambda parsed, problems: _store(*parsed, problems, actor=actor),
+    )
+
+
+def _store(
+    country_id: str,
+    period: ReportingPeriod,
+    contents: dict,
+    indicator_values: list[IndicatorValues],
+    problems: Problems,
+    *,
+    actor: User | None,
+) -> ImportResult:
+    result = ImportResult(n_rows=len(contents) + len(indicator_values))
     reports = {
         r.activity_id: r
         for r in ActivityReport.objects.filter(country_id=country_id, period=period)
@@ -34,55 +60,49 @@ def workbook_import(*, actor: User | None, data: bytes) -> ImportResult:
         .prefetch_related("outputs", "responsible_agencies", "partners", "budget")
     }
     accepts = period.accepts_country_edits()
-    errors = []
     to_change = []
     for activity_id, (code, row, content) in sorted(contents.items(), key=lambda i: i[1][1]):
         report = reports.get(activity_id)
         stored = content_of(report) if report else ReportContent()
         if stored == content:
+            result.add(ACTIVITIES, UNCHANGED)
             continue
         if not accepts:
-            errors.append(
-                CellError(
-                    "Activities",
-                    f"A{row}",
-                    _(
-                        "the reporting period %(year)s does not accept changes now, so %(code)s must "
-                        "keep its values"
-                    )
-                    % {"year": period.year, "code": code},
+            problems.add(
+                _(
+                    "the reporting period %(year)s does not accept changes now, so %(code)s must "
+                    "keep its values"
                 )
+                % {"year": period.year, "code": code},
+                sheet=ACTIVITIES,
+                column="A",
+                row=row,
             )
         elif report is not None and report.workflow != "draft":
-            errors.append(
-                CellError(
-                    "Activities",
-                    f"A{row}",
-                    _(
-                        "%(code)s is %(state)s; only draft reports can change, so its rows must keep "
-                        "their values"
-                    )
-                    % {"code": code, "state": report.get_workflow_display()},
+            problems.add(
+                _(
+                    "%(code)s is %(state)s; only draft reports can change, so its rows must keep "
+                    "their values"
                 )
+                % {"code": code, "state": report.get_workflow_display()},
+                sheet=ACTIVITIES,
+                column="A",
+                row=row,
             )
         else:
             to_change.append((activity_id, code, content))
     indicators_changed = _indicators_differ(country_id, period, indicator_values)
     if indicators_changed and not accepts:
-        errors.append(
-            CellError(
-                "Indicators",
-                "",
-                _(
-                    "the reporting period %(year)s does not accept changes now, so the indicator values "
-                    "must stay as they are"
-                )
-                % {"year": period.year},
+        problems.add(
+            _(
+                "the reporting period %(year)s does not accept changes now, so the indicator values "
+                "must stay as they are"
             )
+            % {"year": period.year},
+            sheet=INDICATORS,
         )
-    if errors:
-        raise WorkbookInvalid(errors)
-    result = ImportResult(country_id=country_id, year=period.year)
+    if problems:
+        return result  # the kit refuses the workbook; nothing is written
     if any(activity_id not in reports for activity_id, _code, _content in to_change):
         period_reports_ensure(period=period, countries=[country_id])
         reports = {
@@ -94,20 +114,23 @@ def workbook_import(*, actor: User | None, data: bytes) -> ImportResult:
             actor=actor, report=reports[activity_id], content=content, via="excel"
         )
         if changed:
-            result.reports_changed += 1
-            result.changed_activities.append(code)
+            result.add(ACTIVITIES, UPDATED)
+            result.changed_keys.append(code)
+        else:
+            result.add(ACTIVITIES, UNCHANGED)
     if indicators_changed:
-        result.indicator_values_changed = indicator_values_set(
+        n_values = indicator_values_set(
             actor=actor, country_id=country_id, period=period, values=indicator_values, via="excel"
         )
+        result.add(INDICATORS, UPDATED, n_values)
     audit_record(
         actor=actor,
         action=AuditAction.IMPORT,
         country_id=country_id,
         object_type="monitoring.workbook",
         object_id=period.year,
-        reports_changed=result.reports_changed,
-        indicator_values_changed=result.indicator_values_changed,
+        reports_changed=result.count(ACTIVITIES, UPDATED),
+        indicator_values_changed=result.count(INDICATORS, UPDATED),
     )
     return result
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-from dataclasses import dataclass, field
-
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from matis.access.models import Agency, User
+from matis.common.importing import (
+    ImportRejected,
+    NotAWorkbook,
+    Problems,
+    cell_text,
+    opened_workbook,
+    sheet_header,
+    sheet_rows,
+)
 from matis.common.models import COMMIT_COUNTRIES
 from matis.monitoring import validation as v
 from matis.monitoring.models import (
@@ -40,91 +44,45 @@ from matis.monitoring.workbook.layout import (
 from matis.plans.models import Activity, RoleFunction
 
 
-@dataclass
-class CellError:
-    sheet: str
-    cell: str
-    message: str
-
-    def __str__(self) -> str:
-        return (
-            f"{self.sheet}!{self.cell}: {self.message}"
-            if self.cell
-            else f"{self.sheet}: {self.message}"
-        )
-
-
-class WorkbookInvalid(ValueError):
-    """The workbook has errors; nothing was written. ``errors`` lists them by cell."""
-
-    def __init__(self, errors: list[CellError]):
-        self.errors = errors
-        super().__init__("; ".join(str(e) for e in errors[:5]))
-
-
-@dataclass
-class ImportResult:
-    country_id: str
-    year: int
-    reports_changed: int = 0
-    indicator_values_changed: int = 0
-    changed_activities: list[str] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.reports_changed or self.indicator_values_changed)
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 class _Reader:
-    def __init__(self):
-        self.errors: list[CellError] = []
+    """The workbook layout on the import kit: rows by column key, problems by cell."""
 
-    def error(self, sheet: str, cell: str, message: str) -> None:
-        self.errors.append(CellError(sheet, cell, message))
+    def __init__(self, problems: Problems):
+        self.problems = problems
+
+    def error(self, sheet: str, column: str, row: int, message: str) -> None:
+        self.problems.add(message, sheet=sheet, row=row, column=column)
 
     def check(self, sheet: str, column: str, row: int, func, value, **kwargs):
         try:
             return func(value, **kwargs)
         except v.FieldError as exc:
-            self.error(sheet, f"{column}{row}", str(exc))
+            self.error(sheet, column, row, str(exc))
             return None
 
     def rows(self, workbook, name: str, keys: list[str]):
         if name not in workbook.sheetnames:
-            self.error(name, "", _("the sheet is missing"))
+            self.error(name, "", 0, _("the sheet is missing"))
             return []
         sheet = workbook[name]
-        header = [_text(c.value) for c in next(sheet.iter_rows(min_row=1, max_row=1), [])]
+        header = sheet_header(sheet)
         if header[: len(keys)] != keys:
             for index, key in enumerate(keys):
                 found = header[index] if index < len(header) else ""
                 if found != key:
                     self.error(
                         name,
-                        f"{get_column_letter(index + 1)}1",
+                        get_column_letter(index + 1),
+                        1,
                         _("column key “%(found)s” should be “%(key)s”; do not change rows 1 and 2")
                         % {"found": found, "key": key},
                     )
                     break
             return []
-        out = []
-        for number, cells in enumerate(
-            sheet.iter_rows(min_row=FIRST_DATA_ROW, max_col=len(keys), values_only=True),
-            start=FIRST_DATA_ROW,
-        ):
-            values = dict(zip(keys, list(cells) + [None] * (len(keys) - len(cells)), strict=True))
-            if all(value is None or _text(value) == "" for value in values.values()):
-                continue
-            out.append((number, values))
-        return out
+        return [
+            (number, dict(zip(keys, cells, strict=True)))
+            for number, cells in sheet_rows(sheet, first_row=FIRST_DATA_ROW, width=len(keys))
+        ]
 
 
 def _col(keys: list[str], key: str) -> str:
@@ -132,57 +90,58 @@ def _col(keys: list[str], key: str) -> str:
 
 
 def read_workbook(
-    data: bytes, *, actor: User | None
+    data: bytes, *, actor: User | None, problems: Problems | None = None
 ) -> tuple[str, ReportingPeriod, dict, list[IndicatorValues]]:
-    """Parse and check a workbook; raise ``WorkbookInvalid`` listing every problem."""
-    reader = _Reader()
+    """Parse and check a workbook; raise ``ImportRejected`` listing every problem.
+
+    With ``problems``, the cell problems are added there (the import kit's
+    pipeline raises); a file that cannot be read at all is refused at once.
+    """
     if len(data) > MAX_UPLOAD_BYTES:
-        raise WorkbookInvalid([CellError(_("file"), "", _("the file is larger than 5 MB"))])
+        raise ImportRejected.one(_("the file is larger than 5 MB"))
+    own = problems is None
+    problems = Problems() if own else problems
     try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise WorkbookInvalid(
-            [CellError(_("file"), "", _("this is not an Excel workbook (.xlsx)"))]
-        ) from None
+        with opened_workbook(data) as workbook:
+            parsed = _read(workbook, actor, _Reader(problems))
+    except NotAWorkbook as exc:
+        raise ImportRejected.one(str(exc)) from None
+    if own:
+        problems.raise_if_any()
+    return parsed
+
+
+def _read(workbook, actor: User | None, reader: _Reader):
     if "About" not in workbook.sheetnames:
-        raise WorkbookInvalid([CellError("About", "", _("the sheet is missing"))])
+        raise ImportRejected.one(_("the sheet is missing"), sheet="About")
     about = workbook["About"]
-    country_id = _text(about["B2"].value).upper()
+    country_id = cell_text(about["B2"].value).upper()
     if country_id not in COMMIT_COUNTRIES:
-        raise WorkbookInvalid(
-            [
-                CellError(
-                    "About",
-                    "B2",
-                    _("“%(value)s” is not a COMMIT country code") % {"value": country_id},
-                )
-            ]
+        raise ImportRejected.one(
+            _("“%(value)s” is not a COMMIT country code") % {"value": country_id},
+            sheet="About",
+            column="B",
+            row=2,
         )
     if actor is not None and not reports_for_country(actor, country_id):
-        raise WorkbookInvalid(
-            [
-                CellError(
-                    "About",
-                    "B2",
-                    _("this workbook is for %(country)s; you do not report for that country")
-                    % {"country": country_id},
-                )
-            ]
+        raise ImportRejected.one(
+            _("this workbook is for %(country)s; you do not report for that country")
+            % {"country": country_id},
+            sheet="About",
+            column="B",
+            row=2,
         )
     try:
-        year = int(_text(about["B3"].value))
+        year = int(cell_text(about["B3"].value))
         period = ReportingPeriod.objects.select_related("plan").get(
-            year=year, plan__code=_text(about["B4"].value) or "SPA3"
+            year=year, plan__code=cell_text(about["B4"].value) or "SPA3"
         )
     except (ValueError, ReportingPeriod.DoesNotExist):
-        raise WorkbookInvalid(
-            [
-                CellError(
-                    "About",
-                    "B3",
-                    _("“%(value)s” is not a reporting period") % {"value": about["B3"].value},
-                )
-            ]
+        raise ImportRejected.one(
+            _("“%(value)s” is not a reporting period") % {"value": about["B3"].value},
+            sheet="About",
+            column="B",
+            row=3,
         ) from None
 
     activities = {a.code: a for a in Activity.objects.filter(area__plan=period.plan_id)}
@@ -192,14 +151,14 @@ def read_workbook(
     row_of: dict[str, int] = {}
     sheet = "Activities"
     for row, values in reader.rows(workbook, sheet, ACTIVITY_KEYS):
-        code = _text(values["code"])
+        code = cell_text(values["code"])
         if code not in activities:
             reader.error(
-                sheet, f"A{row}", _("“%(code)s” is not an activity of the plan") % {"code": code}
+                sheet, "A", row, _("“%(code)s” is not an activity of the plan") % {"code": code}
             )
             continue
         if code in contents:
-            reader.error(sheet, f"A{row}", _("activity %(code)s is listed twice") % {"code": code})
+            reader.error(sheet, "A", row, _("activity %(code)s is listed twice") % {"code": code})
             continue
         c = lambda key: _col(ACTIVITY_KEYS, key)  # noqa: E731
         progress = reader.check(sheet, c("status"), row, v.check_progress, values["status"])
@@ -216,12 +175,13 @@ def read_workbook(
         )
         agency_ids = set()
         for name in filter(
-            None, (n.strip() for n in _text(values["responsible_agencies"]).split(";"))
+            None, (n.strip() for n in cell_text(values["responsible_agencies"]).split(";"))
         ):
             if name not in agencies:
                 reader.error(
                     sheet,
-                    f"{c('responsible_agencies')}{row}",
+                    c("responsible_agencies"),
+                    row,
                     _("“%(name)s” is not an agency of %(country)s (see Lists!F)")
                     % {"name": name, "country": country_id},
                 )
@@ -244,11 +204,12 @@ def read_workbook(
     partners: dict[str, set[PartnerLine]] = {code: set() for code in contents}
     sheet = "Partners"
     for row, values in reader.rows(workbook, sheet, PARTNER_KEYS):
-        code = _text(values["activity"])
+        code = cell_text(values["activity"])
         if code not in contents:
             reader.error(
                 sheet,
-                f"A{row}",
+                "A",
+                row,
                 _("activity “%(code)s” is not on the Activities sheet") % {"code": code},
             )
             continue
@@ -263,27 +224,29 @@ def read_workbook(
             required=True,
             what=_("the partner"),
         )
-        function_code = _text(values["function"])
+        function_code = cell_text(values["function"])
         function = None
         if function_code:
             function = functions.get(function_code)
             if function is None:
                 reader.error(
                     sheet,
-                    f"D{row}",
+                    "D",
+                    row,
                     _("“%(code)s” is not a function of the roles matrix (see Lists!E)")
                     % {"code": function_code},
                 )
                 continue
             if partner_type and not getattr(function, partner_type):
-                reader.error(sheet, f"D{row}", roles_matrix_message(partner_type, function))
+                reader.error(sheet, "D", row, roles_matrix_message(partner_type, function))
                 continue
         if partner_type and name:
             line = PartnerLine(partner_type, name, function.pk if function else None)
             if line in partners[code]:
                 reader.error(
                     sheet,
-                    f"C{row}",
+                    "C",
+                    row,
                     _("this partner is listed twice for %(code)s") % {"code": code},
                 )
             partners[code].add(line)
@@ -291,17 +254,18 @@ def read_workbook(
     budgets: dict[str, dict[tuple[str, str], BudgetLine]] = {code: {} for code in contents}
     sheet = "Budget"
     for row, values in reader.rows(workbook, sheet, BUDGET_KEYS):
-        code = _text(values["activity"])
+        code = cell_text(values["activity"])
         if code not in contents:
             reader.error(
                 sheet,
-                f"A{row}",
+                "A",
+                row,
                 _("activity “%(code)s” is not on the Activities sheet") % {"code": code},
             )
             continue
         kind = reader.check(sheet, "B", row, v.check_budget_kind, values["budget_line"])
-        partner_name = _text(values["partner"])
-        partner_type = _text(values["partner_type"])
+        partner_name = cell_text(values["partner"])
+        partner_type = cell_text(values["partner_type"])
         if kind == BudgetKind.PARTNER:
             partner_name = reader.check(
                 sheet,
@@ -315,7 +279,7 @@ def read_workbook(
             )
             partner_type = reader.check(sheet, "D", row, v.check_partner_type, partner_type)
         elif kind and (partner_name or partner_type):
-            reader.error(sheet, f"C{row}", _("only partner contributions name a partner"))
+            reader.error(sheet, "C", row, _("only partner contributions name a partner"))
             continue
         currency = reader.check(sheet, "E", row, v.check_currency, values["currency"])
         amount = reader.check(sheet, "F", row, v.check_amount, values["amount"])
@@ -330,7 +294,8 @@ def read_workbook(
             if line.key in budgets[code]:
                 reader.error(
                     sheet,
-                    f"B{row}",
+                    "B",
+                    row,
                     _("budget line %(kind)s %(partner)s of %(code)s is given twice")
                     % {"kind": kind, "partner": partner_name, "code": code},
                 )
@@ -340,10 +305,10 @@ def read_workbook(
     current = {r.indicator.code: r for r in indicator_rows(country_id=country_id, period=period)}
     sheet = "Indicators"
     for row, values in reader.rows(workbook, sheet, INDICATOR_KEYS):
-        code = _text(values["code"])
+        code = cell_text(values["code"])
         stored = current.get(code)
         if stored is None:
-            reader.error(sheet, f"A{row}", _("“%(code)s” is not an indicator") % {"code": code})
+            reader.error(sheet, "A", row, _("“%(code)s” is not an indicator") % {"code": code})
             continue
         baseline = reader.check(sheet, "F", row, v.check_value, values["baseline"])
         target = reader.check(sheet, "G", row, v.check_value, values["target"])
@@ -353,7 +318,8 @@ def read_workbook(
             if actual is not None and actual != stored_actual:
                 reader.error(
                     sheet,
-                    f"H{row}",
+                    "H",
+                    row,
                     _("%(code)s is computed; leave its actual value as it is") % {"code": code},
                 )
             actual = None
@@ -369,8 +335,6 @@ def read_workbook(
             partners=frozenset(partners[code]),
             budget=frozenset(budgets[code].values()),
         )
-    if reader.errors:
-        raise WorkbookInvalid(reader.errors)
     return (
         country_id,
         period,

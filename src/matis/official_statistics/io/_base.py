@@ -1,16 +1,23 @@
-"""Shared parts of the parsers: normalised rows, errors, scope, per-row checks."""
+"""Shared parts of the parsers: normalised rows, scope, per-row checks.
+
+Reading files and collecting problems is the common import kit's
+(:mod:`matis.common.importing`); this module adds what every statistics format shares.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import Any
 
 from django.utils.translation import gettext as _
 
+from matis.common.importing import (
+    MAX_REPORTED_PROBLEMS,
+    ImportProblem,
+    Problems,
+)
 from matis.official_statistics.io.lookup import StructureLookup
 
 # (line, indicator_id, country_id, period, series_key, value, censored_below,
@@ -29,7 +36,7 @@ ROW_FIELDS = (
     "source",
 )
 Row = tuple
-MAX_REPORTED_ERRORS = 500
+MAX_REPORTED_ERRORS = MAX_REPORTED_PROBLEMS
 MIN_YEAR = 1900
 PROGRESS_EVERY = 20_000
 GLOTIP_COLUMNS = (
@@ -51,35 +58,6 @@ SOURCE_ITEM = "SOURCE_ITEM"
 Progress = Callable[[str, int, int], None]
 
 
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    message: str
-    column: str = ""
-    sheet_row: bool = False  # Excel: "row", text files: "line"
-
-    @property
-    def where(self) -> str:
-        if self.sheet_row:
-            where = _("row %(n)s") % {"n": self.line}
-        else:
-            where = _("line %(n)s") % {"n": self.line}
-        if self.column:
-            where = _("%(where)s, column %(column)s") % {"where": where, "column": self.column}
-        return where
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
-
-    def as_dict(self) -> dict:
-        return {
-            "line": self.line,
-            "column": self.column,
-            "where": self.where,
-            "message": self.message,
-        }
-
-
 @dataclass
 class ImportScope:
     """Which countries' rows a file may hold: ``only_country``; others are errors or skipped."""
@@ -90,50 +68,28 @@ class ImportScope:
 
 @dataclass
 class ParseResult:
+    """The checked rows of one file, and the problems found (kept in a shared collector)."""
+
     rows: list[Row] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    n_errors: int = 0
+    problems: Problems = field(default_factory=lambda: Problems(text_lines=True))
     n_lines: int = 0
     n_skipped_other_country: int = 0
-    sheet_rows: bool = False
+
+    @classmethod
+    def of_sheet(cls) -> ParseResult:
+        """A result whose problems say "row" (Excel), not "line"."""
+        return cls(problems=Problems(text_lines=False))
+
+    @property
+    def errors(self) -> list[ImportProblem]:
+        return self.problems.items
+
+    @property
+    def n_errors(self) -> int:
+        return self.problems.n
 
     def error(self, line: int, message: str, column: str = "") -> None:
-        self.n_errors += 1
-        if len(self.errors) < MAX_REPORTED_ERRORS:
-            self.errors.append(RowError(line, message, column, self.sheet_rows))
-
-
-class FileFormatError(ValueError):
-    """The file as a whole cannot be read (wrong format, no header, bad encoding)."""
-
-
-def open_text(source: IO[bytes] | str) -> Iterator[str]:
-    """Text lines from a binary file, UTF-8 with or without BOM."""
-    if isinstance(source, str):
-        yield from io.StringIO(source)
-        return
-    wrapper = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
-    try:
-        yield from wrapper
-    except UnicodeDecodeError as exc:
-        raise FileFormatError(
-            _("the file is not UTF-8 text (%(reason)s)") % {"reason": exc.reason}
-        ) from None
-    finally:
-        with contextlib.suppress(ValueError):  # ValueError: the caller closed it already
-            wrapper.detach()  # leave the caller's binary file open
-
-
-def count_lines(source: IO[bytes]) -> int:
-    """Number of lines in a seekable binary file (for the progress bar); rewinds it."""
-    source.seek(0)
-    n = 0
-    last = b""
-    while chunk := source.read(1 << 20):
-        n += chunk.count(b"\n")
-        last = chunk
-    source.seek(0)
-    return n + (1 if last and not last.endswith(b"\n") else 0)
+        self.problems.add(message, row=line, column=column)
 
 
 def read_year(text: Any) -> int | None:

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import csv
 from typing import IO
 
 from django.utils.translation import gettext as _
 
+from matis.common.importing import FileFormatError, csv_rows
 from matis.official_statistics.io._base import (
     GLOTIP_COLUMNS,
     PROGRESS_EVERY,
     SOURCE_ITEM,
-    FileFormatError,
     ImportScope,
     ParseResult,
     Progress,
     Row,
     RowChecker,
-    open_text,
 )
 from matis.official_statistics.io.lookup import StructureLookup, fold
 from matis.official_statistics.keys import SEPARATOR
@@ -41,11 +39,7 @@ def parse_glotip(
     """
     result = ParseResult()
     check = RowChecker(lookup, scope or ImportScope(), result)
-    reader = csv.reader(open_text(source))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise FileFormatError(_("the file is empty")) from None
+    header, rows = csv_rows(source)
     missing = [c for c in GLOTIP_COLUMNS if c not in header]
     if missing:
         raise FileFormatError(
@@ -60,8 +54,7 @@ def parse_glotip(
     pending: list[tuple[tuple, Row, frozenset[str]]] = []
     raw_groups: dict[tuple, list[int]] = {}
     width = len(header)
-    for values in reader:
-        line = reader.line_num
+    for line, values in rows:
         result.n_lines += 1
         if progress and result.n_lines % PROGRESS_EVERY == 0:
             progress("read", result.n_lines, total_lines)

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from matis.common.importing import FileFormatError, NotAWorkbook, csv_rows, opened_workbook
 from matis.official_statistics.io._base import (
     MIN_YEAR,
     PROGRESS_EVERY,
-    FileFormatError,
     ImportScope,
     ParseResult,
     Progress,
     RowChecker,
-    open_text,
 )
 from matis.official_statistics.io.lookup import StructureLookup, fold
 from matis.official_statistics.keys import SEPARATOR
@@ -84,7 +82,7 @@ def parse_table(
     sheet_rows: bool = False,
 ) -> ParseResult:
     """Read rows of a table whose first row is ``header``; ``rows`` yields (line, cells)."""
-    result = ParseResult(sheet_rows=sheet_rows)
+    result = ParseResult.of_sheet() if sheet_rows else ParseResult()
     check = RowChecker(lookup, scope or ImportScope(), result)
     names = [fold(h) if h is not None else "" for h in header]
 
@@ -286,27 +284,13 @@ def dialect_name(dialect: TableDialect, role: str) -> str:
     return options[0].upper() if dialect.name == "sdmx-csv" else options[0]
 
 
-def _csv_rows(source: IO[bytes] | str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    reader = csv.reader(open_text(source))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise FileFormatError(_("the file is empty")) from None
-
-    def rows():
-        for cells in reader:
-            yield reader.line_num, cells
-
-    return header, rows()
-
-
 def parse_csv(source, lookup, scope=None, progress=None, total_lines=0) -> ParseResult:
-    header, rows = _csv_rows(source)
+    header, rows = csv_rows(source)
     return parse_table(rows, header, lookup, MATIS_CSV, scope, progress, total_lines)
 
 
 def parse_sdmx_csv(source, lookup, scope=None, progress=None, total_lines=0) -> ParseResult:
-    header, rows = _csv_rows(source)
+    header, rows = csv_rows(source)
     if not header or fold(header[0]) not in {"dataflow", "structure"}:
         raise FileFormatError(
             _("this is not SDMX-CSV: line 1 must start with DATAFLOW (SDMX-CSV 1.0)")
@@ -319,46 +303,35 @@ DATA_SHEET = "Data"
 
 def parse_xlsx(source: IO[bytes], lookup, scope=None, progress=None, total_lines=0) -> ParseResult:
     """The MATIS Excel template: a sheet named Data, laid out like the MATIS CSV."""
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
     try:
-        book = load_workbook(source, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+        with opened_workbook(source) as book:
+            return _parse_data_sheet(book, lookup, scope, progress, total_lines)
+    except NotAWorkbook as exc:
         raise FileFormatError(
-            _("this is not an Excel (.xlsx) workbook: %(reason)s") % {"reason": exc}
+            _("this is not an Excel (.xlsx) workbook: %(reason)s") % {"reason": exc.reason}
         ) from None
+
+
+def _parse_data_sheet(book, lookup, scope, progress, total_lines) -> ParseResult:
+    if DATA_SHEET not in book.sheetnames:
+        raise FileFormatError(_("the workbook has no sheet named %(name)r") % {"name": DATA_SHEET})
+    sheet = book[DATA_SHEET]
+    total = sheet.max_row or 0
+    it = sheet.iter_rows(values_only=True)
     try:
-        if DATA_SHEET not in book.sheetnames:
-            raise FileFormatError(
-                _("the workbook has no sheet named %(name)r") % {"name": DATA_SHEET}
-            )
-        sheet = book[DATA_SHEET]
-        total = sheet.max_row or 0
-        it = sheet.iter_rows(values_only=True)
-        try:
-            header = list(next(it))
-        except StopIteration:
-            raise FileFormatError(_("the sheet %(name)r is empty") % {"name": DATA_SHEET}) from None
-        while header and header[-1] in (None, ""):
-            header.pop()
+        header = list(next(it))
+    except StopIteration:
+        raise FileFormatError(_("the sheet %(name)r is empty") % {"name": DATA_SHEET}) from None
+    while header and header[-1] in (None, ""):
+        header.pop()
 
-        def rows():
-            for number, cells in enumerate(it, start=2):
-                while cells and cells[-1] in (None, ""):
-                    cells = cells[:-1]  # Excel pads rows with empty cells
-                cells = [c.strip() if c.__class__ is str else c for c in cells]
-                yield number, cells
+    def rows():
+        for number, cells in enumerate(it, start=2):
+            while cells and cells[-1] in (None, ""):
+                cells = cells[:-1]  # Excel pads rows with empty cells
+            cells = [c.strip() if c.__class__ is str else c for c in cells]
+            yield number, cells
 
-        return parse_table(
-            rows(),
-            header,
-            lookup,
-            MATIS_CSV,
-            scope,
-            progress,
-            total or total_lines,
-            sheet_rows=True,
-        )
-    finally:
-        book.close()
+    return parse_table(
+        rows(), header, lookup, MATIS_CSV, scope, progress, total or total_lines, sheet_rows=True
+    )

@@ -5,6 +5,9 @@ codes, unit, value, duplicates). Problems are collected with their line
 number and reason, never dropped: the import writes nothing unless the whole
 file is clean. A normalised row is a tuple, see :data:`ROW_FIELDS`.
 
+Reading CSV and Excel, and the problem type, are the common import kit's
+(:mod:`matis.common.importing`); these parsers are the statistics formats on it.
+
 This module is the public face; the formats live in ``_glotip`` (the UNODC
 export) and ``_tables`` (MATIS CSV, SDMX-CSV, Excel), the shared parts in ``_base``.
 """
@@ -13,15 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from matis.common.importing import FileFormatError, ImportProblem, count_lines
 from matis.official_statistics.io._base import (
     GLOTIP_COLUMNS,
     MAX_REPORTED_ERRORS,
     ROW_FIELDS,
-    FileFormatError,
     ImportScope,
     ParseResult,
-    RowError,
-    count_lines,
 )
 from matis.official_statistics.io._glotip import parse_glotip
 from matis.official_statistics.io._tables import (
@@ -51,9 +52,9 @@ __all__ = [
     "ROW_FIELDS",
     "SDMX_CSV",
     "FileFormatError",
+    "ImportProblem",
     "ImportScope",
     "ParseResult",
-    "RowError",
     "TableDialect",
     "count_lines",
     "parse_csv",

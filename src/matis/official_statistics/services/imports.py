@@ -1,5 +1,7 @@
 """Importing observation files: check every row first, then write everything in one transaction.
 
+The statistics formats on the common import kit (:mod:`matis.common.importing`):
+
 1. The parser reads and checks every row (:mod:`matis.official_statistics.io.parsers`).
    Any bad row: :class:`ImportRejected` lists each line and reason; nothing
    is written.
@@ -17,35 +19,36 @@
 
 from __future__ import annotations
 
-import logging
-import random
-import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import IO
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction
-from matis.official_statistics.io.lookup import StructureLookup
-from matis.official_statistics.io.parsers import (
-    PARSERS,
+from matis.common.importing import (
+    CREATED,
+    SKIPPED,
+    UNCHANGED,
+    UPDATED,
     FileFormatError,
-    ImportScope,
-    ParseResult,
-    RowError,
+    ImportProblem,
+    ImportRejected,
+    ImportResult,
+    Problems,
     count_lines,
+    run_import,
+    store_atomically,
 )
+from matis.official_statistics.io.lookup import StructureLookup
+from matis.official_statistics.io.parsers import PARSERS, ImportScope, ParseResult
 from matis.official_statistics.models import Observation, ObservationRevision, Submission
 from matis.official_statistics.models.observations import flags_text
 from matis.official_statistics.permissions import can_edit_country
 from matis.official_statistics.values import display_value
-
-logger = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
 OBS_TABLE = Observation._meta.db_table
@@ -81,50 +84,8 @@ CHUNK = 50_000
 MAX_ATTEMPTS = 25
 
 
-class ImportRejected(Exception):
-    """The file cannot be imported; ``errors`` name each line and reason. Nothing was written."""
-
-    def __init__(self, errors: list[RowError], n_errors: int | None = None):
-        self.errors = errors
-        self.n_errors = n_errors if n_errors is not None else len(errors)
-        super().__init__(self.summary())
-
-    def summary(self, limit: int = 10) -> str:
-        head = _("%(n)s problem(s); nothing was imported.") % {"n": self.n_errors}
-        lines = [str(e) for e in self.errors[:limit]]
-        more = self.n_errors - len(lines)
-        if more > 0:
-            lines.append(_("... and %(n)s more") % {"n": more})
-        return "\n".join([head, *lines])
-
-
-@dataclass
-class ImportResult:
-    n_rows: int = 0
-    n_created: int = 0
-    n_updated: int = 0
-    n_unchanged: int = 0
-    n_skipped_other_country: int = 0
-    n_submissions_created: int = 0
-    dry_run: bool = False
-    attempts: int = 1
-
-    def __str__(self) -> str:
-        text = _(
-            "%(rows)s rows: %(created)s created, %(updated)s updated, %(unchanged)s unchanged"
-        ) % {
-            "rows": self.n_rows,
-            "created": self.n_created,
-            "updated": self.n_updated,
-            "unchanged": self.n_unchanged,
-        }
-        if self.n_skipped_other_country:
-            text += "; " + _("%(n)s rows of other countries skipped") % {
-                "n": self.n_skipped_other_country
-            }
-        if self.dry_run:
-            text += " " + _("(check only: nothing was written)")
-        return text
+OBSERVATIONS = "observations"  # the ImportResult count of observation rows
+__all__ = ["ImportRejected", "ImportResult", "observations_import", "parse_file", "store_rows"]
 
 
 def _noop(phase: str, done: int, total: int) -> None:
@@ -136,7 +97,7 @@ def parse_file(
 ) -> ParseResult:
     """Read and check a whole file; raise :class:`ImportRejected` if any row is bad."""
     if fmt not in PARSERS:
-        raise ImportRejected([RowError(1, _("unknown format %(fmt)r") % {"fmt": fmt})])
+        raise ImportRejected.one(_("unknown format %(fmt)r") % {"fmt": fmt}, row=1, text_line=True)
     lookup = StructureLookup.load()
     total = 0
     if fmt != "xlsx" and source.seekable():
@@ -145,9 +106,8 @@ def parse_file(
     try:
         parsed = PARSERS[fmt](source, lookup, scope, progress, total)
     except FileFormatError as exc:
-        raise ImportRejected([RowError(1, str(exc))]) from None
-    if parsed.n_errors:
-        raise ImportRejected(parsed.errors, parsed.n_errors)
+        raise ImportRejected.one(str(exc), row=1, text_line=True) from None
+    parsed.problems.raise_if_any()
     progress("read", parsed.n_lines, parsed.n_lines)
     return parsed
 
@@ -183,20 +143,32 @@ def observations_import(
             raise PermissionDenied(
                 _("Only the country's statistics officers import its statistics.")
             )
-    parsed = parse_file(
-        source=source, fmt=fmt, scope=ImportScope(country, skip_other_countries), progress=progress
-    )
-    result = store_rows(
-        parsed.rows,
-        actor=actor,
+    scope = ImportScope(country, skip_other_countries)
+
+    def store(parsed: ParseResult, problems: Problems) -> ImportResult:
+        result = _store(
+            parsed.rows,
+            problems,
+            actor=actor,
+            dry_run=dry_run,
+            progress=progress,
+            filename=filename,
+            fmt=fmt,
+            country=country,
+        )
+        if parsed.n_skipped_other_country:
+            result.add(OBSERVATIONS, SKIPPED, parsed.n_skipped_other_country)
+            result.notes.append(
+                _("%(n)s rows of other countries skipped") % {"n": parsed.n_skipped_other_country}
+            )
+        return result
+
+    return run_import(
+        parse=lambda _problems: parse_file(source=source, fmt=fmt, scope=scope, progress=progress),
+        store=store,
+        attempts=MAX_ATTEMPTS,
         dry_run=dry_run,
-        progress=progress,
-        filename=filename,
-        fmt=fmt,
-        country=country,
     )
-    result.n_skipped_other_country = parsed.n_skipped_other_country
-    return result
 
 
 def store_rows(
@@ -210,32 +182,20 @@ def store_rows(
     country: str | None = None,
 ) -> ImportResult:
     """Write checked rows (see ``ROW_FIELDS``), retrying when a concurrent import collides."""
-    for attempt in range(1, MAX_ATTEMPTS + 1):
-        try:
-            result = _store(
-                rows,
-                actor=actor,
-                dry_run=dry_run,
-                progress=progress,
-                filename=filename,
-                fmt=fmt,
-                country=country,
-            )
-            result.attempts = attempt
-            return result
-        except (IntegrityError, OperationalError) as exc:
-            if attempt == MAX_ATTEMPTS or not _retryable(exc) or connection.in_atomic_block:
-                raise
-            logger.info("import collided with another write (%s); retrying", exc)
-            time.sleep(min(1.0, 0.02 * 2 ** min(attempt, 6)) * (0.5 + random.random()))  # noqa: S311
-    raise AssertionError("unreachable")
-
-
-def _retryable(exc: Exception) -> bool:
-    if isinstance(exc, IntegrityError):
-        return True
-    text = str(exc).lower()
-    return any(s in text for s in ("locked", "deadlock", "could not serialize", "busy"))
+    return store_atomically(
+        lambda problems: _store(
+            rows,
+            problems,
+            actor=actor,
+            dry_run=dry_run,
+            progress=progress,
+            filename=filename,
+            fmt=fmt,
+            country=country,
+        ),
+        attempts=MAX_ATTEMPTS,
+        dry_run=dry_run,
+    )
 
 
 def _take_write_lock() -> None:
@@ -286,90 +246,93 @@ def _existing_observations(submission_ids: list[int]) -> dict[tuple, tuple]:
     return existing
 
 
-def _store(rows, *, actor, dry_run, progress, filename, fmt, country) -> ImportResult:
+def _store(rows, problems: Problems, *, actor, dry_run, progress, filename, fmt, country):
+    """Compare and write, inside the kit's transaction; refused rows go to ``problems``."""
     result = ImportResult(n_rows=len(rows), dry_run=dry_run)
-    with transaction.atomic():
-        _take_write_lock()
-        pairs = {(r[2], r[3]) for r in rows}
-        submissions, result.n_submissions_created = _locked_submissions(pairs, create=not dry_run)
-        existing = _existing_observations([s.pk for s in submissions.values() if s.pk])
-        progress("compare", 0, len(rows))
-        now = timezone.now()
-        db_now = (
-            now
-            if connection.vendor == "postgresql"
-            else connection.ops.adapt_datetimefield_value(now)
-        )
-        new, changed, refused = [], [], []
-        for row in rows:
-            line, ind, c, p, key, value, cens, missing, est, prov, src = row
-            sub = submissions[(c, p)]
-            current = existing.get((ind, c, p, key))
-            if current is None:
-                if sub.status != Submission.Status.DRAFT:
-                    refused.append((line, sub, None, row))
-                    continue
-                new.append(
-                    (
-                        ind,
-                        c,
-                        p,
-                        key,
-                        value,
-                        cens,
-                        missing,
-                        est,
-                        prov,
-                        src or "",
-                        sub.pk,
-                        False,
-                        db_now,
-                    )
+    _take_write_lock()
+    pairs = {(r[2], r[3]) for r in rows}
+    submissions, n_submissions_created = _locked_submissions(pairs, create=not dry_run)
+    existing = _existing_observations([s.pk for s in submissions.values() if s.pk])
+    progress("compare", 0, len(rows))
+    now = timezone.now()
+    db_now = (
+        now if connection.vendor == "postgresql" else connection.ops.adapt_datetimefield_value(now)
+    )
+    new, changed, refused = [], [], []
+    n_unchanged = 0
+    for row in rows:
+        line, ind, c, p, key, value, cens, missing, est, prov, src = row
+        sub = submissions[(c, p)]
+        current = existing.get((ind, c, p, key))
+        if current is None:
+            if sub.status != Submission.Status.DRAFT:
+                refused.append((line, sub, None, row))
+                continue
+            new.append(
+                (
+                    ind,
+                    c,
+                    p,
+                    key,
+                    value,
+                    cens,
+                    missing,
+                    est,
+                    prov,
+                    src or "",
+                    sub.pk,
+                    False,
+                    db_now,
                 )
-            elif (
-                current[5] == value
-                and current[6] == cens
-                and current[7] == missing
-                and current[8] == est
-                and current[9] == prov
-                and (src is None or current[10] == src)
-            ):
-                result.n_unchanged += 1
-            elif sub.status != Submission.Status.DRAFT:
-                refused.append((line, sub, current, row))
-            else:
-                changed.append((current, row))
-        if refused:
-            raise ImportRejected([_refusal(*r) for r in refused[:500]], len(refused))
-        result.n_created, result.n_updated = len(new), len(changed)
-        if dry_run:
-            return result
-        progress("store", 0, len(new))
-        if new:
-            bulk_insert_observations(new, progress=lambda done: progress("store", done, len(new)))
-        if changed:
-            _apply_changes(changed, actor=actor, now=now, db_now=db_now, filename=filename)
-            touched = {submissions[(r[2], r[3])].pk for _cur, r in changed}
-            Submission.objects.filter(pk__in=touched).update(validated_at=None)
-        if new or changed:
-            audit_record(
-                actor=actor,
-                action=AuditAction.IMPORT,
-                country_id=country,
-                object_type="statistics.observation",
-                object_id="",
-                format=fmt,
-                filename=filename[:200],
-                created=len(new),
-                updated=len(changed),
-                unchanged=result.n_unchanged,
-                submissions_created=result.n_submissions_created,
             )
-        progress("store", len(new), len(new))
+        elif (
+            current[5] == value
+            and current[6] == cens
+            and current[7] == missing
+            and current[8] == est
+            and current[9] == prov
+            and (src is None or current[10] == src)
+        ):
+            n_unchanged += 1
+        elif sub.status != Submission.Status.DRAFT:
+            refused.append((line, sub, current, row))
+        else:
+            changed.append((current, row))
+    for refusal in refused:
+        problems.append(_refusal(*refusal))
+    if problems:
+        return result  # the kit refuses the file and rolls back
+    result.add(OBSERVATIONS, CREATED, len(new))
+    result.add(OBSERVATIONS, UPDATED, len(changed))
+    result.add(OBSERVATIONS, UNCHANGED, n_unchanged)
+    if dry_run:
+        return result
+    progress("store", 0, len(new))
+    if new:
+        bulk_insert_observations(new, progress=lambda done: progress("store", done, len(new)))
+    if changed:
+        _apply_changes(changed, actor=actor, now=now, db_now=db_now, filename=filename)
+        touched = {submissions[(r[2], r[3])].pk for _cur, r in changed}
+        Submission.objects.filter(pk__in=touched).update(validated_at=None)
+    if new or changed:
+        audit_record(
+            actor=actor,
+            action=AuditAction.IMPORT,
+            country_id=country,
+            object_type="statistics.observation",
+            object_id="",
+            format=fmt,
+            filename=filename[:200],
+            created=len(new),
+            updated=len(changed),
+            unchanged=n_unchanged,
+            submissions_created=n_submissions_created,
+        )
+    progress("store", len(new), len(new))
     return result
 
 
-def _refusal(line: int, sub: Submission, current, row) -> RowError:
+def _refusal(line: int, sub: Submission, current, row) -> ImportProblem:
     status = sub.get_status_display()
     if current is None:
         message = _("%(country)s %(year)s is %(status)s: a new value cannot be added") % {
@@ -387,7 +350,7 @@ def _refusal(line: int, sub: Submission, current, row) -> RowError:
             "old": display_value(current[5], current[6], current[7]),
             "new": display_value(row[5], row[6], row[7]),
         }
-    return RowError(line, message)
+    return ImportProblem(message, row=line, text_line=True)
 
 
 def bulk_insert_observations(

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from matis.access.scoping import scoped
+from matis.common.importing import ImportRejected
 from matis.registers import selectors
 from matis.registers.kit import display
 from matis.registers.kit.charts import chart_data, chart_spec
 from matis.registers.kit.excel import (
     XLSX_CONTENT_TYPE,
-    ImportFailed,
     export_workbook,
     import_workbook,
 )
@@ -224,7 +224,7 @@ def make_views(spec: Register) -> dict:
             upload = form.cleaned_data["workbook"]
             try:
                 result = import_workbook(spec, upload, actor=request.user, filename=upload.name)
-            except ImportFailed as exc:
+            except ImportRejected as exc:
                 errors = exc.errors
             else:
                 messages.success(

@@ -1,16 +1,20 @@
-"""Columns and cell values: from Python to Excel and back, with the errors users can fix."""
+"""Columns and cell values: from Python to Excel and back, with the errors users can fix.
+
+Reading cells (``cell_text``, ``is_blank``, ``column_letter``) is the common
+import kit's (:mod:`matis.common.importing`); this module adds register fields.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import models
 from django.utils.translation import gettext as _
 
+from matis.common.importing import cell_text, is_blank
+from matis.common.importing import column_letter as column_letter  # export.py reads it here
 from matis.common.models import Country
 from matis.registers.kit.specs import Child, Register, scope_rows
 
@@ -20,63 +24,12 @@ EXPORT_ONLY = {"synthetic"}
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@dataclass(frozen=True)
-class CellError:
-    sheet: str
-    row: int
-    column: str  # the column letter, "" for a whole row or sheet
-    header: str  # the column code
-    message: str
-
-    def __str__(self) -> str:
-        where = (
-            f"{self.sheet}!{self.column}{self.row}"
-            if self.column
-            else f"{self.sheet} row {self.row}"
-        )
-        if not self.row:
-            where = self.sheet or _("workbook")
-        return (
-            f"{where} ({self.header}): {self.message}"
-            if self.header
-            else f"{where}: {self.message}"
-        )
-
-
-class ImportFailed(Exception):
-    """The workbook had errors; nothing was written."""
-
-    def __init__(self, errors: list[CellError]):
-        self.errors = errors
-        super().__init__(f"{len(errors)} error(s); nothing was imported")
-
-
-@dataclass
-class ImportResult:
-    counts: dict[str, Counter] = field(default_factory=dict)
-
-    def add(self, sheet: str, outcome: str) -> None:
-        self.counts.setdefault(sheet, Counter())[outcome] += 1
-
-    def total(self, outcome: str) -> int:
-        return sum(c[outcome] for c in self.counts.values())
-
-    def as_dict(self) -> dict:
-        return {sheet: dict(c) for sheet, c in self.counts.items()}
-
-
 def main_columns(spec: Register) -> list[str]:
     return ["ref", "country", *spec.fields]
 
 
 def child_columns(spec: Register, child: Child) -> list[str]:
     return ["country", f"{child.fk}_ref", *child.fields]
-
-
-def column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)
 
 
 def _is_register_fk(field) -> bool:
@@ -90,12 +43,6 @@ class CellValueError(ValueError):
 _TRUE = {"yes", "y", "true", "1", "x"}
 _FALSE = {"no", "n", "false", "0", ""}
 _SPLIT = re.compile(r"[\s,;]+")
-
-
-def cell_text(raw) -> str:
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    return str(raw).strip()
 
 
 def _choice(field, raw) -> str:
@@ -243,7 +190,3 @@ def encode(obj, name: str):
     if isinstance(value, Decimal):
         return float(value) if value % 1 else int(value)
     return value
-
-
-def is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())

@@ -1,4 +1,10 @@
-"""Reading a workbook back: every cell checked, every error reported, all or nothing."""
+"""Reading a workbook back: every cell checked, every error reported, all or nothing.
+
+The register sheets on the common import kit (:mod:`matis.common.importing`):
+the main sheet's header is checked first; rows are then decoded and saved in
+the kit's one transaction (a child row may name a parent created a few rows
+earlier), and any problem undoes the whole workbook.
+"""
 
 from __future__ import annotations
 
@@ -8,68 +14,61 @@ from django.utils.translation import gettext as _
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction
+from matis.common.importing import (
+    CREATED,
+    UNCHANGED,
+    UPDATED,
+    ImportRejected,
+    ImportResult,
+    NotAWorkbook,
+    Problems,
+    column_letter,
+    opened_workbook,
+    run_import,
+    sheet_header,
+    sheet_rows,
+)
 from matis.registers.kit.excel.cells import (
     EXPORT_ONLY,
     MAX_ROWS,
-    CellError,
     CellValueError,
     DecodeContext,
-    ImportFailed,
-    ImportResult,
     cell_text,
     child_columns,
-    column_letter,
     decode,
-    is_blank,
     main_columns,
 )
 from matis.registers.kit.specs import Child, Register, may_write, scope_rows
 
 
-def _open_workbook(fileobj):
-    from openpyxl import load_workbook
-
-    try:
-        return load_workbook(fileobj, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of error for a bad file
-        raise ImportFailed(
-            [CellError("", 0, "", "", _("The file is not an Excel workbook (.xlsx)."))]
-        ) from None
-
-
 class _SheetReader:
     """Rows of one sheet as {column code: raw value}, with the header checked."""
 
-    def __init__(self, worksheet, name: str, expected: list[str], required: list[str], errors):
+    def __init__(self, worksheet, name: str, expected: list[str], required: list[str], problems):
         self.name = name
         self.rows: list[tuple[int, dict]] = []
         self.letters: dict[str, str] = {}
         positions: dict[str, int] = {}
-        iterator = worksheet.iter_rows(values_only=True)
-        header = next(iterator, None) or ()
         known = set(expected) | EXPORT_ONLY
-        for index, raw in enumerate(header):
-            code = cell_text(raw) if raw is not None else ""
+        for index, code in enumerate(sheet_header(worksheet)):
             if not code:
                 continue
             letter = column_letter(index)
             if code not in known:
-                errors.append(CellError(name, 1, letter, code, _("Unknown column.")))
+                problems.add(_("Unknown column."), sheet=name, row=1, column=letter, field=code)
             elif code in positions:
-                errors.append(CellError(name, 1, letter, code, _("Duplicate column.")))
+                problems.add(_("Duplicate column."), sheet=name, row=1, column=letter, field=code)
             else:
                 positions[code] = index
                 self.letters[code] = letter
         for code in required:
             if code not in positions:
-                errors.append(CellError(name, 1, "", code, _("Missing column.")))
+                problems.add(_("Missing column."), sheet=name, row=1, field=code)
         positions = {c: i for c, i in positions.items() if c in expected}
-        for number, values in enumerate(iterator, start=2):
-            if values is None or all(is_blank(v) for v in values):
-                continue
+        for number, values in sheet_rows(worksheet, first_row=2):
             if len(self.rows) >= MAX_ROWS:
                 message = _("Too many rows (the limit is %(n)s).") % {"n": MAX_ROWS}
-                errors.append(CellError(name, number, "", "", message))
+                problems.add(message, sheet=name, row=number)
                 break
             row = {c: (values[i] if i < len(values) else None) for c, i in positions.items()}
             self.rows.append((number, row))
@@ -78,16 +77,32 @@ class _SheetReader:
         return self.letters.get(code, "")
 
 
+def _read_main_sheet(spec: Register, workbook, problems: Problems) -> _SheetReader | None:
+    """Parse: the main sheet, its header checked; None (with a problem) if it is missing."""
+    if spec.sheet_name not in workbook.sheetnames:
+        problems.add(_("The sheet is missing."), sheet=spec.sheet_name)
+        return None
+    return _SheetReader(
+        workbook[spec.sheet_name],
+        spec.sheet_name,
+        main_columns(spec),
+        ["ref", "country", *spec.natural_key],
+        problems,
+    )
+
+
 class _Importer:
-    def __init__(self, spec: Register, actor):
+    def __init__(self, spec: Register, actor, problems: Problems):
         self.spec = spec
         self.actor = actor
-        self.errors: list[CellError] = []
+        self.problems = problems
         self.result = ImportResult()
 
     # errors ---------------------------------------------------------------
     def _error(self, reader: _SheetReader, row: int, code: str, message) -> None:
-        self.errors.append(CellError(reader.name, row, reader.letter(code), code, str(message)))
+        self.problems.add(
+            str(message), sheet=reader.name, row=row, column=reader.letter(code), field=code
+        )
 
     def _validation_errors(
         self, reader, row: int, exc: ValidationError, columns: list[str]
@@ -121,25 +136,17 @@ class _Importer:
         return values if ok else None
 
     # main sheet -----------------------------------------------------------
-    def run(self, workbook) -> None:
+    def run(self, workbook, reader: _SheetReader) -> ImportResult:
         spec = self.spec
-        names = workbook.sheetnames
-        if spec.sheet_name not in names:
-            self.errors.append(CellError(spec.sheet_name, 0, "", "", _("The sheet is missing.")))
-            return
         columns = main_columns(spec)
-        required = ["ref", "country", *spec.natural_key]
-        reader = _SheetReader(
-            workbook[spec.sheet_name], spec.sheet_name, columns, required, self.errors
-        )
-        if self.errors:
-            return
         seen: dict[tuple, int] = {}
         for number, row in reader.rows:
             self._import_main_row(reader, number, row, columns, seen)
+            self.result.n_rows += 1
         for child in spec.children:
-            if child.sheet in names:
+            if child.sheet in workbook.sheetnames:
                 self._import_child_sheet(workbook[child.sheet], child)
+        return self.result
 
     def _import_main_row(self, reader, number, row, columns, seen) -> None:
         spec, model = self.spec, self.spec.model
@@ -206,7 +213,7 @@ class _Importer:
         after_plain = {n: getattr(obj, n) for n in plain}
         after_m2m = {n: sorted(c.pk for c in v) for n, v in m2m.items()}
         if exists and before == (after_plain, after_m2m):
-            return "unchanged"
+            return UNCHANGED
         try:
             with transaction.atomic():
                 obj.save()
@@ -221,7 +228,7 @@ class _Importer:
             obj=obj,
             via="import",
         )
-        return "updated" if exists else "created"
+        return UPDATED if exists else CREATED
 
     # child sheets ---------------------------------------------------------
     def _import_child_sheet(self, worksheet, child: Child) -> None:
@@ -229,11 +236,13 @@ class _Importer:
         columns = child_columns(spec, child)
         parent_ref = f"{child.fk}_ref"
         required = ["country", parent_ref, *child.key]
-        reader = _SheetReader(worksheet, child.sheet, columns, required, self.errors)
-        if any(e.sheet == child.sheet for e in self.errors):
+        before = self.problems.n
+        reader = _SheetReader(worksheet, child.sheet, columns, required, self.problems)
+        if self.problems.n != before:
             return
         seen: dict[tuple, int] = {}
         for number, row in reader.rows:
+            self.result.n_rows += 1
             ctx = DecodeContext(self.actor)
             try:
                 country = decode(spec.model._meta.get_field("country"), row.get("country"), ctx)
@@ -277,7 +286,7 @@ class _Importer:
                 except ValidationError as exc:
                     self._validation_errors(reader, number, exc, columns)
                     continue
-                self.result.add(child.sheet, "created" if created else "unchanged")
+                self.result.add(child.sheet, CREATED if created else UNCHANGED)
                 continue
             existing = child.model.objects.filter(
                 **{child.fk: parent}, **{k: values.get(k) for k in child.key}
@@ -296,22 +305,28 @@ def _snapshot(obj, plain: list[str], m2m: list[str]):
 
 
 def import_workbook(spec: Register, fileobj, *, actor, filename: str = "") -> ImportResult:
-    """Import a register's workbook all-or-nothing; raise :class:`ImportFailed` with every error."""
-    workbook = _open_workbook(fileobj)
-    importer = _Importer(spec, actor)
-    try:
-        with transaction.atomic():
-            importer.run(workbook)
-            if importer.errors:
-                raise ImportFailed(importer.errors)
+    """Import a register's workbook all-or-nothing; raise :class:`ImportRejected` with every error.
+
+    The result counts, per sheet, the rows created, updated and unchanged.
+    """
+
+    def store(reader: _SheetReader, problems: Problems) -> ImportResult:
+        result = _Importer(spec, actor, problems).run(workbook, reader)
+        if not problems:
             audit_record(
                 actor=actor,
                 action=AuditAction.IMPORT,
                 object_type=spec.model._meta.label_lower,
                 register=spec.key,
                 file=filename[:120],
-                counts=importer.result.as_dict(),
+                counts=result.as_dict(),
             )
-    finally:
-        workbook.close()
-    return importer.result
+        return result
+
+    try:
+        with opened_workbook(fileobj) as workbook:
+            return run_import(
+                parse=lambda problems: _read_main_sheet(spec, workbook, problems), store=store
+            )
+    except NotAWorkbook as exc:
+        raise ImportRejected.one(str(exc)) from None
