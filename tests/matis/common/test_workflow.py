@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from matis.common.workflow import (
     TransitionNotAllowed,
@@ -17,6 +18,13 @@ from matis.common.workflow import (
     state_label,
     transition_table,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are compared in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 class Door(Transitions):

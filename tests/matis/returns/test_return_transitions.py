@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from django.utils import translation
 
 from matis.common.workflow import TransitionNotAllowed, transition_table
 from matis.returns.choices import PlanStatus, RepatriationStatus, Step
@@ -47,6 +48,7 @@ def test_repatriation_step_table():
     assert table == STEPS
 
 
+@translation.override("en")
 def test_a_step_out_of_order_is_a_refused_transition_with_the_steps_allowed():
     exc = StepOutOfOrder(Step.NATIONALITY, {Step.TRACING})
     assert isinstance(exc, TransitionNotAllowed)
