@@ -1,7 +1,7 @@
 """Criminal cases linked to victims (CJ4, CJ6, CJ7; goal 2.4).
 
 A criminal case belongs to one country and moves through stages along
-:attr:`CriminalCase.ALLOWED_TRANSITIONS`. Defendants' names are personal data
+:attr:`CriminalCase.TRANSITIONS`. Defendants' names are personal data
 and are encrypted like case data (the cases app's fields). Victims appear as
 links to their case in the cases app (:class:`VictimWitness`), made only with
 their consent to sharing with law enforcement.
@@ -24,6 +24,7 @@ from matis.cases.htcds import Gender
 from matis.cases.models import Case
 from matis.cases.protection import EncryptedCharField, EncryptedTextField
 from matis.common.models import Country, TimeStampedModel
+from matis.common.workflow import Transitions
 from matis.justice.choices import (
     ClaimKind,
     Currency,
@@ -38,12 +39,9 @@ from matis.justice.choices import (
 MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
 
 
-class InvalidTransition(Exception):
-    """A stage change that the allowed transitions do not permit."""
-
-
-class CriminalCase(TimeStampedModel):
-    ALLOWED_TRANSITIONS = {
+class CriminalCase(Transitions, TimeStampedModel):
+    STATE_FIELD = "stage"
+    TRANSITIONS = {
         Stage.INVESTIGATION: {Stage.PROSECUTION, Stage.CLOSED},
         Stage.PROSECUTION: {Stage.TRIAL, Stage.CLOSED},
         Stage.TRIAL: {Stage.VERDICT, Stage.CLOSED},
@@ -79,10 +77,6 @@ class CriminalCase(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.reference
-
-    def check_transition(self, new_stage: str) -> None:
-        if new_stage not in self.ALLOWED_TRANSITIONS.get(self.stage, set()):
-            raise InvalidTransition(f"{self.stage} -> {new_stage}")
 
 
 class StageChange(TimeStampedModel):

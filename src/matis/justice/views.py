@@ -88,7 +88,7 @@ def criminal_case_detail(request, pk: int):
             "assets": cc.assets.all(),
             "notes": cc.monitoring_notes.all(),
             "stages": cc.stage_changes.all(),
-            "next_stages": cc.ALLOWED_TRANSITIONS[cc.stage],
+            "next_stages": cc.TRANSITIONS[cc.stage],
         },
     )
 
@@ -97,7 +97,7 @@ def criminal_case_detail(request, pk: int):
 @login_required
 def stage(request, pk: int):
     cc = gates.access_criminal_case(request.user, pk, purpose="stage")
-    allowed = cc.ALLOWED_TRANSITIONS[cc.stage]
+    allowed = cc.TRANSITIONS[cc.stage]
     require(bool(allowed))
     form = forms.StageForm(request.POST or None, allowed=allowed)
     return _form(

@@ -27,7 +27,6 @@ from matis.registers.models import (
     Trainer,
     TrainerNotAccredited,
     TrainingEvent,
-    TransitionNotAllowed,
 )
 
 
@@ -166,8 +165,7 @@ def agreement_status_change(
     """Move an agreement along its allowed transitions; raise TransitionNotAllowed otherwise."""
     _require_writer(actor, agreement.country_id)
     previous = agreement.status
-    if not Agreement.transition_allowed(previous, status):
-        raise TransitionNotAllowed(previous, status)
+    agreement.check_transition(status)
     agreement.status = status
     if status == Agreement.Status.SIGNED and on:
         agreement.signed_on = on
@@ -223,8 +221,7 @@ def followup_action_set_status(
     """Move a follow-up action to ``status`` (done needs ``done_on``)."""
     _require_writer(actor, action.country_id)
     previous = action.status
-    if not FollowUpAction.transition_allowed(previous, status):
-        raise TransitionNotAllowed(previous, status)
+    action.check_transition(status)
     action.status = status
     action.done_on = done_on if status == FollowUpAction.Status.DONE else None
     action.full_clean()

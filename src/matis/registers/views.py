@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction
 from matis.access.scoping import scoped
+from matis.common.workflow import TransitionNotAllowed
 from matis.registers import selectors, services
 from matis.registers.indicators import register_counts_for_report
 from matis.registers.kit.forms import DATE_WIDGET
@@ -27,7 +28,6 @@ from matis.registers.models import (
     AgreementReview,
     FollowUpAction,
     SituationAssessment,
-    TransitionNotAllowed,
 )
 from matis.registers.registry import GROUPS
 

@@ -440,6 +440,7 @@ def plan_close(
         raise ValidationError({"closed_on": _("Closed before the plan was made.")})
     if reason not in ClosureReason.values:
         raise ValidationError({"reason": _("Choose a reason.")})
+    plan.check_transition(PlanStatus.CLOSED)
     plan.status = PlanStatus.CLOSED
     plan.closed_on = closed_on
     plan.closure_reason = reason

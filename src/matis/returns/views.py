@@ -17,6 +17,7 @@ from matis.cases import gates as case_gates
 from matis.cases.models import Case
 from matis.cases.views.common import require, run_form
 from matis.common.models import COMMIT_COUNTRIES, Country
+from matis.common.workflow import TransitionNotAllowed
 from matis.monitoring.tables import to_csv, to_xlsx
 from matis.returns import forms, gates, measures, services, tables
 from matis.returns import instruments as tools
@@ -25,7 +26,6 @@ from matis.returns.models import (
     PlannedService,
     ReintegrationPlan,
     Repatriation,
-    StepOutOfOrder,
     WrongCountry,
 )
 
@@ -39,16 +39,14 @@ def workflow_message(exc: Exception) -> str:
         return _("This step is for an agency of %(country)s to record.") % {
             "country": country.display_name if country else exc.needed_country
         }
-    labels = dict(Step.choices)
-    allowed = ", ".join(str(labels[s]) for s in exc.allowed) or _("none")
-    return _("This step cannot be recorded now. Steps allowed now: %(steps)s.") % {"steps": allowed}
+    return " ".join(exc.messages)  # a TransitionNotAllowed, e.g. StepOutOfOrder
 
 
 def _workflow(call):
     """Run a service call; turn workflow refusals into a form error."""
     try:
         return call()
-    except (StepOutOfOrder, WrongCountry) as exc:
+    except (TransitionNotAllowed, WrongCountry) as exc:
         raise ValidationError(workflow_message(exc)) from exc
 
 

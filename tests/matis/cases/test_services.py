@@ -11,7 +11,8 @@ from matis.access.models import AuditAction, AuditLog
 from matis.cases import services
 from matis.cases.choices import AlertKind, ConsentPurpose, PlacementKind, ReferralStatus
 from matis.cases.htcds import CaseStatus, DecisionMakingOrg, TraffickingStatus
-from matis.cases.models import Alert, Case, InvalidTransition, Person, PersonSearchToken
+from matis.cases.models import Alert, Case, Person, PersonSearchToken
+from matis.common.workflow import TransitionNotAllowed
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
@@ -349,7 +350,7 @@ def test_status_transitions(world, register_case):
         actor=world.worker, case=case, status=CaseStatus.CLOSED, reason="Returned home safely."
     )
     assert case.retention_until.year == TODAY.year + 10
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(TransitionNotAllowed):
         services.case_status_change(actor=world.worker, case=case, status=CaseStatus.FOLLOW_UP)
     services.case_status_change(actor=world.worker, case=case, status=CaseStatus.ACTIVE)
     assert case.retention_until is None

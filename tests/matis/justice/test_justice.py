@@ -9,8 +9,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from matis.cases.services import ConsentRequired
+from matis.common.workflow import TransitionNotAllowed
 from matis.justice import measures, services
-from matis.justice.models import CriminalCase, InvalidTransition
+from matis.justice.models import CriminalCase
 
 D = dt.date
 MAY_1 = D(2024, 5, 1)
@@ -59,7 +60,7 @@ def test_perpetrator_roles_are_the_htcds_list():
 
 def test_stages_follow_the_allowed_transitions(people):
     cc = _open(people, "TH-CR-1", D(2024, 1, 10))
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(TransitionNotAllowed):
         services.stage_change(
             actor=people.officer, criminal_case=cc, stage="verdict", on=D(2024, 2, 1)
         )

@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from matis.access.models import AuditAction, AuditLog
+from matis.common.workflow import TransitionNotAllowed
 from matis.registers import selectors, services
-from matis.registers.models import Agreement, AgreementReview, TransitionNotAllowed
+from matis.registers.models import Agreement, AgreementReview
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2013, 3, 1)

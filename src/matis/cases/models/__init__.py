@@ -5,7 +5,6 @@ from matis.cases.models.cases import (
     IDENTIFIED,
     Case,
     IdentificationDecision,
-    InvalidTransition,
     Screening,
 )
 from matis.cases.models.consent import ConsentEvent
@@ -23,7 +22,6 @@ __all__ = [
     "Facility",
     "IdentificationDecision",
     "IdentityDocument",
-    "InvalidTransition",
     "Person",
     "PersonSearchToken",
     "Placement",

@@ -19,11 +19,7 @@ from matis.cases.htcds import (
 from matis.cases.models.people import Person
 from matis.cases.protection import EncryptedJSONField, EncryptedTextField
 from matis.common.models import Country, TimeStampedModel
-
-
-class InvalidTransition(Exception):
-    """A case status change that the allowed transitions do not permit."""
-
+from matis.common.workflow import Transitions
 
 IDENTIFIED = frozenset(
     {
@@ -33,8 +29,8 @@ IDENTIFIED = frozenset(
 )
 
 
-class Case(TimeStampedModel):
-    ALLOWED_TRANSITIONS = {
+class Case(Transitions, TimeStampedModel):
+    TRANSITIONS = {
         CaseStatus.ACTIVE: {CaseStatus.FOLLOW_UP, CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED},
         CaseStatus.FOLLOW_UP: {CaseStatus.ACTIVE, CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED},
         CaseStatus.CLOSED: {CaseStatus.ACTIVE},
@@ -103,10 +99,6 @@ class Case(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.reference
-
-    def check_transition(self, new_status: str) -> None:
-        if new_status not in self.ALLOWED_TRANSITIONS.get(self.status, set()):
-            raise InvalidTransition(f"{self.status} -> {new_status}")
 
     @property
     def is_identified(self) -> bool:

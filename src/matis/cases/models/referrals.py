@@ -14,6 +14,7 @@ from matis.cases.htcds import ReferralReason, SupportType
 from matis.cases.models.cases import Case
 from matis.cases.protection import EncryptedTextField
 from matis.common.models import Country, TimeStampedModel
+from matis.common.workflow import Transitions
 
 
 class ServiceProvider(TimeStampedModel):
@@ -53,8 +54,8 @@ class ServiceProvider(TimeStampedModel):
         return [str(labels.get(s, s)) for s in self.services]
 
 
-class Referral(TimeStampedModel):
-    ALLOWED_TRANSITIONS = {
+class Referral(Transitions, TimeStampedModel):
+    TRANSITIONS = {
         ReferralStatus.PENDING: {
             ReferralStatus.ACCEPTED,
             ReferralStatus.REJECTED,

@@ -121,6 +121,7 @@ def consent_record(
             status__in=[ReferralStatus.PENDING, ReferralStatus.ACCEPTED],
         )
         for referral in open_referrals:
+            referral.check_transition(ReferralStatus.REVOKED)
             referral.status = ReferralStatus.REVOKED
             referral.status_reason = str(_("Consent withdrawn."))
             referral.answered_on = on

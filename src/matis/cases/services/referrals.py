@@ -58,9 +58,8 @@ def referral_create(
 
 @transaction.atomic
 def referral_answer(*, actor: User, referral: Referral, status: str, reason: str = "") -> Referral:
-    """Accept, reject, revoke or complete a referral (allowed transitions only)."""
-    if status not in Referral.ALLOWED_TRANSITIONS[referral.status]:
-        raise ValidationError({"status": _("This change of status is not possible.")})
+    """Accept, reject, revoke or complete a referral; raise TransitionNotAllowed otherwise."""
+    referral.check_transition(status)
     if status in (ReferralStatus.REJECTED, ReferralStatus.REVOKED) and not reason.strip():
         raise ValidationError({"reason": _("Give the reason.")})
     if status == ReferralStatus.ACCEPTED:

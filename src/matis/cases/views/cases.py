@@ -26,6 +26,7 @@ from matis.cases.models import Case
 from matis.cases.services.consent import consent_status
 from matis.cases.views.common import add_service_error, require, run_form
 from matis.common.models import Country
+from matis.common.workflow import TransitionNotAllowed
 
 PAGE_SIZE = 50
 
@@ -213,8 +214,6 @@ def case_status(request, pk: int):
     form = forms.StatusForm(request.POST or None, initial={"status": case.status})
 
     def action(f):
-        from matis.cases.models import InvalidTransition
-
         try:
             services.case_status_change(
                 actor=user,
@@ -222,7 +221,7 @@ def case_status(request, pk: int):
                 status=f.cleaned_data["status"],
                 reason=f.cleaned_data["reason"],
             )
-        except InvalidTransition:
+        except TransitionNotAllowed:
             raise ValidationError({"status": _("This change of status is not possible.")}) from None
 
     return run_form(

@@ -17,6 +17,7 @@ from matis.cases import screening as instruments
 from matis.cases.models import Case, Placement, Referral
 from matis.cases.services import ConsentRequired
 from matis.cases.views.common import add_service_error, consent_message, run_form
+from matis.common.workflow import TransitionNotAllowed
 
 
 def _case_url(case) -> str:
@@ -172,7 +173,10 @@ def referral_answer(request, pk: int):
     target = _case_url(referral.case) if case_visible else reverse("cases:referral_list")
 
     def action(f):
-        services.referral_answer(actor=user, referral=referral, **f.cleaned_data)
+        try:
+            services.referral_answer(actor=user, referral=referral, **f.cleaned_data)
+        except TransitionNotAllowed:
+            raise ValidationError({"status": _("This change of status is not possible.")}) from None
 
     return run_form(
         request,

@@ -10,7 +10,6 @@ from matis.monitoring.models.indicators import (
 from matis.monitoring.models.npa import NationalPlan, NationalPlanBudget
 from matis.monitoring.models.periods import ReportingPeriod
 from matis.monitoring.models.reports import (
-    ALLOWED_TRANSITIONS,
     ActivityReport,
     EvidenceFile,
     OutputKind,
@@ -20,12 +19,10 @@ from matis.monitoring.models.reports import (
     ReportPartner,
     ReviewComment,
     Transition,
-    TransitionNotAllowed,
     Workflow,
 )
 
 __all__ = [
-    "ALLOWED_TRANSITIONS",
     "ActivityReport",
     "BudgetEntry",
     "BudgetKind",
@@ -45,6 +42,5 @@ __all__ = [
     "ReportingPeriod",
     "ReviewComment",
     "Transition",
-    "TransitionNotAllowed",
     "Workflow",
 ]

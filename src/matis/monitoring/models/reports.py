@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matis.access.models import Agency, AuditAction
 from matis.common.models import Country, TimeStampedModel
+from matis.common.workflow import Transitions
 from matis.monitoring.models.periods import ReportingPeriod
 from matis.plans.models import Activity, RoleFunction
 
@@ -57,16 +58,9 @@ class PartnerType(models.TextChoices):
     PRIVATE = "private", _("Private sector")
 
 
-class TransitionNotAllowed(Exception):
-    """A workflow change that the table of allowed transitions does not list."""
-
-    def __init__(self, source: str, target: str, reason: str = ""):
-        self.source, self.target, self.reason = source, target, reason
-        message = f"transition {source} -> {target} is not allowed"
-        super().__init__(f"{message}: {reason}" if reason else message)
-
-
 class Transition(NamedTuple):
+    """One allowed step of the report workflow, with who takes it and what it records."""
+
     name: str
     source: str
     target: str
@@ -76,70 +70,75 @@ class Transition(NamedTuple):
     label: str
 
 
-# The explicit list of allowed workflow transitions. Anything else raises TransitionNotAllowed.
-ALLOWED_TRANSITIONS: dict[tuple[str, str], Transition] = {
-    (t.source, t.target): t
-    for t in [
-        Transition(
-            "submit",
-            Workflow.DRAFT,
-            Workflow.SUBMITTED,
-            "country",
-            AuditAction.SUBMIT,
-            False,
-            _("Submit to the secretariat"),
-        ),
-        Transition(
-            "review",
-            Workflow.SUBMITTED,
-            Workflow.REVIEWED,
-            "secretariat",
-            AuditAction.REVIEW,
-            True,
-            _("Record the review"),
-        ),
-        Transition(
-            "return",
-            Workflow.SUBMITTED,
-            Workflow.DRAFT,
-            "secretariat",
-            AuditAction.REJECT,
-            True,
-            _("Return to the country for changes"),
-        ),
-        Transition(
-            "return_after_review",
-            Workflow.REVIEWED,
-            Workflow.DRAFT,
-            "secretariat",
-            AuditAction.REJECT,
-            True,
-            _("Return to the country for changes"),
-        ),
-        Transition(
-            "approve",
-            Workflow.REVIEWED,
-            Workflow.APPROVED,
-            "secretariat",
-            AuditAction.APPROVE,
-            False,
-            _("Approve and lock"),
-        ),
-        Transition(
-            "reopen",
-            Workflow.APPROVED,
-            Workflow.DRAFT,
-            "secretariat",
-            AuditAction.UNLOCK,
-            True,
-            _("Reopen for correction"),
-        ),
-    ]
-}
+# The explicit list of allowed workflow steps; ActivityReport.TRANSITIONS is built from it.
+REPORT_TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
+        "submit",
+        Workflow.DRAFT,
+        Workflow.SUBMITTED,
+        "country",
+        AuditAction.SUBMIT,
+        False,
+        _("Submit to the secretariat"),
+    ),
+    Transition(
+        "review",
+        Workflow.SUBMITTED,
+        Workflow.REVIEWED,
+        "secretariat",
+        AuditAction.REVIEW,
+        True,
+        _("Record the review"),
+    ),
+    Transition(
+        "return",
+        Workflow.SUBMITTED,
+        Workflow.DRAFT,
+        "secretariat",
+        AuditAction.REJECT,
+        True,
+        _("Return to the country for changes"),
+    ),
+    Transition(
+        "return_after_review",
+        Workflow.REVIEWED,
+        Workflow.DRAFT,
+        "secretariat",
+        AuditAction.REJECT,
+        True,
+        _("Return to the country for changes"),
+    ),
+    Transition(
+        "approve",
+        Workflow.REVIEWED,
+        Workflow.APPROVED,
+        "secretariat",
+        AuditAction.APPROVE,
+        False,
+        _("Approve and lock"),
+    ),
+    Transition(
+        "reopen",
+        Workflow.APPROVED,
+        Workflow.DRAFT,
+        "secretariat",
+        AuditAction.UNLOCK,
+        True,
+        _("Reopen for correction"),
+    ),
+)
 
 
-class ActivityReport(TimeStampedModel):
+class ActivityReport(Transitions, TimeStampedModel):
     """One country's progress on one SPA III activity in one reporting period."""
+
+    STATE_FIELD = "workflow"
+    # For each state, its allowed targets and the step to each; anything else raises
+    # TransitionNotAllowed.
+    TRANSITIONS = {
+        state: {t.target: t for t in REPORT_TRANSITIONS if t.source == state}
+        for state in Workflow.values
+    }
 
     country = models.ForeignKey(
         Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
@@ -201,17 +200,9 @@ class ActivityReport(TimeStampedModel):
             )
 
     # --- workflow rules --------------------------------------------------------
-    def transition_to(self, target: str) -> Transition:
-        """The allowed transition from the current state to ``target``, or raise."""
-        transition = ALLOWED_TRANSITIONS.get((self.workflow, target))
-        if transition is None:
-            raise TransitionNotAllowed(self.workflow, target)
-        return transition
-
     def available_transitions(self) -> list[Transition]:
-        return [
-            t for (source, _target), t in ALLOWED_TRANSITIONS.items() if source == self.workflow
-        ]
+        """The steps allowed from the current state, in the order of the list."""
+        return list(self.TRANSITIONS.get(self.workflow, {}).values())
 
     @property
     def is_locked(self) -> bool:

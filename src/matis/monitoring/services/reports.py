@@ -301,7 +301,8 @@ def activity_report_transition(
         .select_related("period", "activity")
         .get(pk=report.pk)
     )
-    transition = report.transition_to(target)  # raises TransitionNotAllowed
+    report.check_transition(target)  # raises TransitionNotAllowed
+    transition = report.TRANSITIONS[report.workflow][target]
     if transition.by == "country":
         if not reports_for_country(actor, report.country_id):
             raise PermissionDenied(_("Only the country's task force officers submit its reports."))

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from matis.access.scoping import scoped
+from matis.common.workflow import TransitionNotAllowed
 from matis.monitoring import selectors, services
 from matis.monitoring.evidence import ALLOWED_EXTENSIONS, EvidenceRejected, max_evidence_bytes
 from matis.monitoring.forms import (
@@ -22,12 +23,7 @@ from matis.monitoring.forms import (
     content_from_forms,
     function_choices,
 )
-from matis.monitoring.models import (
-    ActivityReport,
-    EvidenceFile,
-    OutputKind,
-    TransitionNotAllowed,
-)
+from matis.monitoring.models import ActivityReport, EvidenceFile, OutputKind
 from matis.monitoring.permissions import is_secretariat, reports_for_country
 from matis.monitoring.views.common import error_messages, pick_country
 

@@ -10,7 +10,6 @@ from matis.official_statistics.models.observations import (
     Observation,
     ObservationRevision,
     Submission,
-    SubmissionTransitionError,
 )
 from matis.official_statistics.models.rules import RuleViolation, ValidationRule
 from matis.official_statistics.models.structure import (
@@ -35,7 +34,6 @@ __all__ = [
     "ObservationRevision",
     "RuleViolation",
     "Submission",
-    "SubmissionTransitionError",
     "Unit",
     "ValidationRule",
 ]

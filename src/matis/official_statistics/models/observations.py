@@ -8,20 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matis.common.models import Country, TimeStampedModel
+from matis.common.workflow import Transitions
 from matis.official_statistics.models.structure import Indicator
 from matis.official_statistics.values import display_value
 
 
-class SubmissionTransitionError(Exception):
-    """A status change that the submission's allowed-transition list does not permit."""
-
-    def __init__(self, current: str, wanted: str):
-        self.current = current
-        self.wanted = wanted
-        super().__init__(f"a submission cannot go from {current} to {wanted}")
-
-
-class Submission(TimeStampedModel):
+class Submission(Transitions, TimeStampedModel):
     """One country's official statistics for one year: drafted, submitted, approved.
 
     Approval locks the submission: its observations become visible to every
@@ -34,7 +26,7 @@ class Submission(TimeStampedModel):
         SUBMITTED = "submitted", _("Submitted")
         APPROVED = "approved", _("Approved and locked")
 
-    ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    TRANSITIONS: dict[str, frozenset[str]] = {
         Status.DRAFT: frozenset({Status.SUBMITTED}),
         Status.SUBMITTED: frozenset({Status.DRAFT, Status.APPROVED}),
         Status.APPROVED: frozenset({Status.DRAFT}),
@@ -79,15 +71,6 @@ class Submission(TimeStampedModel):
     @property
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
-
-    def can_transition_to(self, status: str) -> bool:
-        return status in self.ALLOWED_TRANSITIONS.get(self.status, frozenset())
-
-    def transition_to(self, status: str) -> None:
-        """Change the status in memory, or raise :class:`SubmissionTransitionError`."""
-        if not self.can_transition_to(status):
-            raise SubmissionTransitionError(self.status, status)
-        self.status = status
 
 
 class Observation(models.Model):

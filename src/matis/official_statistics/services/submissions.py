@@ -161,7 +161,8 @@ def violation_summary(submission: Submission) -> ValidationSummary:
 
 def _change_status(*, actor, submission: Submission, status: str, action: AuditAction, **detail):
     old = submission.status
-    submission.transition_to(status)
+    submission.check_transition(status)
+    submission.status = status
     submission.save()
     audit_record(
         actor=actor,
@@ -230,8 +231,7 @@ def submission_approve(*, actor, submission: Submission) -> ValidationSummary:
             can_approve(actor, submission),
             _("A submission is approved by someone other than the person who submitted it."),
         )
-    if not submission.can_transition_to(Submission.Status.APPROVED):
-        submission.transition_to(Submission.Status.APPROVED)  # raises the named error
+    submission.check_transition(Submission.Status.APPROVED)
     summary = submission_validate(actor=actor, submission=submission)
     if summary.blocks_approval:
         raise SubmissionBlocked(n_errors=summary.n_errors, n_uncommented=summary.n_uncommented)

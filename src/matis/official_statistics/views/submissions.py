@@ -13,13 +13,10 @@ from django.views.decorators.http import require_GET
 
 from matis.access.scoping import get_scoped_or_404, scoped
 from matis.common.models import COMMIT_COUNTRIES, Country
+from matis.common.workflow import TransitionNotAllowed
 from matis.official_statistics import selectors
 from matis.official_statistics.forms import CommentForm, ObservationForm, ReasonForm
-from matis.official_statistics.models import (
-    Observation,
-    Submission,
-    SubmissionTransitionError,
-)
+from matis.official_statistics.models import Observation, Submission
 from matis.official_statistics.permissions import can_approve, can_edit_country, can_unlock
 from matis.official_statistics.services import (
     SubmissionBlocked,
@@ -134,7 +131,7 @@ def submission_action(request, pk: int):
             messages.error(request, _("Unknown action."))
     except SubmissionBlocked as exc:
         messages.error(request, str(exc))
-    except SubmissionTransitionError:
+    except TransitionNotAllowed:
         messages.error(
             request,
             _("This step is not possible while the submission is %(status)s.")

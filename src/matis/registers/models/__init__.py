@@ -4,7 +4,6 @@ from matis.registers.models.agreements import (
     Agreement,
     AgreementInstrument,
     AgreementReview,
-    TransitionNotAllowed,
 )
 from matis.registers.models.assessments import SituationAssessment
 from matis.registers.models.base import CountryRecord, Language, RegionalRecord, Sex
@@ -59,7 +58,6 @@ __all__ = [
     "TrainerNotAccredited",
     "TrainingActivity",
     "TrainingEvent",
-    "TransitionNotAllowed",
     "UnitYear",
     "VulnerabilityProject",
 ]

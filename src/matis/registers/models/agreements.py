@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from matis.common.models import Country
+from matis.common.workflow import TransitionNotAllowed, Transitions
 from matis.registers.models.base import RegionalRecord
 
 
@@ -27,19 +28,7 @@ def one_year_after(day: dt.date) -> dt.date:
         return day.replace(year=day.year + 1, day=28)
 
 
-class TransitionNotAllowed(ValidationError):
-    """A status change that the allowed transitions do not list."""
-
-    def __init__(self, current: str, new: str):
-        self.current, self.new = current, new
-        super().__init__(
-            _("The status cannot change from “%(current)s” to “%(new)s”."),
-            code="transition_not_allowed",
-            params={"current": current, "new": new},
-        )
-
-
-class Agreement(RegionalRecord):
+class Agreement(Transitions, RegionalRecord):
     """A bilateral or multilateral agreement or MOU; it must be reviewed every year."""
 
     REF_PREFIX = "AG"
@@ -70,13 +59,14 @@ class Agreement(RegionalRecord):
         EXPIRED = "expired", _("Expired")
         TERMINATED = "terminated", _("Terminated")
 
-    # Statuses an agreement may move to from each status (django-oscar style).
-    ALLOWED_TRANSITIONS = {
-        "draft": {"signed", "terminated"},
-        "signed": {"in_force", "terminated"},
-        "in_force": {"expired", "terminated"},
-        "expired": {"in_force"},  # renewed
-        "terminated": set(),
+    # Statuses an agreement may move to from each status (django-oscar style). Each
+    # lists itself: an edit of other fields keeps the status.
+    TRANSITIONS = {
+        "draft": {"draft", "signed", "terminated"},
+        "signed": {"signed", "in_force", "terminated"},
+        "in_force": {"in_force", "expired", "terminated"},
+        "expired": {"expired", "in_force"},  # renewed
+        "terminated": {"terminated"},
     }
     REVIEWED_STATUSES = ("signed", "in_force")
 
@@ -124,14 +114,10 @@ class Agreement(RegionalRecord):
         if self.pk and not errors:
             previous = type(self).objects.filter(pk=self.pk).values_list("status", flat=True)
             previous = previous.first()
-            if previous and not self.transition_allowed(previous, self.status):
-                errors["status"] = TransitionNotAllowed(previous, self.status)
+            if previous and not self.can_transition(self.status, source=previous):
+                errors["status"] = TransitionNotAllowed(self, previous, self.status)
         if errors:
             raise ValidationError(errors)
-
-    @classmethod
-    def transition_allowed(cls, current: str, new: str) -> bool:
-        return current == new or new in cls.ALLOWED_TRANSITIONS.get(current, set())
 
     def other_party_list(self) -> list[str]:
         return [line.strip() for line in self.other_parties.splitlines() if line.strip()]

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from matis.common.models import Country
-from matis.registers.models.agreements import TransitionNotAllowed
+from matis.common.workflow import TransitionNotAllowed, Transitions
 from matis.registers.models.base import RegionalRecord, year_range_clean
 
 
@@ -75,7 +75,7 @@ class MeetingDecision(models.Model):
         return f"{self.meeting} #{self.number}"
 
 
-class FollowUpAction(RegionalRecord):
+class FollowUpAction(Transitions, RegionalRecord):
     """An action a meeting asked for, tracked until it is done.
 
     ``country`` is the government responsible; empty when the secretariat is.
@@ -89,11 +89,12 @@ class FollowUpAction(RegionalRecord):
         DONE = "done", _("Done")
         DROPPED = "dropped", _("Dropped")
 
-    ALLOWED_TRANSITIONS = {
-        "open": {"in_progress", "done", "dropped"},
-        "in_progress": {"open", "done", "dropped"},
-        "done": {"in_progress"},  # reopened
-        "dropped": {"open"},
+    # Each status lists itself: an edit of other fields keeps the status.
+    TRANSITIONS = {
+        "open": {"open", "in_progress", "done", "dropped"},
+        "in_progress": {"in_progress", "open", "done", "dropped"},
+        "done": {"done", "in_progress"},  # reopened
+        "dropped": {"dropped", "open"},
     }
     CLOSED_STATUSES = ("done", "dropped")
 
@@ -129,14 +130,10 @@ class FollowUpAction(RegionalRecord):
         if self.pk and not errors:
             previous = type(self).objects.filter(pk=self.pk).values_list("status", flat=True)
             previous = previous.first()
-            if previous and not self.transition_allowed(previous, self.status):
-                errors["status"] = TransitionNotAllowed(previous, self.status)
+            if previous and not self.can_transition(self.status, source=previous):
+                errors["status"] = TransitionNotAllowed(self, previous, self.status)
         if errors:
             raise ValidationError(errors)
-
-    @classmethod
-    def transition_allowed(cls, current: str, new: str) -> bool:
-        return current == new or new in cls.ALLOWED_TRANSITIONS.get(current, set())
 
     @property
     def is_open(self) -> bool:

@@ -8,7 +8,6 @@ from matis.returns.models.reintegration import (
     RetraffickingEvent,
 )
 from matis.returns.models.repatriation import (
-    InvalidTransition,
     Repatriation,
     RepatriationStep,
     StepOutOfOrder,
@@ -18,7 +17,6 @@ from matis.returns.models.repatriation import (
 __all__ = [
     "FeedbackSurvey",
     "FollowUpVisit",
-    "InvalidTransition",
     "PlannedService",
     "ReintegrationPlan",
     "Repatriation",

@@ -18,6 +18,7 @@ from matis.access.models import Agency
 from matis.cases.models import Case, ServiceProvider
 from matis.cases.protection import EncryptedJSONField, EncryptedTextField
 from matis.common.models import Country, TimeStampedModel
+from matis.common.workflow import Transitions
 from matis.returns.choices import (
     ClosureReason,
     FeedbackStage,
@@ -28,7 +29,9 @@ from matis.returns.choices import (
 )
 
 
-class ReintegrationPlan(TimeStampedModel):
+class ReintegrationPlan(Transitions, TimeStampedModel):
+    TRANSITIONS = {PlanStatus.OPEN: {PlanStatus.CLOSED}, PlanStatus.CLOSED: set()}
+
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="reintegration_plan")
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey(

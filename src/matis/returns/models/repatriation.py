@@ -4,9 +4,10 @@ The sending government (where the person was identified) and the receiving
 government (her or his home country) each own some steps
 (:data:`~matis.returns.choices.RESPONSIBLE_SIDE`). Steps follow
 :attr:`Repatriation.STEP_TRANSITIONS`; anything else raises
-:class:`StepOutOfOrder`, and a step recorded by the wrong government's agency
-raises :class:`WrongCountry`. ``uid`` identifies the repatriation across
-national instances (the later cross-border exchange carries it).
+:class:`StepOutOfOrder` (a :class:`~matis.common.workflow.TransitionNotAllowed`),
+and a step recorded by the wrong government's agency raises :class:`WrongCountry`.
+The status follows :attr:`Repatriation.TRANSITIONS`. ``uid`` identifies the
+repatriation across national instances (the later cross-border exchange carries it).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from matis.access.models import Agency
 from matis.cases.models import Case
 from matis.cases.protection import EncryptedTextField
 from matis.common.models import Country, TimeStampedModel
+from matis.common.workflow import TransitionNotAllowed, Transitions
 from matis.returns.choices import (
     RESPONSIBLE_SIDE,
     Outcome,
@@ -30,13 +32,22 @@ from matis.returns.choices import (
 )
 
 
-class StepOutOfOrder(Exception):
+class StepOutOfOrder(TransitionNotAllowed):
     """A step that the allowed step transitions do not permit now."""
 
     def __init__(self, step: str, allowed):
         self.step = step
         self.allowed = sorted(allowed)
-        super().__init__(f"step {step} not allowed now; allowed: {self.allowed}")
+        labels = dict(Step.choices)
+        steps = ", ".join(str(labels[s]) for s in self.allowed) or _("none")
+        super().__init__(
+            Repatriation,
+            None,
+            step,
+            message=_("This step cannot be recorded now. Steps allowed now: %(steps)s."),
+            params={"steps": steps},
+        )
+        self.args = (step, allowed)
 
 
 class WrongCountry(Exception):
@@ -49,11 +60,7 @@ class WrongCountry(Exception):
         super().__init__(f"step {step} belongs to {needed_country}, not {actor_country}")
 
 
-class InvalidTransition(Exception):
-    """A repatriation status change that the allowed transitions do not permit."""
-
-
-class Repatriation(TimeStampedModel):
+class Repatriation(Transitions, TimeStampedModel):
     # After the latest step (None: no step yet), the steps that may be recorded next.
     STEP_TRANSITIONS = {
         None: {Step.REQUEST},
@@ -64,7 +71,7 @@ class Repatriation(TimeStampedModel):
         Step.HANDOVER: {Step.RECEPTION},
         Step.RECEPTION: set(),
     }
-    ALLOWED_TRANSITIONS = {
+    TRANSITIONS = {
         RepatriationStatus.IN_PROGRESS: {
             RepatriationStatus.STOPPED,
             RepatriationStatus.COMPLETED,
@@ -161,10 +168,6 @@ class Repatriation(TimeStampedModel):
         allowed = self.allowed_steps()
         if step not in allowed:
             raise StepOutOfOrder(step, allowed)
-
-    def check_transition(self, new_status: str) -> None:
-        if new_status not in self.ALLOWED_TRANSITIONS.get(self.status, set()):
-            raise InvalidTransition(f"{self.status} -> {new_status}")
 
 
 class RepatriationStep(TimeStampedModel):
