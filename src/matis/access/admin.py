@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextvars
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
@@ -136,3 +138,18 @@ class AuditLogAdmin(admin.ModelAdmin):
 # an editable group would grant admin rights outside the services and the audit log.
 if admin.site.is_registered(Group):
     admin.site.unregister(Group)
+
+
+# Deleting a django-axes attempt lifts a login lockout: that goes through the audited service.
+if admin.site.is_registered(AccessAttempt):
+    admin.site.unregister(AccessAttempt)
+
+    @admin.register(AccessAttempt)
+    class AuditedAccessAttemptAdmin(AccessAttemptAdmin):
+        def delete_model(self, request, obj):
+            services.login_lockout_clear(
+                actor=request.user, attempts=AccessAttempt.objects.filter(pk=obj.pk)
+            )
+
+        def delete_queryset(self, request, queryset):
+            services.login_lockout_clear(actor=request.user, attempts=queryset)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.models import AccessAttempt
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 
 from matis.access.audit import audit_record, changes_since, snapshot
 from matis.access.models import Agency, AuditAction, Role, User
@@ -178,3 +180,21 @@ def user_set_password(*, actor: User | None, user: User, password: str | None) -
         changes=changes_since(before, user) or {"password": {"redacted": True}},
     )
     return user
+
+
+@transaction.atomic
+def login_lockout_clear(*, actor: User, attempts: QuerySet[AccessAttempt]) -> int:
+    """Lift login lockouts (delete django-axes attempts); each one audited as ``UNLOCK``."""
+    _require_admin_for(actor, None)  # attempts belong to no country: region-wide only
+    cleared = 0
+    for attempt in attempts.select_for_update():
+        audit_record(
+            actor=actor,
+            action=AuditAction.UNLOCK,
+            obj=attempt,
+            account=attempt.username or "",
+            address=attempt.ip_address or "",
+        )
+        attempt.delete()
+        cleared += 1
+    return cleared

@@ -231,3 +231,24 @@ def test_failed_login_records_the_account_tried_and_the_address(client):
     assert event.detail["account"] == "nobody@test.example"
     assert event.detail["address"] == "203.0.113.9"
     assert "wrong" not in str(event.detail)
+    client.force_login(User.objects.create_user("auditor.x@test.example", "x", role="auditor"))
+    page = client.get("/audit/?action=login_failed").content.decode()
+    assert "nobody@test.example" in page and "203.0.113.9" in page
+
+
+def test_lifting_a_lockout_in_the_admin_is_audited(client, superuser):
+    from axes.models import AccessAttempt
+
+    attempt = AccessAttempt.objects.create(
+        username="locked@test.example",
+        ip_address="198.51.100.7",
+        user_agent="test",
+        failures_since_start=5,
+    )
+    client.force_login(superuser)
+    response = client.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.exists()
+    event = _last(AuditAction.UNLOCK)
+    assert event.actor == superuser and event.object_type == "axes.accessattempt"
+    assert event.detail == {"account": "locked@test.example", "address": "198.51.100.7"}
