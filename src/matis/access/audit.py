@@ -1,13 +1,43 @@
-"""Writing the audit log. Services call :func:`audit_record` inside their transaction."""
+"""Writing the audit log. Services call :func:`audit_record` inside their transaction.
+
+An update records what changed, before and after::
+
+    before = snapshot(user)             # before the change is applied
+    ...                                 # change and save
+    audit_record(actor=actor, action=AuditAction.USER_UPDATE, obj=user,
+                 changes=changes_since(before, user))
+
+``changes`` lands in ``AuditLog.changes`` as ``{"role": ["case_worker",
+"case_supervisor"], "country": ["THA", "KHM"]}`` (foreign keys by their key).
+Personal fields are never written in the clear: a field that declares
+``audit_sealed = True`` (the encrypted case fields of
+``matis.cases.protection.fields``) is stored as ``{"sealed": [before, after]}``,
+each value encrypted by the field itself with the case-data cipher, bound to
+its column. Secrets (a password hash) are stored as ``{"redacted": true}``:
+only the fact that they changed. See ``docs/data-protection.md``.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext
 
 from matis.access.models import AuditAction, AuditLog, User
 from matis.common.middleware import current_request_id
+
+# Fields whose values (even hashed) never go into the audit log.
+REDACTED_FIELDS = frozenset({"password"})
+# Bookkeeping that changes on every save and says nothing about the change.
+IGNORED_FIELDS = frozenset({"updated_at", "created_at", "last_login"})
 
 
 def audit_record(
@@ -18,9 +48,17 @@ def audit_record(
     country_id: str | None = None,
     object_type: str | None = None,
     object_id: str | int | None = None,
+    changes: Mapping[str, Any] | None = None,
     **detail: Any,
 ) -> AuditLog:
-    """Write one audit row; never put personal data into ``detail``."""
+    """Write one audit row; never put personal data into ``detail``.
+
+    Parameters
+    ----------
+    changes
+        Before/after values from :func:`changes_since` (or built with
+        :func:`change_pair`); personal fields already sealed there.
+    """
     if not isinstance(action, AuditAction):
         action = AuditAction(action)  # raises ValueError on an unknown action
     if obj is not None:
@@ -38,4 +76,130 @@ def audit_record(
         object_id="" if object_id is None else str(object_id),
         request_id=current_request_id() if current_request_id() != "-" else "",
         detail=detail,
+        changes=dict(changes or {}),
     )
+
+
+# -- before/after ------------------------------------------------------------------
+
+
+def _audited_fields(model: type[models.Model]) -> list[models.Field]:
+    return [
+        f for f in model._meta.concrete_fields if not f.primary_key and f.name not in IGNORED_FIELDS
+    ]
+
+
+def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """The values of ``obj``'s fields (all concrete fields, or ``fields``), to diff later.
+
+    Held in memory only; foreign keys by their key (``country`` -> ``"THA"``).
+    """
+    wanted = None if fields is None else set(fields)
+    return {
+        f.name: f.value_from_object(obj)
+        for f in _audited_fields(type(obj))
+        if wanted is None or f.name in wanted
+    }
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe form of a field value."""
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _seal(field: models.Field, value: Any) -> str | None:
+    # The encrypted field encrypts as it would for its own column (same cipher, same
+    # key ring, bound to the column), so access needs no import of the cases app.
+    if value is None:
+        return None
+    return field.get_db_prep_value(value, connection=None)
+
+
+def change_pair(field: models.Field, before: Any, after: Any) -> list | dict:
+    """The audit form of one changed field: ``[before, after]``, sealed or redacted."""
+    if field.name in REDACTED_FIELDS:
+        return {"redacted": True}
+    if getattr(field, "audit_sealed", False):
+        return {"sealed": [_seal(field, before), _seal(field, after)]}
+    return [_plain(before), _plain(after)]
+
+
+def changes_since(
+    before: Mapping[str, Any], obj: models.Model, *, prefix: str = ""
+) -> dict[str, list | dict]:
+    """Fields of ``obj`` whose value differs from the ``before`` snapshot, before/after.
+
+    ``prefix`` names a related object (``"person."``) when one audit row of the
+    parent records changes of both.
+    """
+    after = snapshot(obj, before.keys())
+    changes: dict[str, list | dict] = {}
+    for name, old in before.items():
+        new = after[name]
+        if old == new:
+            continue
+        changes[prefix + name] = change_pair(obj._meta.get_field(name), old, new)
+    return changes
+
+
+# -- showing changes ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """One changed field as the audit page shows it."""
+
+    label: str
+    before: Any
+    after: Any
+    hidden: str = ""  # "sealed" or "redacted": the page says so instead of a value
+
+
+def _field_at(model: type[models.Model] | None, path: str) -> models.Field | None:
+    field = None
+    for part in path.split("."):
+        if model is None:
+            return None
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        model = field.related_model
+    return field
+
+
+def _shown(field: models.Field | None, value: Any) -> Any:
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if field is not None and field.choices and not isinstance(value, (list, dict)):
+        return dict(field.flatchoices).get(value, value)
+    return value
+
+
+def describe_changes(event: AuditLog) -> list[ChangeRow]:
+    """The ``changes`` of an audit row with translated field labels and choice labels."""
+    try:
+        model = apps.get_model(event.object_type) if event.object_type else None
+    except (LookupError, ValueError):
+        model = None
+    rows = []
+    for name, pair in sorted((event.changes or {}).items()):
+        field = _field_at(model, name)
+        label = str(field.verbose_name) if field is not None else name
+        if isinstance(pair, dict):
+            hidden = "sealed" if "sealed" in pair else "redacted"
+            rows.append(ChangeRow(label=label, before=None, after=None, hidden=hidden))
+        else:
+            before, after = pair
+            rows.append(ChangeRow(label, _shown(field, before), _shown(field, after)))
+    return rows

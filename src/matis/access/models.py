@@ -235,6 +235,9 @@ class AuditLog(models.Model):
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     request_id = models.CharField(_("request id"), max_length=32, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
+    # Before/after values of an update, ``{"role": ["case_worker", "case_supervisor"]}``;
+    # personal (encrypted) fields hold ciphertext only (see matis.access.audit).
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -244,3 +247,9 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+    def change_rows(self) -> list:
+        """The before/after values of ``changes``, labelled for the audit page."""
+        from matis.access.audit import describe_changes
+
+        return describe_changes(self)

@@ -1,5 +1,6 @@
 """Audit logins and failed logins (the login view is Django's; these hooks record it)."""
 
+from axes.helpers import get_client_ip_address
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -20,5 +21,14 @@ def _on_logout(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def _on_login_failed(sender, credentials, request=None, **kwargs):
-    # The attempted email is not stored: it may be a mistyped personal address.
-    audit_record(actor=None, action=AuditAction.LOGIN_FAILED)
+    # The account as typed and the client address (as django-axes sees it for its
+    # lockout) let an auditor tell a mistyped password from someone trying accounts.
+    # Django has already masked the password in ``credentials``.
+    account = credentials.get("username") or credentials.get("email") or ""
+    address = get_client_ip_address(request) if request is not None else None
+    audit_record(
+        actor=None,
+        action=AuditAction.LOGIN_FAILED,
+        account=str(account)[:254],
+        address=address or "",
+    )

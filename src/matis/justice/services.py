@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from matis.access.audit import audit_record
+from matis.access.audit import audit_record, changes_since, snapshot
 from matis.access.models import AuditAction, User
 from matis.cases.choices import ConsentGivenBy, ConsentPurpose
 from matis.cases.models import Case
@@ -309,13 +309,21 @@ def claim_update(
         raise ValidationError({"decided_on": _("Decided before the claim was filed.")})
     if paid < claim.paid:
         raise ValidationError({"paid": _("The amount paid so far cannot go down.")})
+    before = snapshot(claim, ["awarded", "decided_on", "paid", "last_paid_on"])
     claim.awarded = awarded
     claim.decided_on = decided_on
     claim.paid = paid
     claim.last_paid_on = last_paid_on
     claim.full_clean()
     claim.save()
-    _audit(actor, AuditAction.RECORD_UPDATE, claim.witness.criminal_case, claim=claim.pk)
+    _audit(
+        actor,
+        AuditAction.RECORD_UPDATE,
+        claim.witness.criminal_case,
+        claim=claim.pk,
+        # keyed by the path from the criminal case, so the audit page finds the labels
+        changes=changes_since(before, claim, prefix="witnesses.claims."),
+    )
     return claim
 
 

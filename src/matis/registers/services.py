@@ -15,7 +15,7 @@ from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
 from django.utils.translation import gettext as _
 
-from matis.access.audit import audit_record
+from matis.access.audit import audit_record, changes_since, snapshot
 from matis.access.models import AuditAction, User
 from matis.registers.kit.specs import Register, may_write
 from matis.registers.models import (
@@ -49,9 +49,12 @@ def record_save(*, actor: User, spec: Register, form, formsets=()) -> models.Mod
     """
     obj = form.save(commit=False)
     creating = obj.pk is None
+    before = {}
     if not creating:
-        stored = type(obj).objects.filter(pk=obj.pk).values_list("country_id", flat=True).first()
-        _require_writer(actor, stored)
+        # the form has already put its values on ``obj``: compare with the stored row
+        stored = type(obj).objects.filter(pk=obj.pk).first()
+        _require_writer(actor, getattr(stored, "country_id", None))
+        before = snapshot(stored) if stored is not None else {}
     _require_writer(actor, obj.country_id)
     obj.save()
     form.save_m2m()
@@ -71,6 +74,7 @@ def record_save(*, actor: User, spec: Register, form, formsets=()) -> models.Mod
         register=spec.key,
         fields=sorted(form.changed_data),
         children=children,
+        changes=changes_since(before, obj),
     )
     return obj
 

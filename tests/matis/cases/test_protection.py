@@ -170,3 +170,43 @@ def test_blind_index_matches_across_forms():
     assert not query_digests("Tran", ring=ring) & stored
     other_key = _ring(b"a" * 32, index=b"j" * 32)
     assert not query_digests("Lan", ring=other_key) & stored
+
+
+# --- the audit log holds no personal value in the clear --------------------
+
+
+def test_person_update_audits_before_after_with_names_sealed(
+    world, register_case, client, make_user
+):
+    from matis.access.models import AuditAction, AuditLog
+    from matis.cases import services
+    from matis.cases.models import Person
+
+    case = register_case(world.worker, given_name="Srey Mom", family_name="Chanthavong")
+    services.person_update(
+        actor=world.worker,
+        case=case,
+        person={"given_name": "Sokha Dara", "gender": "Masculine"},
+        case_values={"summary": "Met at Poipet checkpoint"},
+    )
+    event = AuditLog.objects.filter(action=AuditAction.RECORD_UPDATE).latest("id")
+    assert event.object_type == "cases.case" and event.object_id == str(case.pk)
+    # a plain field: before/after as they are
+    assert event.changes["person.gender"] == ["Feminine", "Masculine"]
+    # an encrypted field: before/after as ciphertext under the case-data cipher, bound
+    # to its column, so that whoever holds the keys can still read what changed
+    sealed = event.changes["person.given_name"]["sealed"]
+    field = Person._meta.get_field("given_name")
+    assert [field.to_python(token) for token in sealed] == ["Srey Mom", "Sokha Dara"]
+    assert "sealed" in event.changes["summary"]
+    # the audit table itself, read raw as a dump would, holds none of the plaintext
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM access_auditlog")
+        dump = repr(cursor.fetchall())
+    for secret in ("Srey Mom", "Sokha Dara", "Chanthavong", "Poipet", "Sokha", "Srey"):
+        assert secret not in dump
+    # the audit page labels the change and says the names are encrypted
+    client.force_login(make_user(role="auditor", country=None))
+    page = client.get("/audit/?action=record_update").content.decode()
+    assert "Given name(s) as written" in page and "encrypted" in page
+    assert "Sokha" not in page and "Srey" not in page

@@ -177,6 +177,20 @@ def test_claims_cannot_pay_more_than_awarded(people, victim_case):
         )
     claim.refresh_from_db()
     assert claim.awarded is None and claim.paid == 0
+    services.claim_update(
+        actor=people.officer,
+        claim=claim,
+        awarded=Decimal("500"),
+        decided_on=D(2024, 6, 1),
+        paid=Decimal("200"),
+        last_paid_on=D(2024, 7, 1),
+    )
+    from matis.access.models import AuditLog
+
+    event = AuditLog.objects.filter(action="record_update", object_id=cc.pk).latest("id")
+    assert event.changes["witnesses.claims.awarded"] == [None, "500"]
+    assert event.changes["witnesses.claims.decided_on"] == [None, "2024-06-01"]
+    assert [row.label for row in event.change_rows()][:1] == ["Awarded"]
 
 
 def test_verdict_measures_match_a_hand_computed_example(people):

@@ -40,6 +40,15 @@ def test_values_are_set_once_and_computed_actuals_cannot_be_typed(period, tfo):
     values = [IndicatorValues(reported.pk, Decimal(10), Decimal(20), Decimal(15))]
     assert indicator_values_set(actor=tfo, country_id="THA", period=period, values=values) == 3
     assert indicator_values_set(actor=tfo, country_id="THA", period=period, values=values) == 0
+    values = [IndicatorValues(reported.pk, Decimal(10), Decimal(25), Decimal(15))]
+    assert indicator_values_set(actor=tfo, country_id="THA", period=period, values=values) == 1
+    from matis.access.models import AuditLog
+
+    event = AuditLog.objects.filter(object_type="monitoring.indicatorvalues").latest("id")
+    assert list(event.changes) == ["victims-returned target"]
+    assert [Decimal(v) for v in event.changes["victims-returned target"]] == [20, 25]
+    values = [IndicatorValues(reported.pk, Decimal(10), Decimal(20), Decimal(15))]
+    assert indicator_values_set(actor=tfo, country_id="THA", period=period, values=values) == 1
     assert IndicatorTarget.objects.get(indicator=reported, country_id="THA").value == 20
     with pytest.raises(ValidationError):
         indicator_values_set(

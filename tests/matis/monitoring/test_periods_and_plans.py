@@ -87,6 +87,15 @@ def test_exchange_rates_are_kept_and_audited(client, secretariat):
         source="central bank",
     )
     assert AuditLog.objects.filter(object_type="monitoring.exchangerate").count() == 1
+    exchange_rate_set(
+        actor=secretariat, currency="THB", year=2011, units_per_usd=Decimal("31.2"), source=""
+    )
+    event = AuditLog.objects.filter(object_type="monitoring.exchangerate").latest("id")
+    assert event.action == AuditAction.RECORD_UPDATE
+    assert event.changes == {
+        "units_per_usd": ["30.490000", "31.2"],
+        "source": ["central bank", ""],
+    }
     response = client.post(
         "/monitoring/rates/", {"currency": "ABC", "year": 2011, "units_per_usd": "1"}
     )
@@ -124,3 +133,15 @@ def test_national_plan_is_kept_by_its_country(client, tfo, tfo_khm):
     with pytest.raises(PermissionDenied):
         national_plan_save(actor=tfo_khm, country_id="THA", plan=plan, fields={"title": "x"})
     assert "แผนปฏิบัติการ" not in client.get("/monitoring/npa/").content.decode()
+    national_plan_save(
+        actor=tfo,
+        country_id="THA",
+        plan=plan,
+        fields={"title": "แผนใหม่"},
+        budgets=[(2011, Decimal("2000000"), "THB")],
+    )
+    event = AuditLog.objects.filter(action=AuditAction.RECORD_UPDATE, object_id=plan.pk).latest(
+        "id"
+    )
+    assert event.changes["title"] == ["แผนปฏิบัติการ", "แผนใหม่"]
+    assert event.changes["budget 2011"][1] == "2000000 THB"

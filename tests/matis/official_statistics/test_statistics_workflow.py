@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from stats_helpers import import_csv
@@ -133,6 +135,10 @@ def test_observation_edit_keeps_history(draft, people):
         people["officer"],
     )
     assert revision.new_flags == "E" and revision.reason == "Suppressed on review"
+    event = AuditLog.objects.filter(action="record_update", object_id=total.pk).latest("id")
+    assert Decimal(event.changes["value"][0]) == 10 and event.changes["value"][1] is None
+    assert event.changes["censored_below"] == [None, 5]
+    assert event.changes["is_estimated"] == [False, True]
     assert not observation_update(
         actor=people["officer"],
         observation=total,

@@ -185,6 +185,23 @@ def test_assessment_documents_are_checked_stored_and_served_with_an_audit(
     assert saved.document_name == "report.pdf"
 
 
+def test_an_edit_is_audited_with_before_and_after_values(user_client):
+    officer = user_client("task_force_officer", "THA")
+    assert officer.post("/registers/assessments/new/", _assessment_form()).status_code == 302
+    saved = SituationAssessment.objects.get()
+    response = officer.post(
+        f"/registers/assessments/{saved.pk}/edit/",
+        _assessment_form(findings="Revised findings", border_point="Myawaddy"),
+    )
+    assert response.status_code == 302
+    event = AuditLog.objects.filter(action=AuditAction.RECORD_UPDATE).latest("id")
+    assert event.object_id == str(saved.pk)
+    assert event.changes == {
+        "findings": ["Synthetic findings", "Revised findings"],
+        "border_point": ["Mae Sot", "Myawaddy"],
+    }
+
+
 def test_follow_up_actions_are_tracked_to_done(user_client):
     client = user_client("task_force_officer", "THA")
     action = make_scoped_object(FollowUpAction, "THA")

@@ -22,6 +22,8 @@ class EncryptedMixin:
     """Encrypt in ``get_db_prep_value``, decrypt in ``from_db_value``."""
 
     allowed_lookups = frozenset({"isnull"})
+    # matis.access.audit stores before/after values of this field encrypted, never plain.
+    audit_sealed = True
 
     def get_internal_type(self) -> str:
         return "TextField"

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
-from matis.access.audit import audit_record
+from matis.access.audit import audit_record, changes_since, snapshot
 from matis.access.models import AuditAction, User
 from matis.cases import screening as instruments
 from matis.cases.choices import FORCED_CRIMINALITY
@@ -168,8 +168,13 @@ def _check_case_values(case: Case) -> None:
 def person_update(
     *, actor: User, case: Case, person: dict, case_values: dict | None = None
 ) -> Case:
-    """Change the person's record (and case details); re-index names."""
+    """Change the person's record (and case details); re-index names.
+
+    The audit row holds before/after values; the encrypted fields (names, birth
+    date, contact details, summary) only as ciphertext (``matis.access.audit``).
+    """
     target = case.person
+    person_before, case_before = snapshot(target), snapshot(case)
     for key, value in _clean_person_values(
         {k: v for k, v in person.items() if k in PERSON_FIELDS}
     ).items():
@@ -184,7 +189,17 @@ def person_update(
     case.full_clean()
     case.save()
     reindex_person(target)
-    audit_record(actor=actor, action=AuditAction.RECORD_UPDATE, obj=case, fields=sorted(person))
+    changes = {
+        **changes_since(case_before, case),
+        **changes_since(person_before, target, prefix="person."),
+    }
+    audit_record(
+        actor=actor,
+        action=AuditAction.RECORD_UPDATE,
+        obj=case,
+        fields=sorted(person),
+        changes=changes,
+    )
     return case
 
 

@@ -55,6 +55,14 @@ def _upsert(model, lookup: dict, value: Decimal | None, extra: dict, existing) -
     return True
 
 
+def _note(changes: dict, key: str, existing, value: Decimal | None) -> None:
+    """Record one value's before/after for the audit row (``"VN-1 target": ["10", "12"]``)."""
+    changes[key] = [
+        None if existing is None else str(existing.value),
+        None if value is None else str(value),
+    ]
+
+
 @transaction.atomic
 def indicator_values_set(
     *,
@@ -95,6 +103,7 @@ def indicator_values_set(
     who = actor if actor is not None and actor.is_authenticated else None
     baseline_year = period.plan.start_year - 1
     changed = 0
+    changes: dict[str, list] = {}
     for row in values:
         indicator = indicators.get(row.indicator_id)
         if indicator is None:
@@ -107,14 +116,16 @@ def indicator_values_set(
                     % {"code": indicator.code}
                 )
         else:
-            changed += _upsert(
+            if _upsert(
                 IndicatorActual,
                 {"indicator": indicator, "country_id": country_id, "period": period},
                 row.actual,
                 {"source": Indicator.Source.REPORTED, "updated_by": who},
                 actuals.get(indicator.pk),
-            )
-        changed += _upsert(
+            ):
+                changed += 1
+                _note(changes, f"{indicator.code} actual", actuals.get(indicator.pk), row.actual)
+        if _upsert(
             IndicatorBaseline,
             {"indicator": indicator, "country_id": country_id},
             row.baseline,
@@ -125,14 +136,18 @@ def indicator_values_set(
                 "updated_by": who,
             },
             baselines.get(indicator.pk),
-        )
-        changed += _upsert(
+        ):
+            changed += 1
+            _note(changes, f"{indicator.code} baseline", baselines.get(indicator.pk), row.baseline)
+        if _upsert(
             IndicatorTarget,
             {"indicator": indicator, "country_id": country_id, "period": period},
             row.target,
             {"updated_by": who},
             targets.get(indicator.pk),
-        )
+        ):
+            changed += 1
+            _note(changes, f"{indicator.code} target", targets.get(indicator.pk), row.target)
     if changed:
         audit_record(
             actor=actor,
@@ -142,6 +157,7 @@ def indicator_values_set(
             object_id=period.year,
             changed=changed,
             via=via,
+            changes=changes,
         )
     return changed
 

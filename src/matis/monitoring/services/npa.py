@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from matis.access.audit import audit_record
+from matis.access.audit import audit_record, changes_since, snapshot
 from matis.access.models import AuditAction, User
 from matis.monitoring.models import NationalPlan, NationalPlanBudget
 from matis.monitoring.permissions import reports_for_country
@@ -43,6 +43,7 @@ def national_plan_save(
         plan = NationalPlan(country_id=country_id, synthetic=synthetic)
     elif plan.country_id != country_id:
         raise PermissionDenied(_("The plan belongs to another country."))
+    before = {} if created else snapshot(plan)
     changed = [f for f in NPA_FIELDS if f in fields and getattr(plan, f) != fields[f]]
     for name in changed:
         setattr(plan, name, fields[name])
@@ -50,18 +51,25 @@ def national_plan_save(
     plan.full_clean()
     if created or changed:
         plan.save()
+    budget_changes: dict[str, list] = {}
     if budgets is not None:
         years = [year for year, _amount, _currency in budgets]
         if len(years) != len(set(years)):
             raise ValidationError({"budgets": _("Each year may have only one budget.")})
         current = {b.year: b for b in plan.budgets.all()} if not created else {}
         for year in set(current) - set(years):
-            current[year].delete()
+            old = current[year]
+            old.delete()
             changed.append(f"budget {year}")
+            budget_changes[f"budget {year}"] = [f"{old.amount} {old.currency}", None]
         for year, amount, currency in budgets:
             row = current.get(year)
             if row is not None and row.amount == amount and row.currency == currency:
                 continue
+            budget_changes[f"budget {year}"] = [
+                None if row is None else f"{row.amount} {row.currency}",
+                f"{amount} {currency}",
+            ]
             row = row or NationalPlanBudget(plan=plan, year=year)
             row.amount, row.currency = amount, currency
             row.full_clean()
@@ -73,5 +81,6 @@ def national_plan_save(
             action=AuditAction.RECORD_CREATE if created else AuditAction.RECORD_UPDATE,
             obj=plan,
             changed=changed,
+            changes={} if created else {**changes_since(before, plan), **budget_changes},
         )
     return plan

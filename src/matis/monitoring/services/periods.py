@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matis.access.audit import audit_record
+from matis.access.audit import audit_record, changes_since, snapshot
 from matis.access.models import AuditAction, User
 from matis.common.models import COMMIT_COUNTRIES
 from matis.monitoring.models import ActivityReport, ExchangeRate, ReportingPeriod
@@ -74,7 +74,7 @@ def period_set_dates(
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if period.is_locked:
         raise ValidationError(_("The period is closed; reopen it before changing its dates."))
-    before = (period.opens_on.isoformat(), period.closes_on.isoformat())
+    before = snapshot(period, ["opens_on", "closes_on"])
     period.opens_on, period.closes_on = opens_on, closes_on
     period.full_clean()
     period.save(update_fields=["opens_on", "closes_on"])
@@ -82,8 +82,7 @@ def period_set_dates(
         actor=actor,
         action=AuditAction.RECORD_UPDATE,
         obj=period,
-        before=before,
-        after=(opens_on.isoformat(), closes_on.isoformat()),
+        changes=changes_since(before, period),
     )
     return period
 
@@ -126,7 +125,7 @@ def exchange_rate_set(
         rate = ExchangeRate(currency=currency, year=year)
     elif rate.units_per_usd == Decimal(units_per_usd) and rate.source == source:
         return rate
-    before = None if created else str(rate.units_per_usd)
+    before = {} if created else snapshot(rate, ["units_per_usd", "source"])
     rate.units_per_usd = Decimal(units_per_usd)
     rate.source = source
     rate.updated_by = actor if actor is not None and actor.is_authenticated else None
@@ -138,7 +137,6 @@ def exchange_rate_set(
         obj=rate,
         currency=currency,
         year=year,
-        before=before,
-        after=str(rate.units_per_usd),
+        changes=changes_since(before, rate),
     )
     return rate

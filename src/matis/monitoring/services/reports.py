@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matis.access.audit import audit_record
+from matis.access.audit import audit_record, changes_since, snapshot
 from matis.access.models import Agency, AuditAction, User
 from matis.monitoring import validation as v
 from matis.monitoring.evidence import check_evidence
@@ -264,6 +264,7 @@ def activity_report_update(
     if errors:
         raise ValidationError(errors)
     before = report.progress
+    before_values = snapshot(report)
     changed = _apply(report, content)
     if not changed:
         return []
@@ -278,6 +279,7 @@ def activity_report_update(
         via=via,
         activity=report.activity.code,
         year=report.period.year,
+        changes=changes_since(before_values, report),
     )
     if "progress" in changed:
         audit_record(

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matis.access.audit import audit_record
+from matis.access.audit import audit_record, changes_since, snapshot
 from matis.access.models import AuditAction
 from matis.official_statistics.models import (
     Code,
@@ -331,6 +331,10 @@ def observation_update(
     )
     if new == old:
         return False
+    before = snapshot(
+        observation,
+        ["value", "censored_below", "is_missing", "is_estimated", "is_provisional"],
+    )
     ObservationRevision.objects.create(
         observation=observation,
         changed_by=actor if actor is not None else None,
@@ -359,5 +363,6 @@ def observation_update(
         obj=observation,
         period=observation.period,
         reason=reason[:200],
+        changes=changes_since(before, observation),
     )
     return True
