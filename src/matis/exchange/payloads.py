@@ -210,7 +210,7 @@ def deidentified_release(country_id: str, *, k: int | None = None) -> tuple[dict
     for column in QUASI_IDENTIFIERS:
         frame[column] = frame[column].astype(object).where(frame[column].notna(), "unknown")
     result = disclosure.k_anonymise(
-        frame, _quasi_identifier_hierarchies(frame), k=k, max_suppression=0.1
+        frame, _quasi_identifier_hierarchies(frame), k=k, max_suppression=conf.max_suppression()
     )
     records = [
         {key: _plain(value) for key, value in row.items()}

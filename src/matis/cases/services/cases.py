@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
@@ -63,7 +63,7 @@ def add_years(day: dt.date, years: int) -> dt.date:
 
 def retention_years() -> int:
     """Years a closed case is kept before secure deletion (``MATIS_CASE_RETENTION_YEARS``)."""
-    return int(os.environ.get("MATIS_CASE_RETENTION_YEARS", "10"))
+    return int(settings.MATIS_CASE_RETENTION_YEARS)
 
 
 def person_search_digests(person: Person) -> set[str]:
