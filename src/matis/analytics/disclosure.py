@@ -47,9 +47,7 @@ def _suppress_matrix(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
     index_col = frame.columns[0]
     counts = frame.set_index(index_col).apply(pd.to_numeric, errors="coerce").fillna(0).astype(int)
     result = disclosure.suppress_small_cells(counts, threshold=threshold)
-    released = result.released.astype(object).where(
-        result.released.notna(), _suppressed(threshold)
-    )
+    released = result.released.astype(object).where(result.released.notna(), _suppressed(threshold))
     return released.reset_index().rename(columns={"index": index_col})
 
 

@@ -102,9 +102,7 @@ def max_suppression() -> float:
 
 def replay_window_seconds() -> int:
     return int(
-        _number(
-            "MATIS_EXCHANGE_REPLAY_SECONDS", settings.MATIS_EXCHANGE_REPLAY_SECONDS, minimum=5
-        )
+        _number("MATIS_EXCHANGE_REPLAY_SECONDS", settings.MATIS_EXCHANGE_REPLAY_SECONDS, minimum=5)
     )
 
 

@@ -361,6 +361,11 @@ def case_secure_delete(*, actor: User | None, case: Case, reason: str) -> str:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA secure_delete = ON")
     reference, country_id, case_pk, person = case.reference, case.country_id, case.pk, case.person
+    # imported here: the exchange reads cases at import time. The hub is told to forget the
+    # person's linkage token in the same transaction, while the case still names it.
+    from matis.exchange.services import outbox_enqueue_case_deletion
+
+    outbox_enqueue_case_deletion(case=case)
     for model in (
         Screening,
         IdentificationDecision,
