@@ -1,14 +1,22 @@
 """MATIS settings: one module, configured by ``MATIS_*`` environment variables.
 
+This is the only module that reads the environment (through the typed
+readers of :mod:`matis.environment`); every other module reads
+``django.conf.settings``. Every variable is listed, with its default, in the
+table of docs/admin-guide.md ("Configuration").
+
 ``MATIS_ENV`` selects the profile: ``production`` (default), ``demo`` (set by
 ``matis demo``) or ``test`` (set by the pytest plugin). Production refuses to
-start without a secret key or with debugging on.
+start without a secret key or with debugging on; secrets that only some
+features need (case-data keys, exchange credentials) are read here too but
+refused where they are used, so an instance that never uses a feature needs
+no secret for it.
 """
 
 from __future__ import annotations
 
-import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -16,30 +24,28 @@ from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from matis.environment import env_flag, env_float, env_int, env_list, env_path, env_str
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 
-ENV = os.environ.get("MATIS_ENV", "production").strip().lower()
+ENV = env_str("MATIS_ENV", "production").lower()
 if ENV not in {"production", "demo", "test"}:
     raise ImproperlyConfigured(f"MATIS_ENV must be production, demo or test, not {ENV!r}")
 IS_PRODUCTION = ENV == "production"
 
-MATIS_HOME = Path(os.environ.get("MATIS_HOME", Path.home() / ".matis")).expanduser()
-MATIS_ROLE = os.environ.get("MATIS_ROLE", "national").strip().lower()
+if ENV == "test" and not env_str("MATIS_HOME"):
+    MATIS_HOME = Path(tempfile.mkdtemp(prefix="matis-test-home-"))
+else:
+    MATIS_HOME = env_path("MATIS_HOME") or Path.home() / ".matis"
+MATIS_ROLE = env_str("MATIS_ROLE", "national").lower()
 if MATIS_ROLE not in {"national", "regional"}:
     raise ImproperlyConfigured(f"MATIS_ROLE must be national or regional, not {MATIS_ROLE!r}")
-MATIS_COUNTRY = os.environ.get("MATIS_COUNTRY", "").strip().upper() or None
-
-
-def _env_flag(name: str, default: bool = False) -> bool:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
+MATIS_COUNTRY = env_str("MATIS_COUNTRY").upper() or None
 
 
 def _secret_key() -> str:
     """Read the secret key; fail loudly in production, keep a generated one for demo/test."""
-    key = os.environ.get("MATIS_SECRET_KEY", "").strip()
+    key = env_str("MATIS_SECRET_KEY")
     if key:
         return key
     if IS_PRODUCTION:
@@ -57,20 +63,14 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = _env_flag("MATIS_DEBUG", default=False)
+DEBUG = env_flag("MATIS_DEBUG", default=False)
 if IS_PRODUCTION and DEBUG:
     raise ImproperlyConfigured("MATIS_DEBUG is on. Production refuses to start in debug mode.")
 
-ALLOWED_HOSTS = [
-    h.strip()
-    for h in os.environ.get("MATIS_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
-    if h.strip()
-]
+ALLOWED_HOSTS = env_list("MATIS_ALLOWED_HOSTS", "127.0.0.1,localhost")
 if ENV == "test":
     ALLOWED_HOSTS += ["testserver"]
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("MATIS_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+CSRF_TRUSTED_ORIGINS = env_list("MATIS_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -142,12 +142,13 @@ TEMPLATES = [
 ]
 
 # --- database -------------------------------------------------------------
-_default_sqlite = f"sqlite:///{MATIS_HOME / 'matis.sqlite3'}"
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("MATIS_DATABASE_URL", _default_sqlite), conn_max_age=60
-    )
-}
+if ENV == "test":
+    # Tests never touch the configured database: their own SQLite file, or
+    # MATIS_TEST_DATABASE_URL (e.g. a local PostgreSQL) when it is set.
+    _database_url = env_str("MATIS_TEST_DATABASE_URL") or f"sqlite:///{MATIS_HOME / 't.sqlite3'}"
+else:
+    _database_url = env_str("MATIS_DATABASE_URL") or f"sqlite:///{MATIS_HOME / 'matis.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -184,7 +185,7 @@ LOGIN_URL = "access:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "access:login"
 
-AXES_FAILURE_LIMIT = int(os.environ.get("MATIS_LOGIN_FAILURE_LIMIT", "5"))
+AXES_FAILURE_LIMIT = env_int("MATIS_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
@@ -201,11 +202,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Cookies are marked Secure wherever MATIS runs behind TLS (production).
 # The demo serves plain HTTP on 127.0.0.1 only.
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = IS_PRODUCTION and not _env_flag("MATIS_INSECURE_HTTP")
-if IS_PRODUCTION and not _env_flag("MATIS_INSECURE_HTTP"):
+_INSECURE_HTTP = env_flag("MATIS_INSECURE_HTTP")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = IS_PRODUCTION and not _INSECURE_HTTP
+if IS_PRODUCTION and not _INSECURE_HTTP:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
-    SECURE_SSL_REDIRECT = _env_flag("MATIS_SSL_REDIRECT", default=True)
+    SECURE_SSL_REDIRECT = env_flag("MATIS_SSL_REDIRECT", default=True)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -238,7 +240,7 @@ LANGUAGES = [
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = os.environ.get("MATIS_TIME_ZONE", "Asia/Bangkok")
+TIME_ZONE = env_str("MATIS_TIME_ZONE", "Asia/Bangkok")
 LANGUAGE_COOKIE_NAME = "matis_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
@@ -301,6 +303,8 @@ TASKS = {
     }
 }
 
+_LOG_LEVEL = env_str("MATIS_LOG_LEVEL")
+
 # --- logging -------------------------------------------------------------------
 LOGGING = {
     "version": 1,
@@ -316,6 +320,61 @@ LOGGING = {
             "filters": ["request_id"],
         }
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("MATIS_LOG_LEVEL", "WARNING")},
-    "loggers": {"matis": {"level": os.environ.get("MATIS_LOG_LEVEL", "INFO")}},
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL or "WARNING"},
+    "loggers": {"matis": {"level": _LOG_LEVEL or "INFO"}},
 }
+
+# --- MATIS features --------------------------------------------------------------
+# Read once here; the modules that use them read ``django.conf.settings`` (tests
+# override these with the ``settings`` fixture). Secrets without a value are
+# "": the feature that needs one refuses to run in production when it is used.
+
+# Cases: the case-data key ring (docs/data-protection.md). Base64 data keys,
+# newest first, and the blind-index key; or a key file. The demo and the tests
+# generate MATIS_HOME/case-keys; production never generates keys.
+MATIS_CASE_KEYS = env_list("MATIS_CASE_KEYS")
+MATIS_CASE_INDEX_KEY = env_str("MATIS_CASE_INDEX_KEY")
+MATIS_CASE_KEY_FILE = env_path("MATIS_CASE_KEY_FILE")
+MATIS_CASE_RETENTION_YEARS = env_int("MATIS_CASE_RETENTION_YEARS", 10)
+MATIS_BREAK_GLASS_HOURS = env_int("MATIS_BREAK_GLASS_HOURS", 4)
+MATIS_CASE_SCREENING_FILE = env_path("MATIS_CASE_SCREENING_FILE")  # None: the bundled YAML
+
+# Returns and reintegration.
+MATIS_RETURNS_PENDING_DAYS = env_int("MATIS_RETURNS_PENDING_DAYS", 90)
+MATIS_RETURNS_INSTRUMENT_FILE = env_path("MATIS_RETURNS_INSTRUMENT_FILE")  # None: bundled
+
+# Uploaded evidence files (monitoring reports, registers): the size cap in bytes.
+MATIS_EVIDENCE_MAX_BYTES = env_int("MATIS_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+
+# Disclosure control: one place for every threshold that keeps a person from
+# being singled out in what leaves MATIS.
+# - min_cell: published analysis tables show counts below it as "<min_cell"
+#   (11, as the CTDC uses; the analysis pages say "below 11", so changing it
+#   needs new page texts).
+# - k_anonymity: every combination of quasi-identifiers in a de-identified
+#   release to the hub occurs at least k times (MATIS_EXCHANGE_K).
+# - max_suppression: the share of records k-anonymisation may drop instead of
+#   generalising further.
+# Official statistics keep the threshold each government published ("<5"):
+# MATIS never sets that one.
+MATIS_DISCLOSURE = {
+    "min_cell": 11,
+    "k_anonymity": env_int("MATIS_EXCHANGE_K", 11),
+    "max_suppression": 0.1,
+}
+
+# Exchange (docs/exchange.md). National instance: the hub and this country's
+# credential there; both sides: the linkage secret the governments share.
+MATIS_EXCHANGE_HUB_URL = env_str("MATIS_EXCHANGE_HUB_URL")
+MATIS_EXCHANGE_KEY_ID = env_str("MATIS_EXCHANGE_KEY_ID")
+MATIS_EXCHANGE_SECRET = env_str("MATIS_EXCHANGE_SECRET")
+MATIS_EXCHANGE_KEY_FILE = env_path("MATIS_EXCHANGE_KEY_FILE")
+MATIS_LINKAGE_SECRET = env_str("MATIS_LINKAGE_SECRET")
+MATIS_LINKAGE_SECRET_FILE = env_path("MATIS_LINKAGE_SECRET_FILE")
+MATIS_EXCHANGE_REPLAY_SECONDS = env_float("MATIS_EXCHANGE_REPLAY_SECONDS", 300)
+MATIS_EXCHANGE_BACKOFF_BASE = env_float("MATIS_EXCHANGE_BACKOFF_BASE", 30.0)
+MATIS_EXCHANGE_BACKOFF_MAX = env_float("MATIS_EXCHANGE_BACKOFF_MAX", 6 * 3600.0)
+MATIS_LINKAGE_THRESHOLD = env_float("MATIS_LINKAGE_THRESHOLD", 0.8)
+MATIS_LINKAGE_BACKEND = env_str("MATIS_LINKAGE_BACKEND", "duckdb")
+# The hub endpoints answer in this process too (the one-database demo).
+MATIS_EXCHANGE_LOCAL_HUB = env_flag("MATIS_EXCHANGE_LOCAL_HUB", default=ENV == "demo")

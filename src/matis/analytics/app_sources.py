@@ -8,10 +8,7 @@ extract (not one per case: nothing personal leaves the database).
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
-from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from matis.analytics.models import AnalysisKind
@@ -47,23 +44,15 @@ def statistics_series_frame(user, indicator: str, country: str) -> pd.DataFrame:
 def _consenting_cases(user):
     """Cases of the user's own country whose latest statistics-and-research consent is given."""
     from matis.cases.choices import ConsentPurpose
-    from matis.cases.models import Case, ConsentEvent
+    from matis.cases.models import Case
+    from matis.cases.selectors import cases_with_consent
 
     if user.country_id is None:
         raise SourceError(
             "case records stay in their national instance: choose a national data set"
         )
-    latest = (
-        ConsentEvent.objects.filter(
-            case=OuterRef("pk"), purpose=ConsentPurpose.STATISTICS, on__lte=dt.date.today()
-        )
-        .order_by("-on", "-id")
-        .values("given")[:1]
-    )
-    return (
-        Case.objects.filter(country_id=user.country_id)
-        .annotate(research_ok=Subquery(latest))
-        .filter(research_ok=True)
+    return cases_with_consent(
+        ConsentPurpose.STATISTICS, cases=Case.objects.filter(country_id=user.country_id)
     )
 
 

@@ -215,7 +215,7 @@ PUBLISHER_ROLES = (Role.SECRETARIAT_ANALYST, Role.STATISTICS_OFFICER)
 @transaction.atomic
 def analysis_publish(*, actor: User, analysis: Analysis) -> Analysis:
     """Publish an analysis: its count tables pass disclosure control first."""
-    from matis.analytics.disclosure import THRESHOLD, protect_table
+    from matis.analytics.disclosure import min_cell, protect_table
 
     if not actor.has_role(*PUBLISHER_ROLES) or not actor.can_see_country(analysis.country_id):
         raise PermissionDenied(
@@ -223,7 +223,10 @@ def analysis_publish(*, actor: User, analysis: Analysis) -> Analysis:
         )
     if analysis.status != AnalysisStatus.DONE:
         raise ValueError("Only a finished analysis can be published.")
-    analysis.published_tables = [protect_table(t, kind=analysis.kind) for t in analysis.tables]
+    threshold = min_cell()
+    analysis.published_tables = [
+        protect_table(t, kind=analysis.kind, threshold=threshold) for t in analysis.tables
+    ]
     analysis.published = True
     analysis.published_at = timezone.now()
     analysis.save(update_fields=["published_tables", "published", "published_at", "updated_at"])
@@ -232,6 +235,6 @@ def analysis_publish(*, actor: User, analysis: Analysis) -> Analysis:
         action=AuditAction.STATUS_CHANGE,
         obj=analysis,
         published=True,
-        threshold=THRESHOLD,
+        threshold=threshold,
     )
     return analysis

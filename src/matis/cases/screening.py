@@ -8,12 +8,12 @@ error names the instrument and indicator at fault.
 from __future__ import annotations
 
 import functools
-import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import yaml
+from django.conf import settings
 from django.utils.translation import get_language
 
 from matis.cases.choices import Recommendation
@@ -87,7 +87,7 @@ class Guideline:
 
 
 def screening_file() -> Path:
-    override = os.environ.get("MATIS_CASE_SCREENING_FILE", "").strip()
+    override = settings.MATIS_CASE_SCREENING_FILE
     if override:
         return Path(override)
     return Path(str(resources.files("matis.cases") / "data" / "screening.yaml"))

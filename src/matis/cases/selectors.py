@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
-from matis.cases.choices import AlertKind, ExploitationExtension
+from matis.cases.choices import AlertKind, ConsentPurpose, ExploitationExtension
 from matis.cases.gates import cases_visible_to
 from matis.cases.htcds import TypeOfExploitation
-from matis.cases.models import Case, PersonSearchToken
+from matis.cases.models import Case, ConsentEvent, PersonSearchToken
 from matis.cases.protection import query_digests
+from matis.common.models import Country
 
 CHILD_FILTER_AGE = 18
 EXPLOITATION_VALUES = frozenset(TypeOfExploitation.values) | frozenset(ExploitationExtension.values)
@@ -149,4 +150,85 @@ def open_alert_count(user) -> int:
         .filter(resolved_at__isnull=True)
         .exclude(kind=AlertKind.BREAK_GLASS, grant__expires_at__lt=dt.datetime.now(dt.UTC))
         .count()
+    )
+
+
+# --- consent ----------------------------------------------------------------------------
+# Consent is an append-only log of events. What holds on a day D for one purpose (and one
+# organisation or country) is the newest event on or before D: the latest date, and the
+# latest recorded of one day. These selectors are the one place that says so; cases,
+# exchange and analytics ask them instead of reading ConsentEvent themselves.
+
+
+def _latest_consent_given(events: QuerySet[ConsentEvent], at: dt.date | None) -> Subquery:
+    """Whether the newest of ``events`` on or before ``at`` (default today) gives consent."""
+    newest = events.filter(on__lte=at or dt.date.today()).order_by("-on", "-id")
+    return Subquery(newest.values("given")[:1])
+
+
+def _pk(value) -> str | int | None:
+    return getattr(value, "pk", value)
+
+
+def cases_with_consent(
+    purpose: str,
+    *,
+    country=None,
+    organisation=None,
+    at: dt.date | None = None,
+    cases: QuerySet[Case] | None = None,
+) -> QuerySet[Case]:
+    """The cases whose latest consent for ``purpose`` is "given" on day ``at`` (default today).
+
+    One query whatever the number of cases: the newest event is a subquery.
+
+    Parameters
+    ----------
+    purpose
+        A :class:`ConsentPurpose` value.
+    country
+        For cross-border sharing, the recipient :class:`Country` or its alpha-3 code
+        (required: without it no case qualifies).
+    organisation
+        For referrals, the :class:`ServiceProvider` or its id (required likewise).
+    cases
+        The cases to filter (default: all cases).
+    """
+    purpose = ConsentPurpose(purpose)
+    cases = Case.objects.all() if cases is None else cases
+    events = ConsentEvent.objects.filter(case=OuterRef("pk"), purpose=purpose)
+    if purpose == ConsentPurpose.REFERRAL:
+        if organisation is None:
+            return cases.none()
+        events = events.filter(organisation_id=_pk(organisation))
+    if purpose == ConsentPurpose.CROSS_BORDER:
+        if country is None:
+            return cases.none()
+        events = events.filter(recipient_country_id=_pk(country))
+    # a name per purpose and target, so that two consent filters can be chained
+    name = f"consent_{purpose}_{_pk(organisation) or _pk(country) or ''}".rstrip("_")
+    return cases.alias(**{name: _latest_consent_given(events, at)}).filter(**{name: True})
+
+
+def consent_countries(case, *, among=None, at: dt.date | None = None) -> list[str]:
+    """Countries (alpha-3, sorted) that ``case``'s cross-border consent covers on day ``at``.
+
+    ``among`` limits the answer to these codes; the case's own country is never in it.
+    """
+    case_id = _pk(case)
+    events = ConsentEvent.objects.filter(
+        case_id=case_id,
+        purpose=ConsentPurpose.CROSS_BORDER,
+        recipient_country_id=OuterRef("pk"),
+    )
+    countries = Country.objects.all() if among is None else Country.objects.filter(pk__in=among)
+    if isinstance(case, Case):
+        countries = countries.exclude(pk=case.country_id)
+    else:
+        countries = countries.exclude(pk__in=Case.objects.filter(pk=case_id).values("country_id"))
+    return list(
+        countries.alias(consent_given=_latest_consent_given(events, at))
+        .filter(consent_given=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )

@@ -17,8 +17,3 @@ class ExchangeConfig(AppConfig):
         ("exchange:alert_list", _("Re-trafficking alerts"), ("case_worker", "case_supervisor")),
         ("exchange:hub_overview", _("Regional hub"), ("secretariat_analyst",)),
     )
-
-    def ready(self):
-        from matis.exchange import signals
-
-        signals.connect()

@@ -1,9 +1,10 @@
-"""Exchange configuration, read from ``MATIS_*`` environment variables when it is needed.
+"""Exchange configuration: checked views of the ``MATIS_EXCHANGE_*`` / ``MATIS_LINKAGE_*`` settings.
 
-Nothing here is read at import time: a national instance that never pushes
-needs no hub address, and the hub needs no national key. Secrets are never
-given a literal default; production fails loudly when one is missing, the
-demo generates them in ``MATIS_HOME`` (mode 0600) and the tests generate
+The environment is read by :mod:`matis.settings` only; this module checks the
+values when they are needed: a national instance that never pushes needs no
+hub address, and the hub needs no national key. Secrets are never given a
+literal default; production fails loudly when one is missing, the demo
+generates them in ``MATIS_HOME`` (mode 0600) and the tests generate
 throw-away ones.
 
 National instance (``MATIS_ROLE=national``, ``MATIS_COUNTRY=THA``):
@@ -16,7 +17,7 @@ National instance (``MATIS_ROLE=national``, ``MATIS_COUNTRY=THA``):
 ``MATIS_LINKAGE_SECRET`` / ``MATIS_LINKAGE_SECRET_FILE``
     The linkage secret the six governments share (at least 16 bytes).
 
-Both: ``MATIS_EXCHANGE_K`` (k-anonymity, default 11),
+Both: ``MATIS_EXCHANGE_K`` (k-anonymity, default 11; ``MATIS_DISCLOSURE["k_anonymity"]``),
 ``MATIS_EXCHANGE_REPLAY_SECONDS`` (signature freshness window, default 300),
 ``MATIS_EXCHANGE_BACKOFF_BASE`` / ``_MAX`` (retry delays in seconds),
 ``MATIS_LINKAGE_THRESHOLD`` (Dice threshold of a re-trafficking alert),
@@ -25,7 +26,6 @@ Both: ``MATIS_EXCHANGE_K`` (k-anonymity, default 11),
 
 from __future__ import annotations
 
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,21 +41,20 @@ class ExchangeNotConfigured(ImproperlyConfigured):
     """A setting the exchange needs is missing (named in the message)."""
 
 
-def _env(name: str) -> str:
-    return os.environ.get(name, "").strip()
+def _setting(name: str) -> str:
+    """A text setting ("" when unset); file settings come as paths."""
+    value = getattr(settings, name, "")
+    return "" if value is None else str(value).strip()
 
 
-def _env_number(name: str, default: float, *, minimum: float) -> float:
-    raw = _env(name)
-    if not raw:
-        return default
+def _number(name: str, value, *, minimum: float) -> float:
     try:
-        value = float(raw)
-    except ValueError:
-        raise ExchangeNotConfigured(f"{name} must be a number, not {raw!r}") from None
-    if value < minimum:
-        raise ExchangeNotConfigured(f"{name} must be at least {minimum}, not {raw!r}")
-    return value
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ExchangeNotConfigured(f"{name} must be a number, not {value!r}") from None
+    if number < minimum:
+        raise ExchangeNotConfigured(f"{name} must be at least {minimum}, not {value!r}")
+    return number
 
 
 def _generated_secret(path: Path) -> str:
@@ -79,7 +78,7 @@ def is_hub() -> bool:
     """True where the hub endpoints run: the regional hub, or the one-database demo."""
     if settings.MATIS_ROLE == "regional":
         return True
-    return bool(getattr(settings, "MATIS_EXCHANGE_LOCAL_HUB", settings.ENV == "demo"))
+    return bool(settings.MATIS_EXCHANGE_LOCAL_HUB)
 
 
 def is_national() -> bool:
@@ -92,30 +91,38 @@ def national_country() -> str | None:
 
 
 def k_anonymity() -> int:
-    return int(_env_number("MATIS_EXCHANGE_K", 11, minimum=2))
+    """k of the de-identified releases (``MATIS_DISCLOSURE["k_anonymity"]``, ``MATIS_EXCHANGE_K``)."""
+    return int(_number("MATIS_EXCHANGE_K", settings.MATIS_DISCLOSURE["k_anonymity"], minimum=2))
+
+
+def max_suppression() -> float:
+    """Share of records k-anonymisation may suppress (``MATIS_DISCLOSURE["max_suppression"]``)."""
+    return float(settings.MATIS_DISCLOSURE["max_suppression"])
 
 
 def replay_window_seconds() -> int:
-    return int(_env_number("MATIS_EXCHANGE_REPLAY_SECONDS", 300, minimum=5))
+    return int(
+        _number("MATIS_EXCHANGE_REPLAY_SECONDS", settings.MATIS_EXCHANGE_REPLAY_SECONDS, minimum=5)
+    )
 
 
 def backoff_base_seconds() -> float:
-    return _env_number("MATIS_EXCHANGE_BACKOFF_BASE", 30.0, minimum=0.0)
+    return _number("MATIS_EXCHANGE_BACKOFF_BASE", settings.MATIS_EXCHANGE_BACKOFF_BASE, minimum=0)
 
 
 def backoff_max_seconds() -> float:
-    return _env_number("MATIS_EXCHANGE_BACKOFF_MAX", 6 * 3600.0, minimum=0.0)
+    return _number("MATIS_EXCHANGE_BACKOFF_MAX", settings.MATIS_EXCHANGE_BACKOFF_MAX, minimum=0)
 
 
 def linkage_threshold() -> float:
-    value = _env_number("MATIS_LINKAGE_THRESHOLD", 0.8, minimum=0.0)
+    value = _number("MATIS_LINKAGE_THRESHOLD", settings.MATIS_LINKAGE_THRESHOLD, minimum=0.0)
     if value > 1.0:
         raise ExchangeNotConfigured("MATIS_LINKAGE_THRESHOLD must be between 0 and 1")
     return value
 
 
 def linkage_backend() -> str:
-    name = _env("MATIS_LINKAGE_BACKEND") or "duckdb"
+    name = _setting("MATIS_LINKAGE_BACKEND") or "duckdb"
     if name not in LINKAGE_BACKENDS:
         raise ExchangeNotConfigured(
             f"MATIS_LINKAGE_BACKEND must be one of {', '.join(LINKAGE_BACKENDS)}, not {name!r}"
@@ -124,7 +131,7 @@ def linkage_backend() -> str:
 
 
 def hub_url() -> str:
-    url = _env("MATIS_EXCHANGE_HUB_URL")
+    url = _setting("MATIS_EXCHANGE_HUB_URL")
     if not url:
         if settings.ENV == "demo":
             return "local:"
@@ -145,8 +152,8 @@ class Credential:
 
 def national_credential() -> Credential:
     """This country's key at the hub; fails loudly when it is missing (demo: generated)."""
-    key_id, secret = _env("MATIS_EXCHANGE_KEY_ID"), _env("MATIS_EXCHANGE_SECRET")
-    key_file = _env("MATIS_EXCHANGE_KEY_FILE")
+    key_id, secret = _setting("MATIS_EXCHANGE_KEY_ID"), _setting("MATIS_EXCHANGE_SECRET")
+    key_file = _setting("MATIS_EXCHANGE_KEY_FILE")
     if not (key_id and secret) and key_file:
         try:
             parts = Path(key_file).read_text().split()
@@ -169,8 +176,8 @@ def national_credential() -> Credential:
 
 def linkage_secret() -> bytes:
     """The linkage secret shared by the governments (demo and tests: generated locally)."""
-    raw = _env("MATIS_LINKAGE_SECRET")
-    path = _env("MATIS_LINKAGE_SECRET_FILE")
+    raw = _setting("MATIS_LINKAGE_SECRET")
+    path = _setting("MATIS_LINKAGE_SECRET_FILE")
     if not raw and path:
         try:
             raw = Path(path).read_text().strip()

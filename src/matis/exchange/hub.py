@@ -6,7 +6,9 @@ import json
 import logging
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import parse_qs
 
 import numpy as np
 from django.db import IntegrityError, transaction
@@ -98,6 +100,49 @@ def verify_request(
     if not signature_matches(secret, message, signature):
         raise ExchangeRefused(403, "bad_signature", "the signature does not match the request")
     return key
+
+
+# --- the two endpoints' answers ------------------------------------------------------
+# The HTTP views and the demo's in-process transport both call these, so a request is
+# verified and answered the same way whichever way it came.
+
+
+@dataclass(frozen=True)
+class HubAnswer:
+    """What the hub answers a signed request: an HTTP status and a JSON object."""
+
+    status: int
+    body: dict
+
+
+def _refused(exc: ExchangeRefused) -> HubAnswer:
+    logger.info("exchange request refused: %s", exc.code)
+    return HubAnswer(exc.status, exc.as_dict())
+
+
+def hub_inbox_answer(*, path: str, query: str, headers: Mapping, body: bytes) -> HubAnswer:
+    """Verify a signed POST of one item, store it once, acknowledge (201; a repeat: 200)."""
+    try:
+        key = verify_request(method="POST", path=path, query=query, headers=headers, body=body)
+        receipt = hub_receive(
+            key=key, body=body, idempotency_key=headers.get(HEADER_IDEMPOTENCY, "")
+        )
+    except ExchangeRefused as exc:
+        return _refused(exc)
+    return HubAnswer(201 if receipt.created else 200, receipt.ack)
+
+
+def hub_alerts_answer(*, path: str, query: str, headers: Mapping) -> HubAnswer:
+    """Verify a signed GET and answer the signing country's alerts after ``since``."""
+    try:
+        key = verify_request(method="GET", path=path, query=query, headers=headers, body=b"")
+    except ExchangeRefused as exc:
+        return _refused(exc)
+    try:
+        since = int(parse_qs(query, keep_blank_values=True).get("since", ["0"])[-1])
+    except ValueError:
+        return HubAnswer(400, {"error": "bad_since", "detail": "since is a number"})
+    return HubAnswer(200, {"alerts": alerts_for_country(key.country_id, since_id=since)})
 
 
 # --- receiving items -----------------------------------------------------------------

@@ -16,7 +16,8 @@ from matis.cases.choices import ConsentPurpose
 from matis.cases.export import case_to_htcds
 from matis.cases.htcds import Gender
 from matis.cases.models import Case
-from matis.cases.services.consent import consent_allows
+from matis.cases.selectors import cases_with_consent
+from matis.cases.selectors import consent_countries as _consent_countries
 from matis.common.models import COMMIT_COUNTRIES, Country
 from matis.exchange import conf
 from matis.exchange.privacy import DEIDENTIFIED_FIELDS
@@ -185,13 +186,13 @@ def _deidentified_row(case: Case) -> dict:
 
 def cases_consenting_to_statistics(country_id: str, *, at: dt.date | None = None) -> list[Case]:
     """The country's cases whose latest consent for statistics and research is "given"."""
-    cases = (
-        Case.objects.filter(country_id=country_id, consents__purpose=ConsentPurpose.STATISTICS)
-        .distinct()
+    return list(
+        cases_with_consent(
+            ConsentPurpose.STATISTICS, at=at, cases=Case.objects.filter(country_id=country_id)
+        )
         .select_related("person")
         .order_by("pk")
     )
-    return [c for c in cases if consent_allows(c, ConsentPurpose.STATISTICS, at=at)]
 
 
 def deidentified_release(country_id: str, *, k: int | None = None) -> tuple[dict, list[int]]:
@@ -210,7 +211,7 @@ def deidentified_release(country_id: str, *, k: int | None = None) -> tuple[dict
     for column in QUASI_IDENTIFIERS:
         frame[column] = frame[column].astype(object).where(frame[column].notna(), "unknown")
     result = disclosure.k_anonymise(
-        frame, _quasi_identifier_hierarchies(frame), k=k, max_suppression=0.1
+        frame, _quasi_identifier_hierarchies(frame), k=k, max_suppression=conf.max_suppression()
     )
     records = [
         {key: _plain(value) for key, value in row.items()}
@@ -252,11 +253,8 @@ SEX_FOR_LINKAGE = {Gender.FEMININE: "f", Gender.MASCULINE: "m"}
 
 def consent_countries(case: Case) -> list[str]:
     """COMMIT countries the person consented to share with across the border (alpha-3)."""
-    return [
-        c
-        for c in COMMIT_COUNTRIES
-        if c != case.country_id and consent_allows(case, ConsentPurpose.CROSS_BORDER, country=c)
-    ]
+    covered = set(_consent_countries(case, among=COMMIT_COUNTRIES))
+    return [c for c in COMMIT_COUNTRIES if c in covered]
 
 
 def linkage_frame(cases: list[Case]) -> pd.DataFrame:

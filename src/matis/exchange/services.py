@@ -18,7 +18,7 @@ from matis.access.audit import audit_record
 from matis.access.models import AuditAction, Role, User
 from matis.cases.choices import ConsentPurpose
 from matis.cases.models import Case
-from matis.cases.services.consent import consent_allows
+from matis.cases.selectors import cases_with_consent
 from matis.exchange import conf, payloads
 from matis.exchange.conf import Credential
 from matis.exchange.hub import ENVELOPE_VERSION
@@ -120,6 +120,51 @@ def enqueue_token_update(case: Case, *, cause: str) -> tuple[OutboxItem, bool]:
     )
 
 
+# --- called by other apps' services, in their transactions ------------------------------------
+# The event and its outbox item are committed together or not at all. Only a national
+# instance queues anything; on the hub these calls do nothing.
+
+
+def outbox_enqueue_report_approval(*, report) -> OutboxItem | None:
+    """An approved monitoring report goes to the hub (called by the approval service)."""
+    from matis.monitoring.models import Workflow
+
+    if not conf.is_national() or report.workflow != Workflow.APPROVED or not report.approved_at:
+        return None
+    return enqueue_monitoring_report(report)[0]
+
+
+def outbox_enqueue_statistics_approval(*, submission) -> OutboxItem | None:
+    """An approved statistics submission goes to the hub (called by the approval service)."""
+    if not conf.is_national() or not submission.is_approved or not submission.approved_at:
+        return None
+    return enqueue_statistics(submission)[0]
+
+
+def outbox_enqueue_consent_change(*, event) -> OutboxItem | None:
+    """A cross-border consent given or withdrawn remakes (or withdraws) the person's token."""
+    if not conf.is_national() or event.purpose != ConsentPurpose.CROSS_BORDER:
+        return None
+    return enqueue_token_update(event.case, cause=f"consent-{event.pk}")[0]
+
+
+def outbox_enqueue_case_deletion(*, case: Case) -> OutboxItem | None:
+    """Secure deletion of a case withdraws its linkage token at the hub (before the case goes)."""
+    if not conf.is_national():
+        return None
+    subject = LinkageSubject.objects.filter(case_id=case.pk).first()
+    if subject is None:
+        return None
+    return outbox_enqueue(
+        country_id=case.country_id,
+        kind=ItemKind.TOKEN_REVOKE,
+        object_type="exchange.linkagesubject",
+        object_id=subject.ref,
+        idempotency_key=f"{case.country_id}:revoke:{subject.ref}",
+        payload={"subject_ref": str(subject.ref)},
+    )[0]
+
+
 def enqueue_pending(*, country_id: str) -> dict[str, int]:
     """``matis exchange enqueue``: queue everything approved or consented not queued yet."""
     from matis.monitoring.models import ActivityReport, Workflow
@@ -205,9 +250,11 @@ def _build(item: OutboxItem) -> None:
 def _check_still_allowed(item: OutboxItem) -> None:
     """Consent is checked again before every attempt: a withdrawal stops the item."""
     if item.kind == ItemKind.DEIDENTIFIED_CASES:
-        for case_id in item.case_ids:
-            if not consent_allows(case_id, ConsentPurpose.STATISTICS):
-                raise NotAllowed("consent to statistics withdrawn since the release was made")
+        still = cases_with_consent(
+            ConsentPurpose.STATISTICS, cases=Case.objects.filter(pk__in=item.case_ids)
+        ).values_list("pk", flat=True)
+        if set(item.case_ids) - set(still):
+            raise NotAllowed("consent to statistics withdrawn since the release was made")
     elif item.kind == ItemKind.LINKAGE_TOKEN:
         case = Case.objects.filter(pk=item.case_ids[0]).first()
         if case is None:

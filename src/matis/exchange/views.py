@@ -24,25 +24,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from matis.access.scoping import scoped
 from matis.exchange import conf, selectors, services
-from matis.exchange.hub import ExchangeRefused, alerts_for_country, hub_receive, verify_request
+from matis.exchange.hub import HubAnswer, hub_alerts_answer, hub_inbox_answer
 from matis.exchange.models import AlertStatus, HubAlert, OutboxItem, ReceivedAlert
 
 logger = logging.getLogger(__name__)
 
 
-def _refused(exc: ExchangeRefused) -> JsonResponse:
-    logger.info("exchange request refused: %s", exc.code)
-    return JsonResponse(exc.as_dict(), status=exc.status)
-
-
-def _verified(request):
-    return verify_request(
-        method=request.method,
-        path=request.path,
-        query=request.META.get("QUERY_STRING", ""),
-        headers=request.headers,
-        body=request.body,
-    )
+def _json(answer: HubAnswer) -> JsonResponse:
+    return JsonResponse(answer.body, status=answer.status)
 
 
 @csrf_exempt
@@ -52,14 +41,14 @@ def hub_inbox(request):
     """Receive one signed item from a national instance; store it once; acknowledge."""
     if not conf.is_hub():
         raise Http404
-    try:
-        key = _verified(request)
-        receipt = hub_receive(
-            key=key, body=request.body, idempotency_key=request.headers.get("Idempotency-Key", "")
+    return _json(
+        hub_inbox_answer(
+            path=request.path,
+            query=request.META.get("QUERY_STRING", ""),
+            headers=request.headers,
+            body=request.body,
         )
-    except ExchangeRefused as exc:
-        return _refused(exc)
-    return JsonResponse(receipt.ack, status=201 if receipt.created else 200)
+    )
 
 
 @csrf_exempt
@@ -69,15 +58,11 @@ def hub_alerts(request):
     """The signing country's re-trafficking alerts (signed GET)."""
     if not conf.is_hub():
         raise Http404
-    try:
-        key = _verified(request)
-    except ExchangeRefused as exc:
-        return _refused(exc)
-    try:
-        since = int(request.GET.get("since", "0"))
-    except ValueError:
-        return JsonResponse({"error": "bad_since", "detail": "since is a number"}, status=400)
-    return JsonResponse({"alerts": alerts_for_country(key.country_id, since_id=since)})
+    return _json(
+        hub_alerts_answer(
+            path=request.path, query=request.META.get("QUERY_STRING", ""), headers=request.headers
+        )
+    )
 
 
 # --- national pages --------------------------------------------------------------------------

@@ -8,12 +8,12 @@ error names the instrument and item at fault.
 from __future__ import annotations
 
 import functools
-import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import yaml
+from django.conf import settings
 from django.utils.translation import get_language
 
 SUPPORTED_FORMAT = 1
@@ -118,7 +118,7 @@ class Survey:
 
 
 def instrument_file() -> Path:
-    override = os.environ.get("MATIS_RETURNS_INSTRUMENT_FILE", "").strip()
+    override = settings.MATIS_RETURNS_INSTRUMENT_FILE
     if override:
         return Path(override)
     return Path(str(resources.files("matis.returns") / "data" / "instruments.yaml"))

@@ -22,10 +22,10 @@ Definitions (see ``docs/returns.md``):
 from __future__ import annotations
 
 import datetime as dt
-import os
 import statistics
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import Q
 
 from matis.returns.choices import (
@@ -46,14 +46,13 @@ from matis.returns.models import (
     RetraffickingEvent,
 )
 
-DEFAULT_PENDING_DAYS = 90
 # Months since the plan was made, in the periods reintegration outcomes are shown by.
 PERIODS = ((0, 2, "0-2"), (3, 5, "3-5"), (6, 11, "6-11"), (12, 23, "12-23"), (24, 10**6, "24+"))
 
 
 def pending_days_limit() -> int:
     """Days after the request when an unfinished return is flagged (``MATIS_RETURNS_PENDING_DAYS``)."""
-    return int(os.environ.get("MATIS_RETURNS_PENDING_DAYS", str(DEFAULT_PENDING_DAYS)))
+    return int(settings.MATIS_RETURNS_PENDING_DAYS)
 
 
 def _country_id(country) -> str | None:

@@ -86,9 +86,7 @@ def test_key_rotation_reencrypts_everything_with_the_newest_key(world, register_
         keys.reset_keyring(old)
 
 
-def test_keys_rotate_reloads_the_ring_from_configuration(
-    world, register_case, tmp_path, monkeypatch
-):
+def test_keys_rotate_reloads_the_ring_from_configuration(world, register_case, tmp_path, settings):
     """``matis cases new-key --key-file`` then ``rotate-keys``: the CLI path, end to end."""
     from matis.cases.cli import _cmd_new_key
     from matis.cases.services import keys_rotate, stale_value_count
@@ -97,7 +95,7 @@ def test_keys_rotate_reloads_the_ring_from_configuration(
     old = keys.keyring()
     keys.write_key_file(path, old)
     register_case(world.worker)
-    monkeypatch.setenv("MATIS_CASE_KEY_FILE", str(path))
+    settings.MATIS_CASE_KEY_FILE = path
     try:
         _cmd_new_key(type("A", (), {"key_file": str(path)})())
         ring = keys.parse_key_file(path.read_text())

@@ -63,29 +63,29 @@ def test_key_file_parsing_errors_name_the_line():
         keys.parse_key_file(f"index {good}\ndata {good}\n")
 
 
-def test_production_without_keys_refuses(monkeypatch, settings):
+def test_production_without_keys_refuses(settings):
     settings.ENV = "production"
-    monkeypatch.delenv("MATIS_CASE_KEYS", raising=False)
-    monkeypatch.delenv("MATIS_CASE_KEY_FILE", raising=False)
+    settings.MATIS_CASE_KEYS = []
+    settings.MATIS_CASE_KEY_FILE = None
     with pytest.raises(keys.CaseKeysMissing, match="refuses"):
         keys.load_keyring()
 
 
-def test_keys_from_environment(monkeypatch):
+def test_keys_from_settings(settings):
     a, b, i = (base64.b64encode(x * 32).decode() for x in (b"a", b"b", b"i"))
-    monkeypatch.setenv("MATIS_CASE_KEYS", f"{a},{b}")
-    monkeypatch.setenv("MATIS_CASE_INDEX_KEY", i)
+    settings.MATIS_CASE_KEYS = [a, b]
+    settings.MATIS_CASE_INDEX_KEY = i
     ring = keys.load_keyring()
     assert ring.data_keys == (b"a" * 32, b"b" * 32) and ring.index_key == b"i" * 32
 
 
-def test_world_readable_key_file_is_refused(tmp_path, monkeypatch):
+def test_world_readable_key_file_is_refused(tmp_path, settings):
     ring = _ring(b"a" * 32)
     path = tmp_path / "keys"
     keys.write_key_file(path, ring)
     assert path.stat().st_mode & 0o777 == 0o600
-    monkeypatch.setenv("MATIS_CASE_KEY_FILE", str(path))
-    monkeypatch.delenv("MATIS_CASE_KEYS", raising=False)
+    settings.MATIS_CASE_KEY_FILE = path
+    settings.MATIS_CASE_KEYS = []
     assert keys.load_keyring() == ring
     path.chmod(0o644)
     with pytest.raises(keys.CaseKeysMissing, match="chmod 600"):

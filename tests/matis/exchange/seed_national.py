@@ -28,7 +28,9 @@ SYLLABLES = ["san", "mai", "lin", "na", "tan", "win", "hong", "thu", "sok", "cha
 
 
 def main(n: int) -> None:
-    country = os.environ["MATIS_COUNTRY"]
+    from django.conf import settings
+
+    country = settings.MATIS_COUNTRY
     agency = Agency.objects.create(
         name="Synthetic shelter", country_id=country, org_type=OrganisationType.NGO
     )

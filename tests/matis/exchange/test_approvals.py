@@ -64,9 +64,12 @@ def test_approval_rolled_back_queues_nothing(make_user):
 
 @pytest.mark.django_db
 def test_approved_statistics_travel_as_sdmx(local_transports):
-    from django.utils import timezone
-
     from matis.official_statistics.models import Indicator, Observation, Submission
+    from matis.official_statistics.services.submissions import (
+        submission_approve,
+        submission_submit,
+        violation_comment,
+    )
 
     submission = Submission.objects.create(country_id="THA", period=2012)
     indicator = Indicator.objects.order_by("pk").first()
@@ -75,8 +78,11 @@ def test_approved_statistics_travel_as_sdmx(local_transports):
         submission=submission, source="synthetic",
     )  # fmt: skip
     assert not OutboxItem.objects.exists()
-    submission.status, submission.approved_at = Submission.Status.APPROVED, timezone.now()
-    submission.save()
+    submission_submit(actor=None, submission=submission)
+    assert not OutboxItem.objects.exists()  # submitted is not approved
+    for warning in submission.violations.all():  # a lone synthetic figure trips rules
+        violation_comment(actor=None, violation=warning, comment="synthetic test figure")
+    submission_approve(actor=None, submission=submission)
     item = OutboxItem.objects.get()
     assert item.kind == ItemKind.STATISTICS
     outbox_push(transport_factory=local_transports)

@@ -59,9 +59,9 @@ def test_consent_to_cross_border_sharing_queues_a_token_in_the_same_transaction(
 
 @pytest.mark.django_db
 def test_hub_down_then_up_every_item_arrives_exactly_once(
-    tokens_queued, local_transports, monkeypatch
+    tokens_queued, local_transports, settings
 ):
-    monkeypatch.setenv("MATIS_EXCHANGE_BACKOFF_BASE", "60")
+    settings.MATIS_EXCHANGE_BACKOFF_BASE = 60
     hub = FlakyHub(local_transports("THA"), down=2)  # one hub across the pushes
 
     def factory(country):
@@ -117,9 +117,9 @@ def test_refused_item_is_set_aside_and_the_queue_goes_on(tokens_queued, local_tr
     assert "unknown_alert" in failed.last_error
 
 
-def test_backoff_grows_exponentially_with_bounded_jitter(monkeypatch):
-    monkeypatch.setenv("MATIS_EXCHANGE_BACKOFF_BASE", "10")
-    monkeypatch.setenv("MATIS_EXCHANGE_BACKOFF_MAX", "300")
+def test_backoff_grows_exponentially_with_bounded_jitter(settings):
+    settings.MATIS_EXCHANGE_BACKOFF_BASE = 10
+    settings.MATIS_EXCHANGE_BACKOFF_MAX = 300
     rng = random.Random(1)
     for attempts, nominal in [(1, 10), (2, 20), (3, 40), (4, 80), (6, 300), (20, 300)]:
         delays = [backoff_delay(attempts, rng=rng) for _ in range(200)]

@@ -244,3 +244,33 @@ def test_signed_get_returns_only_the_signing_countrys_alerts(client, hub, countr
     assert len(client.get(ALERTS, headers=headers).json()["alerts"]) == 2
     tampered = {**headers, "X-Matis-Signature": "0" * 64}
     assert client.get(ALERTS, headers=tampered).status_code == 403
+
+
+@pytest.mark.django_db
+def test_in_process_transport_gets_the_endpoints_answers(client, hub, country_keys):
+    """The demo's LocalTransport calls the hub's service layer, not its views: same answers."""
+    from matis.exchange.transport import LocalTransport
+
+    local = LocalTransport(country_keys["THA"])
+    body = canonical_json(envelope(key="THA:report:7:2026"))
+    first = local.post_item(body, "THA:report:7:2026")
+    assert first.status == 201 and first.body["status"] == "stored"
+    over_http = post(client, country_keys["THA"], body, key="THA:report:7:2026")
+    assert over_http.status_code == 200 and over_http.json()["duplicate"] is True
+    assert over_http.json()["item"] == first.body["item"]
+    assert local.post_item(body, "THA:report:7:2026").body == over_http.json()
+    refused = local.post_item(canonical_json(envelope(country="KHM", key="k")), "k")
+    assert (refused.status, refused.body["error"]) == (403, "country_mismatch")
+    assert local.get_alerts("since=x").status == 400
+    assert local.get_alerts().body == {"alerts": []}
+    assert InboxItem.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_in_process_transport_finds_no_hub_on_a_national_instance(settings, country_keys):
+    from matis.exchange.transport import LocalTransport
+
+    settings.MATIS_EXCHANGE_LOCAL_HUB = False
+    settings.MATIS_ROLE = "national"
+    answer = LocalTransport(country_keys["THA"]).post_item(canonical_json(envelope()), "x")
+    assert answer.status == 404 and not InboxItem.objects.exists()

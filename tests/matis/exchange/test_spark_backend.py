@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.mark.django_db
 def test_batch_rematch_on_spark_finds_what_duckdb_finds(
-    person_case, consent, local_transports, monkeypatch
+    person_case, consent, local_transports, settings
 ):
     from matis.exchange.hub import _backend, rematch_all
     from matis.exchange.models import HubAlert
@@ -34,7 +34,7 @@ def test_batch_rematch_on_spark_finds_what_duckdb_finds(
     assert len(found_at_receipt) == 2
     HubAlert.objects.all().delete()
 
-    monkeypatch.setenv("MATIS_LINKAGE_BACKEND", "spark")
+    settings.MATIS_LINKAGE_BACKEND = "spark"
     backend = _backend()
     assert type(backend).__name__ == "SparkBackend"
     try:

@@ -101,7 +101,7 @@ def test_swiftness_matches_a_hand_computed_example(two_countries, identified_cas
     assert measures.returns_measures("LAO", 2025)["repatriation"]["returned"] == 0
 
 
-def test_overdue_limit_is_configurable(monkeypatch, two_countries, identified_case, consent):
+def test_overdue_limit_is_configurable(settings, two_countries, identified_case, consent):
     w = two_countries
     case = identified_case(w.tha_worker, decided_on=D(2025, 6, 1), opened_on=D(2025, 6, 1))
     services.repatriation_request(
@@ -109,7 +109,7 @@ def test_overdue_limit_is_configurable(monkeypatch, two_countries, identified_ca
     )
     today = D(2025, 8, 1)  # 60 days after the request
     assert measures.overdue_returns("THA", today=today).count() == 0
-    monkeypatch.setenv("MATIS_RETURNS_PENDING_DAYS", "30")
+    settings.MATIS_RETURNS_PENDING_DAYS = 30
     assert measures.overdue_returns("THA", today=today).count() == 1
 
 

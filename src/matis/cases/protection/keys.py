@@ -1,6 +1,7 @@
 """The case-data key ring: data keys (newest first) and the blind-index key.
 
-Keys come from the environment or from a key file, never from code:
+Keys come from settings (read from the environment by :mod:`matis.settings`)
+or from a key file, never from code:
 
 - ``MATIS_CASE_KEYS``: comma-separated base64 data keys (32 bytes each),
   newest first; ``MATIS_CASE_INDEX_KEY``: the base64 blind-index key.
@@ -128,27 +129,25 @@ def default_key_file() -> Path:
 
 
 def configured_key_file() -> Path | None:
-    raw = os.environ.get("MATIS_CASE_KEY_FILE", "").strip()
-    if raw:
-        return Path(raw).expanduser()
+    configured = settings.MATIS_CASE_KEY_FILE
+    if configured:
+        return Path(configured).expanduser()
     if settings.ENV in {"demo", "test"}:
         return default_key_file()
     return None
 
 
 def load_keyring() -> KeyRing:
-    """Read the key ring from the environment or the key file; fail loudly if there is none."""
-    env_keys = os.environ.get("MATIS_CASE_KEYS", "").strip()
-    if env_keys:
-        env_index = os.environ.get("MATIS_CASE_INDEX_KEY", "").strip()
-        if not env_index:
+    """Read the key ring from settings or the key file; fail loudly if there is none."""
+    data_keys = [k.strip() for k in settings.MATIS_CASE_KEYS if k.strip()]
+    if data_keys:
+        index_key = (settings.MATIS_CASE_INDEX_KEY or "").strip()
+        if not index_key:
             raise CaseKeysMissing("MATIS_CASE_KEYS is set but MATIS_CASE_INDEX_KEY is not.")
         data = tuple(
-            _decode(part, f"MATIS_CASE_KEYS item {n}")
-            for n, part in enumerate(env_keys.split(","), start=1)
-            if part.strip()
+            _decode(part, f"MATIS_CASE_KEYS item {n}") for n, part in enumerate(data_keys, start=1)
         )
-        return KeyRing(data_keys=data, index_key=_decode(env_index, "MATIS_CASE_INDEX_KEY"))
+        return KeyRing(data_keys=data, index_key=_decode(index_key, "MATIS_CASE_INDEX_KEY"))
     path = configured_key_file()
     if path is None:
         raise CaseKeysMissing(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
@@ -63,7 +63,7 @@ def add_years(day: dt.date, years: int) -> dt.date:
 
 def retention_years() -> int:
     """Years a closed case is kept before secure deletion (``MATIS_CASE_RETENTION_YEARS``)."""
-    return int(os.environ.get("MATIS_CASE_RETENTION_YEARS", "10"))
+    return int(settings.MATIS_CASE_RETENTION_YEARS)
 
 
 def person_search_digests(person: Person) -> set[str]:
@@ -376,6 +376,11 @@ def case_secure_delete(*, actor: User | None, case: Case, reason: str) -> str:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA secure_delete = ON")
     reference, country_id, case_pk, person = case.reference, case.country_id, case.pk, case.person
+    # imported here: the exchange reads cases at import time. The hub is told to forget the
+    # person's linkage token in the same transaction, while the case still names it.
+    from matis.exchange.services import outbox_enqueue_case_deletion
+
+    outbox_enqueue_case_deletion(case=case)
     for model in (
         Screening,
         IdentificationDecision,

@@ -12,6 +12,7 @@ from matis.access.audit import audit_record
 from matis.access.models import AuditAction, User
 from matis.cases.choices import ConsentGivenBy, ConsentPurpose, ReferralStatus
 from matis.cases.models import Case, ConsentEvent, Referral, ServiceProvider
+from matis.cases.selectors import cases_with_consent
 from matis.common.models import Country
 
 
@@ -26,43 +27,23 @@ class ConsentRequired(Exception):
         super().__init__(f"no consent for {purpose} {target}".strip())
 
 
-def _country_id(country) -> str | None:
-    if country is None:
-        return None
-    return country.pk if isinstance(country, Country) else str(country)
-
-
-def _organisation_id(organisation) -> int | None:
-    if organisation is None:
-        return None
-    return organisation.pk if isinstance(organisation, ServiceProvider) else int(organisation)
-
-
 def consent_allows(case, purpose, *, organisation=None, country=None, at=None) -> bool:
     """True when the latest consent for this purpose (and organisation or country) is "given".
 
     ``case`` is a :class:`Case` or its id; ``organisation`` a
     :class:`ServiceProvider` (or id), required for referrals; ``country`` a
     :class:`Country` or ISO alpha-3 code, required for cross-border sharing;
-    ``at`` a date: the answer as it stood that day (default: today).
+    ``at`` a date: the answer as it stood that day (default: today). The
+    answer is :func:`matis.cases.selectors.cases_with_consent`'s for this case.
     """
-    purpose = ConsentPurpose(purpose)
-    events = ConsentEvent.objects.filter(
-        case_id=case.pk if isinstance(case, Case) else int(case), purpose=purpose
-    )
-    if purpose == ConsentPurpose.REFERRAL:
-        org_id = _organisation_id(organisation)
-        if org_id is None:
-            return False
-        events = events.filter(organisation_id=org_id)
-    if purpose == ConsentPurpose.CROSS_BORDER:
-        country_id = _country_id(country)
-        if country_id is None:
-            return False
-        events = events.filter(recipient_country_id=country_id)
-    events = events.filter(on__lte=at or dt.date.today())
-    latest = events.order_by("-on", "-id").values_list("given", flat=True).first()
-    return bool(latest)
+    case_id = case.pk if isinstance(case, Case) else int(case)
+    return cases_with_consent(
+        purpose,
+        organisation=organisation,
+        country=country,
+        at=at,
+        cases=Case.objects.filter(pk=case_id),
+    ).exists()
 
 
 def require_consent(case, purpose, *, organisation=None, country=None) -> None:
@@ -105,6 +86,10 @@ def consent_record(
     )
     event.full_clean()
     event.save()
+    # imported here: the exchange reads cases (consent, export) at import time
+    from matis.exchange.services import outbox_enqueue_consent_change
+
+    outbox_enqueue_consent_change(event=event)
     audit_record(
         actor=actor,
         action=AuditAction.CONSENT_CHANGE,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -22,7 +22,7 @@ MIN_REASON_CHARS = 20
 
 
 def break_glass_hours() -> int:
-    return int(os.environ.get("MATIS_BREAK_GLASS_HOURS", "4"))
+    return int(settings.MATIS_BREAK_GLASS_HOURS)
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from matis.access.audit import audit_record, changes_since, snapshot
 from matis.access.models import Agency, AuditAction, User
+from matis.exchange.services import outbox_enqueue_report_approval
 from matis.monitoring import validation as v
 from matis.monitoring.evidence import check_evidence
 from matis.monitoring.models import (
@@ -363,6 +364,7 @@ def activity_report_transition(
             activity=report.activity.code,
             year=report.period.year,
         )
+        outbox_enqueue_report_approval(report=report)  # national instance: on to the hub
     return report
 
 

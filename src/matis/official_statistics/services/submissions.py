@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from matis.access.audit import audit_record, changes_since, snapshot
 from matis.access.models import AuditAction
+from matis.exchange.services import outbox_enqueue_statistics_approval
 from matis.official_statistics.models import (
     Code,
     Dimension,
@@ -246,6 +247,7 @@ def submission_approve(*, actor, submission: Submission) -> ValidationSummary:
         locked=True,
     )
     Observation.objects.filter(submission=submission).update(approved=True)
+    outbox_enqueue_statistics_approval(submission=submission)  # national instance: to the hub
     return summary
 
 
