@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from matis.access.audit import audit_record
 from matis.access.models import Agency, AuditAction, User
+from matis.access.permissions import has_perm
 from matis.monitoring import validation as v
 from matis.monitoring.evidence import check_evidence
 from matis.monitoring.models import (
@@ -25,7 +26,6 @@ from matis.monitoring.models import (
     ReviewComment,
     Workflow,
 )
-from matis.monitoring.permissions import is_secretariat, reports_for_country
 from matis.plans.models import RoleFunction
 
 
@@ -170,7 +170,7 @@ def roles_matrix_message(partner_type: str, function: RoleFunction) -> str:
 
 
 def _require_content_edit(actor: User | None, report: ActivityReport) -> None:
-    if actor is not None and not reports_for_country(actor, report.country_id):
+    if actor is not None and not has_perm(actor, "monitoring.edit_report", report.country_id):
         raise PermissionDenied(_("Only the country's task force officers edit its reports."))
     if report.workflow != Workflow.DRAFT:
         raise ReportLocked(
@@ -303,7 +303,7 @@ def activity_report_transition(
     )
     transition = report.transition_to(target)  # raises TransitionNotAllowed
     if transition.by == "country":
-        if not reports_for_country(actor, report.country_id):
+        if not has_perm(actor, "monitoring.edit_report", report.country_id):
             raise PermissionDenied(_("Only the country's task force officers submit its reports."))
         if not report.period.accepts_country_edits():
             raise ReportLocked(
@@ -311,7 +311,7 @@ def activity_report_transition(
                 % {"year": report.period.year}
             )
     else:
-        if not is_secretariat(actor):
+        if not has_perm(actor, "monitoring.review_report"):
             raise PermissionDenied(_("Only the secretariat reviews and approves reports."))
         if report.period.is_locked:
             raise ReportLocked(

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.monitoring import selectors, services
 from matis.monitoring.evidence import ALLOWED_EXTENSIONS, EvidenceRejected, max_evidence_bytes
@@ -28,7 +29,6 @@ from matis.monitoring.models import (
     OutputKind,
     TransitionNotAllowed,
 )
-from matis.monitoring.permissions import is_secretariat, reports_for_country
 from matis.monitoring.views.common import error_messages, pick_country
 
 
@@ -42,7 +42,8 @@ def report_list(request):
         "periods": selectors.periods(),
         "country_id": country_id,
         "countries": selectors.countries_for(request.user),
-        "can_edit": country_id is not None and reports_for_country(request.user, country_id),
+        "can_edit": country_id is not None
+        and has_perm(request.user, "monitoring.edit_report", country_id),
     }
     if period is not None:
         if country_id:
@@ -71,7 +72,9 @@ def reports_prepare(request):
     if request.method != "POST":
         return redirect("monitoring:report_list")
     period = selectors.period_for_year(request.POST.get("year"))
-    if period is None or not reports_for_country(request.user, request.user.country_id):
+    if period is None or not has_perm(
+        request.user, "monitoring.edit_report", request.user.country_id
+    ):
         raise PermissionDenied
     if not period.accepts_country_edits():
         messages.error(request, _("The reporting period does not accept changes now."))
@@ -87,8 +90,8 @@ def report_detail(request, pk: int):
     report = selectors.report_detail(request.user, pk)
     user = request.user
     may_act = {
-        "country": reports_for_country(user, report.country_id),
-        "secretariat": is_secretariat(user),
+        "country": has_perm(user, "monitoring.edit_report", report.country_id),
+        "secretariat": has_perm(user, "monitoring.review_report"),
     }
     transitions = [t for t in report.available_transitions() if may_act[t.by]]
     return render(
@@ -97,7 +100,8 @@ def report_detail(request, pk: int):
         {
             "report": report,
             "transitions": transitions,
-            "can_edit": reports_for_country(user, report.country_id) and report.is_editable_content,
+            "can_edit": has_perm(user, "monitoring.edit_report", report.country_id)
+            and report.is_editable_content,
             "evidence_form": EvidenceForm(),
             "allowed_extensions": ", ".join(ALLOWED_EXTENSIONS),
             "max_mb": round(max_evidence_bytes() / 1048576),
@@ -116,7 +120,7 @@ def report_detail(request, pk: int):
 @login_required
 def report_edit(request, pk: int):
     report = selectors.report_detail(request.user, pk)
-    if not reports_for_country(request.user, report.country_id):
+    if not has_perm(request.user, "monitoring.edit_report", report.country_id):
         raise PermissionDenied
     if not report.is_editable_content:
         messages.error(request, _("Only draft reports of an open period can be changed."))

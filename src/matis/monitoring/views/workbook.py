@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.monitoring import selectors
 from matis.monitoring.forms import (
@@ -17,7 +18,6 @@ from matis.monitoring.forms import (
 from matis.monitoring.models import (
     ActivityReport,
 )
-from matis.monitoring.permissions import reports_for_country
 from matis.monitoring.services.exports import FORMATS
 from matis.monitoring.workbook import WorkbookInvalid, build_workbook, workbook_import
 
@@ -42,7 +42,7 @@ def workbook_download(request):
 @scoped("country", model=ActivityReport)
 @login_required
 def workbook_upload(request):
-    if not reports_for_country(request.user, request.user.country_id):
+    if not has_perm(request.user, "monitoring.edit_report", request.user.country_id):
         raise PermissionDenied
     errors, result = [], None
     form = WorkbookUploadForm(request.POST or None, request.FILES or None)

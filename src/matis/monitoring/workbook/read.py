@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from matis.access.models import Agency, User
+from matis.access.permissions import has_perm
 from matis.common.models import COMMIT_COUNTRIES
 from matis.monitoring import validation as v
 from matis.monitoring.models import (
@@ -18,7 +19,6 @@ from matis.monitoring.models import (
     Indicator,
     ReportingPeriod,
 )
-from matis.monitoring.permissions import reports_for_country
 from matis.monitoring.selectors import indicator_rows
 from matis.monitoring.services.indicators import IndicatorValues
 from matis.monitoring.services.reports import (
@@ -158,7 +158,7 @@ def read_workbook(
                 )
             ]
         )
-    if actor is not None and not reports_for_country(actor, country_id):
+    if actor is not None and not has_perm(actor, "monitoring.edit_report", country_id):
         raise WorkbookInvalid(
             [
                 CellError(

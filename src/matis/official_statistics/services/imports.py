@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction
+from matis.access.permissions import has_perm
 from matis.official_statistics.io.lookup import StructureLookup
 from matis.official_statistics.io.parsers import (
     PARSERS,
@@ -42,7 +43,6 @@ from matis.official_statistics.io.parsers import (
 )
 from matis.official_statistics.models import Observation, ObservationRevision, Submission
 from matis.official_statistics.models.observations import flags_text
-from matis.official_statistics.permissions import can_edit_country
 from matis.official_statistics.values import display_value
 
 logger = logging.getLogger(__name__)
@@ -179,7 +179,7 @@ def observations_import(
     progress = progress or _noop
     if actor is not None:
         country = country or actor.country_id
-        if not can_edit_country(actor, country):
+        if not has_perm(actor, "statistics.edit_submission", country):
             raise PermissionDenied(
                 _("Only the country's statistics officers import its statistics.")
             )
