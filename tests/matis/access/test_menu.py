@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.urls import reverse
 
 from matis.access.models import REGION_WIDE_ROLES, Role
 
@@ -45,3 +46,26 @@ def test_every_menu_item_opens(client, make_user, role, country, superuser):
     refused = {url: client.get(url).status_code for url in links}
     refused = {url: code for url, code in refused.items() if code != 200}
     assert refused == {}
+
+
+@pytest.mark.django_db
+def test_administrator_menu_keeps_the_administrative_pages(client, make_user):
+    admin = make_user(role=Role.ADMINISTRATOR, country=None)
+    admin.is_staff = admin.is_superuser = True
+    admin.save(update_fields=["is_staff", "is_superuser"])
+    client.force_login(admin)
+    links = menu_links(client)
+    assert reverse("access:user_list") in links
+    assert reverse("access:audit_list") in links
+    assert not any(link.startswith(("/cases/", "/justice/", "/returns/")) for link in links)
+
+
+@pytest.mark.django_db
+def test_hub_item_only_where_the_hub_runs(client, make_user, settings):
+    client.force_login(make_user(role=Role.SECRETARIAT_ANALYST, country=None))
+    settings.MATIS_ROLE = "national"
+    settings.MATIS_EXCHANGE_LOCAL_HUB = False
+    assert "/exchange/hub/" not in menu_links(client)
+    settings.MATIS_EXCHANGE_LOCAL_HUB = True
+    assert "/exchange/hub/" in menu_links(client)
+    assert client.get("/exchange/hub/").status_code == 200
