@@ -35,9 +35,7 @@ from matis.cases.services import consent_allows
 from matis.returns.choices import RepatriationStatus, Side
 from matis.returns.models import Repatriation
 
-
-def _deny(user, repatriation_id, purpose: str) -> CaseNotAvailable:
-    return deny(user, "returns.repatriation", repatriation_id, purpose, error=CaseNotAvailable)
+REPATRIATION = "returns.repatriation"  # what the audit log names a refused return
 
 
 def sending_queryset(user) -> QuerySet[Repatriation]:
@@ -113,7 +111,7 @@ def access_repatriation(user, repatriation_id, *, purpose: str = "view") -> Repa
     """The return ``repatriation_id`` if ``user`` may read it (audited), else CaseNotAvailable."""
     number = parse_id(repatriation_id)
     if number is None:
-        raise _deny(user, repatriation_id, purpose)
+        raise deny(user, REPATRIATION, repatriation_id, purpose, error=CaseNotAvailable)
     related = ("case__person", "sending_country", "receiving_country", "sending_agency")
     rep = sending_queryset(user).select_related(*related, "receiving_agency").filter(pk=number)
     found = rep.first()
@@ -129,7 +127,7 @@ def access_repatriation(user, repatriation_id, *, purpose: str = "view") -> Repa
         if found is not None and not consent_covers(found):
             found = None
     if found is None:
-        raise _deny(user, repatriation_id, purpose)
+        raise deny(user, REPATRIATION, repatriation_id, purpose, error=CaseNotAvailable)
     may_act = (
         may_act_sending(user, found) if side == Side.SENDING else True
     ) and found.status not in (RepatriationStatus.COMPLETED, RepatriationStatus.CANCELLED)
