@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from matis.common.navigation import NavItem
+
 
 class AccessConfig(AppConfig):
     name = "matis.access"
@@ -10,9 +12,9 @@ class AccessConfig(AppConfig):
     demo_loader = "matis.access.demo.load_demo"
     demo_order = 10
     nav_items = (
-        ("access:agency_list", _("Agencies"), None),
-        ("access:user_list", _("Users"), ("administrator",)),
-        ("access:audit_list", _("Audit log"), ("auditor", "administrator")),
+        NavItem("access:agency_list", _("Agencies"), "access.view_agencies"),
+        NavItem("access:user_list", _("Users"), "access.manage_users"),
+        NavItem("access:audit_list", _("Audit log"), "access.view_audit_log"),
     )
 
     def ready(self):

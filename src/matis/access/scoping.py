@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from matis.common.models import Country
@@ -17,13 +17,22 @@ def visible_countries(user) -> QuerySet[Country]:
     return Country.objects.filter(pk=user.country_id)
 
 
-def scope_queryset(user, queryset: QuerySet, *, field: str = "country") -> QuerySet:
-    """Filter ``queryset`` to rows whose ``field`` (a country FK path) the user may see."""
+def scope_queryset(
+    user, queryset: QuerySet, *, field: str = "country", regional: bool = False
+) -> QuerySet:
+    """Filter ``queryset`` to rows whose ``field`` (a country FK path) the user may see.
+
+    ``regional``: rows with no country (regional records, such as a regional
+    agreement) are everybody's to read, as well as the user's own country's.
+    """
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
     if user.is_region_wide:
         return queryset
-    return queryset.filter(**{f"{field}_id" if "__" not in field else field: user.country_id})
+    mine = Q(**{f"{field}_id" if "__" not in field else field: user.country_id})
+    if regional:
+        mine |= Q(**{f"{field}__isnull": True})
+    return queryset.filter(mine)
 
 
 def get_scoped_or_404(user, queryset: QuerySet, *, field: str = "country", **lookup) -> Model:

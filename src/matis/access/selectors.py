@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from matis.access.models import Agency, AuditLog, Role, User
+from matis.access.models import Agency, AuditLog, User
+from matis.access.permissions import has_perm
 from matis.access.scoping import scope_queryset
 
 
@@ -20,13 +21,13 @@ def agency_list(
 
 
 def user_list(*, user: User) -> QuerySet[User]:
-    if not user.has_role(Role.ADMINISTRATOR):
+    if not has_perm(user, "access.manage_users"):
         return User.objects.none()
     return scope_queryset(user, User.objects.select_related("country", "agency"))
 
 
 def audit_list(*, user: User, action: str | None = None) -> QuerySet[AuditLog]:
-    if not user.has_role(Role.AUDITOR, Role.ADMINISTRATOR):
+    if not has_perm(user, "access.view_audit_log"):
         return AuditLog.objects.none()
     qs = scope_queryset(user, AuditLog.objects.select_related("actor", "country"))
     if action:

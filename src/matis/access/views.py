@@ -7,7 +7,8 @@ from django.shortcuts import render
 
 from matis.access import selectors
 from matis.access.forms import EmailLoginForm
-from matis.access.models import Agency, AuditAction, AuditLog, OrganisationType, Role, User
+from matis.access.models import Agency, AuditAction, AuditLog, OrganisationType, User
+from matis.access.permissions import has_perm
 from matis.access.scoping import get_scoped_or_404, scoped, visible_countries
 
 
@@ -66,7 +67,7 @@ def agency_detail(request, pk: int):
 @scoped("country", model=User)
 @login_required
 def user_list(request):
-    if not request.user.has_role(Role.ADMINISTRATOR):
+    if not has_perm(request.user, "access.manage_users"):
         raise PermissionDenied
     page = Paginator(selectors.user_list(user=request.user), 50).get_page(request.GET.get("page"))
     return render(request, "access/user_list.html", {"page": page})
@@ -75,7 +76,7 @@ def user_list(request):
 @scoped("country", model=AuditLog)
 @login_required
 def audit_list(request):
-    if not request.user.has_role(Role.AUDITOR, Role.ADMINISTRATOR):
+    if not has_perm(request.user, "access.view_audit_log"):
         raise PermissionDenied
     events = selectors.audit_list(user=request.user, action=request.GET.get("action") or None)
     page = Paginator(events, 100).get_page(request.GET.get("page"))

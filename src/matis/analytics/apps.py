@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from matis.common.navigation import NavItem
+
 
 class AnalyticsConfig(AppConfig):
     name = "matis.analytics"
@@ -8,7 +10,7 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("Research analytics")
     demo_loader = "matis.analytics.demo.load_demo"
     demo_order = 70
-    nav_items = (("analytics:analysis_list", _("Analyses"), None),)
+    nav_items = (NavItem("analytics:analysis_list", _("Analyses"), "analytics.view_analyses"),)
 
     def ready(self):
         from matis.analytics import app_sources, sources

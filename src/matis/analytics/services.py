@@ -14,19 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from matis.access.audit import audit_record
-from matis.access.models import AuditAction, Role, User
+from matis.access.models import AuditAction, User
+from matis.access.permissions import has_perm
 from matis.analytics.models import Analysis, AnalysisStatus, Dataset
 from matis.analytics.runners import RUNNERS, clean_parameters
 from matis.analytics.sources import SourceError, frame_fingerprint, get_source
 
 logger = logging.getLogger(__name__)
 
-ANALYST_ROLES = (
-    Role.SECRETARIAT_ANALYST,
-    Role.STATISTICS_OFFICER,
-    Role.TASK_FORCE_OFFICER,
-    Role.JUSTICE_OFFICER,
-)
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_UPLOAD_ROWS = 1_000_000
 
@@ -36,7 +31,7 @@ class DatasetError(ValueError):
 
 
 def _require_analyst(actor: User) -> None:
-    if not actor.has_role(*ANALYST_ROLES):
+    if not has_perm(actor, "analytics.run_analysis"):
         raise PermissionDenied("Your role does not run analyses.")
 
 
@@ -209,15 +204,12 @@ def analysis_run(*, analysis_id: int) -> Analysis:
     return analysis
 
 
-PUBLISHER_ROLES = (Role.SECRETARIAT_ANALYST, Role.STATISTICS_OFFICER)
-
-
 @transaction.atomic
 def analysis_publish(*, actor: User, analysis: Analysis) -> Analysis:
     """Publish an analysis: its count tables pass disclosure control first."""
     from matis.analytics.disclosure import min_cell, protect_table
 
-    if not actor.has_role(*PUBLISHER_ROLES) or not actor.can_see_country(analysis.country_id):
+    if not has_perm(actor, "analytics.publish_analysis", analysis):
         raise PermissionDenied(
             "Only statistics officers and secretariat analysts publish analyses."
         )

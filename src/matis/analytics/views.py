@@ -15,6 +15,7 @@ from openpyxl import Workbook
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction
+from matis.access.permissions import has_perm
 from matis.access.scoping import get_scoped_or_404, scoped
 from matis.analytics import selectors, services
 from matis.analytics.forms import AnalysisForm, DatasetForm
@@ -44,7 +45,7 @@ def analysis_list(request):
         {
             "page": page,
             "kinds": AnalysisKind.choices,
-            "can_run": request.user.has_role(*services.ANALYST_ROLES),
+            "can_run": has_perm(request.user, "analytics.run_analysis"),
             "datasets": selectors.dataset_list(user=request.user)[:20],
         },
     )
@@ -54,7 +55,7 @@ def analysis_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def analysis_new(request):
-    if not request.user.has_role(*services.ANALYST_ROLES):
+    if not has_perm(request.user, "analytics.run_analysis"):
         raise PermissionDenied
     choices = _source_choices(request.user)
     form = AnalysisForm(
@@ -94,7 +95,7 @@ def analysis_detail(request, pk: int):
         {
             "analysis": analysis,
             "chart": chart,
-            "can_publish": request.user.has_role(*services.PUBLISHER_ROLES)
+            "can_publish": has_perm(request.user, "analytics.publish_analysis", analysis)
             and analysis.status == "done",
             "provenance_json": json.dumps(analysis.provenance, indent=2, ensure_ascii=False),
         },
@@ -191,7 +192,7 @@ def analysis_publish(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def dataset_upload(request):
-    if not request.user.has_role(*services.ANALYST_ROLES):
+    if not has_perm(request.user, "analytics.run_analysis"):
         raise PermissionDenied
     form = DatasetForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction
+from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.cases import gates, selectors
 from matis.cases.export import case_to_htcds
@@ -15,7 +16,7 @@ from matis.cases.models import Case
 
 class UsesCases(permissions.BasePermission):
     def has_permission(self, request, view):
-        return gates.uses_cases(request.user)
+        return has_perm(request.user, "cases.view_cases")
 
 
 class CaseListSerializer(serializers.ModelSerializer):

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from matis.common.navigation import NavItem
+
 
 class CasesConfig(AppConfig):
     name = "matis.cases"
@@ -9,11 +11,11 @@ class CasesConfig(AppConfig):
     demo_loader = "matis.cases.demo.load_demo"
     demo_order = 50
     nav_items = (
-        ("cases:case_list", _("Cases"), ("case_worker", "case_supervisor", "justice_officer")),
-        ("cases:referral_list", _("Referrals"), ("case_worker", "case_supervisor")),
-        ("cases:alert_list", _("Alerts"), ("case_supervisor",)),
-        ("cases:detention_register", _("Detention register"), ("case_supervisor",)),
-        ("cases:directory", _("Service directory"), ("case_worker", "case_supervisor")),
+        NavItem("cases:case_list", _("Cases"), "cases.view_cases"),
+        NavItem("cases:referral_list", _("Referrals"), "cases.view_referrals"),
+        NavItem("cases:alert_list", _("Alerts"), "cases.supervise_cases"),
+        NavItem("cases:detention_register", _("Detention register"), "cases.supervise_cases"),
+        NavItem("cases:directory", _("Service directory"), "cases.view_directory"),
     )
 
     def ready(self):

@@ -15,59 +15,31 @@ Who may see a case (routine access):
 Nobody region-wide (secretariat, auditors, administrators) sees case records.
 Supervisors and justice officers of the same country may open a case for a
 limited time with break-the-glass (:func:`matis.cases.services.break_glass_open`).
+
+Which roles use cases at all is a row of the permission table
+(:mod:`matis.access.permissions`, the ``cases.*`` permissions); these gates say
+which rows, and fetch and refuse through :mod:`matis.access.gates`.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matis.access.audit import audit_record
+from matis.access.gates import RecordNotAvailable, get_scoped_or_deny
 from matis.access.models import AuditAction, Role, User
+from matis.access.permissions import has_perm
 from matis.cases.choices import ReferralStatus
 from matis.cases.models import Alert, BreakGlassGrant, Case, Placement, Referral
 
-CASE_ROLES = frozenset({Role.CASE_WORKER, Role.CASE_SUPERVISOR, Role.JUSTICE_OFFICER})
-EDITOR_ROLES = frozenset({Role.CASE_WORKER, Role.CASE_SUPERVISOR})
-BREAK_GLASS_ROLES = frozenset({Role.CASE_SUPERVISOR, Role.JUSTICE_OFFICER})
 
-
-class CaseNotAvailable(PermissionDenied):
+class CaseNotAvailable(RecordNotAvailable):
     """The one answer for "no such record", "not your country" and "not your agency"."""
 
     def __init__(self, *args):
         super().__init__(_("No record with this number is available to you."))
-
-
-def _active_country_user(user) -> bool:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    if not user.is_active:
-        return False
-    return user.country_id is not None
-
-
-def uses_cases(user) -> bool:
-    """True for the roles that work with case records at all."""
-    return _active_country_user(user) and user.role in CASE_ROLES
-
-
-def is_case_worker(user) -> bool:
-    return _active_country_user(user) and user.role == Role.CASE_WORKER
-
-
-def is_supervisor(user) -> bool:
-    return _active_country_user(user) and user.role == Role.CASE_SUPERVISOR
-
-
-def may_register_cases(user) -> bool:
-    return _active_country_user(user) and user.role in EDITOR_ROLES and user.agency_id is not None
-
-
-def may_break_glass(user) -> bool:
-    return _active_country_user(user) and user.role in BREAK_GLASS_ROLES
 
 
 def _referral_cases(user) -> QuerySet:
@@ -84,7 +56,7 @@ def _break_glass_cases(user) -> QuerySet:
 
 def routine_filter(user) -> Q | None:
     """The cases ``user`` sees without break-the-glass, as a filter (None: none)."""
-    if not uses_cases(user):
+    if not has_perm(user, "cases.view_cases"):
         return None
     own_country = Q(country_id=user.country_id)
     if user.role == Role.CASE_WORKER:
@@ -99,7 +71,7 @@ def routine_filter(user) -> Q | None:
 
 def editor_filter(user) -> Q | None:
     """The cases ``user`` may change: responsible agency, assigned worker, supervisors."""
-    if not uses_cases(user):
+    if not has_perm(user, "cases.view_cases"):
         return None
     own_country = Q(country_id=user.country_id)
     if user.role == Role.CASE_WORKER:
@@ -114,7 +86,7 @@ def editor_filter(user) -> Q | None:
 
 def cases_visible_to(user) -> QuerySet[Case]:
     """Every case ``user`` may read now (routine access plus live break-the-glass grants)."""
-    if not uses_cases(user):
+    if not has_perm(user, "cases.view_cases"):
         return Case.objects.none()
     routine = routine_filter(user)
     emergency = Q(country_id=user.country_id) & Q(pk__in=_break_glass_cases(user))
@@ -127,25 +99,9 @@ def cases_editable_by(user) -> QuerySet[Case]:
     return Case.objects.none() if condition is None else Case.objects.filter(condition)
 
 
-def _parse_id(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
-
-
-def _deny(user, object_type: str, object_id, purpose: str) -> CaseNotAvailable:
-    actor = user if getattr(user, "is_authenticated", False) else None
-    audit_record(
-        actor=actor,
-        action=AuditAction.ACCESS_DENIED,
-        country_id=getattr(user, "country_id", None),
-        object_type=object_type,
-        object_id=str(object_id)[:64],
-        purpose=purpose,
-    )
-    return CaseNotAvailable()
+def _fetch(user, queryset: QuerySet, pk, purpose: str):
+    """One row of an allowed queryset, or the audited :class:`CaseNotAvailable`."""
+    return get_scoped_or_deny(user, queryset, pk, purpose=purpose, error=CaseNotAvailable)
 
 
 def _read(user: User, case: Case, purpose: str, **detail) -> Case:
@@ -155,58 +111,29 @@ def _read(user: User, case: Case, purpose: str, **detail) -> Case:
 
 def access_case_by_id(user, case_id, *, purpose: str = "view") -> Case:
     """The case ``case_id`` if ``user`` may read it; audited. Otherwise :class:`CaseNotAvailable`."""
-    number = _parse_id(case_id)
-    if number is None:
-        raise _deny(user, "cases.case", case_id, purpose)
-    case = (
-        cases_visible_to(user)
-        .select_related("person", "agency", "country", "case_worker")
-        .filter(pk=number)
-        .first()
-    )
-    if case is None:
-        raise _deny(user, "cases.case", case_id, purpose)
-    return _read(user, case, purpose)
+    allowed = cases_visible_to(user).select_related("person", "agency", "country", "case_worker")
+    return _read(user, _fetch(user, allowed, case_id, purpose), purpose)
 
 
 def access_case_for_update(user, case_id, *, purpose: str) -> Case:
     """The case if ``user`` may change it (responsible agency, assigned worker, supervisor)."""
-    number = _parse_id(case_id)
-    if number is None:
-        raise _deny(user, "cases.case", case_id, purpose)
-    case = (
-        cases_editable_by(user)
-        .select_related("person", "agency", "country", "case_worker")
-        .filter(pk=number)
-        .first()
-    )
-    if case is None:
-        raise _deny(user, "cases.case", case_id, purpose)
-    return _read(user, case, purpose)
+    allowed = cases_editable_by(user).select_related("person", "agency", "country", "case_worker")
+    return _read(user, _fetch(user, allowed, case_id, purpose), purpose)
 
 
 def access_case_for_supervision(user, case_id, *, purpose: str) -> Case:
     """The case if ``user`` supervises it (secure deletion, subject-access export)."""
-    number = _parse_id(case_id)
-    if number is None or not is_supervisor(user):
-        raise _deny(user, "cases.case", case_id, purpose)
-    case = cases_editable_by(user).select_related("person").filter(pk=number).first()
-    if case is None:
-        raise _deny(user, "cases.case", case_id, purpose)
-    return _read(user, case, purpose)
+    allowed = Case.objects.none()
+    if has_perm(user, "cases.supervise_cases"):
+        allowed = cases_editable_by(user).select_related("person")
+    return _read(user, _fetch(user, allowed, case_id, purpose), purpose)
 
 
 def access_placement_for_update(user, placement_id, *, purpose: str) -> Placement:
-    number = _parse_id(placement_id)
-    placement = None
-    if number is not None:
-        placement = (
-            Placement.objects.select_related("case", "facility")
-            .filter(pk=number, case__in=cases_editable_by(user))
-            .first()
-        )
-    if placement is None:
-        raise _deny(user, "cases.placement", placement_id, purpose)
+    allowed = Placement.objects.select_related("case", "facility").filter(
+        case__in=cases_editable_by(user)
+    )
+    placement = _fetch(user, allowed, placement_id, purpose)
     _read(user, placement.case, purpose, placement=placement.pk)
     return placement
 
@@ -214,7 +141,7 @@ def access_placement_for_update(user, placement_id, *, purpose: str) -> Placemen
 def referral_answer_filter(user) -> Q | None:
     """Referrals ``user`` may answer: staff of the receiving agency, or the referring side
     when the receiving organisation does not use MATIS."""
-    if not uses_cases(user) or user.role not in EDITOR_ROLES:
+    if not has_perm(user, "cases.view_referrals"):
         return None
     receiving = Q(provider__agency_id=user.agency_id) if user.agency_id else Q(pk__in=[])
     referring = Q(provider__agency__isnull=True) & Q(case__in=cases_editable_by(user))
@@ -223,18 +150,13 @@ def referral_answer_filter(user) -> Q | None:
 
 def access_referral(user, referral_id, *, purpose: str) -> Referral:
     """A referral ``user`` may act on: answer it (receiving side) or revoke it (referring side)."""
-    number = _parse_id(referral_id)
-    referral = None
     answer = referral_answer_filter(user)
-    if number is not None and answer is not None:
-        referral = (
-            Referral.objects.select_related("case", "provider")
-            .filter(answer | Q(case__in=cases_editable_by(user)))
-            .filter(pk=number)
-            .first()
+    allowed = Referral.objects.none()
+    if answer is not None:
+        allowed = Referral.objects.select_related("case", "provider").filter(
+            answer | Q(case__in=cases_editable_by(user))
         )
-    if referral is None:
-        raise _deny(user, "cases.referral", referral_id, purpose)
+    referral = _fetch(user, allowed, referral_id, purpose)
     audit_record(
         actor=user,
         action=AuditAction.RECORD_READ,
@@ -247,7 +169,7 @@ def access_referral(user, referral_id, *, purpose: str) -> Referral:
 
 def referrals_incoming(user) -> QuerySet[Referral]:
     """Referrals to the user's agency (shown without personal data until accepted)."""
-    if not uses_cases(user) or user.role not in EDITOR_ROLES or not user.agency_id:
+    if not has_perm(user, "cases.view_referrals") or not user.agency_id:
         return Referral.objects.none()
     return Referral.objects.filter(
         provider__agency_id=user.agency_id, case__country_id=user.country_id
@@ -256,18 +178,14 @@ def referrals_incoming(user) -> QuerySet[Referral]:
 
 def alerts_for(user) -> QuerySet[Alert]:
     """Alerts a supervisor handles: every alert of her or his country."""
-    if not is_supervisor(user):
+    if not has_perm(user, "cases.supervise_cases"):
         return Alert.objects.none()
     return Alert.objects.filter(country_id=user.country_id)
 
 
 def access_alert(user, alert_id, *, purpose: str) -> Alert:
-    number = _parse_id(alert_id)
-    alert = None
-    if number is not None:
-        alert = alerts_for(user).select_related("case", "placement").filter(pk=number).first()
-    if alert is None:
-        raise _deny(user, "cases.alert", alert_id, purpose)
+    allowed = alerts_for(user).select_related("case", "placement")
+    alert = _fetch(user, allowed, alert_id, purpose)
     audit_record(
         actor=user, action=AuditAction.RECORD_READ, obj=alert.case, purpose=purpose, alert=alert.pk
     )

@@ -1,9 +1,38 @@
-"""The main menu, gathered from each app's ``nav_items`` (url name, label, roles or None)."""
+"""The main menu, gathered from each app's ``nav_items``: it offers only what the user may open.
+
+Each item names the permission its page checks (a row of
+:data:`matis.access.permissions.PERMISSIONS`), so the menu and the page give
+the same answer. ``available`` is the dotted path of a function that says
+whether the page exists on this instance at all (the hub pages run only on
+the hub).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One menu entry: the page's URL name, its label, and the permission it needs."""
+
+    url_name: str
+    label: Any
+    permission: str
+    available: str | None = None
+
+    def shown_to(self, user) -> bool:
+        # Imported here: AppConfig modules declare NavItems before any model can load.
+        from matis.access.permissions import has_perm
+
+        if not has_perm(user, self.permission):
+            return False
+        return self.available is None or bool(import_string(self.available)())
 
 
 def nav_items_for(request) -> list[dict]:
@@ -12,14 +41,18 @@ def nav_items_for(request) -> list[dict]:
         return []
     items = []
     for config in apps.get_app_configs():
-        for url_name, label, roles in getattr(config, "nav_items", ()):
-            if roles is not None and not user.has_role(*roles):
+        for item in getattr(config, "nav_items", ()):
+            if not item.shown_to(user):
                 continue
             try:
-                url = reverse(url_name)
+                url = reverse(item.url_name)
             except NoReverseMatch:
                 continue
             items.append(
-                {"url": url, "label": label, "active": request.path.startswith(url) and url != "/"}
+                {
+                    "url": url,
+                    "label": item.label,
+                    "active": request.path.startswith(url) and url != "/",
+                }
             )
     return items

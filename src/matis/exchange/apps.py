@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from matis.common.navigation import NavItem
+
 
 class ExchangeConfig(AppConfig):
     name = "matis.exchange"
@@ -9,11 +11,12 @@ class ExchangeConfig(AppConfig):
     demo_loader = "matis.exchange.demo.load_demo"
     demo_order = 90
     nav_items = (
-        (
-            "exchange:outbox",
-            _("Exchange"),
-            ("task_force_officer", "statistics_officer", "administrator", "auditor"),
+        NavItem("exchange:outbox", _("Exchange"), "exchange.view_outbox"),
+        NavItem("exchange:alert_list", _("Re-trafficking alerts"), "exchange.view_alerts"),
+        NavItem(
+            "exchange:hub_overview",
+            _("Regional hub"),
+            "exchange.view_hub",
+            available="matis.exchange.conf.is_hub",
         ),
-        ("exchange:alert_list", _("Re-trafficking alerts"), ("case_worker", "case_supervisor")),
-        ("exchange:hub_overview", _("Regional hub"), ("secretariat_analyst",)),
     )

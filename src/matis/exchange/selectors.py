@@ -6,7 +6,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from matis.access.audit import audit_record
-from matis.access.models import AuditAction, Role
+from matis.access.models import AuditAction
+from matis.access.permissions import has_perm
 from matis.access.scoping import scope_queryset
 from matis.exchange.models import (
     DeidentifiedCase,
@@ -20,23 +21,9 @@ from matis.exchange.models import (
     ReceivedAlert,
 )
 
-OUTBOX_ROLES = frozenset(
-    {Role.TASK_FORCE_OFFICER, Role.STATISTICS_OFFICER, Role.ADMINISTRATOR, Role.AUDITOR}
-)
-HUB_ROLES = frozenset({Role.SECRETARIAT_ANALYST, Role.ADMINISTRATOR, Role.AUDITOR})
-
-
-def may_see_outbox(user) -> bool:
-    return user.has_role(*OUTBOX_ROLES)
-
-
-def may_see_hub(user) -> bool:
-    """The secretariat (region-wide) reads the hub's holdings; country users do not."""
-    return user.is_region_wide and user.has_role(*HUB_ROLES)
-
 
 def outbox_visible(user) -> QuerySet[OutboxItem]:
-    if not may_see_outbox(user):
+    if not has_perm(user, "exchange.view_outbox"):
         return OutboxItem.objects.none()
     return scope_queryset(user, OutboxItem.objects.all())
 

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matis.access.audit import audit_record
-from matis.access.models import AuditAction, Role, User
+from matis.access.models import AuditAction, User
+from matis.access.permissions import has_perm
 from matis.cases.choices import ConsentPurpose
 from matis.cases.models import Case
 from matis.cases.selectors import cases_with_consent
@@ -481,15 +482,12 @@ def alerts_pull(*, country_id: str, transport=None) -> int:
     return created
 
 
-DECIDING_ROLES = frozenset({Role.CASE_WORKER, Role.CASE_SUPERVISOR})
-
-
 @transaction.atomic
 def alert_decide(*, actor: User, alert: ReceivedAlert, decision: str) -> ReceivedAlert:
     """A case worker confirms or dismisses an alert; the decision is queued for the hub."""
     if decision not in (AlertStatus.CONFIRMED, AlertStatus.DISMISSED):
         raise ValueError(f"unknown decision {decision!r}")
-    if not actor.has_role(*DECIDING_ROLES):
+    if not has_perm(actor, "exchange.decide_alert"):
         raise PermissionDenied(_("Only case workers and supervisors decide alerts."))
     alert = ReceivedAlert.objects.select_for_update().get(pk=alert.pk)
     alert.status, alert.decided_by, alert.decided_at = decision, actor, timezone.now()

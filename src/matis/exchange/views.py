@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.exchange import conf, selectors, services
 from matis.exchange.hub import HubAnswer, hub_alerts_answer, hub_inbox_answer
@@ -72,7 +73,7 @@ def hub_alerts(request):
 @scoped("country", model=OutboxItem)
 def outbox(request):
     """What this country has queued for the hub, and whether the hub acknowledged it."""
-    if not selectors.may_see_outbox(request.user):
+    if not has_perm(request.user, "exchange.view_outbox"):
         raise PermissionDenied
     items = selectors.outbox_visible(request.user)
     status = request.GET.get("status", "")
@@ -127,7 +128,7 @@ def alert_detail(request, pk):
 @scoped("country", model=HubAlert, field="newer_country")
 def hub_overview(request):
     """The secretariat's view of what arrived: items per country and kind, and the measure."""
-    if not selectors.may_see_hub(request.user):
+    if not has_perm(request.user, "exchange.view_hub"):
         raise PermissionDenied
     if not conf.is_hub():
         raise Http404
@@ -148,7 +149,7 @@ def hub_overview(request):
 @scoped("country", model=OutboxItem, lookup="pk")
 def outbox_retry(request, pk):
     """Put a refused item back in the queue (POST); a GET only leads back to the outbox."""
-    if not selectors.may_see_outbox(request.user):
+    if not has_perm(request.user, "exchange.requeue_outbox"):
         raise PermissionDenied
     item = selectors.outbox_item_for(request.user, pk)
     if request.method != "POST":

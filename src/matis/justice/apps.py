@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from matis.common.navigation import NavItem
+
 
 class JusticeConfig(AppConfig):
     name = "matis.justice"
@@ -8,4 +10,4 @@ class JusticeConfig(AppConfig):
     verbose_name = _("Justice")
     demo_loader = "matis.justice.demo.load_demo"
     demo_order = 56
-    nav_items = (("justice:list", _("Criminal cases"), ("justice_officer",)),)
+    nav_items = (NavItem("justice:list", _("Criminal cases"), "justice.view_criminal_cases"),)

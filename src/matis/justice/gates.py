@@ -7,8 +7,10 @@
   protection measures and compensation claims. Never the defendants.
 - Nobody region-wide reads criminal cases; they see the aggregate measures.
 
-The one answer for "missing" and "not yours" is the cases app's
-:class:`~matis.cases.gates.CaseNotAvailable`; reads and refusals are audited.
+Who is a justice officer is the permission table's ``justice.*`` rows
+(:mod:`matis.access.permissions`). The one answer for "missing" and "not
+yours" is the cases app's :class:`~matis.cases.gates.CaseNotAvailable`, given
+by :func:`matis.access.gates.get_scoped_or_deny`; reads and refusals are audited.
 """
 
 from __future__ import annotations
@@ -16,69 +18,34 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from matis.access.audit import audit_record
-from matis.access.models import AuditAction, Role
+from matis.access.gates import get_scoped_or_deny
+from matis.access.models import AuditAction
+from matis.access.permissions import has_perm
 from matis.cases.gates import CaseNotAvailable
 from matis.justice.models import CompensationClaim, CriminalCase, VictimWitness
 
 
-def is_justice_officer(user) -> bool:
-    return (
-        user is not None
-        and getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.country_id is not None
-        and user.role == Role.JUSTICE_OFFICER
-    )
-
-
 def criminal_cases_for(user) -> QuerySet[CriminalCase]:
-    if not is_justice_officer(user):
+    if not has_perm(user, "justice.view_criminal_cases"):
         return CriminalCase.objects.none()
     return CriminalCase.objects.filter(country_id=user.country_id)
 
 
-def _parse_id(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
-
-
-def _deny(user, object_type: str, object_id, purpose: str) -> CaseNotAvailable:
-    audit_record(
-        actor=user if getattr(user, "is_authenticated", False) else None,
-        action=AuditAction.ACCESS_DENIED,
-        country_id=getattr(user, "country_id", None),
-        object_type=object_type,
-        object_id=str(object_id)[:64],
-        purpose=purpose,
-    )
-    return CaseNotAvailable()
-
-
 def access_criminal_case(user, criminal_case_id, *, purpose: str = "view") -> CriminalCase:
-    number = _parse_id(criminal_case_id)
-    found = None
-    if number is not None:
-        found = (
-            criminal_cases_for(user).select_related("agency", "country").filter(pk=number).first()
-        )
-    if found is None:
-        raise _deny(user, "justice.criminalcase", criminal_case_id, purpose)
+    allowed = criminal_cases_for(user).select_related("agency", "country")
+    found = get_scoped_or_deny(
+        user, allowed, criminal_case_id, purpose=purpose, error=CaseNotAvailable
+    )
     audit_record(actor=user, action=AuditAction.RECORD_READ, obj=found, purpose=purpose)
     return found
 
 
 def _child(user, queryset, pk, object_type: str, purpose: str, path: str):
     """An object under a criminal case the user may read (``path`` leads to the case)."""
-    number = _parse_id(pk)
-    found = None
-    if number is not None:
-        found = queryset.filter(pk=number, **{f"{path}__in": criminal_cases_for(user)}).first()
-    if found is None:
-        raise _deny(user, object_type, pk, purpose)
-    return found
+    allowed = queryset.filter(**{f"{path}__in": criminal_cases_for(user)})
+    return get_scoped_or_deny(
+        user, allowed, pk, purpose=purpose, object_type=object_type, error=CaseNotAvailable
+    )
 
 
 def access_defendant(user, pk, *, purpose: str):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matis.access.audit import audit_record, changes_since, snapshot
 from matis.access.models import AuditAction, User
+from matis.access.permissions import has_perm
 from matis.cases.choices import ConsentGivenBy, ConsentPurpose
 from matis.cases.models import Case
 from matis.cases.services import require_consent
@@ -20,7 +21,6 @@ from matis.justice.choices import (
     Stage,
     VerdictOutcome,
 )
-from matis.justice.gates import is_justice_officer
 from matis.justice.models import (
     AssetConfiscation,
     Charge,
@@ -35,9 +35,11 @@ from matis.justice.models import (
 
 
 def _require_officer(actor: User, criminal_case: CriminalCase | None = None) -> None:
-    if not is_justice_officer(actor):
+    if not has_perm(actor, "justice.view_criminal_cases"):
         raise PermissionDenied
-    if criminal_case is not None and criminal_case.country_id != actor.country_id:
+    if criminal_case is not None and not has_perm(
+        actor, "justice.edit_criminal_case", criminal_case
+    ):
         raise PermissionDenied
 
 

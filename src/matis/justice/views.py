@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.cases import gates as case_gates
 from matis.cases.models import Case
@@ -42,7 +43,7 @@ def _form(request, form, action, cc, title, success=None):
 @login_required
 def criminal_case_list(request):
     user = request.user
-    require(gates.is_justice_officer(user))
+    require(has_perm(user, "justice.view_criminal_cases"))
     rows = gates.criminal_cases_for(user).order_by("-opened_on", "-id")[:300]
     return render(request, "justice/list.html", {"rows": rows})
 
@@ -51,7 +52,7 @@ def criminal_case_list(request):
 @login_required
 def criminal_case_new(request):
     user = request.user
-    require(gates.is_justice_officer(user))
+    require(has_perm(user, "justice.view_criminal_cases"))
     form = forms.CriminalCaseForm(request.POST or None)
     created = {}
 

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from matis.common.navigation import NavItem
+
 
 class MonitoringConfig(AppConfig):
     name = "matis.monitoring"
@@ -9,20 +11,10 @@ class MonitoringConfig(AppConfig):
     demo_loader = "matis.monitoring.demo.load_demo"
     demo_order = 40
     nav_items = (
-        ("monitoring:dashboard", _("Dashboards"), None),
-        (
-            "monitoring:report_list",
-            _("Progress reports"),
-            (
-                "task_force_officer",
-                "secretariat_analyst",
-                "statistics_officer",
-                "auditor",
-                "administrator",
-            ),
-        ),
-        ("monitoring:npa_list", _("National plans"), None),
-        ("monitoring:indicator_values", _("Indicators"), None),
+        NavItem("monitoring:dashboard", _("Dashboards"), "monitoring.view_dashboards"),
+        NavItem("monitoring:report_list", _("Progress reports"), "monitoring.view_reports"),
+        NavItem("monitoring:npa_list", _("National plans"), "monitoring.view_npa"),
+        NavItem("monitoring:indicator_values", _("Indicators"), "monitoring.view_indicators"),
     )
 
     def ready(self):

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from matis.common.navigation import NavItem
+
 
 def _load_structure_after_migrate(sender, using="default", plan=None, **kwargs):
     """Create the bundled indicators, code lists and rules that do not exist yet.
@@ -29,8 +31,8 @@ class StatisticsConfig(AppConfig):
     demo_loader = "matis.official_statistics.demo.load_demo"
     demo_order = 30
     nav_items = (
-        ("statistics:dashboard", _("Statistics"), None),
-        ("statistics:submission_list", _("Submissions"), None),
+        NavItem("statistics:dashboard", _("Statistics"), "statistics.view_statistics"),
+        NavItem("statistics:submission_list", _("Submissions"), "statistics.view_submissions"),
     )
 
     def ready(self):

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from matis.common.navigation import NavItem
+
 
 class PlansConfig(AppConfig):
     name = "matis.plans"
@@ -8,4 +10,4 @@ class PlansConfig(AppConfig):
     verbose_name = _("Plan registry")
     demo_loader = "matis.plans.loader.load_registry_for_demo"
     demo_order = 5
-    nav_items = (("plans:overview", _("Plan"), None),)
+    nav_items = (NavItem("plans:overview", _("Plan"), "plans.view_plan"),)

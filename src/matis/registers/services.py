@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from matis.access.audit import audit_record, changes_since, snapshot
 from matis.access.models import AuditAction, User
-from matis.registers.kit.specs import Register, may_write
+from matis.access.permissions import has_perm
+from matis.registers.kit.specs import Register
 from matis.registers.models import (
     Agreement,
     AgreementReview,
@@ -35,7 +36,7 @@ class RecordInUse(Exception):
 
 
 def _require_writer(actor: User | None, country_id: str | None) -> None:
-    if actor is not None and not may_write(actor, country_id):
+    if actor is not None and not has_perm(actor, "registers.change_record", country_id):
         raise PermissionDenied(_("You may not change this record."))
 
 

@@ -16,12 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction
+from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.common.workflow import TransitionNotAllowed
 from matis.registers import selectors, services
 from matis.registers.indicators import register_counts_for_report
 from matis.registers.kit.forms import DATE_WIDGET
-from matis.registers.kit.specs import get_register, may_write
+from matis.registers.kit.specs import get_register
 from matis.registers.kit.views import add_errors, get_row
 from matis.registers.models import (
     Agreement,
@@ -111,7 +112,7 @@ def agreement_review(request, pk: int):
     agreement = get_row(spec, request.user, pk)
     if request.method != "POST":
         return redirect(spec.url_name("detail"), pk=pk)
-    if not may_write(request.user, agreement.country_id):
+    if not has_perm(request.user, "registers.change_record", agreement.country_id):
         raise PermissionDenied
     form = ReviewForm(request.POST)
     if form.is_valid():
@@ -142,7 +143,7 @@ def action_status(request, pk: int):
     action = get_row(spec, request.user, pk)
     if request.method != "POST":
         return redirect(spec.url_name("detail"), pk=pk)
-    if not may_write(request.user, action.country_id):
+    if not has_perm(request.user, "registers.change_record", action.country_id):
         raise PermissionDenied
     form = ActionStatusForm(request.POST)
     if form.is_valid():

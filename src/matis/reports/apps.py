@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from matis.common.navigation import NavItem
+
 
 class ReportsConfig(AppConfig):
     name = "matis.reports"
@@ -8,4 +10,4 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
     demo_loader = "matis.reports.demo.load_demo"
     demo_order = 60
-    nav_items = (("reports:report_list", _("Annual reports"), None),)
+    nav_items = (NavItem("reports:report_list", _("Annual reports"), "reports.view_reports"),)

@@ -13,9 +13,9 @@ from django.utils.translation import override
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction, User
+from matis.access.permissions import has_perm
 from matis.common.models import COMMIT_COUNTRIES
 from matis.monitoring.models import ReportingPeriod
-from matis.monitoring.permissions import is_secretariat, reports_for_country
 from matis.plans.models import Plan
 from matis.reports.builder import build_report
 from matis.reports.models import AnnualReport
@@ -23,13 +23,6 @@ from matis.reports.render import render_html, render_pdf
 
 logger = logging.getLogger(__name__)
 REPORT_LANGUAGES = ("en", "th", "km", "lo", "my", "zh-hans", "vi")
-
-
-def may_request(user: User, country_id: str | None) -> bool:
-    """The secretariat prepares any report; a task force officer its own country's."""
-    if is_secretariat(user):
-        return True
-    return country_id is not None and reports_for_country(user, country_id)
 
 
 @transaction.atomic
@@ -44,7 +37,7 @@ def annual_report_request(
     enqueue: bool = True,
 ) -> AnnualReport:
     """Record a request for a report and queue its rendering (after the commit)."""
-    if actor is not None and not may_request(actor, country_id):
+    if actor is not None and not has_perm(actor, "reports.request_report", country_id):
         raise PermissionDenied(_("You may not prepare this report."))
     plan = plan or Plan.objects.get(code="SPA3")
     if language not in REPORT_LANGUAGES:
@@ -131,7 +124,7 @@ def annual_report_render(*, report_id: int) -> AnnualReport:
 @transaction.atomic
 def annual_report_publish(*, actor: User, report: AnnualReport) -> AnnualReport:
     """Make a finished report readable by every signed-in user (secretariat only)."""
-    if not is_secretariat(actor):
+    if not has_perm(actor, "reports.publish_report"):
         raise PermissionDenied(_("Only the secretariat publishes reports."))
     if report.status != AnnualReport.Status.DONE:
         raise ValidationError(_("Only a finished report can be published."))

@@ -9,9 +9,9 @@ from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.monitoring import selectors as monitoring_selectors
-from matis.monitoring.permissions import is_secretariat
 from matis.reports import selectors, services
 from matis.reports.forms import ReportRequestForm
 from matis.reports.models import AnnualReport
@@ -23,7 +23,7 @@ def report_list(request):
     user = request.user
     years = [p.year for p in monitoring_selectors.periods()]
     countries = monitoring_selectors.countries_for(user)
-    can_request = is_secretariat(user) or services.may_request(user, user.country_id)
+    can_request = has_perm(user, "reports.request_report", user.country_id)
     form = ReportRequestForm(
         request.POST or None,
         years=years,
@@ -67,7 +67,7 @@ def report_status(request, pk: int):
     return render(
         request,
         "reports/report_status.html",
-        {"report": report, "can_publish": is_secretariat(request.user)},
+        {"report": report, "can_publish": has_perm(request.user, "reports.publish_report")},
     )
 
 

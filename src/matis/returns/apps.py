@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from matis.common.navigation import NavItem
+
 
 class ReturnsConfig(AppConfig):
     name = "matis.returns"
@@ -8,4 +10,4 @@ class ReturnsConfig(AppConfig):
     verbose_name = _("Return and reintegration")
     demo_loader = "matis.returns.demo.load_demo"
     demo_order = 55
-    nav_items = (("returns:list", _("Returns"), ("case_worker", "case_supervisor")),)
+    nav_items = (NavItem("returns:list", _("Returns"), "returns.view_returns"),)

@@ -25,7 +25,9 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from matis.access.audit import audit_record
+from matis.access.gates import deny, parse_id
 from matis.access.models import AuditAction, Role
+from matis.access.permissions import has_perm
 from matis.cases import gates as case_gates
 from matis.cases.choices import ConsentPurpose
 from matis.cases.gates import CaseNotAvailable
@@ -33,33 +35,12 @@ from matis.cases.services import consent_allows
 from matis.returns.choices import RepatriationStatus, Side
 from matis.returns.models import Repatriation
 
-RECEIVING_ROLES = frozenset({Role.CASE_WORKER, Role.CASE_SUPERVISOR})
-
-
-def _parse_id(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
-
-
-def deny(user, object_type: str, object_id, purpose: str) -> CaseNotAvailable:
-    actor = user if getattr(user, "is_authenticated", False) else None
-    audit_record(
-        actor=actor,
-        action=AuditAction.ACCESS_DENIED,
-        country_id=getattr(user, "country_id", None),
-        object_type=object_type,
-        object_id=str(object_id)[:64],
-        purpose=purpose,
-    )
-    return CaseNotAvailable()
+REPATRIATION = "returns.repatriation"  # what the audit log names a refused return
 
 
 def sending_queryset(user) -> QuerySet[Repatriation]:
     """Returns of cases ``user`` may read (the sending side)."""
-    if not case_gates.uses_cases(user):
+    if not has_perm(user, "cases.view_cases"):
         return Repatriation.objects.none()
     return Repatriation.objects.filter(
         case__in=case_gates.cases_visible_to(user), sending_country_id=user.country_id
@@ -67,7 +48,7 @@ def sending_queryset(user) -> QuerySet[Repatriation]:
 
 
 def sending_editable(user) -> QuerySet[Repatriation]:
-    if not case_gates.uses_cases(user):
+    if not has_perm(user, "cases.view_cases"):
         return Repatriation.objects.none()
     return Repatriation.objects.filter(
         case__in=case_gates.cases_editable_by(user), sending_country_id=user.country_id
@@ -76,7 +57,7 @@ def sending_editable(user) -> QuerySet[Repatriation]:
 
 def receiving_candidates(user) -> QuerySet[Repatriation]:
     """Returns addressed to ``user``'s agency or country, before the consent check."""
-    if not case_gates.uses_cases(user) or user.role not in RECEIVING_ROLES:
+    if not has_perm(user, "returns.view_returns"):
         return Repatriation.objects.none()
     mine = Q(receiving_country_id=user.country_id)
     if user.role == Role.CASE_WORKER:
@@ -128,9 +109,9 @@ class RepatriationAccess:
 
 def access_repatriation(user, repatriation_id, *, purpose: str = "view") -> RepatriationAccess:
     """The return ``repatriation_id`` if ``user`` may read it (audited), else CaseNotAvailable."""
-    number = _parse_id(repatriation_id)
+    number = parse_id(repatriation_id)
     if number is None:
-        raise deny(user, "returns.repatriation", repatriation_id, purpose)
+        raise deny(user, REPATRIATION, repatriation_id, purpose, error=CaseNotAvailable)
     related = ("case__person", "sending_country", "receiving_country", "sending_agency")
     rep = sending_queryset(user).select_related(*related, "receiving_agency").filter(pk=number)
     found = rep.first()
@@ -146,7 +127,7 @@ def access_repatriation(user, repatriation_id, *, purpose: str = "view") -> Repa
         if found is not None and not consent_covers(found):
             found = None
     if found is None:
-        raise deny(user, "returns.repatriation", repatriation_id, purpose)
+        raise deny(user, REPATRIATION, repatriation_id, purpose, error=CaseNotAvailable)
     may_act = (
         may_act_sending(user, found) if side == Side.SENDING else True
     ) and found.status not in (RepatriationStatus.COMPLETED, RepatriationStatus.CANCELLED)

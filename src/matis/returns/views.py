@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from matis.access.gates import get_scoped_or_deny
+from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.cases import gates as case_gates
 from matis.cases.models import Case
@@ -66,7 +68,7 @@ def _case_page(case) -> str:
 @login_required
 def repatriation_list(request):
     user = request.user
-    require(case_gates.uses_cases(user))
+    require(has_perm(user, "cases.view_cases"))
     outgoing = list(
         gates.sending_queryset(user)
         .select_related("case__person", "receiving_country", "receiving_agency")
@@ -169,7 +171,7 @@ def repatriation_step(request, pk: int):
     rep = access.repatriation
     form = forms.StepForm(request.POST or None, steps=steps)
     if access.side == Side.RECEIVING and "open_case" in form.fields:
-        form.fields["open_case"].initial = case_gates.may_register_cases(user)
+        form.fields["open_case"].initial = has_perm(user, "cases.register_case")
 
     def action(f):
         _workflow(
@@ -293,13 +295,12 @@ def service_add(request, pk: int):
 @login_required
 def service_update(request, pk: int):
     user = request.user
-    service = (
-        PlannedService.objects.select_related("plan__case")
-        .filter(pk=pk, plan__case__in=case_gates.cases_editable_by(user))
-        .first()
+    allowed = PlannedService.objects.select_related("plan__case").filter(
+        plan__case__in=case_gates.cases_editable_by(user)
     )
-    if service is None:
-        raise gates.deny(user, "returns.plannedservice", pk, "reintegration_service")
+    service = get_scoped_or_deny(
+        user, allowed, pk, purpose="reintegration_service", error=case_gates.CaseNotAvailable
+    )
     case = service.plan.case
     form = forms.ServiceUpdateForm(
         request.POST or None,

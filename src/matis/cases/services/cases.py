@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matis.access.audit import audit_record, changes_since, snapshot
 from matis.access.models import AuditAction, User
+from matis.access.permissions import has_perm
 from matis.cases import screening as instruments
 from matis.cases.choices import FORCED_CRIMINALITY
 from matis.cases.htcds import CaseStatus
@@ -122,9 +123,7 @@ def case_register(
     documents: list[dict] | None = None,
 ) -> Case:
     """Register a person and open a case for her or him at the actor's agency."""
-    from matis.cases.gates import may_register_cases
-
-    if not may_register_cases(actor):
+    if not has_perm(actor, "cases.register_case"):
         raise PermissionDenied
     values = _clean_person_values({k: v for k, v in person.items() if k in PERSON_FIELDS})
     new_person = Person(country_id=actor.country_id, **values)

@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matis.access.audit import audit_record
+from matis.access.gates import deny
 from matis.access.models import AuditAction, User
+from matis.access.permissions import has_perm
 from matis.cases.choices import AlertKind
 from matis.cases.models import Alert, BreakGlassGrant, Case
 from matis.cases.protection import cipher, keys
@@ -32,7 +34,7 @@ def break_glass_open(*, actor: User, reference: str, reason: str) -> BreakGlassG
     Answers :class:`matis.cases.gates.CaseNotAvailable` alike for an unknown
     case number and a case of another country.
     """
-    from matis.cases.gates import CaseNotAvailable, _deny, may_break_glass
+    from matis.cases.gates import CaseNotAvailable
 
     if len(reason.strip()) < MIN_REASON_CHARS:
         raise ValidationError(
@@ -41,13 +43,13 @@ def break_glass_open(*, actor: User, reference: str, reason: str) -> BreakGlassG
                 % {"n": MIN_REASON_CHARS}
             }
         )
-    if not may_break_glass(actor):
+    if not has_perm(actor, "cases.break_glass"):
         raise CaseNotAvailable()
     case = Case.objects.filter(
         reference=reference.strip().upper(), country_id=actor.country_id
     ).first()
     if case is None:
-        raise _deny(actor, "cases.case", reference, "break_glass")
+        raise deny(actor, "cases.case", reference, "break_glass", error=CaseNotAvailable)
     now = timezone.now()
     grant = BreakGlassGrant.objects.create(
         user=actor,

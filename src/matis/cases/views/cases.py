@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction
+from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.cases import forms, gates, selectors, services
 from matis.cases import screening as instruments
@@ -40,7 +41,7 @@ def _case_url(case) -> str:
 @login_required
 def case_list(request):
     user = request.user
-    require(gates.uses_cases(user))
+    require(has_perm(user, "cases.view_cases"))
     filters = selectors.CaseFilters(
         query=request.GET.get("q", "")[:200],
         status=request.GET.get("status", ""),
@@ -76,8 +77,8 @@ def case_list(request):
             "genders": Gender.choices,
             "exploitations": [*TypeOfExploitation.choices, *ExploitationExtension.choices],
             "countries": Country.objects.filter(is_commit_member=True),
-            "may_register": gates.may_register_cases(user),
-            "may_break_glass": gates.may_break_glass(user),
+            "may_register": has_perm(user, "cases.register_case"),
+            "may_break_glass": has_perm(user, "cases.break_glass"),
             "incoming": gates.referrals_incoming(user).filter(status="pending").count(),
             "open_alerts": selectors.open_alert_count(user),
         },
@@ -88,7 +89,7 @@ def case_list(request):
 @login_required
 def case_register(request):
     user = request.user
-    require(gates.may_register_cases(user))
+    require(has_perm(user, "cases.register_case"))
     form = forms.RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -128,7 +129,7 @@ def case_detail(request, pk: int):
             "person": person,
             "documents": person.documents.select_related("issuing_country"),
             "editable": editable,
-            "supervisor": gates.is_supervisor(user) and editable,
+            "supervisor": has_perm(user, "cases.supervise_cases") and editable,
             "timeline": selectors.case_timeline(case),
             "consents": consent_status(case),
             "placements": case.placements.select_related("facility"),

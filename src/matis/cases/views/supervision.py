@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction
+from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.cases import forms, gates, register, services
 from matis.cases.models import Alert, Case, Facility, Placement, Referral, ServiceProvider
@@ -29,7 +30,7 @@ from matis.common.calendars import display_year
 @login_required
 def alert_list(request):
     user = request.user
-    require(gates.is_supervisor(user))
+    require(has_perm(user, "cases.supervise_cases"))
     show = request.GET.get("show", "open")
     alerts = gates.alerts_for(user).select_related("case", "placement__facility", "grant__user")
     if show != "all":
@@ -63,7 +64,7 @@ def alert_resolve(request, pk: int):
 @login_required
 def break_glass(request):
     user = request.user
-    require(gates.may_break_glass(user))
+    require(has_perm(user, "cases.break_glass"))
     form = forms.BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -92,7 +93,7 @@ def break_glass(request):
 @login_required
 def detention_register(request):
     user = request.user
-    require(gates.is_supervisor(user))
+    require(has_perm(user, "cases.supervise_cases"))
     try:
         year = int(request.GET.get("year", dt.date.today().year))
     except ValueError:
@@ -139,8 +140,8 @@ def detention_register(request):
 @login_required
 def directory(request):
     user = request.user
-    require(gates.uses_cases(user) and user.role in gates.EDITOR_ROLES)
-    supervisor = gates.is_supervisor(user)
+    require(has_perm(user, "cases.view_directory"))
+    supervisor = has_perm(user, "cases.supervise_cases")
     provider_form = forms.ProviderForm(
         request.POST if request.POST.get("add") == "provider" else None, country_id=user.country_id
     )
@@ -183,7 +184,7 @@ def directory(request):
 @login_required
 def referral_list(request):
     user = request.user
-    require(gates.uses_cases(user) and user.role in gates.EDITOR_ROLES)
+    require(has_perm(user, "cases.view_referrals"))
     incoming = gates.referrals_incoming(user).order_by("-referred_on", "-id")
     outgoing = (
         Referral.objects.filter(case__in=gates.cases_editable_by(user))

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.cases import forms, gates, services
 from matis.cases import screening as instruments
@@ -193,7 +194,7 @@ def referral_answer(request, pk: int):
 @login_required
 def service_new(request, pk: int):
     user = request.user
-    if not (gates.uses_cases(user) and user.role in gates.EDITOR_ROLES):
+    if not has_perm(user, "cases.view_directory"):
         raise gates.CaseNotAvailable()  # the same answer as for a case that is not there
     case = gates.access_case_by_id(user, pk, purpose="service")
     form = forms.ServiceForm(request.POST or None, country_id=case.country_id)

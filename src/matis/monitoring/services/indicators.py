@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction, User
+from matis.access.permissions import has_perm
 from matis.common.models import COMMIT_COUNTRIES
 from matis.monitoring.models import (
     Indicator,
@@ -22,7 +23,6 @@ from matis.monitoring.models import (
     IndicatorTarget,
     ReportingPeriod,
 )
-from matis.monitoring.permissions import is_secretariat, reports_for_country
 from matis.monitoring.providers import get_provider, has_provider
 from matis.monitoring.services.reports import ReportLocked
 from matis.plans.models import Goal
@@ -73,7 +73,7 @@ def indicator_values_set(
     via: str = "form",
 ) -> int:
     """Set a country's baselines, targets and reported actuals; returns how many changed."""
-    if actor is not None and not reports_for_country(actor, country_id):
+    if actor is not None and not has_perm(actor, "monitoring.edit_report", country_id):
         raise PermissionDenied(
             _("Only the country's task force officers set its indicator values.")
         )
@@ -171,7 +171,7 @@ def indicator_actuals_refresh(
     Indicators whose provider is not registered (yet) are left as they are and
     counted under ``no_provider``.
     """
-    if actor is not None and not is_secretariat(actor):
+    if actor is not None and not has_perm(actor, "monitoring.refresh_indicators"):
         raise PermissionDenied(_("Only the secretariat recomputes indicators."))
     if period.is_locked:
         raise ReportLocked(_("The reporting period %(year)s is closed.") % {"year": period.year})

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from matis.access.audit import audit_record, changes_since, snapshot
 from matis.access.models import AuditAction, User
+from matis.access.permissions import has_perm
 from matis.monitoring.models import NationalPlan, NationalPlanBudget
-from matis.monitoring.permissions import reports_for_country
 
 NPA_FIELDS = [
     "title",
@@ -36,7 +36,7 @@ def national_plan_save(
     synthetic: bool = False,
 ) -> NationalPlan:
     """Create or update a national plan and its annual budgets ``(year, amount, currency)``."""
-    if actor is not None and not reports_for_country(actor, country_id):
+    if actor is not None and not has_perm(actor, "monitoring.edit_report", country_id):
         raise PermissionDenied(_("Only the country's task force officers keep its national plan."))
     created = plan is None
     if created:

@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 
 from matis.access.audit import audit_record, changes_since, snapshot
 from matis.access.models import AuditAction, User
+from matis.access.permissions import has_perm
 from matis.common.models import COMMIT_COUNTRIES
 from matis.monitoring.models import ActivityReport, ExchangeRate, ReportingPeriod
-from matis.monitoring.permissions import is_secretariat
 from matis.plans.models import Activity, Plan
 
 
 def _require_secretariat(actor: User | None) -> None:
-    if actor is not None and not is_secretariat(actor):
+    if actor is not None and not has_perm(actor, "monitoring.manage_periods"):
         raise PermissionDenied(_("Only the secretariat manages reporting periods and rates."))
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from matis.access.audit import audit_record, changes_since, snapshot
 from matis.access.models import Agency, AuditAction, User
+from matis.access.permissions import has_perm
 from matis.exchange.services import outbox_enqueue_report_approval
 from matis.monitoring import validation as v
 from matis.monitoring.evidence import check_evidence
@@ -26,7 +27,6 @@ from matis.monitoring.models import (
     ReviewComment,
     Workflow,
 )
-from matis.monitoring.permissions import is_secretariat, reports_for_country
 from matis.plans.models import RoleFunction
 
 
@@ -171,7 +171,7 @@ def roles_matrix_message(partner_type: str, function: RoleFunction) -> str:
 
 
 def _require_content_edit(actor: User | None, report: ActivityReport) -> None:
-    if actor is not None and not reports_for_country(actor, report.country_id):
+    if actor is not None and not has_perm(actor, "monitoring.edit_report", report.country_id):
         raise PermissionDenied(_("Only the country's task force officers edit its reports."))
     if report.workflow != Workflow.DRAFT:
         raise ReportLocked(
@@ -307,7 +307,7 @@ def activity_report_transition(
     report.check_transition(target)  # raises TransitionNotAllowed
     transition = report.TRANSITIONS[report.workflow][target]
     if transition.by == "country":
-        if not reports_for_country(actor, report.country_id):
+        if not has_perm(actor, "monitoring.edit_report", report.country_id):
             raise PermissionDenied(_("Only the country's task force officers submit its reports."))
         if not report.period.accepts_country_edits():
             raise ReportLocked(
@@ -315,7 +315,7 @@ def activity_report_transition(
                 % {"year": report.period.year}
             )
     else:
-        if not is_secretariat(actor):
+        if not has_perm(actor, "monitoring.review_report"):
             raise PermissionDenied(_("Only the secretariat reviews and approves reports."))
         if report.period.is_locked:
             raise ReportLocked(

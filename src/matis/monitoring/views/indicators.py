@@ -9,13 +9,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.monitoring import selectors, services
 from matis.monitoring.models import (
     Indicator,
     IndicatorActual,
 )
-from matis.monitoring.permissions import reports_for_country
 from matis.monitoring.views.common import error_messages, pick_country
 
 
@@ -35,7 +35,10 @@ def indicator_values(request):
                 "countries": selectors.countries_for(request.user),
             },
         )
-    can_edit = reports_for_country(request.user, country_id) and period.accepts_country_edits()
+    can_edit = (
+        has_perm(request.user, "monitoring.edit_report", country_id)
+        and period.accepts_country_edits()
+    )
     rows = selectors.indicator_rows(country_id=country_id, period=period)
     errors = []
     if request.method == "POST":

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from matis.access.permissions import has_perm
 from matis.access.scoping import get_scoped_or_404, scoped
 from matis.monitoring import selectors, services
 from matis.monitoring.forms import (
@@ -17,7 +18,6 @@ from matis.monitoring.forms import (
 from matis.monitoring.models import (
     NationalPlan,
 )
-from matis.monitoring.permissions import reports_for_country
 from matis.monitoring.views.common import error_messages
 
 
@@ -29,7 +29,7 @@ def npa_list(request):
         "monitoring/npa_list.html",
         {
             "plans": selectors.national_plans(request.user),
-            "can_create": reports_for_country(request.user, request.user.country_id),
+            "can_create": has_perm(request.user, "monitoring.edit_report", request.user.country_id),
         },
     )
 
@@ -41,13 +41,16 @@ def npa_detail(request, pk: int):
     return render(
         request,
         "monitoring/npa_detail.html",
-        {"plan": plan, "can_edit": reports_for_country(request.user, plan.country_id)},
+        {
+            "plan": plan,
+            "can_edit": has_perm(request.user, "monitoring.edit_report", plan.country_id),
+        },
     )
 
 
 def _npa_form_page(request, plan: NationalPlan | None):
     country_id = plan.country_id if plan else request.user.country_id
-    if not reports_for_country(request.user, country_id):
+    if not has_perm(request.user, "monitoring.edit_report", country_id):
         raise PermissionDenied
     form = NationalPlanForm(request.POST or None, instance=plan)
     budgets = NpaBudgetFormSet(

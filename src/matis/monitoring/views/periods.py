@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.monitoring import selectors, services
 from matis.monitoring.forms import (
@@ -18,7 +19,6 @@ from matis.monitoring.forms import (
 from matis.monitoring.models import (
     ReportingPeriod,
 )
-from matis.monitoring.permissions import is_secretariat
 from matis.monitoring.views.common import error_messages
 
 
@@ -28,7 +28,7 @@ def periods(request):
     plan = selectors.current_plan()
     form = PeriodForm()
     if request.method == "POST":
-        if not is_secretariat(request.user):
+        if not has_perm(request.user, "monitoring.manage_periods"):
             raise PermissionDenied
         action = request.POST.get("action")
         try:
@@ -69,7 +69,7 @@ def periods(request):
         {
             "periods": selectors.periods(plan),
             "form": form,
-            "can_manage": is_secretariat(request.user),
+            "can_manage": has_perm(request.user, "monitoring.manage_periods"),
         },
     )
 
@@ -79,7 +79,7 @@ def periods(request):
 def rates(request):
     form = ExchangeRateForm()
     if request.method == "POST":
-        if not is_secretariat(request.user):
+        if not has_perm(request.user, "monitoring.manage_periods"):
             raise PermissionDenied
         form = ExchangeRateForm(request.POST)
         if form.is_valid():
@@ -97,6 +97,6 @@ def rates(request):
         {
             "rates": selectors.exchange_rates(),
             "form": form,
-            "can_manage": is_secretariat(request.user),
+            "can_manage": has_perm(request.user, "monitoring.manage_periods"),
         },
     )

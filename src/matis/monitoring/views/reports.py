@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.common.workflow import TransitionNotAllowed
 from matis.monitoring import selectors, services
@@ -24,7 +25,6 @@ from matis.monitoring.forms import (
     function_choices,
 )
 from matis.monitoring.models import ActivityReport, EvidenceFile, OutputKind
-from matis.monitoring.permissions import is_secretariat, reports_for_country
 from matis.monitoring.views.common import error_messages, pick_country
 
 
@@ -38,7 +38,8 @@ def report_list(request):
         "periods": selectors.periods(),
         "country_id": country_id,
         "countries": selectors.countries_for(request.user),
-        "can_edit": country_id is not None and reports_for_country(request.user, country_id),
+        "can_edit": country_id is not None
+        and has_perm(request.user, "monitoring.edit_report", country_id),
     }
     if period is not None:
         if country_id:
@@ -67,7 +68,9 @@ def reports_prepare(request):
     if request.method != "POST":
         return redirect("monitoring:report_list")
     period = selectors.period_for_year(request.POST.get("year"))
-    if period is None or not reports_for_country(request.user, request.user.country_id):
+    if period is None or not has_perm(
+        request.user, "monitoring.edit_report", request.user.country_id
+    ):
         raise PermissionDenied
     if not period.accepts_country_edits():
         messages.error(request, _("The reporting period does not accept changes now."))
@@ -83,8 +86,8 @@ def report_detail(request, pk: int):
     report = selectors.report_detail(request.user, pk)
     user = request.user
     may_act = {
-        "country": reports_for_country(user, report.country_id),
-        "secretariat": is_secretariat(user),
+        "country": has_perm(user, "monitoring.edit_report", report.country_id),
+        "secretariat": has_perm(user, "monitoring.review_report"),
     }
     transitions = [t for t in report.available_transitions() if may_act[t.by]]
     return render(
@@ -93,7 +96,8 @@ def report_detail(request, pk: int):
         {
             "report": report,
             "transitions": transitions,
-            "can_edit": reports_for_country(user, report.country_id) and report.is_editable_content,
+            "can_edit": has_perm(user, "monitoring.edit_report", report.country_id)
+            and report.is_editable_content,
             "evidence_form": EvidenceForm(),
             "allowed_extensions": ", ".join(ALLOWED_EXTENSIONS),
             "max_mb": round(max_evidence_bytes() / 1048576),
@@ -112,7 +116,7 @@ def report_detail(request, pk: int):
 @login_required
 def report_edit(request, pk: int):
     report = selectors.report_detail(request.user, pk)
-    if not reports_for_country(request.user, report.country_id):
+    if not has_perm(request.user, "monitoring.edit_report", report.country_id):
         raise PermissionDenied
     if not report.is_editable_content:
         messages.error(request, _("Only draft reports of an open period can be changed."))

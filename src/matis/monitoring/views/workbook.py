@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.common.importing import UPDATED, ImportRejected
 from matis.monitoring import selectors
@@ -18,7 +19,6 @@ from matis.monitoring.forms import (
 from matis.monitoring.models import (
     ActivityReport,
 )
-from matis.monitoring.permissions import reports_for_country
 from matis.monitoring.services.exports import FORMATS
 from matis.monitoring.workbook import ACTIVITIES, INDICATORS, build_workbook, workbook_import
 
@@ -43,7 +43,7 @@ def workbook_download(request):
 @scoped("country", model=ActivityReport)
 @login_required
 def workbook_upload(request):
-    if not reports_for_country(request.user, request.user.country_id):
+    if not has_perm(request.user, "monitoring.edit_report", request.user.country_id):
         raise PermissionDenied
     errors, result = [], None
     form = WorkbookUploadForm(request.POST or None, request.FILES or None)

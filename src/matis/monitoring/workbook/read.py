@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from matis.access.models import Agency, User
+from matis.access.permissions import has_perm
 from matis.common.importing import (
     ImportRejected,
     NotAWorkbook,
@@ -22,7 +23,6 @@ from matis.monitoring.models import (
     Indicator,
     ReportingPeriod,
 )
-from matis.monitoring.permissions import reports_for_country
 from matis.monitoring.selectors import indicator_rows
 from matis.monitoring.services.indicators import IndicatorValues
 from matis.monitoring.services.reports import (
@@ -123,7 +123,7 @@ def _read(workbook, actor: User | None, reader: _Reader):
             column="B",
             row=2,
         )
-    if actor is not None and not reports_for_country(actor, country_id):
+    if actor is not None and not has_perm(actor, "monitoring.edit_report", country_id):
         raise ImportRejected.one(
             _("this workbook is for %(country)s; you do not report for that country")
             % {"country": country_id},

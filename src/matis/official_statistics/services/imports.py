@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction
+from matis.access.permissions import has_perm
 from matis.common.importing import (
     CREATED,
     SKIPPED,
@@ -47,7 +48,6 @@ from matis.official_statistics.io.lookup import StructureLookup
 from matis.official_statistics.io.parsers import PARSERS, ImportScope, ParseResult
 from matis.official_statistics.models import Observation, ObservationRevision, Submission
 from matis.official_statistics.models.observations import flags_text
-from matis.official_statistics.permissions import can_edit_country
 from matis.official_statistics.values import display_value
 
 Progress = Callable[[str, int, int], None]
@@ -139,7 +139,7 @@ def observations_import(
     progress = progress or _noop
     if actor is not None:
         country = country or actor.country_id
-        if not can_edit_country(actor, country):
+        if not has_perm(actor, "statistics.edit_submission", country):
             raise PermissionDenied(
                 _("Only the country's statistics officers import its statistics.")
             )

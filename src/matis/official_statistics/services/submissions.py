@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from matis.access.audit import audit_record, changes_since, snapshot
 from matis.access.models import AuditAction
+from matis.access.permissions import has_perm
 from matis.exchange.services import outbox_enqueue_statistics_approval
 from matis.official_statistics.models import (
     Code,
@@ -25,7 +26,6 @@ from matis.official_statistics.models import (
 )
 from matis.official_statistics.models.observations import flags_text
 from matis.official_statistics.models.rules import Severity
-from matis.official_statistics.permissions import can_approve, can_edit_country, can_unlock
 from matis.official_statistics.validation import RuleEvaluator, SubmissionCells
 from matis.official_statistics.values import ValueParseError, parse_value
 
@@ -182,7 +182,7 @@ def submission_submit(*, actor, submission: Submission) -> ValidationSummary:
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if actor is not None:
         _require(
-            can_edit_country(actor, submission.country_id),
+            has_perm(actor, "statistics.edit_submission", submission.country_id),
             _("Only the country's statistics officers submit its statistics."),
         )
     summary = submission_validate(actor=actor, submission=submission)
@@ -205,7 +205,7 @@ def submission_return(*, actor, submission: Submission, reason: str) -> None:
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if actor is not None:
         _require(
-            can_edit_country(actor, submission.country_id),
+            has_perm(actor, "statistics.edit_submission", submission.country_id),
             _("Only the country's statistics officers review its statistics."),
         )
     if not reason.strip():
@@ -225,11 +225,11 @@ def submission_approve(*, actor, submission: Submission) -> ValidationSummary:
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if actor is not None:
         _require(
-            can_edit_country(actor, submission.country_id),
+            has_perm(actor, "statistics.edit_submission", submission.country_id),
             _("Only the country's statistics officers approve its statistics."),
         )
         _require(
-            can_approve(actor, submission),
+            has_perm(actor, "statistics.approve_submission", submission),
             _("A submission is approved by someone other than the person who submitted it."),
         )
     submission.check_transition(Submission.Status.APPROVED)
@@ -257,7 +257,7 @@ def submission_reopen(*, actor, submission: Submission, reason: str) -> None:
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if actor is not None:
         _require(
-            can_unlock(actor, submission),
+            has_perm(actor, "statistics.unlock_submission", submission),
             _("Only the country's administrator reopens an approved submission."),
         )
     if not reason.strip():
@@ -279,7 +279,7 @@ def violation_comment(*, actor, violation: RuleViolation, comment: str) -> RuleV
     submission = violation.submission
     if actor is not None:
         _require(
-            can_edit_country(actor, submission.country_id),
+            has_perm(actor, "statistics.edit_submission", submission.country_id),
             _("Only the country's statistics officers comment on its statistics."),
         )
     if not submission.is_editable and submission.status != Submission.Status.SUBMITTED:
@@ -314,7 +314,7 @@ def observation_update(
     )
     if actor is not None:
         _require(
-            can_edit_country(actor, observation.country_id),
+            has_perm(actor, "statistics.edit_submission", observation.country_id),
             _("Only the country's statistics officers edit its statistics."),
         )
     if not observation.submission.is_editable:

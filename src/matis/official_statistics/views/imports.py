@@ -14,13 +14,13 @@ from django.views.decorators.http import require_GET
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction
+from matis.access.permissions import has_perm
 from matis.access.scoping import get_scoped_or_404, scoped
 from matis.official_statistics import selectors
 from matis.official_statistics.forms import ImportForm
 from matis.official_statistics.models import (
     ImportJob,
 )
-from matis.official_statistics.permissions import can_edit_country
 from matis.official_statistics.tasks import run_import_job
 
 
@@ -28,7 +28,7 @@ from matis.official_statistics.tasks import run_import_job
 @login_required
 def import_upload(request):
     user = request.user
-    allowed = can_edit_country(user, user.country_id)
+    allowed = has_perm(user, "statistics.edit_submission", user.country_id)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not allowed:

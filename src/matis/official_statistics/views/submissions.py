@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from matis.access.permissions import has_perm
 from matis.access.scoping import get_scoped_or_404, scoped
 from matis.common.models import COMMIT_COUNTRIES, Country
 from matis.common.workflow import TransitionNotAllowed
 from matis.official_statistics import selectors
 from matis.official_statistics.forms import CommentForm, ObservationForm, ReasonForm
 from matis.official_statistics.models import Observation, Submission
-from matis.official_statistics.permissions import can_approve, can_edit_country, can_unlock
 from matis.official_statistics.services import (
     SubmissionBlocked,
     observation_update,
@@ -55,7 +55,9 @@ def submission_list(request):
             "page": page,
             "statuses": Submission.Status.choices,
             "countries": Country.objects.filter(iso3__in=COMMIT_COUNTRIES),
-            "can_import": can_edit_country(request.user, request.user.country_id),
+            "can_import": has_perm(
+                request.user, "statistics.edit_submission", request.user.country_id
+            ),
         },
     )
 
@@ -88,9 +90,9 @@ def submission_detail(request, pk: int):
             "page": page,
             "violations": violations,
             "summary": violation_summary(submission),
-            "can_edit": can_edit_country(user, submission.country_id),
-            "can_approve": can_approve(user, submission),
-            "can_unlock": can_unlock(user, submission),
+            "can_edit": has_perm(user, "statistics.edit_submission", submission.country_id),
+            "can_approve": has_perm(user, "statistics.approve_submission", submission),
+            "can_unlock": has_perm(user, "statistics.unlock_submission", submission),
             "reason_form": ReasonForm(),
         },
     )
@@ -107,7 +109,7 @@ def submission_action(request, pk: int):
     user = request.user
     try:
         if action == "validate":
-            if not can_edit_country(user, submission.country_id):
+            if not has_perm(user, "statistics.edit_submission", submission.country_id):
                 raise PermissionDenied
             summary = submission_validate(actor=user, submission=submission)
             messages.info(
@@ -185,8 +187,8 @@ def observation_detail(request, pk: int):
         ),
         pk=pk,
     )
-    editable = observation.submission.is_editable and can_edit_country(
-        request.user, observation.country_id
+    editable = observation.submission.is_editable and has_perm(
+        request.user, "statistics.edit_submission", observation.country_id
     )
     form = None
     if editable:

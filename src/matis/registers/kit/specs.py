@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from matis.access.models import Role
+from matis.access.scoping import scope_queryset
 
 
 @dataclass(frozen=True)
@@ -119,32 +119,13 @@ class Register:
 
 
 # --- who may see and change what ---------------------------------------------
-WRITER_ROLES = (Role.TASK_FORCE_OFFICER, Role.SECRETARIAT_ANALYST, Role.ADMINISTRATOR)
+# Who writes is the permission table (``registers.add_record``, ``registers.change_record``
+# in matis.access.permissions); which rows one sees is the country scope.
 
 
 def scope_rows(user, queryset: QuerySet, *, regional: bool) -> QuerySet:
     """Rows ``user`` may see: own country; regional rows (country empty) for everyone."""
-    if not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if user.is_region_wide:
-        return queryset
-    mine = Q(country_id=user.country_id)
-    if regional:
-        mine |= Q(country__isnull=True)
-    return queryset.filter(mine)
-
-
-def may_write(user, country_id: str | None) -> bool:
-    """Writers change their own country's rows; only region-wide users change regional rows."""
-    if not user.is_authenticated or not user.has_role(*WRITER_ROLES):
-        return False
-    if country_id is None:
-        return user.is_region_wide
-    return user.can_see_country(country_id)
-
-
-def may_write_any(user) -> bool:
-    return user.is_authenticated and user.has_role(*WRITER_ROLES)
+    return scope_queryset(user, queryset, regional=regional)
 
 
 _REGISTRY: dict[str, Register] = {}

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.common.importing import ImportRejected
 from matis.registers import selectors
@@ -24,7 +25,7 @@ from matis.registers.kit.excel import (
     import_workbook,
 )
 from matis.registers.kit.forms import ImportForm, child_formsets, form_class
-from matis.registers.kit.specs import Register, may_write, may_write_any
+from matis.registers.kit.specs import Register
 
 
 def get_row(spec: Register, user, pk: int):
@@ -126,7 +127,7 @@ def make_views(spec: Register) -> dict:
                 "chart": chart_spec(spec, data) if data else None,
                 "chart_rows": data,
                 "export_query": query.urlencode(),
-                "may_write": may_write_any(request.user),
+                "may_write": has_perm(request.user, "registers.add_record"),
             },
         )
 
@@ -143,7 +144,7 @@ def make_views(spec: Register) -> dict:
                 "obj": obj,
                 "rows": _detail_rows(spec, obj),
                 "children": _child_tables(spec, obj),
-                "may_write": may_write(request.user, obj.country_id),
+                "may_write": has_perm(request.user, "registers.change_record", obj.country_id),
                 "today": timezone.localdate(),
             },
         )
@@ -180,7 +181,7 @@ def make_views(spec: Register) -> dict:
     @login_required
     @require_http_methods(["GET", "POST"])
     def create_view(request):
-        if not may_write_any(request.user):
+        if not has_perm(request.user, "registers.add_record"):
             raise PermissionDenied
         return _edit(request, model())
 
@@ -189,7 +190,7 @@ def make_views(spec: Register) -> dict:
     @require_http_methods(["GET", "POST"])
     def update_view(request, pk: int):
         obj = get_row(spec, request.user, pk)
-        if not may_write(request.user, obj.country_id):
+        if not has_perm(request.user, "registers.change_record", obj.country_id):
             raise PermissionDenied
         return _edit(request, obj)
 
@@ -200,7 +201,7 @@ def make_views(spec: Register) -> dict:
         from matis.registers.services import RecordInUse, record_delete
 
         obj = get_row(spec, request.user, pk)
-        if not may_write(request.user, obj.country_id):
+        if not has_perm(request.user, "registers.change_record", obj.country_id):
             raise PermissionDenied
         if request.method == "POST":
             try:
@@ -216,7 +217,7 @@ def make_views(spec: Register) -> dict:
     @login_required
     @require_http_methods(["GET", "POST"])
     def import_view(request):
-        if not may_write_any(request.user):
+        if not has_perm(request.user, "registers.add_record"):
             raise PermissionDenied
         errors, result = [], None
         form = ImportForm(request.POST or None, request.FILES or None)

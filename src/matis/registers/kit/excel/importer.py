@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction
+from matis.access.permissions import has_perm
 from matis.common.importing import (
     CREATED,
     UNCHANGED,
@@ -38,7 +39,7 @@ from matis.registers.kit.excel.cells import (
     decode,
     main_columns,
 )
-from matis.registers.kit.specs import Child, Register, may_write, scope_rows
+from matis.registers.kit.specs import Child, Register, scope_rows
 
 
 class _SheetReader:
@@ -162,7 +163,7 @@ class _Importer:
         if country_id is None and not spec.regional:
             self._error(reader, number, "country", _("The country is required."))
             return
-        if not may_write(self.actor, country_id):
+        if not has_perm(self.actor, "registers.change_record", country_id):
             self._error(reader, number, "country", _("You may not change rows of this country."))
             return
         values = self._decode_row(reader, number, row, model, columns[2:], ctx)
@@ -264,7 +265,7 @@ class _Importer:
                     % {"what": spec.verbose_name, "ref": ref},
                 )
                 continue
-            if not may_write(self.actor, parent.country_id):
+            if not has_perm(self.actor, "registers.change_record", parent.country_id):
                 self._error(
                     reader, number, "country", _("You may not change rows of this country.")
                 )

@@ -1,0 +1,260 @@
+"""Who may do what: the one table of roles x permissions, and :func:`has_perm` to ask it.
+
+Every check in MATIS names a permission (``"cases.view_cases"``,
+``"statistics.approve_submission"``...) and asks :func:`has_perm`; nobody tests
+``user.role`` against a list of roles of their own. The table is data: roles,
+scopes and small conditions on the user and, for object-level permissions, on
+the object (or its country code). It imports no domain app.
+
+Two kinds of rows:
+
+- **user-level**: roles plus a scope (``NATIONAL`` users have a country,
+  ``REGION`` users do not). ``has_perm(user, name)`` answers it; the main menu
+  uses these.
+- **object-level** (``obj`` required): a user-level rule plus a condition on
+  the object, for instance "of the user's own country". ``obj`` is a country
+  code, ``None``, or anything with a ``country_id``. The condition is always
+  evaluated, so ``has_perm(user, "monitoring.edit_report", None)`` is False.
+
+Why not Django's ``user.has_perm``: it lets every superuser through every
+check, and case records must stay closed to administrators. Here a superuser
+passes only rows marked ``superuser=True`` (administrative pages, where the
+Django superuser has always been let in).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from matis.access.models import Role
+
+ANY_SCOPE = "any"
+NATIONAL = "national"  # the user works for one country
+REGION = "region"  # the user works region-wide (no country)
+
+ObjectCheck = Callable[[Any, Any], bool]
+
+
+def country_of(obj) -> str | None:
+    """The country code an object-level check is about: a code, None, or ``obj.country_id``."""
+    if obj is None or isinstance(obj, str):
+        return obj
+    return obj.country_id
+
+
+def own_country(user, obj) -> bool:
+    """The object belongs to the user's own country (a missing country never does)."""
+    country = country_of(obj)
+    return country is not None and country == user.country_id
+
+
+def visible_country(user, obj) -> bool:
+    """The user may see data of the object's country (region-wide users: every country)."""
+    return user.can_see_country(country_of(obj))
+
+
+def writable_country(user, obj) -> bool:
+    """Own country's rows; rows of no country (regional) only for region-wide users."""
+    country = country_of(obj)
+    if country is None:
+        return user.is_region_wide
+    return user.can_see_country(country)
+
+
+def not_submitter(user, obj) -> bool:
+    """Four eyes: the one who submitted does not approve."""
+    return obj.submitted_by_id != user.pk
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of the table: who (roles, scope) and, if any, a condition on the object.
+
+    ``roles`` None means every role. ``needs_agency``: the user must belong to
+    an agency. ``checks`` are object conditions, all of which must hold.
+    ``superuser``: a Django superuser passes the role condition (not the scope
+    or the object conditions).
+    """
+
+    roles: frozenset[str] | None
+    scope: str = ANY_SCOPE
+    checks: tuple[ObjectCheck, ...] = ()
+    needs_agency: bool = False
+    superuser: bool = False
+
+    def allows(self, user, obj=None) -> bool:
+        if user is None or not getattr(user, "is_authenticated", False):
+            return False
+        if not user.is_active:
+            return False
+        if self.scope == NATIONAL and user.country_id is None:
+            return False
+        if self.scope == REGION and user.country_id is not None:
+            return False
+        if not self._role_allows(user):
+            return False
+        if self.needs_agency and user.agency_id is None:
+            return False
+        return all(check(user, obj) for check in self.checks)
+
+    def _role_allows(self, user) -> bool:
+        if self.roles is None:
+            return True
+        if self.superuser and user.is_superuser:
+            return True
+        return user.role in self.roles
+
+    @property
+    def object_level(self) -> bool:
+        return bool(self.checks)
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """A row that more than one kind of user holds (each by its own rule)."""
+
+    rules: tuple[Rule, ...]
+
+    def allows(self, user, obj=None) -> bool:
+        return any(rule.allows(user, obj) for rule in self.rules)
+
+    @property
+    def roles(self) -> frozenset[str] | None:
+        named = [rule.roles for rule in self.rules]
+        return None if None in named else frozenset().union(*named)
+
+    @property
+    def object_level(self) -> bool:
+        return any(rule.object_level for rule in self.rules)
+
+
+def _roles(*roles: str) -> frozenset[str]:
+    return frozenset(roles)
+
+
+R = Role
+EVERYONE = Rule(roles=None)
+CASE_ROLES = _roles(R.CASE_WORKER, R.CASE_SUPERVISOR, R.JUSTICE_OFFICER)
+CASE_EDITORS = _roles(R.CASE_WORKER, R.CASE_SUPERVISOR)
+SECRETARIAT = Rule(_roles(R.SECRETARIAT_ANALYST), REGION)
+TASK_FORCE_OF_COUNTRY = Rule(_roles(R.TASK_FORCE_OFFICER), NATIONAL, (own_country,))
+STATISTICS_EDITORS = _roles(R.STATISTICS_OFFICER, R.TASK_FORCE_OFFICER, R.ADMINISTRATOR)
+REGISTER_WRITERS = _roles(R.TASK_FORCE_OFFICER, R.SECRETARIAT_ANALYST, R.ADMINISTRATOR)
+ANALYSTS = _roles(
+    R.SECRETARIAT_ANALYST, R.STATISTICS_OFFICER, R.TASK_FORCE_OFFICER, R.JUSTICE_OFFICER
+)
+EXCHANGE_OUTBOX_ROLES = _roles(
+    R.TASK_FORCE_OFFICER, R.STATISTICS_OFFICER, R.ADMINISTRATOR, R.AUDITOR
+)
+
+# The table. Keep one row per permission; group by app; say why where it is not obvious.
+PERMISSIONS: dict[str, Rule | AnyOf] = {
+    # --- access: users, agencies, audit log
+    "access.view_agencies": EVERYONE,
+    "access.manage_users": Rule(_roles(R.ADMINISTRATOR), superuser=True),
+    "access.view_audit_log": Rule(_roles(R.AUDITOR, R.ADMINISTRATOR), superuser=True),
+    # --- plans
+    "plans.view_plan": EVERYONE,
+    # --- monitoring: progress reports, NPA, indicators, periods
+    "monitoring.view_dashboards": EVERYONE,
+    "monitoring.view_reports": Rule(
+        _roles(
+            R.TASK_FORCE_OFFICER,
+            R.SECRETARIAT_ANALYST,
+            R.STATISTICS_OFFICER,
+            R.AUDITOR,
+            R.ADMINISTRATOR,
+        ),
+        superuser=True,
+    ),
+    "monitoring.view_npa": EVERYONE,
+    "monitoring.view_indicators": EVERYONE,
+    # A task force officer edits and submits her or his own country's reports, NPA, values.
+    "monitoring.edit_report": TASK_FORCE_OF_COUNTRY,
+    # The region-wide secretariat reviews and approves, keeps periods, rates and targets.
+    "monitoring.review_report": SECRETARIAT,
+    "monitoring.manage_periods": SECRETARIAT,
+    "monitoring.refresh_indicators": SECRETARIAT,
+    # --- reports: the annual monitoring report
+    "reports.view_reports": EVERYONE,
+    # The secretariat prepares any report; a task force officer her or his country's.
+    "reports.request_report": AnyOf((SECRETARIAT, TASK_FORCE_OF_COUNTRY)),
+    "reports.publish_report": SECRETARIAT,
+    # --- official statistics: national data is edited nationally
+    "statistics.view_statistics": EVERYONE,
+    "statistics.view_submissions": EVERYONE,
+    "statistics.edit_submission": Rule(
+        STATISTICS_EDITORS, NATIONAL, (own_country,), superuser=True
+    ),
+    "statistics.approve_submission": Rule(
+        STATISTICS_EDITORS, NATIONAL, (own_country, not_submitter), superuser=True
+    ),
+    "statistics.unlock_submission": Rule(
+        _roles(R.ADMINISTRATOR), NATIONAL, (own_country,), superuser=True
+    ),
+    # --- cases: personal data, never region-wide, never by superuser status
+    "cases.view_cases": Rule(CASE_ROLES, NATIONAL),
+    "cases.register_case": Rule(CASE_EDITORS, NATIONAL, needs_agency=True),
+    "cases.view_referrals": Rule(CASE_EDITORS, NATIONAL),
+    "cases.view_directory": Rule(CASE_EDITORS, NATIONAL),
+    "cases.supervise_cases": Rule(_roles(R.CASE_SUPERVISOR), NATIONAL),
+    "cases.break_glass": Rule(_roles(R.CASE_SUPERVISOR, R.JUSTICE_OFFICER), NATIONAL),
+    # --- returns: the receiving side is the named agency's workers and the supervisors
+    "returns.view_returns": Rule(CASE_EDITORS, NATIONAL),
+    # --- justice
+    "justice.view_criminal_cases": Rule(_roles(R.JUSTICE_OFFICER), NATIONAL),
+    "justice.edit_criminal_case": Rule(_roles(R.JUSTICE_OFFICER), NATIONAL, (own_country,)),
+    # --- registers (training, agreements, units...)
+    "registers.view_records": EVERYONE,
+    "registers.add_record": Rule(REGISTER_WRITERS, superuser=True),
+    "registers.change_record": Rule(REGISTER_WRITERS, checks=(writable_country,), superuser=True),
+    # --- exchange: national outbox, hub, re-trafficking alerts
+    "exchange.view_outbox": Rule(EXCHANGE_OUTBOX_ROLES, superuser=True),
+    "exchange.requeue_outbox": Rule(EXCHANGE_OUTBOX_ROLES, superuser=True),
+    "exchange.view_hub": Rule(
+        _roles(R.SECRETARIAT_ANALYST, R.ADMINISTRATOR, R.AUDITOR), REGION, superuser=True
+    ),
+    "exchange.view_alerts": Rule(CASE_EDITORS, NATIONAL),
+    "exchange.decide_alert": Rule(CASE_EDITORS, superuser=True),
+    # --- analytics
+    "analytics.view_analyses": EVERYONE,
+    "analytics.run_analysis": Rule(ANALYSTS, superuser=True),
+    "analytics.publish_analysis": Rule(
+        _roles(R.SECRETARIAT_ANALYST, R.STATISTICS_OFFICER),
+        checks=(visible_country,),
+        superuser=True,
+    ),
+}
+
+
+class UnknownPermission(KeyError):
+    """A permission name that is not in the table (a typo must fail loudly, not deny)."""
+
+
+def rule_for(name: str) -> Rule | AnyOf:
+    try:
+        return PERMISSIONS[name]
+    except KeyError:
+        raise UnknownPermission(name) from None
+
+
+def has_perm(user, name: str, obj=None) -> bool:
+    """True when ``user`` holds permission ``name`` (on ``obj``, for object-level rows).
+
+    Parameters
+    ----------
+    name
+        ``"app.permission"``, a key of :data:`PERMISSIONS`.
+    obj
+        For object-level permissions: a country code, ``None`` or an object with
+        ``country_id`` (and whatever else the row's conditions read).
+    """
+    return rule_for(name).allows(user, obj)
+
+
+def roles_with(name: str) -> frozenset[str]:
+    """The roles a row names (every role when it names none): for documentation and tests."""
+    rule = rule_for(name)
+    return frozenset(Role.values) if rule.roles is None else rule.roles
