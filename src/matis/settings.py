@@ -46,8 +46,10 @@ SECRET_KEY_MIN_DISTINCT = 10
 def _secret_key() -> str:
     """Read the secret key; fail loudly in production, keep a generated one for demo/test."""
     key = os.environ.get("MATIS_SECRET_KEY", "").strip()
-    if key and IS_PRODUCTION and (
-        len(key) < SECRET_KEY_MIN_LENGTH or len(set(key)) < SECRET_KEY_MIN_DISTINCT
+    if (
+        key
+        and IS_PRODUCTION
+        and (len(key) < SECRET_KEY_MIN_LENGTH or len(set(key)) < SECRET_KEY_MIN_DISTINCT)
     ):
         raise ImproperlyConfigured(
             f"MATIS_SECRET_KEY is too weak: use at least {SECRET_KEY_MIN_LENGTH} characters "
@@ -208,6 +210,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "access/locked_out.html"
 AXES_VERBOSE = False
 
+# Only a keyed hash of each session cookie is stored: a database copy cannot be replayed.
+SESSION_ENGINE = "matis.access.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # A session ends after MATIS_SESSION_IDLE_MINUTES without a request, after

@@ -79,7 +79,9 @@ def test_finding_19_paging_never_returns_more_than_the_maximum(user_client):
 
 
 def test_finding_19_throttle_rates_are_applied(user_client, monkeypatch):
-    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/minute", "anon": "3/minute"})
+    monkeypatch.setattr(
+        UserRateThrottle, "THROTTLE_RATES", {"user": "3/minute", "anon": "3/minute"}
+    )
     client = user_client("task_force_officer", "THA")
     codes = [client.get("/api/v1/activities/").status_code for _ in range(5)]
     assert codes[:3] == [200, 200, 200]
