@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -23,6 +24,9 @@ APP_CLI_MODULES = [
 
 
 def _setup(env: str | None = None) -> None:
+    # Files MATIS creates (database, uploads, keys, logs) are readable by its own
+    # account only: a session key or case file must not be readable by others.
+    os.umask(0o077)
     if env:
         os.environ.setdefault("MATIS_ENV", env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "matis.settings")
@@ -41,6 +45,18 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: the worker gets SIGTERM when the server process dies, even by SIGKILL."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+    except OSError:
+        pass
+
+
 def _start_worker() -> subprocess.Popen:
     """Run the background-job worker (reports, imports, analyses) beside the web server."""
     cmd = [
@@ -55,7 +71,32 @@ def _start_worker() -> subprocess.Popen:
         "0.5",
         "--no-startup-delay",
     ]
-    return subprocess.Popen(cmd, env=dict(os.environ))  # noqa: S603 - our own fixed command
+    preexec = _die_with_parent if sys.platform.startswith("linux") else None
+    return subprocess.Popen(cmd, env=dict(os.environ), preexec_fn=preexec)  # noqa: S603
+
+
+def _stop_on_sigterm(signum, frame) -> None:
+    # SIGTERM (systemd, docker stop, kill) ends the server like Ctrl+C does, so the
+    # `finally` below stops the worker instead of leaving it behind.
+    raise KeyboardInterrupt
+
+
+def waitress_options() -> dict:
+    """Waitress settings from Django settings: believe forwarded headers from the proxy only."""
+    from django.conf import settings
+
+    options: dict = {"ident": "MATIS"}
+    if settings.TRUSTED_PROXIES:
+        options.update(
+            trusted_proxy=" ".join(settings.TRUSTED_PROXIES),
+            trusted_proxy_count=settings.TRUSTED_PROXY_COUNT,
+            trusted_proxy_headers="x-forwarded-proto x-forwarded-for x-forwarded-host",
+            clear_untrusted_proxy_headers=True,
+        )
+    else:
+        # No proxy configured: forwarded headers from clients are never believed.
+        options["clear_untrusted_proxy_headers"] = True
+    return options
 
 
 def _serve(host: str, port: int, threads: int, *, worker: bool = True) -> None:
@@ -64,12 +105,19 @@ def _serve(host: str, port: int, threads: int, *, worker: bool = True) -> None:
     from matis.wsgi import application
 
     proc = _start_worker() if worker else None
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
-        serve(application, host=host, port=port, threads=threads, ident="MATIS")
+        serve(application, host=host, port=port, threads=threads, **waitress_options())
+    except KeyboardInterrupt:
+        pass
     finally:
         if proc is not None:
             proc.terminate()
-            proc.wait(timeout=30)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -43,9 +43,25 @@ if MATIS_ROLE not in {"national", "regional"}:
 MATIS_COUNTRY = env_str("MATIS_COUNTRY").upper() or None
 
 
+# Django's own deploy check (security.W009) asks for the same: a key shorter than
+# this, or made of a handful of characters, can be guessed or brute-forced.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_DISTINCT = 10
+
+
 def _secret_key() -> str:
     """Read the secret key; fail loudly in production, keep a generated one for demo/test."""
     key = env_str("MATIS_SECRET_KEY")
+    if (
+        key
+        and IS_PRODUCTION
+        and (len(key) < SECRET_KEY_MIN_LENGTH or len(set(key)) < SECRET_KEY_MIN_DISTINCT)
+    ):
+        raise ImproperlyConfigured(
+            f"MATIS_SECRET_KEY is too weak: use at least {SECRET_KEY_MIN_LENGTH} characters "
+            f"with at least {SECRET_KEY_MIN_DISTINCT} different ones, e.g. the output of "
+            "`python3 -c 'import secrets; print(secrets.token_urlsafe(64))'`."
+        )
     if key:
         return key
     if IS_PRODUCTION:
@@ -56,7 +72,7 @@ def _secret_key() -> str:
         return secrets.token_urlsafe(50)
     key_file = MATIS_HOME / "secret_key"
     if not key_file.exists():
-        MATIS_HOME.mkdir(parents=True, exist_ok=True)
+        MATIS_HOME.mkdir(mode=0o700, parents=True, exist_ok=True)
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
@@ -105,6 +121,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "matis.common.middleware.RequestIdMiddleware",
+    "matis.common.middleware.NoStoreForSignedInMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -112,6 +129,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "matis.common.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -193,9 +211,17 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "access/locked_out.html"
 AXES_VERBOSE = False
 
+# Only a keyed hash of each session cookie is stored: a database copy cannot be replayed.
+SESSION_ENGINE = "matis.access.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 8 * 60 * 60
+# A session ends after MATIS_SESSION_IDLE_MINUTES without a request, after
+# MATIS_SESSION_MAX_HOURS in any case, and when the browser closes (no
+# persistent cookie on a shared computer).
+SESSION_IDLE_SECONDS = env_int("MATIS_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_MAX_SECONDS = env_int("MATIS_SESSION_MAX_HOURS", 8) * 60 * 60
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -204,8 +230,14 @@ X_FRAME_OPTIONS = "DENY"
 # The demo serves plain HTTP on 127.0.0.1 only.
 _INSECURE_HTTP = env_flag("MATIS_INSECURE_HTTP")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = IS_PRODUCTION and not _INSECURE_HTTP
+# Behind a TLS proxy, `matis serve` (waitress) believes X-Forwarded-Proto and
+# X-Forwarded-For only from the addresses in MATIS_TRUSTED_PROXY and strips them
+# from anyone else, so Django sees the scheme and client address the proxy saw.
+# Django's SECURE_PROXY_SSL_HEADER is deliberately not set: it would believe the
+# header from any client that reaches the server directly.
+TRUSTED_PROXIES = env_list("MATIS_TRUSTED_PROXY")
+TRUSTED_PROXY_COUNT = env_int("MATIS_TRUSTED_PROXY_COUNT", 1)
 if IS_PRODUCTION and not _INSECURE_HTTP:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
     SECURE_SSL_REDIRECT = env_flag("MATIS_SSL_REDIRECT", default=True)
 
@@ -264,8 +296,12 @@ STORAGES = {
 # Uploaded files (evidence, attachments) live outside the web root and are
 # served only through views that check access.
 MEDIA_ROOT = MATIS_HOME / "files"
+# Only the account MATIS runs as may read what it stores (Django's default is 0644).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 if not IS_PRODUCTION:
+    MATIS_HOME.mkdir(mode=0o700, parents=True, exist_ok=True)
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it to exist
 WHITENOISE_AUTOREFRESH = False
 
@@ -277,9 +313,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "matis.common.api.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 100,
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/minute", "user": "6000/hour"},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("MATIS_API_RATE_ANON", "60/minute"),
+        "user": env_str("MATIS_API_RATE_USER", "6000/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "MATIS API",
