@@ -29,6 +29,7 @@ import unicodedata
 
 from anyascii import anyascii
 
+from matis.common.text import strip_bidi_controls
 from tipstats.linkage import is_zawgyi, normalise_text, zawgyi_to_unicode
 from tipstats.linkage import romanise as _romanise
 
@@ -50,8 +51,9 @@ to_unicode_burmese = zawgyi_to_unicode
 
 
 def clean_name(text: str) -> str:
-    """A name as it is stored: Zawgyi repaired, NFC, single spaces, trimmed."""
-    text = to_unicode_burmese(text or "")
+    """A name as it is stored: Zawgyi repaired, no direction controls, NFC, single spaces."""
+    # A right-to-left override (U+202E) would make the name display as something else.
+    text = strip_bidi_controls(to_unicode_burmese(text or ""))
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
