@@ -55,6 +55,9 @@ class NoStoreForSignedInMiddleware:
         return response
 
 
+LAST_SEEN_KEY = "matis_last_seen"
+
+
 class SessionTimeoutMiddleware:
     """End a session after ``SESSION_IDLE_SECONDS`` without a request.
 
@@ -78,9 +81,9 @@ class SessionTimeoutMiddleware:
         user = getattr(request, "user", None)
         if session is not None and user is not None and user.is_authenticated:
             now = int(time.time())
-            last = session.get("matis_last_seen")
+            last = session.get(LAST_SEEN_KEY)
             if last is not None and now - int(last) > settings.SESSION_IDLE_SECONDS:
                 logout(request)
             elif last is None or now - int(last) >= self.TOUCH_EVERY_SECONDS:
-                session["matis_last_seen"] = now
+                session[LAST_SEEN_KEY] = now
         return self.get_response(request)
