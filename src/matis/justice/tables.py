@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from matis.common.calendars import display_year
+from matis.common.tables import Column, Table
 from matis.justice import measures
 from matis.justice.choices import ClaimKind, Law, VerdictOutcome
-from matis.monitoring.tables import Column, Table
 from matis.returns.tables import chart_base
 
 

@@ -11,12 +11,13 @@ from django.views.decorators.http import require_safe
 from matis.access.scoping import scoped
 from matis.cases import gates as case_gates
 from matis.cases.models import Case
-from matis.cases.views.common import require, run_form
+from matis.cases.pages import run_form
 from matis.common.models import COMMIT_COUNTRIES, Country
+from matis.common.tables import table_download
+from matis.common.views import country_year_choice, require
 from matis.justice import forms, gates, services, tables
 from matis.justice import measures as justice_measures_module
 from matis.justice.models import Charge, CompensationClaim, CriminalCase, Defendant, VictimWitness
-from matis.returns.views import download, measure_scope
 
 FORM = "justice/form.html"
 
@@ -244,13 +245,13 @@ def case_links(request, pk: int):
 @require_safe
 @login_required
 def measures_page(request):
-    country, year, years = measure_scope(request)
+    country, year, years = country_year_choice(request)
     data = justice_measures_module.justice_measures(country, year)
     built = tables.measure_tables(country=country, years=years, data=data)
     wanted = request.GET.get("table")
     fmt = request.GET.get("format")
     if wanted in built and fmt in {"csv", "xlsx"}:
-        return download(built[wanted], fmt, f"justice-{wanted}-{country or 'region'}-{year}")
+        return table_download(built[wanted], fmt, f"justice-{wanted}-{country or 'region'}-{year}")
     return render(
         request,
         "justice/measures.html",

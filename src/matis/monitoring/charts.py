@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from matis.common.calendars import display_year
+from matis.common.tables import Table
 from matis.monitoring.dashboards import STATUS_COLOURS, MonitoringData, status_counts
 from matis.monitoring.models import ProgressStatus
-from matis.monitoring.tables import Table
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 FONT = (

@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction
 from matis.access.scoping import scoped
+from matis.common.files import file_response
 from matis.registers import selectors, services
 from matis.registers.indicators import register_counts_for_report
 from matis.registers.kit.forms import DATE_WIDGET
@@ -86,14 +86,11 @@ def assessment_document(request, pk: int):
         obj=assessment,
         sha256=assessment.document_sha256,
     )
-    response = FileResponse(
+    return file_response(
         assessment.document.open("rb"),
-        as_attachment=True,
         filename=assessment.document_name or assessment.document.name.rsplit("/", 1)[-1],
-        content_type=assessment.document_type or "application/octet-stream",
+        content_type=assessment.document_type,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 class ReviewForm(forms.ModelForm):

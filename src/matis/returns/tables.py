@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from matis.common.calendars import display_year
-from matis.monitoring.tables import Column, Table
+from matis.common.tables import Column, Table
 from matis.returns import measures
 from matis.returns.choices import STEP_ORDER, Step
 

@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,9 +14,10 @@ from django.views.decorators.http import require_safe
 from matis.access.scoping import scoped
 from matis.cases import gates as case_gates
 from matis.cases.models import Case
-from matis.cases.views.common import require, run_form
+from matis.cases.pages import run_form
 from matis.common.models import COMMIT_COUNTRIES, Country
-from matis.monitoring.tables import to_csv, to_xlsx
+from matis.common.tables import table_download
+from matis.common.views import country_year_choice, require
 from matis.returns import forms, gates, measures, services, tables
 from matis.returns import instruments as tools
 from matis.returns.choices import RESPONSIBLE_SIDE, Side, Step
@@ -404,48 +404,17 @@ def event_add(request, pk: int):
 # --- measures --------------------------------------------------------------------------------
 
 
-def measure_scope(request) -> tuple[str | None, int, list[int]]:
-    """(country, year, years offered): country users see their own country only."""
-    user = request.user
-    if user.is_region_wide:
-        wanted = request.GET.get("country", "")
-        country = wanted if wanted in COMMIT_COUNTRIES else None
-    else:
-        country = user.country_id
-    this_year = dt.date.today().year
-    years = list(range(this_year, this_year - 8, -1))
-    try:
-        year = int(request.GET.get("year", this_year - 1))
-    except ValueError:
-        year = this_year - 1
-    if year not in years:
-        year = this_year - 1
-    return country, year, years
-
-
-def download(table, fmt: str, name: str) -> HttpResponse:
-    if fmt == "xlsx":
-        response = HttpResponse(
-            to_xlsx(table),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        response = HttpResponse(to_csv(table), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
-
-
 @scoped("country", model=Repatriation)
 @require_safe
 @login_required
 def measures_page(request):
-    country, year, years = measure_scope(request)
+    country, year, years = country_year_choice(request)
     data = measures.returns_measures(country, year)
     built = tables.measure_tables(data, country=country, years=years)
     wanted = request.GET.get("table")
     fmt = request.GET.get("format")
     if wanted in built and fmt in {"csv", "xlsx"}:
-        return download(built[wanted], fmt, f"returns-{wanted}-{country or 'region'}-{year}")
+        return table_download(built[wanted], fmt, f"returns-{wanted}-{country or 'region'}-{year}")
     return render(
         request,
         "returns/measures.html",

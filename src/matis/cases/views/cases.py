@@ -23,9 +23,10 @@ from matis.cases.choices import ExploitationExtension
 from matis.cases.export import case_to_htcds, subject_access_export
 from matis.cases.htcds import CaseStatus, Gender, TraffickingStatus, TypeOfExploitation
 from matis.cases.models import Case
+from matis.cases.pages import run_form
 from matis.cases.services.consent import consent_status
-from matis.cases.views.common import add_service_error, require, run_form
 from matis.common.models import Country
+from matis.common.views import add_service_error, require
 
 PAGE_SIZE = 50
 

@@ -15,8 +15,9 @@ from matis.access.scoping import scoped
 from matis.cases import forms, gates, services
 from matis.cases import screening as instruments
 from matis.cases.models import Case, Placement, Referral
+from matis.cases.pages import consent_message, run_form
 from matis.cases.services import ConsentRequired
-from matis.cases.views.common import add_service_error, consent_message, run_form
+from matis.common.views import add_service_error
 
 
 def _case_url(case) -> str:

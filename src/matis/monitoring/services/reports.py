@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from matis.access.audit import audit_record
 from matis.access.models import Agency, AuditAction, User
+from matis.common.files import check_evidence
 from matis.monitoring import validation as v
-from matis.monitoring.evidence import check_evidence
 from matis.monitoring.models import (
     ActivityReport,
     BudgetEntry,
