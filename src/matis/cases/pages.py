@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from matis.cases.choices import ConsentPurpose
@@ -62,3 +63,44 @@ def run_form(request, form, action, *, success: str, redirect_to, template="case
         refusals={**REFUSALS, **kw.pop("refusals", {})},
         **kw,
     )
+
+
+def case_url(case) -> str:
+    return reverse("cases:case_detail", args=[case.pk])
+
+
+def case_form(
+    request,
+    case,
+    form,
+    action,
+    *,
+    success: str,
+    title: str | None = None,
+    redirect_to=None,
+    template: str = "cases/form.html",
+    **context,
+):
+    """:func:`run_form` for a form about one case: back to the case when done.
+
+    The page gets ``case``, ``title`` (when given) and ``context``.
+    """
+    page = {"case": case, **({"title": title} if title is not None else {}), **context}
+    return run_form(
+        request,
+        form,
+        action,
+        success=success,
+        redirect_to=redirect_to or case_url(case),
+        template=template,
+        context=page,
+    )
+
+
+def case_service_form(request, case, form, service, **options):
+    """:func:`case_form` whose action is ``service(actor=<reader>, case=case, **cleaned_data)``."""
+
+    def action(f):
+        service(actor=request.user, case=case, **f.cleaned_data)
+
+    return case_form(request, case, form, action, **options)

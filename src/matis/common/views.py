@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from matis.access.scoping import scoped
-from matis.common.models import COMMIT_COUNTRIES
+from matis.common.models import COMMIT_COUNTRIES, Country
 
 
 @scoped("global")
@@ -109,3 +109,43 @@ def country_year_choice(request, *, years_back: int = 8) -> tuple[str | None, in
     if year not in years:
         year = this_year - 1
     return country, year, years
+
+
+def measures_page(
+    request,
+    *,
+    name: str,
+    template: str,
+    data_of: Callable[[str | None, int], dict],
+    tables_of: Callable[..., dict],
+    charts_of: Callable[[dict], dict],
+):
+    """A measures page (counts for a country or the region and a year) or one table's download.
+
+    ``data_of(country, year)`` gives the measures, ``tables_of(data=, country=,
+    years=)`` the page's tables by name, ``charts_of(tables)`` their charts.
+    ``?table=NAME&format=csv|xlsx`` downloads one table as ``name-NAME-country-year``.
+    """
+    from matis.common.tables import table_download
+
+    country, year, years = country_year_choice(request)
+    data = data_of(country, year)
+    built = tables_of(data=data, country=country, years=years)
+    wanted = request.GET.get("table")
+    fmt = request.GET.get("format")
+    if wanted in built and fmt in {"csv", "xlsx"}:
+        return table_download(built[wanted], fmt, f"{name}-{wanted}-{country or 'region'}-{year}")
+    return render(
+        request,
+        template,
+        {
+            "data": data,
+            "tables": built,
+            "charts": charts_of(built),
+            "country": country,
+            "year": year,
+            "years": years,
+            "countries": Country.objects.filter(pk__in=COMMIT_COUNTRIES),
+            "region_wide": request.user.is_region_wide,
+        },
+    )

@@ -15,9 +15,9 @@ from matis.access.scoping import scoped
 from matis.cases import gates as case_gates
 from matis.cases.models import Case
 from matis.cases.pages import run_form
-from matis.common.models import COMMIT_COUNTRIES, Country
-from matis.common.tables import table_download
-from matis.common.views import country_year_choice, require
+from matis.common.models import Country
+from matis.common.views import measures_page as common_measures_page
+from matis.common.views import require
 from matis.returns import forms, gates, measures, services, tables
 from matis.returns import instruments as tools
 from matis.returns.choices import RESPONSIBLE_SIDE, Side, Step
@@ -408,24 +408,11 @@ def event_add(request, pk: int):
 @require_safe
 @login_required
 def measures_page(request):
-    country, year, years = country_year_choice(request)
-    data = measures.returns_measures(country, year)
-    built = tables.measure_tables(data, country=country, years=years)
-    wanted = request.GET.get("table")
-    fmt = request.GET.get("format")
-    if wanted in built and fmt in {"csv", "xlsx"}:
-        return table_download(built[wanted], fmt, f"returns-{wanted}-{country or 'region'}-{year}")
-    return render(
+    return common_measures_page(
         request,
-        "returns/measures.html",
-        {
-            "data": data,
-            "tables": built,
-            "charts": tables.measure_charts(built),
-            "country": country,
-            "year": year,
-            "years": years,
-            "countries": Country.objects.filter(pk__in=COMMIT_COUNTRIES),
-            "region_wide": request.user.is_region_wide,
-        },
+        name="returns",
+        template="returns/measures.html",
+        data_of=measures.returns_measures,
+        tables_of=tables.measure_tables,
+        charts_of=tables.measure_charts,
     )
