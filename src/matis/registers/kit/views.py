@@ -7,18 +7,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from matis.access.scoping import scoped
+from matis.common.tables import download_response
 from matis.registers import selectors
 from matis.registers.kit import display
 from matis.registers.kit.charts import chart_data, chart_spec
 from matis.registers.kit.excel import (
-    XLSX_CONTENT_TYPE,
     ImportFailed,
     export_workbook,
     import_workbook,
@@ -89,11 +89,7 @@ def make_views(spec: Register) -> dict:
         rows = selectors.filtered_rows(spec, request.user, request.GET, today=today)
         if request.GET.get("export") == "xlsx":
             data = export_workbook(spec, rows, actor=request.user)
-            response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-            response["Content-Disposition"] = (
-                f'attachment; filename="matis-{spec.key}-{today:%Y%m%d}.xlsx"'
-            )
-            return response
+            return download_response(data, f"matis-{spec.key}-{today:%Y%m%d}.xlsx")
         page = Paginator(rows, 50).get_page(request.GET.get("page"))
         context = {"today": today}
         columns = list(spec.list_columns)
