@@ -17,11 +17,12 @@ from matis.access.audit import audit_record
 from matis.access.models import AuditAction
 from matis.access.scoping import scoped
 from matis.common.files import file_response
+from matis.common.views import add_service_error
 from matis.registers import selectors, services
 from matis.registers.indicators import register_counts_for_report
 from matis.registers.kit.forms import DATE_WIDGET
 from matis.registers.kit.specs import get_register, may_write
-from matis.registers.kit.views import add_errors, get_row
+from matis.registers.kit.views import get_row
 from matis.registers.models import (
     Agreement,
     AgreementReview,
@@ -117,7 +118,7 @@ def agreement_review(request, pk: int):
                 actor=request.user, agreement=agreement, **form.cleaned_data
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The review is recorded."))
             return redirect(spec.url_name("detail"), pk=pk)

@@ -65,34 +65,38 @@ class _Codes:
             self.allowed.setdefault(ind, set()).add(dim)
 
 
-def observations_csv_lines(rows: Iterable[tuple]) -> Iterator[str]:
-    """MATIS CSV (see docs/statistics.md); ``rows`` are tuples of ``OBSERVATION_FIELDS``."""
-    codes = _Codes()
-    dims = codes.dimensions
-    header = [
+def matis_header(dimensions: Iterable[str]) -> list[str]:
+    """The columns of the MATIS CSV and of the Excel template's Data sheet."""
+    return [
         "indicator",
         "country",
         "year",
-        *[d.lower() for d in dims],
+        *[d.lower() for d in dimensions],
         "value",
         "flags",
         "source",
     ]
 
-    def lines():
-        for ind, country, year, key, value, cens, missing, est, prov, source in rows:
-            values = parse_key(key)
-            yield [
-                codes.indicators[ind],
-                country,
-                year,
-                *[values.get(d, "") for d in dims],
-                export_value(value, cens, missing),
-                flags_text(est, prov, missing),
-                source,
-            ]
 
-    return tables.csv_lines(header, lines(), bom=False)
+def _matis_row(codes: _Codes, row: tuple, value) -> list:
+    ind, country, year, key, _value, _cens, missing, est, prov, source = row
+    values = parse_key(key)
+    return [
+        codes.indicators[ind],
+        country,
+        year,
+        *[values.get(d, "") for d in codes.dimensions],
+        value,
+        flags_text(est, prov, missing),
+        source,
+    ]
+
+
+def observations_csv_lines(rows: Iterable[tuple]) -> Iterator[str]:
+    """MATIS CSV (see docs/statistics.md); ``rows`` are tuples of ``OBSERVATION_FIELDS``."""
+    codes = _Codes()
+    lines = (_matis_row(codes, r, export_value(r[4], r[5], r[6])) for r in rows)
+    return tables.csv_lines(matis_header(codes.dimensions), lines, bom=False)
 
 
 def observations_sdmx_lines(rows: Iterable[tuple]) -> Iterator[str]:
@@ -144,29 +148,17 @@ def observations_xlsx(rows: Iterable[tuple]) -> bytes:
     from openpyxl import Workbook
 
     codes = _Codes()
-    dims = codes.dimensions
     book = Workbook(write_only=True)
     sheet = book.create_sheet(DATA_SHEET)
-    sheet.append(
-        ["indicator", "country", "year", *[d.lower() for d in dims], "value", "flags", "source"]
-    )
-    for n, (ind, country, year, key, value, cens, missing, est, prov, source) in enumerate(rows, 1):
+    sheet.append(matis_header(codes.dimensions))
+    for n, row in enumerate(rows, 1):
         if n > EXCEL_MAX_ROWS:
             raise ValueError(
                 _("More rows than an Excel sheet holds; narrow the filter or use CSV.")
             )
-        values = parse_key(key)
+        _ind, _country, _year, _key, value, cens, missing, *_rest = row
         cell = value if value is not None and cens is None else export_value(value, cens, missing)
-        row = [
-            codes.indicators[ind],
-            country,
-            year,
-            *[values.get(d, "") for d in dims],
-            cell,
-            flags_text(est, prov, missing),
-            source,
-        ]
-        sheet.append([tables.neutralise(v) for v in row])
+        sheet.append([tables.neutralise(v) for v in _matis_row(codes, row, cell)])
     return tables.workbook_bytes(book)
 
 
@@ -190,15 +182,7 @@ def excel_template(country: str | None = None) -> bytes:
     book = Workbook()
     data = book.active
     data.title = DATA_SHEET
-    header = [
-        "indicator",
-        "country",
-        "year",
-        *[d.code.lower() for d in dims],
-        "value",
-        "flags",
-        "source",
-    ]
+    header = matis_header(d.code for d in dims)
     tables.append_row(data, header)
     tables.bold_row(data, 1)
     data.freeze_panes = "A2"

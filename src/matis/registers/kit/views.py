@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from matis.access.scoping import scoped
 from matis.common.tables import download_response
+from matis.common.views import add_service_error
 from matis.registers import selectors
 from matis.registers.kit import display
 from matis.registers.kit.charts import chart_data, chart_spec
@@ -33,15 +34,6 @@ def get_row(spec: Register, user, pk: int):
         return selectors.visible_rows(spec, user).get(pk=pk)
     except spec.model.DoesNotExist:
         raise Http404 from None
-
-
-def add_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form, on the named field where the form has it."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _detail_rows(spec: Register, obj) -> list[tuple[str, str]]:
@@ -159,7 +151,7 @@ def make_views(spec: Register) -> dict:
                     if creating:  # the insert was rolled back
                         obj.pk = None
                         obj._state.adding = True
-                    add_errors(form, exc)
+                    add_service_error(form, exc)
                 else:
                     messages.success(request, _("Saved."))
                     return redirect(spec.url_name("detail"), pk=saved.pk)
