@@ -127,6 +127,11 @@ class Table:
         }
 
 
+def percent(share: float | None, places: int = 1) -> float | None:
+    """A share (0 to 1) as a rounded percentage for a table cell; None stays None."""
+    return None if share is None else round(100 * share, places)
+
+
 def css_class(column: Column, value=None, state: str = "") -> str:
     if column.kind == "status":
         return f"status-cell st-{value}" if value else "status-cell"

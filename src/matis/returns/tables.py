@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from matis.common.calendars import display_year
 from matis.common.charts import bar_chart, line_chart
-from matis.common.tables import Column, Table
+from matis.common.tables import Column, Table, percent
 from matis.returns import measures
 from matis.returns.choices import STEP_ORDER, Step
 
@@ -50,7 +50,7 @@ def measure_tables(data: dict, *, country, years: list[int]) -> dict[str, Table]
                 "year": y,
                 "cohort": r["cohort"],
                 "retrafficked": r["retrafficked"],
-                "rate": round(100 * r["rate"], 1) if r["rate"] is not None else None,
+                "rate": percent(r["rate"]),
                 "offenders": r["offenders"],
             }
         )

@@ -199,3 +199,10 @@ def test_download_responses_name_the_file_and_type():
     assert "filename*=utf-8''" in download_response(b"", "ทะเบียน.csv")["Content-Disposition"]
     with pytest.raises(ValueError):
         table_download(_table(), "pdf", "x")
+
+
+def test_percent_rounds_a_share_and_keeps_none():
+    from matis.common.tables import percent
+
+    assert percent(0.12345) == 12.3 and percent(1) == 100 and percent(None) is None
+    assert percent(0.5, 0) == 50
