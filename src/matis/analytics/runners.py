@@ -15,6 +15,7 @@ import pandas as pd
 from django.utils.translation import gettext_lazy as _
 
 from matis.analytics.models import AnalysisKind
+from matis.common.charts import SCHEMA
 
 Progress = Callable[[float, str], None]
 
@@ -171,7 +172,7 @@ def run_mse(frame: pd.DataFrame, params: dict, progress: Progress) -> dict:
         "summary": result.summary(),
     }
     chart = {
-        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "$schema": SCHEMA,
         "description": str(_("Known and estimated hidden victims")),
         "data": {
             "values": [
@@ -210,7 +211,7 @@ def run_risk(frame: pd.DataFrame, params: dict, progress: Progress) -> dict:
     ]
     y = {"field": "label", "type": "nominal", "title": None}
     chart = {
-        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "$schema": SCHEMA,
         "data": {"values": points},
         "transform": [{"calculate": "datum.group + ' · ' + datum.factor", "as": "label"}],
         "layer": [
@@ -261,7 +262,7 @@ def run_flows(frame: pd.DataFrame, params: dict, progress: Progress) -> dict:
         for row in top[stages].itertuples(index=False)
     ]
     chart = {
-        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "$schema": SCHEMA,
         "data": {"values": top[["route", "n_cases"]].to_dict(orient="records")},
         "mark": "bar",
         "encoding": {
@@ -322,7 +323,7 @@ def run_its(frame: pd.DataFrame, params: dict, progress: Progress) -> dict:
         value_name="value",
     )
     chart = {
-        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "$schema": SCHEMA,
         "data": {
             "values": [
                 {k: _finite(v) for k, v in r.items()} for r in long.to_dict(orient="records")

@@ -1,17 +1,14 @@
-import csv
-import io
 import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from openpyxl import Workbook
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction
@@ -22,6 +19,7 @@ from matis.analytics.forms import AnalysisForm, DatasetForm
 from matis.analytics.models import Analysis, AnalysisKind, Dataset
 from matis.analytics.runners import ParameterError
 from matis.analytics.sources import SourceError, available_sources
+from matis.common.tables import Column, Table, table_download
 
 
 def _source_choices(user):
@@ -138,38 +136,18 @@ def analysis_download(request, pk: int):
     audit_record(
         actor=request.user, action=AuditAction.EXPORT, obj=analysis, table=index, format=fmt
     )
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(table["columns"])
-        writer.writerows(table["rows"])
-        response = HttpResponse(
-            buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = (table["name"] or "table")[:31]
-    sheet.append(table["columns"])
-    for row in table["rows"]:
-        sheet.append(row)
-    meta = workbook.create_sheet("provenance")
-    for key, value in analysis.provenance.items():
-        meta.append(
-            [
-                key,
-                json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value,
-            ]
-        )
-    out = io.BytesIO()
-    workbook.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    keys = [f"c{i}" for i in range(len(table["columns"]))]
+    download = Table(
+        table["name"] or "table",
+        table["name"] or "",
+        [Column(k, str(label)) for k, label in zip(keys, table["columns"], strict=True)],
+        [dict(zip(keys, row, strict=False)) for row in table["rows"]],
     )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    provenance = [
+        [key, json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value]
+        for key, value in analysis.provenance.items()
+    ]
+    return table_download(download, fmt, name, extra_sheets=[("provenance", provenance)])
 
 
 @scoped("country", model=Analysis, lookup="pk")

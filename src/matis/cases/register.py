@@ -9,9 +9,7 @@ detention" indicator.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import statistics
 from collections import Counter, defaultdict
 
@@ -19,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from matis.cases.choices import DETENTION_KINDS, PlacementKind
 from matis.cases.models import IDENTIFIED, Placement
+from matis.common.tables import Column, Table, csv_lines, to_xlsx
 
 STATELESS = "stateless"
 UNKNOWN = "unknown"
@@ -156,28 +155,26 @@ def column_labels() -> list[str]:
     ]
 
 
+def register_as_table(rows: list[dict], *, title: str = "") -> Table:
+    """The register rows as a common table (labels in the reader's language)."""
+    return Table(
+        "register",
+        title,
+        [Column(key, label) for key, label in zip(REGISTER_COLUMNS, column_labels(), strict=True)],
+        rows,
+    )
+
+
 def register_csv(rows: list[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(REGISTER_COLUMNS)
-    for row in rows:
-        writer.writerow([row[c] for c in REGISTER_COLUMNS])
-    return out.getvalue()
+    """CSV whose header is the column codes (language-independent, for machines)."""
+    return "".join(
+        csv_lines(REGISTER_COLUMNS, ([row[c] for c in REGISTER_COLUMNS] for row in rows), bom=False)
+    )
 
 
 def register_xlsx(rows: list[dict], *, title: str) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "register"
-    sheet.append([title])
-    sheet.append(column_labels())
-    for row in rows:
-        sheet.append([row[c] for c in REGISTER_COLUMNS])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """A workbook: the title, the column labels, then the rows."""
+    return to_xlsx(register_as_table(rows, title=title), title_row=True)
 
 
 def nationality_totals(rows: list[dict]) -> Counter:

@@ -1,7 +1,7 @@
 from django.urls import path
 
+from matis.cases.pages import gated
 from matis.cases.views import cases, supervision, work
-from matis.cases.views.common import gated
 
 app_name = "cases"
 urlpatterns = [

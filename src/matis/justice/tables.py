@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from matis.common.calendars import display_year
+from matis.common.charts import bar_chart
+from matis.common.tables import Column, Table, percent
 from matis.justice import measures
 from matis.justice.choices import ClaimKind, Law, VerdictOutcome
-from matis.monitoring.tables import Column, Table
-from matis.returns.tables import chart_base
 
 
 def measure_tables(*, country, years: list[int], data: dict) -> dict[str, Table]:
@@ -21,7 +21,7 @@ def measure_tables(*, country, years: list[int], data: dict) -> dict[str, Table]
                 "year": y,
                 "opened": t["cases_opened"],
                 "reached": t["reached_verdict"],
-                "share": round(100 * share, 1) if share is not None else None,
+                "share": percent(share),
                 "median_days": t["median_days_to_verdict"],
             }
         )
@@ -65,9 +65,7 @@ def measure_tables(*, country, years: list[int], data: dict) -> dict[str, Table]
             {
                 **row,
                 "kind": str(kinds[row["kind"]]),
-                "paid_pct": round(100 * row["paid_share"], 1)
-                if row["paid_share"] is not None
-                else None,
+                "paid_pct": percent(row["paid_share"]),
             }
             for row in data["compensation"]
         ],
@@ -105,10 +103,9 @@ def measure_charts(built: dict[str, Table]) -> dict[str, dict]:
             }
         )
     return {
-        "verdicts": chart_base(
+        "verdicts": bar_chart(
             built["verdicts"].title,
             share_values,
-            mark={"type": "bar", "tooltip": True},
             encoding={
                 "x": {"field": "year", "type": "ordinal", "title": _("Year opened"), "sort": None},
                 "y": {
@@ -119,10 +116,9 @@ def measure_charts(built: dict[str, Table]) -> dict[str, dict]:
                 },
             },
         ),
-        "compensation": chart_base(
+        "compensation": bar_chart(
             built["compensation"].title,
             money,
-            mark={"type": "bar", "tooltip": True},
             encoding={
                 "y": {"field": "group", "type": "nominal", "title": None},
                 "yOffset": {"field": "what"},

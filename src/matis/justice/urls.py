@@ -1,6 +1,6 @@
 from django.urls import path
 
-from matis.cases.views.common import gated
+from matis.cases.pages import gated
 from matis.justice import views
 
 app_name = "justice"

@@ -12,12 +12,12 @@ from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.cases import gates as case_gates
 from matis.cases.models import Case
-from matis.cases.views.common import require, run_form
-from matis.common.models import COMMIT_COUNTRIES, Country
+from matis.cases.pages import run_form
+from matis.common.views import measures_page as common_measures_page
+from matis.common.views import require
 from matis.justice import forms, gates, services, tables
 from matis.justice import measures as justice_measures_module
 from matis.justice.models import Charge, CompensationClaim, CriminalCase, Defendant, VictimWitness
-from matis.returns.views import download, measure_scope
 
 FORM = "justice/form.html"
 
@@ -245,24 +245,11 @@ def case_links(request, pk: int):
 @require_safe
 @login_required
 def measures_page(request):
-    country, year, years = measure_scope(request)
-    data = justice_measures_module.justice_measures(country, year)
-    built = tables.measure_tables(country=country, years=years, data=data)
-    wanted = request.GET.get("table")
-    fmt = request.GET.get("format")
-    if wanted in built and fmt in {"csv", "xlsx"}:
-        return download(built[wanted], fmt, f"justice-{wanted}-{country or 'region'}-{year}")
-    return render(
+    return common_measures_page(
         request,
-        "justice/measures.html",
-        {
-            "data": data,
-            "tables": built,
-            "charts": tables.measure_charts(built),
-            "country": country,
-            "year": year,
-            "years": years,
-            "countries": Country.objects.filter(pk__in=COMMIT_COUNTRIES),
-            "region_wide": request.user.is_region_wide,
-        },
+        name="justice",
+        template="justice/measures.html",
+        data_of=justice_measures_module.justice_measures,
+        tables_of=tables.measure_tables,
+        charts_of=tables.measure_charts,
     )

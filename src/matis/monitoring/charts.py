@@ -5,27 +5,12 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from matis.common.calendars import display_year
+from matis.common.charts import bar_chart, heatmap
+from matis.common.tables import Table
 from matis.monitoring.dashboards import STATUS_COLOURS, MonitoringData, status_counts
 from matis.monitoring.models import ProgressStatus
-from matis.monitoring.tables import Table
 
-SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
-FONT = (
-    "system-ui, 'Noto Sans', 'Noto Sans Thai', 'Noto Sans Khmer', 'Noto Sans Lao', "
-    "'Noto Sans Myanmar', 'Noto Sans CJK SC', sans-serif"
-)
-
-
-def _base(title: str, values: list[dict], **extra) -> dict:
-    return {
-        "$schema": SCHEMA,
-        "title": title,
-        "width": "container",
-        "height": 260,
-        "data": {"values": values},
-        "config": {"font": FONT, "view": {"stroke": None}},
-        **extra,
-    }
+HEIGHT = 260
 
 
 def completion_heatmap(table: Table, data: MonitoringData) -> dict:
@@ -40,11 +25,10 @@ def completion_heatmap(table: Table, data: MonitoringData) -> dict:
                     "completion": float(rate) if rate is not None else None,
                 }
             )
-    return _base(
+    return heatmap(
         table.title,
         values,
         height=220,
-        mark={"type": "rect", "stroke": "#fff"},
         encoding={
             "x": {
                 "field": "area",
@@ -84,10 +68,11 @@ def priority_chart(data: MonitoringData, year: int) -> dict:
         for iso3, counter in counts.items()
         for s, n in counter.items()
     ]
-    return _base(
+    return bar_chart(
         _("Priority activities by status, %(year)s") % {"year": display_year(year)},
         values,
-        mark="bar",
+        tooltip=False,
+        height=HEIGHT,
         encoding={
             "y": {"field": "country", "type": "nominal", "title": None, "sort": None},
             "x": {
@@ -116,10 +101,11 @@ def budget_chart(table: Table) -> dict:
         {"year": display_year(r["year"]), "area": r["area"], "spending": float(r["spending"])}
         for r in table.rows
     ]
-    return _base(
+    return bar_chart(
         _("Government spending by year and Area (US dollars)"),
         values,
-        mark="bar",
+        tooltip=False,
+        height=HEIGHT,
         encoding={
             "x": {"field": "year", "type": "ordinal", "title": _("Year")},
             "y": {
@@ -147,10 +133,11 @@ def comparison_chart(table: Table) -> dict:
         }
         for r in table.rows
     ]
-    return _base(
+    return bar_chart(
         _("Completed activities by country and year (%)"),
         values,
-        mark="bar",
+        tooltip=False,
+        height=HEIGHT,
         encoding={
             "x": {"field": "country", "type": "nominal", "title": None, "sort": None},
             "xOffset": {"field": "year", "type": "ordinal"},

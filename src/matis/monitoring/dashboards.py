@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from matis.common.calendars import display_year
 from matis.common.models import COMMIT_COUNTRIES, Country
+from matis.common.tables import Column, Table
 from matis.monitoring.models import (
     ActivityReport,
     BudgetEntry,
@@ -26,7 +27,6 @@ from matis.monitoring.models import (
     Workflow,
 )
 from matis.monitoring.money import Totals, convert_rows
-from matis.monitoring.tables import Column, Table
 from matis.plans.models import Activity, Area, Plan
 
 STATUS_ORDER = [s.value for s in ProgressStatus]
@@ -248,10 +248,16 @@ def completion_table(data: MonitoringData, year: int) -> Table:
     )
 
 
+def status_columns(countries) -> list[Column]:
+    """One column per country whose cells are progress statuses, shown by their labels."""
+    labels = dict(ProgressStatus.choices)
+    return [Column(c.iso3, c.display_name, "status", labels) for c in countries]
+
+
 def priority_table(data: MonitoringData, year: int) -> Table:
     """Priority activity x country: the approved status."""
     columns = [Column("code", _("Code")), Column("activity", _("Activity"))]
-    columns += [Column(c.iso3, c.display_name, "status") for c in data.countries]
+    columns += status_columns(data.countries)
     columns += [Column("completed", _("Countries completed"), "int")]
     rows = []
     from matis.common.i18n import local_text

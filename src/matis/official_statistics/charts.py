@@ -10,20 +10,17 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from matis.common.calendars import display_year
+from matis.common.charts import FONT, base_spec
 from matis.official_statistics.dashboards import Table, ValueCell, long_values
 from matis.official_statistics.loader import TIER_VALUES
 
-SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
-
 
 def _base(height: int = 280) -> dict:
-    return {
-        "$schema": SCHEMA,
-        "width": "container",
-        "height": height,
-        "autosize": {"type": "fit", "contains": "padding"},
-        "config": {"font": "system-ui, sans-serif", "legend": {"orient": "bottom"}},
-    }
+    return base_spec(
+        height=height,
+        autosize={"type": "fit", "contains": "padding"},
+        config={"font": FONT, "legend": {"orient": "bottom"}},
+    )
 
 
 def _point(series: str, x, cell: ValueCell, year: int | None = None) -> dict:

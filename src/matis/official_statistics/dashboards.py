@@ -8,8 +8,7 @@ a threshold stay ``<5`` (they are never replaced by a number).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
@@ -17,6 +16,7 @@ from matis.common.calendars import display_year
 from matis.common.countries import country_name
 from matis.common.i18n import local_text
 from matis.common.models import COMMIT_COUNTRIES, Country
+from matis.common.tables import Column, Table
 from matis.official_statistics.models import ContextSeries, ContextValue, Dimension, Indicator
 from matis.official_statistics.selectors import observations_published
 from matis.official_statistics.values import display_value, export_value
@@ -40,60 +40,28 @@ class ValueCell:
     def is_censored(self) -> bool:
         return self.censored_below is not None
 
+    @property
+    def state(self) -> str:
+        """censored, missing or "" (the CSS class of the cell on the page)."""
+        return "censored" if self.is_censored else ("missing" if self.value is None else "")
 
-@dataclass
-class Column:
-    key: str
-    label: str
-    kind: str = "text"  # text, year, value
-
-
-@dataclass
-class Table:
-    name: str
-    title: str
-    columns: list[Column]
-    rows: list[dict[str, Any]]
-    note: str = ""
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def display_rows(self) -> list[list[dict]]:
-        """Rows as lists of {text, kind, state} for templates (state: censored, missing, empty)."""
-        out = []
-        for row in self.rows:
-            cells = []
-            for c in self.columns:
-                v = row.get(c.key)
-                if isinstance(v, ValueCell):
-                    state = "censored" if v.is_censored else ("missing" if v.value is None else "")
-                    cells.append({"text": v.display, "kind": "value", "state": state})
-                elif v is None or v == "":
-                    cells.append({"text": "", "kind": c.kind, "state": "empty"})
-                else:
-                    cells.append({"text": v, "kind": c.kind, "state": ""})
-            out.append(cells)
-        return out
+    @property
+    def excel(self):
+        """Exact figures as numbers; <5 and .. as text, never as a number."""
+        return self.value if self.value is not None and not self.is_censored else self.export
 
     def as_json(self) -> dict:
-        """Plain JSON: value cells as {value, censored_below, missing, display}."""
-
-        def cell(v):
-            if isinstance(v, ValueCell):
-                return {
-                    "value": v.value,
-                    "censored_below": v.censored_below,
-                    "missing": v.is_missing,
-                    "display": v.display,
-                }
-            return v
-
         return {
-            "name": self.name,
-            "title": self.title,
-            "note": self.note,
-            "columns": [{"key": c.key, "label": c.label, "kind": c.kind} for c in self.columns],
-            "rows": [{k: cell(v) for k, v in row.items()} for row in self.rows],
+            "value": self.value,
+            "censored_below": self.censored_below,
+            "missing": self.is_missing,
+            "display": self.display,
         }
+
+
+def _table(*args, **kwargs) -> Table:
+    """A table whose empty cells show as nothing (a statistic has no "–" of its own)."""
+    return Table(*args, blank="", **kwargs)
 
 
 def _ind_name(indicator: Indicator) -> str:
@@ -144,7 +112,7 @@ def trend(
         row = {"country": c, "country_name": _country_label(c, names)}
         row.update({f"y{y}": data[c].get(y) for y in years})
         rows.append(row)
-    return Table(
+    return _table(
         "trend",
         _("%(indicator)s by country and year") % {"indicator": _ind_name(indicator)},
         [Column("country", _("Code")), Column("country_name", _("Country")), *_year_columns(years)],
@@ -174,7 +142,7 @@ def comparison(indicator: Indicator, *, year: int | None = None) -> Table:
         "indicator": _ind_name(indicator),
         "year": display_year(year) if year else "—",
     }
-    return Table(
+    return _table(
         "comparison",
         title,
         [
@@ -226,7 +194,7 @@ def breakdown(
         "country": country_name(country, default=country),
     }
     note = _("Breakdowns and totals are shown as published; they need not add up.")
-    return Table(
+    return _table(
         "breakdown",
         title,
         [
@@ -269,7 +237,7 @@ def completeness(*, countries: list[str] | None = None) -> Table:
             }
             row.update({f"y{y}": cells.get(y) for y in years})
             rows.append(row)
-    return Table(
+    return _table(
         "completeness",
         _("Completeness: reported totals by indicator, country and year"),
         [
@@ -314,7 +282,7 @@ def context(*, countries: list[str] | None = None) -> Table:
             row.update({f"y{y}": data[(s.pk, c)].get(y, "") for y in years})
             rows.append(row)
     citation = series[0].citation if series else ""
-    return Table(
+    return _table(
         "context",
         _("Context: US TIP Report tier and the 3P anti-trafficking policy index"),
         [

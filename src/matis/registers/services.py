@@ -246,7 +246,7 @@ def assessment_document_attach(
 
     Raises ``ValidationError`` on the ``document`` field when the file is refused.
     """
-    from matis.monitoring.evidence import EvidenceRejected, check_evidence
+    from matis.common.files import EvidenceRejected, check_evidence
 
     _require_writer(actor, assessment.country_id)
     try:

@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,12 +17,14 @@ from matis.access.audit import audit_record
 from matis.access.models import AuditAction
 from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
+from matis.common.files import file_response
+from matis.common.views import add_service_error
 from matis.common.workflow import TransitionNotAllowed
 from matis.registers import selectors, services
 from matis.registers.indicators import register_counts_for_report
 from matis.registers.kit.forms import DATE_WIDGET
 from matis.registers.kit.specs import get_register
-from matis.registers.kit.views import add_errors, get_row
+from matis.registers.kit.views import get_row
 from matis.registers.models import (
     Agreement,
     AgreementReview,
@@ -87,14 +88,11 @@ def assessment_document(request, pk: int):
         obj=assessment,
         sha256=assessment.document_sha256,
     )
-    response = FileResponse(
+    return file_response(
         assessment.document.open("rb"),
-        as_attachment=True,
         filename=assessment.document_name or assessment.document.name.rsplit("/", 1)[-1],
-        content_type=assessment.document_type or "application/octet-stream",
+        content_type=assessment.document_type,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 class ReviewForm(forms.ModelForm):
@@ -121,7 +119,7 @@ def agreement_review(request, pk: int):
                 actor=request.user, agreement=agreement, **form.cleaned_data
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The review is recorded."))
             return redirect(spec.url_name("detail"), pk=pk)

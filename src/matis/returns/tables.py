@@ -5,27 +5,10 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from matis.common.calendars import display_year
-from matis.monitoring.tables import Column, Table
+from matis.common.charts import bar_chart, line_chart
+from matis.common.tables import Column, Table, percent
 from matis.returns import measures
 from matis.returns.choices import STEP_ORDER, Step
-
-SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
-FONT = (
-    "system-ui, 'Noto Sans', 'Noto Sans Thai', 'Noto Sans Khmer', 'Noto Sans Lao', "
-    "'Noto Sans Myanmar', 'Noto Sans CJK SC', sans-serif"
-)
-
-
-def chart_base(title: str, values: list[dict], **extra) -> dict:
-    return {
-        "$schema": SCHEMA,
-        "title": title,
-        "width": "container",
-        "height": 240,
-        "data": {"values": values},
-        "config": {"font": FONT, "view": {"stroke": None}},
-        **extra,
-    }
 
 
 def measure_tables(data: dict, *, country, years: list[int]) -> dict[str, Table]:
@@ -67,7 +50,7 @@ def measure_tables(data: dict, *, country, years: list[int]) -> dict[str, Table]
                 "year": y,
                 "cohort": r["cohort"],
                 "retrafficked": r["retrafficked"],
-                "rate": round(100 * r["rate"], 1) if r["rate"] is not None else None,
+                "rate": percent(r["rate"]),
                 "offenders": r["offenders"],
             }
         )
@@ -113,20 +96,18 @@ def measure_charts(built: dict[str, Table]) -> dict[str, dict]:
         if r["rate"] is not None
     ]
     return {
-        "corridors": chart_base(
+        "corridors": bar_chart(
             built["corridors"].title,
             corridor_values,
-            mark={"type": "bar", "tooltip": True},
             encoding={
                 "y": {"field": "corridor", "type": "nominal", "title": None},
                 "x": {"field": "days", "type": "quantitative", "title": _("Median days")},
                 "color": {"field": "year", "type": "nominal", "title": _("Year")},
             },
         ),
-        "reintegration": chart_base(
+        "reintegration": line_chart(
             built["reintegration"].title,
             outcome_values,
-            mark={"type": "line", "point": True, "tooltip": True},
             encoding={
                 "x": {
                     "field": "months",
@@ -143,10 +124,9 @@ def measure_charts(built: dict[str, Table]) -> dict[str, dict]:
                 "color": {"field": "domain", "type": "nominal", "title": None},
             },
         ),
-        "retrafficking": chart_base(
+        "retrafficking": bar_chart(
             built["retrafficking"].title,
             rate_values,
-            mark={"type": "bar", "tooltip": True},
             encoding={
                 "x": {"field": "year", "type": "ordinal", "title": _("Year"), "sort": None},
                 "y": {"field": "rate", "type": "quantitative", "title": _("Rate (%)")},

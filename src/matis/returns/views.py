@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,10 +16,11 @@ from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.cases import gates as case_gates
 from matis.cases.models import Case
-from matis.cases.views.common import require, run_form
-from matis.common.models import COMMIT_COUNTRIES, Country
+from matis.cases.pages import run_form
+from matis.common.models import Country
+from matis.common.views import measures_page as common_measures_page
+from matis.common.views import require
 from matis.common.workflow import TransitionNotAllowed
-from matis.monitoring.tables import to_csv, to_xlsx
 from matis.returns import forms, gates, measures, services, tables
 from matis.returns import instruments as tools
 from matis.returns.choices import RESPONSIBLE_SIDE, Side, Step
@@ -403,59 +403,15 @@ def event_add(request, pk: int):
 # --- measures --------------------------------------------------------------------------------
 
 
-def measure_scope(request) -> tuple[str | None, int, list[int]]:
-    """(country, year, years offered): country users see their own country only."""
-    user = request.user
-    if user.is_region_wide:
-        wanted = request.GET.get("country", "")
-        country = wanted if wanted in COMMIT_COUNTRIES else None
-    else:
-        country = user.country_id
-    this_year = dt.date.today().year
-    years = list(range(this_year, this_year - 8, -1))
-    try:
-        year = int(request.GET.get("year", this_year - 1))
-    except ValueError:
-        year = this_year - 1
-    if year not in years:
-        year = this_year - 1
-    return country, year, years
-
-
-def download(table, fmt: str, name: str) -> HttpResponse:
-    if fmt == "xlsx":
-        response = HttpResponse(
-            to_xlsx(table),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        response = HttpResponse(to_csv(table), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
-
-
 @scoped("country", model=Repatriation)
 @require_safe
 @login_required
 def measures_page(request):
-    country, year, years = measure_scope(request)
-    data = measures.returns_measures(country, year)
-    built = tables.measure_tables(data, country=country, years=years)
-    wanted = request.GET.get("table")
-    fmt = request.GET.get("format")
-    if wanted in built and fmt in {"csv", "xlsx"}:
-        return download(built[wanted], fmt, f"returns-{wanted}-{country or 'region'}-{year}")
-    return render(
+    return common_measures_page(
         request,
-        "returns/measures.html",
-        {
-            "data": data,
-            "tables": built,
-            "charts": tables.measure_charts(built),
-            "country": country,
-            "year": year,
-            "years": years,
-            "countries": Country.objects.filter(pk__in=COMMIT_COUNTRIES),
-            "region_wide": request.user.is_region_wide,
-        },
+        name="returns",
+        template="returns/measures.html",
+        data_of=measures.returns_measures,
+        tables_of=tables.measure_tables,
+        charts_of=tables.measure_charts,
     )

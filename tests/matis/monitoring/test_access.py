@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from matis.access.models import AuditAction, AuditLog, OrganisationType
-from matis.monitoring.evidence import EvidenceRejected, check_evidence
+from matis.common.files import EvidenceRejected, check_evidence
 from matis.monitoring.models import EvidenceFile, Workflow
 from matis.monitoring.services import (
     ReportContent,

@@ -24,16 +24,13 @@ from matis.cases.choices import ExploitationExtension
 from matis.cases.export import case_to_htcds, subject_access_export
 from matis.cases.htcds import CaseStatus, Gender, TraffickingStatus, TypeOfExploitation
 from matis.cases.models import Case
+from matis.cases.pages import case_form, case_service_form, case_url
 from matis.cases.services.consent import consent_status
-from matis.cases.views.common import add_service_error, require, run_form
 from matis.common.models import Country
+from matis.common.views import add_service_error, require
 from matis.common.workflow import TransitionNotAllowed
 
 PAGE_SIZE = 50
-
-
-def _case_url(case) -> str:
-    return reverse("cases:case_detail", args=[case.pk])
 
 
 @scoped("country", model=Case)
@@ -103,7 +100,7 @@ def case_register(request):
             add_service_error(form, exc)
         else:
             messages.success(request, _("Case %(ref)s registered.") % {"ref": case.reference})
-            return redirect(_case_url(case))
+            return redirect(case_url(case))
     status = 400 if request.method == "POST" else 200
     return render(request, "cases/case_register.html", {"form": form}, status=status)
 
@@ -177,13 +174,8 @@ def case_edit(request, pk: int):
         values = {k: f.cleaned_data[k] for k in forms.CaseDetailsForm.base_fields}
         services.person_update(actor=user, case=case, person=f.person_values(), case_values=values)
 
-    return run_form(
-        request,
-        form,
-        action,
-        success=_("Saved."),
-        redirect_to=_case_url(case),
-        context={"case": case, "title": _("Edit person and case")},
+    return case_form(
+        request, case, form, action, success=_("Saved."), title=_("Edit person and case")
     )
 
 
@@ -194,16 +186,13 @@ def document_add(request, pk: int):
     case = gates.access_case_for_update(user, pk, purpose="add_document")
     form = forms.DocumentForm(request.POST or None)
 
-    def action(f):
-        services.document_add(actor=user, case=case, **f.cleaned_data)
-
-    return run_form(
+    return case_service_form(
         request,
+        case,
         form,
-        action,
+        services.document_add,
         success=_("Document added."),
-        redirect_to=_case_url(case),
-        context={"case": case, "title": _("Add an identity document")},
+        title=_("Add an identity document"),
     )
 
 
@@ -225,13 +214,8 @@ def case_status(request, pk: int):
         except TransitionNotAllowed:
             raise ValidationError({"status": _("This change of status is not possible.")}) from None
 
-    return run_form(
-        request,
-        form,
-        action,
-        success=_("Status changed."),
-        redirect_to=_case_url(case),
-        context={"case": case, "title": _("Change the case status")},
+    return case_form(
+        request, case, form, action, success=_("Status changed."), title=_("Change the case status")
     )
 
 
@@ -247,15 +231,15 @@ def case_transfer(request, pk: int):
     def action(f):
         services.case_transfer(actor=user, case=case, agency=f.cleaned_data["agency"])
 
-    response = run_form(
+    return case_form(
         request,
+        case,
         form,
         action,
         success=_("Case handed over."),
+        title=_("Hand the case to another agency"),
         redirect_to=reverse("cases:case_list"),
-        context={"case": case, "title": _("Hand the case to another agency")},
     )
-    return response
 
 
 @scoped("country", model=Case, lookup="pk")

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,8 +20,10 @@ from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.cases import forms, gates, register, services
 from matis.cases.models import Alert, Case, Facility, Placement, Referral, ServiceProvider
-from matis.cases.views.common import add_service_error, require, run_form
+from matis.cases.pages import run_form
 from matis.common.calendars import display_year
+from matis.common.tables import download_response
+from matis.common.views import add_service_error, require
 
 
 @scoped("country", model=Alert)
@@ -112,18 +113,12 @@ def detention_register(request):
         )
         name = f"detention-register-{user.country_id}-{year}.{fmt}"
         if fmt == "csv":
-            response = HttpResponse(register.register_csv(rows), content_type="text/csv")
-        else:
-            title = _("Detention register %(country)s %(year)s") % {
-                "country": user.country.display_name,
-                "year": display_year(year),
-            }
-            response = HttpResponse(
-                register.register_xlsx(rows, title=title),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+            return download_response(register.register_csv(rows), name, content_type="text/csv")
+        title = _("Detention register %(country)s %(year)s") % {
+            "country": user.country.display_name,
+            "year": display_year(year),
+        }
+        return download_response(register.register_xlsx(rows, title=title), name)
     return render(
         request,
         "cases/register.html",

@@ -16,13 +16,10 @@ from matis.access.scoping import scoped
 from matis.cases import forms, gates, services
 from matis.cases import screening as instruments
 from matis.cases.models import Case, Placement, Referral
+from matis.cases.pages import case_form, case_service_form, case_url, consent_message, run_form
 from matis.cases.services import ConsentRequired
-from matis.cases.views.common import add_service_error, consent_message, run_form
+from matis.common.views import add_service_error
 from matis.common.workflow import TransitionNotAllowed
-
-
-def _case_url(case) -> str:
-    return reverse("cases:case_detail", args=[case.pk])
 
 
 @scoped("country", model=Case, lookup="pk")
@@ -47,14 +44,15 @@ def screen(request, pk: int):
             notes=f.cleaned_data["notes"],
         )
 
-    return run_form(
+    return case_form(
         request,
+        case,
         form,
         action,
         success=_("Screening recorded."),
-        redirect_to=_case_url(case),
         template="cases/screen.html",
-        context={"case": case, "instrument": tool, "instruments": available},
+        instrument=tool,
+        instruments=available,
     )
 
 
@@ -65,16 +63,13 @@ def decide(request, pk: int):
     case = gates.access_case_for_update(user, pk, purpose="identification")
     form = forms.DecisionForm(request.POST or None, country_id=case.country_id)
 
-    def action(f):
-        services.identification_decide(actor=user, case=case, **f.cleaned_data)
-
-    return run_form(
+    return case_service_form(
         request,
+        case,
         form,
-        action,
+        services.identification_decide,
         success=_("Decision recorded."),
-        redirect_to=_case_url(case),
-        context={"case": case, "title": _("Identification decision")},
+        title=_("Identification decision"),
     )
 
 
@@ -93,13 +88,14 @@ def consent(request, pk: int):
     def action(f):
         services.consent_record(actor=user, case=case, **f.cleaned_data)
 
-    return run_form(
+    return case_form(
         request,
+        case,
         form,
         action,
         success=_("Consent recorded."),
-        redirect_to=_case_url(case),
-        context={"case": case, "title": _("Record consent"), "child": child},
+        title=_("Record consent"),
+        child=child,
     )
 
 
@@ -114,13 +110,8 @@ def placement_new(request, pk: int):
         data = dict(f.cleaned_data)
         services.placement_add(actor=user, case=case, kind=data["facility"].kind, **data)
 
-    return run_form(
-        request,
-        form,
-        action,
-        success=_("Placement recorded."),
-        redirect_to=_case_url(case),
-        context={"case": case, "title": _("Record a placement")},
+    return case_form(
+        request, case, form, action, success=_("Placement recorded."), title=_("Record a placement")
     )
 
 
@@ -134,13 +125,13 @@ def placement_end(request, pk: int):
     def action(f):
         services.placement_end(actor=user, placement=placement, end_date=f.cleaned_data["end_date"])
 
-    return run_form(
+    return case_form(
         request,
+        placement.case,
         form,
         action,
         success=_("Placement ended."),
-        redirect_to=_case_url(placement.case),
-        context={"case": placement.case, "title": _("End of the placement")},
+        title=_("End of the placement"),
     )
 
 
@@ -151,16 +142,13 @@ def referral_new(request, pk: int):
     case = gates.access_case_for_update(user, pk, purpose="referral")
     form = forms.ReferralForm(request.POST or None, country_id=case.country_id)
 
-    def action(f):
-        services.referral_create(actor=user, case=case, **f.cleaned_data)
-
-    return run_form(
+    return case_service_form(
         request,
+        case,
         form,
-        action,
+        services.referral_create,
         success=_("Referral sent."),
-        redirect_to=_case_url(case),
-        context={"case": case, "title": _("Refer to a service provider")},
+        title=_("Refer to a service provider"),
     )
 
 
@@ -171,7 +159,7 @@ def referral_answer(request, pk: int):
     referral = gates.access_referral(user, pk, purpose="referral_answer")
     form = forms.ReferralAnswerForm(request.POST or None)
     case_visible = gates.cases_visible_to(user).filter(pk=referral.case_id).exists()
-    target = _case_url(referral.case) if case_visible else reverse("cases:referral_list")
+    target = case_url(referral.case) if case_visible else reverse("cases:referral_list")
 
     def action(f):
         try:
@@ -199,16 +187,13 @@ def service_new(request, pk: int):
     case = gates.access_case_by_id(user, pk, purpose="service")
     form = forms.ServiceForm(request.POST or None, country_id=case.country_id)
 
-    def action(f):
-        services.service_record(actor=user, case=case, **f.cleaned_data)
-
-    return run_form(
+    return case_service_form(
         request,
+        case,
         form,
-        action,
+        services.service_record,
         success=_("Service recorded."),
-        redirect_to=_case_url(case),
-        context={"case": case, "title": _("Record a service delivered")},
+        title=_("Record a service delivered"),
     )
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import PurePath
 from typing import NamedTuple
 
 from django.conf import settings
@@ -13,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from matis.access.models import Agency, AuditAction
+from matis.common.files import stored_name
 from matis.common.models import Country, TimeStampedModel
 from matis.common.workflow import Transitions
 from matis.monitoring.models.periods import ReportingPeriod
@@ -292,11 +291,8 @@ class ReviewComment(models.Model):
 
 def evidence_path(instance: EvidenceFile, filename: str) -> str:
     """A random stored name; the uploader's file name is kept only as metadata."""
-    suffix = PurePath(filename).suffix.lower()[:8]
     report = instance.report
-    return (
-        f"monitoring/evidence/{report.country_id}/{report.period.year}/{uuid.uuid4().hex}{suffix}"
-    )
+    return stored_name(f"monitoring/evidence/{report.country_id}/{report.period.year}", filename)
 
 
 class EvidenceFile(models.Model):

@@ -1,21 +1,17 @@
-"""Downloads of dashboard tables: written as CSV or Excel and audited."""
+"""Downloads of dashboard tables: written as CSV or Excel (``matis.common.tables``) and audited."""
 
 from __future__ import annotations
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction, User
-from matis.monitoring.tables import Table, to_csv, to_xlsx
+from matis.common.tables import CONTENT_TYPES, Table, table_bytes
 
-FORMATS = {
-    "csv": ("text/csv; charset=utf-8", to_csv),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", to_xlsx),
-}
+FORMATS = CONTENT_TYPES
 
 
 def table_export(*, actor: User, table: Table, fmt: str, **detail) -> tuple[bytes, str]:
     """The table as ``fmt`` bytes and their content type; the export is audited."""
-    content_type, writer = FORMATS[fmt]
-    data = writer(table)
+    data = table_bytes(table, fmt)
     audit_record(
         actor=actor,
         action=AuditAction.EXPORT,
@@ -25,4 +21,4 @@ def table_export(*, actor: User, table: Table, fmt: str, **detail) -> tuple[byte
         rows=len(table.rows),
         **detail,
     )
-    return data, content_type
+    return data, CONTENT_TYPES[fmt]

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from matis.access.audit import audit_record, changes_since, snapshot
 from matis.access.models import Agency, AuditAction, User
 from matis.access.permissions import has_perm
+from matis.common.files import check_evidence
 from matis.exchange.services import outbox_enqueue_report_approval
 from matis.monitoring import validation as v
-from matis.monitoring.evidence import check_evidence
 from matis.monitoring.models import (
     ActivityReport,
     BudgetEntry,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 
 from matis.access.scoping import scoped
+from matis.common.tables import download_response
 from matis.monitoring import charts, dashboards, selectors, services
 from matis.monitoring.services.exports import FORMATS
 
@@ -58,8 +58,6 @@ def dashboard_download(request):
     payload, content_type = services.table_export(
         actor=request.user, table=table, fmt=fmt, year=period.year
     )
-    response = HttpResponse(payload, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"matis-{name}-{period.year}.{fmt}"
+    return download_response(
+        payload, f"matis-{name}-{period.year}.{fmt}", content_type=content_type
     )
-    return response

@@ -5,16 +5,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
+from matis.common.files import (
+    ALLOWED_EXTENSIONS,
+    EvidenceRejected,
+    file_response,
+    max_evidence_bytes,
+)
 from matis.common.workflow import TransitionNotAllowed
 from matis.monitoring import selectors, services
-from matis.monitoring.evidence import ALLOWED_EXTENSIONS, EvidenceRejected, max_evidence_bytes
 from matis.monitoring.forms import (
     BudgetFormSet,
     EvidenceForm,
@@ -249,15 +253,9 @@ def evidence_upload(request, pk: int):
 def evidence_download(request, pk: int):
     evidence = selectors.evidence_for(request.user, pk)
     handle = services.evidence_open(actor=request.user, evidence=evidence)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
+    return file_response(
+        handle, filename=evidence.original_name, content_type=evidence.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @scoped("country", model=EvidenceFile, lookup="pk")

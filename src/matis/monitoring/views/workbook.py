@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.common.importing import UPDATED, ImportRejected
+from matis.common.tables import download_response
 from matis.monitoring import selectors
 from matis.monitoring.forms import (
     WorkbookUploadForm,
@@ -19,7 +19,6 @@ from matis.monitoring.forms import (
 from matis.monitoring.models import (
     ActivityReport,
 )
-from matis.monitoring.services.exports import FORMATS
 from matis.monitoring.workbook import ACTIVITIES, INDICATORS, build_workbook, workbook_import
 
 
@@ -33,11 +32,9 @@ def workbook_download(request):
     if period is None:
         raise Http404
     data = build_workbook(country_id=request.user.country_id, period=period)
-    response = HttpResponse(data, content_type=FORMATS["xlsx"][0])
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"matis-activity-reports-{request.user.country_id}-{period.year}.xlsx"
+    return download_response(
+        data, f"matis-activity-reports-{request.user.country_id}-{period.year}.xlsx"
     )
-    return response
 
 
 @scoped("country", model=ActivityReport)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from django.utils import timezone
@@ -14,6 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from matis.access.models import Agency
 from matis.common.i18n import local_text
+from matis.common.tables import append_row, workbook_bytes
 from matis.monitoring import validation as v
 from matis.monitoring.models import (
     ActivityReport,
@@ -47,8 +47,8 @@ LOCKED_FILL = PatternFill("solid", fgColor="EEEEEE")
 def _sheet(workbook: Workbook, name: str, keys: list[str], widths: dict[str, int]):
     sheet = workbook.create_sheet(name)
     titles = column_titles()
-    sheet.append(keys)
-    sheet.append([titles[k] for k in keys])
+    append_row(sheet, keys, prefix=False)
+    append_row(sheet, [titles[k] for k in keys], prefix=False)
     for cell in sheet[1]:
         cell.font = KEY_FONT
     for cell in sheet[2]:
@@ -120,7 +120,7 @@ def build_workbook(*, country_id: str, period: ReportingPeriod) -> bytes:
         ),
     ]
     for row in rows:
-        about.append(list(row))
+        append_row(about, row, prefix=False)
     about["A1"].font = Font(bold=True, size=14)
     about.column_dimensions["A"].width = 22
     about.column_dimensions["B"].width = 100
@@ -164,7 +164,8 @@ def build_workbook(*, country_id: str, period: ReportingPeriod) -> bytes:
         report = reports.get(activity.pk)
         content = content_of(report) if report else ReportContent()
         agency_names = sorted(a.name for a in report.responsible_agencies.all()) if report else []
-        sheet.append(
+        append_row(
+            sheet,
             [
                 activity.code,
                 str(local_text(activity, "title")),
@@ -175,7 +176,8 @@ def build_workbook(*, country_id: str, period: ReportingPeriod) -> bytes:
                 "; ".join(agency_names) or None,
                 *[content.outputs.get(k) for k in OUTPUT_KEYS],
                 str(report.get_workflow_display()) if report else "",
-            ]
+            ],
+            prefix=False,
         )
         row = sheet.max_row
         for col in ("A", "B", "C", get_column_letter(len(ACTIVITY_KEYS))):
@@ -191,9 +193,14 @@ def build_workbook(*, country_id: str, period: ReportingPeriod) -> bytes:
         if report is None:
             continue
         for p in sorted(report.partners.all(), key=lambda p: (p.partner_type, p.name)):
-            partners.append([activity.code, p.partner_type, p.name, functions.get(p.function_id)])
+            append_row(
+                partners,
+                [activity.code, p.partner_type, p.name, functions.get(p.function_id)],
+                prefix=False,
+            )
         for b in sorted(report.budget.all(), key=lambda b: (b.kind, b.partner_name)):
-            budget.append(
+            append_row(
+                budget,
                 [
                     activity.code,
                     b.kind,
@@ -201,7 +208,8 @@ def build_workbook(*, country_id: str, period: ReportingPeriod) -> bytes:
                     b.partner_type or None,
                     b.currency,
                     b.amount,
-                ]
+                ],
+                prefix=False,
             )
             budget.cell(row=budget.max_row, column=6).number_format = "#,##0.00"
     _list_validation(partners, "B", list_range("C"), 200)
@@ -212,7 +220,8 @@ def build_workbook(*, country_id: str, period: ReportingPeriod) -> bytes:
     indicators = _sheet(workbook, "Indicators", INDICATOR_KEYS, {"indicator": 60})
     for row in indicator_rows(country_id=country_id, period=period):
         indicator = row.indicator
-        indicators.append(
+        append_row(
+            indicators,
             [
                 indicator.code,
                 str(local_text(indicator, "name")),
@@ -222,16 +231,15 @@ def build_workbook(*, country_id: str, period: ReportingPeriod) -> bytes:
                 _number(row.baseline.value) if row.baseline else None,
                 _number(row.target.value) if row.target else None,
                 _number(row.actual.value) if row.actual else None,
-            ]
+            ],
+            prefix=False,
         )
         for col in "ABCDE":
             indicators[f"{col}{indicators.max_row}"].fill = LOCKED_FILL
         if indicator.source == Indicator.Source.COMPUTED:
             indicators[f"H{indicators.max_row}"].fill = LOCKED_FILL
     workbook.move_sheet("Lists", offset=len(workbook.sheetnames))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _number(value: Decimal):

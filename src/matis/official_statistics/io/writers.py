@@ -7,14 +7,13 @@ re-imported changes nothing.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 
 from django.utils.translation import gettext as _
 
+from matis.common import tables
 from matis.common.models import Country
-from matis.official_statistics.dashboards import Table, ValueCell
+from matis.common.tables import Table
 from matis.official_statistics.io.parsers import DATA_SHEET
 from matis.official_statistics.keys import parse_key
 from matis.official_statistics.models import Code, Dimension, Indicator, IndicatorDimension, Unit
@@ -38,55 +37,15 @@ OBSERVATION_FIELDS = (
 )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _cell_text(value) -> str:
-    if isinstance(value, ValueCell):
-        return value.export
-    if value is None:
-        return ""
-    return str(value)
-
-
 # --- dashboard tables --------------------------------------------------------------------
 
 
 def table_csv_lines(table: Table) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([c.label for c in table.columns])
-    for row in table.rows:
-        yield writer.writerow([_cell_text(row.get(c.key)) for c in table.columns])
-    if table.note:
-        yield writer.writerow([])
-        yield writer.writerow([table.note])
+    return tables.table_csv_lines(table)
 
 
 def table_xlsx(table: Table) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(table.name[:31])
-    sheet.append([table.title])
-    sheet.append([c.label for c in table.columns])
-    for row in table.rows:
-        out = []
-        for c in table.columns:
-            v = row.get(c.key)
-            if isinstance(v, ValueCell):
-                # Exact figures as numbers; <5 and .. as text, never as a number.
-                out.append(v.value if v.value is not None and not v.is_censored else v.export)
-            else:
-                out.append(v)
-        sheet.append(out)
-    if table.note:
-        sheet.append([])
-        sheet.append([table.note])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return tables.to_xlsx(table, title_row=True)
 
 
 # --- observations ------------------------------------------------------------------------
@@ -106,56 +65,69 @@ class _Codes:
             self.allowed.setdefault(ind, set()).add(dim)
 
 
+def matis_header(dimensions: Iterable[str]) -> list[str]:
+    """The columns of the MATIS CSV and of the Excel template's Data sheet."""
+    return [
+        "indicator",
+        "country",
+        "year",
+        *[d.lower() for d in dimensions],
+        "value",
+        "flags",
+        "source",
+    ]
+
+
+def _matis_row(codes: _Codes, row: tuple, value) -> list:
+    ind, country, year, key, _value, _cens, missing, est, prov, source = row
+    values = parse_key(key)
+    return [
+        codes.indicators[ind],
+        country,
+        year,
+        *[values.get(d, "") for d in codes.dimensions],
+        value,
+        flags_text(est, prov, missing),
+        source,
+    ]
+
+
 def observations_csv_lines(rows: Iterable[tuple]) -> Iterator[str]:
     """MATIS CSV (see docs/statistics.md); ``rows`` are tuples of ``OBSERVATION_FIELDS``."""
     codes = _Codes()
-    writer = csv.writer(_Echo())
-    dims = codes.dimensions
-    yield writer.writerow(
-        ["indicator", "country", "year", *[d.lower() for d in dims], "value", "flags", "source"]
-    )
-    for ind, country, year, key, value, cens, missing, est, prov, source in rows:
-        values = parse_key(key)
-        yield writer.writerow(
-            [
-                codes.indicators[ind],
-                country,
-                year,
-                *[values.get(d, "") for d in dims],
-                export_value(value, cens, missing),
-                flags_text(est, prov, missing),
-                source,
-            ]
-        )
+    lines = (_matis_row(codes, r, export_value(r[4], r[5], r[6])) for r in rows)
+    return tables.csv_lines(matis_header(codes.dimensions), lines, bom=False)
 
 
 def observations_sdmx_lines(rows: Iterable[tuple]) -> Iterator[str]:
-    """SDMX-CSV 1.0 for the MATIS data structure: totals are _T, dimensions that do not apply _Z."""
+    """SDMX-CSV 1.0 for the MATIS data structure: totals are _T, dimensions that do not apply _Z.
+
+    The format is the standard's; only the cells pass through the common
+    formula neutraliser (a source text starting with ``=`` gets a leading ``'``).
+    """
     codes = _Codes()
-    writer = csv.writer(_Echo())
     dims = codes.dimensions
-    yield writer.writerow(
-        [
-            "DATAFLOW",
-            "INDICATOR",
-            "REF_AREA",
-            *dims,
-            "TIME_PERIOD",
-            "OBS_VALUE",
-            "UNIT_MEASURE",
-            "OBS_STATUS",
-            "CENSORED_BELOW",
-            "SOURCE",
-        ]
-    )
-    for ind, country, year, key, value, cens, missing, est, prov, source in rows:
-        values = parse_key(key)
-        allowed = codes.allowed.get(ind, set())
-        dim_values = [values.get(d, "_T" if d in allowed else "_Z") for d in dims]
-        status = flags_text(est, prov, missing) or "A"
-        obs_value = "" if value is None else export_value(value, None)
-        yield writer.writerow(
-            [
+    header = [
+        "DATAFLOW",
+        "INDICATOR",
+        "REF_AREA",
+        *dims,
+        "TIME_PERIOD",
+        "OBS_VALUE",
+        "UNIT_MEASURE",
+        "OBS_STATUS",
+        "CENSORED_BELOW",
+        "SOURCE",
+    ]
+
+    def lines():
+        for ind, country, year, key, value, cens, missing, est, prov, source in rows:
+            values = parse_key(key)
+            allowed = codes.allowed.get(ind, set())
+            dim_values = [values.get(d, "_T" if d in allowed else "_Z") for d in dims]
+            status = flags_text(est, prov, missing) or "A"
+            obs_value = "" if value is None else export_value(value, None)
+            yield [
                 DATAFLOW,
                 codes.indicators[ind],
                 country,
@@ -167,7 +139,8 @@ def observations_sdmx_lines(rows: Iterable[tuple]) -> Iterator[str]:
                 "" if cens is None else cens,
                 source,
             ]
-        )
+
+    return tables.csv_lines(header, lines(), bom=False)
 
 
 def observations_xlsx(rows: Iterable[tuple]) -> bytes:
@@ -175,33 +148,18 @@ def observations_xlsx(rows: Iterable[tuple]) -> bytes:
     from openpyxl import Workbook
 
     codes = _Codes()
-    dims = codes.dimensions
     book = Workbook(write_only=True)
     sheet = book.create_sheet(DATA_SHEET)
-    sheet.append(
-        ["indicator", "country", "year", *[d.lower() for d in dims], "value", "flags", "source"]
-    )
-    for n, (ind, country, year, key, value, cens, missing, est, prov, source) in enumerate(rows, 1):
+    sheet.append(matis_header(codes.dimensions))
+    for n, row in enumerate(rows, 1):
         if n > EXCEL_MAX_ROWS:
             raise ValueError(
                 _("More rows than an Excel sheet holds; narrow the filter or use CSV.")
             )
-        values = parse_key(key)
+        _ind, _country, _year, _key, value, cens, missing, *_rest = row
         cell = value if value is not None and cens is None else export_value(value, cens, missing)
-        sheet.append(
-            [
-                codes.indicators[ind],
-                country,
-                year,
-                *[values.get(d, "") for d in dims],
-                cell,
-                flags_text(est, prov, missing),
-                source,
-            ]
-        )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        sheet.append([tables.neutralise(v) for v in _matis_row(codes, row, cell)])
+    return tables.workbook_bytes(book)
 
 
 # --- the Excel template ------------------------------------------------------------------
@@ -210,7 +168,6 @@ def observations_xlsx(rows: Iterable[tuple]) -> bytes:
 def excel_template(country: str | None = None) -> bytes:
     """A workbook for data entry: Data (to fill in), Indicators, Codes (drop-down lists), Help."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -225,22 +182,13 @@ def excel_template(country: str | None = None) -> bytes:
     book = Workbook()
     data = book.active
     data.title = DATA_SHEET
-    header = [
-        "indicator",
-        "country",
-        "year",
-        *[d.code.lower() for d in dims],
-        "value",
-        "flags",
-        "source",
-    ]
-    data.append(header)
-    for cell in data[1]:
-        cell.font = Font(bold=True)
+    header = matis_header(d.code for d in dims)
+    tables.append_row(data, header)
+    tables.bold_row(data, 1)
     data.freeze_panes = "A2"
 
     lists = book.create_sheet("Codes")
-    lists.append([_("Column"), _("Code"), _("Meaning")])
+    tables.append_row(lists, [_("Column"), _("Code"), _("Meaning")])
     columns = [
         ("indicator", [(i.code, i.name_en) for i in indicators]),
         ("country", [(c.iso3, c.name) for c in Country.objects.filter(is_commit_member=True)]),
@@ -255,7 +203,7 @@ def excel_template(country: str | None = None) -> bytes:
     for name, entries in columns:
         first = row
         for code, meaning in entries:
-            lists.append([name, code, meaning])
+            tables.append_row(lists, [name, code, meaning], prefix=False)
             row += 1
         if entries:
             ranges[name] = f"Codes!$B${first}:$B${row - 1}"
@@ -269,15 +217,19 @@ def excel_template(country: str | None = None) -> bytes:
             rule.add(f"{letter}2:{letter}5000")
 
     ind_sheet = book.create_sheet("Indicators")
-    ind_sheet.append([_("Indicator"), _("Name"), _("Unit"), _("Breakdowns (dimension columns)")])
+    tables.append_row(
+        ind_sheet, [_("Indicator"), _("Name"), _("Unit"), _("Breakdowns (dimension columns)")]
+    )
     for ind in indicators:
-        ind_sheet.append(
+        tables.append_row(
+            ind_sheet,
             [
                 ind.code,
                 ind.name_en,
                 ind.get_unit_display(),
                 ", ".join(d.dimension.code.lower() for d in ind.indicator_dimensions.all()),
-            ]
+            ],
+            prefix=False,
         )
 
     help_sheet = book.create_sheet("Help")
@@ -294,6 +246,4 @@ def excel_template(country: str | None = None) -> bytes:
         help_sheet.append([line])
     if country:
         help_sheet.append([_("Prepared for country %(country)s.") % {"country": country}])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return tables.workbook_bytes(book)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404
 from django.urls import reverse
 
 from matis.common.models import COMMIT_COUNTRIES
+from matis.common.tables import download_response
 from matis.official_statistics import dashboards
 from matis.official_statistics.io import writers
 from matis.official_statistics.models import (
@@ -13,7 +14,6 @@ from matis.official_statistics.models import (
     Indicator,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BREAKDOWN_DIMENSIONS = ("SEX", "AGE", "FORM", "CITIZENSHIP")
 
 
@@ -94,15 +94,11 @@ def observations_file_response(rows_qs, fmt: str, filename: str):
         .iterator(chunk_size=5000)
     )
     if fmt == "xlsx":
-        response = HttpResponse(writers.observations_xlsx(rows), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-        return response
+        return download_response(writers.observations_xlsx(rows), f"{filename}.xlsx")
     if fmt == "sdmx-csv":
         lines, suffix = writers.observations_sdmx_lines(rows), "-sdmx.csv"
     elif fmt == "csv":
         lines, suffix = writers.observations_csv_lines(rows), ".csv"
     else:
         raise Http404("unknown format")
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}{suffix}"'
-    return response
+    return download_response(lines, f"{filename}{suffix}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -14,6 +14,7 @@ from matis.access.models import AuditAction
 from matis.access.scoping import scoped
 from matis.common.calendars import display_year
 from matis.common.models import COMMIT_COUNTRIES, Country
+from matis.common.tables import download_response
 from matis.official_statistics import charts, dashboards, selectors
 from matis.official_statistics.io import writers
 from matis.official_statistics.models import (
@@ -21,7 +22,6 @@ from matis.official_statistics.models import (
     ValidationRule,
 )
 from matis.official_statistics.views.common import (
-    XLSX,
     breakdown_dimension,
     breakdown_dimensions,
     build_table,
@@ -117,16 +117,10 @@ def download(request):
     fmt = request.GET.get("fmt", "csv")
     filename = f"matis-{table.name}"
     if fmt == "xlsx":
-        response = HttpResponse(writers.table_xlsx(table), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-        return response
+        return download_response(writers.table_xlsx(table), f"{filename}.xlsx")
     if fmt != "csv":
         raise Http404("unknown format")
-    response = StreamingHttpResponse(
-        writers.table_csv_lines(table), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+    return download_response(writers.table_csv_lines(table), f"{filename}.csv")
 
 
 @scoped("global")
@@ -166,9 +160,9 @@ def export(request):
 @login_required
 @require_GET
 def template_download(request):
-    response = HttpResponse(writers.excel_template(request.user.country_id), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="matis-statistics-template.xlsx"'
-    return response
+    return download_response(
+        writers.excel_template(request.user.country_id), "matis-statistics-template.xlsx"
+    )
 
 
 @scoped("global")

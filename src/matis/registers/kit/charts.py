@@ -7,6 +7,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
 from matis.common.calendars import display_year
+from matis.common.charts import NO_TOOLTIP_HANDLER, bar_chart
 from matis.registers.kit.specs import Register
 
 
@@ -61,15 +62,13 @@ def chart_spec(spec: Register, data: list[dict]) -> dict:
         if any(d["year"] for d in data)
         else {"field": "category", "type": "nominal", "title": field_label}
     )
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": "container",
-        "height": 220,
-        # No tooltip handler: vega-tooltip injects a <style> element, which the CSP blocks.
-        "usermeta": {"embedOptions": {"tooltip": False}},
-        "data": {"values": data},
-        "mark": "bar",
-        "encoding": {
+    return bar_chart(
+        None,
+        data,
+        tooltip=False,
+        height=220,
+        usermeta=NO_TOOLTIP_HANDLER,
+        encoding={
             "x": x,
             "y": {"field": "value", "type": "quantitative", "title": measure_label},
             "color": {
@@ -78,4 +77,4 @@ def chart_spec(spec: Register, data: list[dict]) -> dict:
                 "title": field_label[:1].upper() + field_label[1:],
             },
         },
-    }
+    )

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,11 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.common.importing import ImportRejected
+from matis.common.tables import download_response
+from matis.common.views import add_service_error
 from matis.registers import selectors
 from matis.registers.kit import display
 from matis.registers.kit.charts import chart_data, chart_spec
 from matis.registers.kit.excel import (
-    XLSX_CONTENT_TYPE,
     export_workbook,
     import_workbook,
 )
@@ -34,15 +35,6 @@ def get_row(spec: Register, user, pk: int):
         return selectors.visible_rows(spec, user).get(pk=pk)
     except spec.model.DoesNotExist:
         raise Http404 from None
-
-
-def add_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form, on the named field where the form has it."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _detail_rows(spec: Register, obj) -> list[tuple[str, str]]:
@@ -90,11 +82,7 @@ def make_views(spec: Register) -> dict:
         rows = selectors.filtered_rows(spec, request.user, request.GET, today=today)
         if request.GET.get("export") == "xlsx":
             data = export_workbook(spec, rows, actor=request.user)
-            response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-            response["Content-Disposition"] = (
-                f'attachment; filename="matis-{spec.key}-{today:%Y%m%d}.xlsx"'
-            )
-            return response
+            return download_response(data, f"matis-{spec.key}-{today:%Y%m%d}.xlsx")
         page = Paginator(rows, 50).get_page(request.GET.get("page"))
         context = {"today": today}
         columns = list(spec.list_columns)
@@ -164,7 +152,7 @@ def make_views(spec: Register) -> dict:
                     if creating:  # the insert was rolled back
                         obj.pk = None
                         obj._state.adding = True
-                    add_errors(form, exc)
+                    add_service_error(form, exc)
                 else:
                     messages.success(request, _("Saved."))
                     return redirect(spec.url_name("detail"), pk=saved.pk)

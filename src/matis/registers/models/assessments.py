@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import PurePath
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from matis.common.files import stored_name
 from matis.common.models import Country
 from matis.registers.models.base import CountryRecord, Language, year_range_clean
 
 
 def assessment_upload_to(instance, filename: str) -> str:
     """Stored under MEDIA_ROOT with a random name; the original name is kept in the row."""
-    extension = PurePath(filename).suffix.lower()
-    return f"registers/assessments/{uuid.uuid4().hex}{extension}"
+    return stored_name("registers/assessments", filename)
 
 
 class SituationAssessment(CountryRecord):

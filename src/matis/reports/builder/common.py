@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils.safestring import SafeString
 
 from matis.common.models import Country
-from matis.monitoring.tables import Table, format_cell
+from matis.common.tables import Table, format_cell
 from matis.plans.models import Plan
 
 

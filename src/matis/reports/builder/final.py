@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from matis.common.calendars import display_year
 from matis.common.i18n import local_text
+from matis.common.tables import Column, Table
 from matis.monitoring.dashboards import (
     MonitoringData,
 )
@@ -14,7 +15,6 @@ from matis.monitoring.models import (
     Indicator,
     ProgressStatus,
 )
-from matis.monitoring.tables import Column, Table
 from matis.reports.builder.common import Section, pct
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from matis.common.calendars import display_date, display_year, display_year_range
 from matis.common.i18n import local_text
+from matis.common.tables import Column, Table
 from matis.monitoring.dashboards import (
     MonitoringData,
 )
@@ -16,7 +17,6 @@ from matis.monitoring.models import (
     IndicatorTarget,
     NationalPlan,
 )
-from matis.monitoring.tables import Column, Table
 from matis.plans.models import Plan
 from matis.reports.builder.common import Section
 

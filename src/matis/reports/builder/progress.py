@@ -8,16 +8,17 @@ from django.utils.translation import gettext as _
 
 from matis.common.calendars import display_year
 from matis.common.i18n import local_text
+from matis.common.tables import Column, Table
 from matis.monitoring.dashboards import (
     MonitoringData,
     budget_table,
     completion_table,
+    status_columns,
 )
 from matis.monitoring.models import (
     BudgetKind,
     ExchangeRate,
 )
-from matis.monitoring.tables import Column, Table
 from matis.reports import svgcharts
 from matis.reports.builder.common import Section, pct, rate, usd
 
@@ -160,7 +161,7 @@ def progress_by_country(data: MonitoringData, year: int) -> Section:
 
 def status_matrix(data: MonitoringData, year: int, activities, name: str, title: str) -> Table:
     columns = [Column("code", _("Code")), Column("activity", _("Activity"))]
-    columns += [Column(c.iso3, c.display_name, "status") for c in data.countries]
+    columns += status_columns(data.countries)
     rows = []
     for activity in activities:
         row = {"code": activity.code, "activity": str(local_text(activity, "title"))}

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-
 from django.db import models
 from django.utils.translation import gettext as _
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction
 from matis.common.models import Country
+from matis.common.tables import bold_row, set_cell, workbook_bytes
 from matis.registers.kit.display import field_label
 from matis.registers.kit.excel.cells import (
     README,
@@ -23,19 +21,15 @@ from matis.registers.kit.specs import Register
 
 
 def _write_sheet(sheet, columns: list[str], rows) -> None:
-    from openpyxl.styles import Font
-
+    # The workbook is imported again: text is stored as written (no ' prefix),
+    # as a string cell, so a spreadsheet program never evaluates it.
     for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=column)
-        cell.font = Font(bold=True)
+        set_cell(sheet, 1, index, column, prefix=False)
+    bold_row(sheet, 1)
     sheet.freeze_panes = "A2"
     for r, values in enumerate(rows, start=2):
         for c, value in enumerate(values, start=1):
-            cell = sheet.cell(row=r, column=c, value=value)
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"  # text, never a formula
-            elif isinstance(value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
+            set_cell(sheet, r, c, value, prefix=False)
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[column_letter(index - 1)].width = max(12, min(40, len(column) + 4))
 
@@ -103,8 +97,7 @@ def export_workbook(spec: Register, queryset, *, actor) -> bytes:
         readme += [(child.sheet, c, *_describe(child.model, c)) for c in child_cols[1:]]
     info = workbook.create_sheet(README)
     _write_sheet(info, ["sheet", "column", "label", "format"], readme)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+    data = workbook_bytes(workbook)
     audit_record(
         actor=actor,
         action=AuditAction.EXPORT,
@@ -112,4 +105,4 @@ def export_workbook(spec: Register, queryset, *, actor) -> bytes:
         register=spec.key,
         rows=len(rows),
     )
-    return buffer.getvalue()
+    return data

@@ -1,18 +1,27 @@
-"""Checks on uploaded evidence files: allowed types by content, not by name, and a size cap.
+"""Uploaded files (evidence, assessment documents): checks, storage names and serving.
 
-The file's first bytes decide its type; the name's extension must agree with
-it. Office documents are ZIP or OLE containers, so their inside is checked too
-(an OOXML document carries ``[Content_Types].xml`` and its part folder).
+- :func:`check_evidence`: allowed types by content, not by name, and a size
+  cap. The file's first bytes decide its type; the name's extension must agree
+  with it. Office documents are ZIP or OLE containers, so their inside is
+  checked too (an OOXML document carries ``[Content_Types].xml`` and its part
+  folder).
+- :func:`stored_name`: a random name under ``MEDIA_ROOT`` (which is outside
+  the web root and never served directly); the uploader's name is kept only as
+  metadata.
+- :func:`file_response`: the download of a stored file, for a view that has
+  already checked the reader's access and audited the read.
 """
 
 from __future__ import annotations
 
 import hashlib
+import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.conf import settings
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -139,3 +148,25 @@ def check_evidence(uploaded) -> CheckedFile:
     return CheckedFile(
         content_type=content_type, size=size, sha256=digest.hexdigest(), name=name[:200]
     )
+
+
+def stored_name(folder: str, filename: str) -> str:
+    """``folder/<random>.<ext>``: the stored name reveals nothing of the uploader's name."""
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"{folder}/{uuid.uuid4().hex}{suffix}"
+
+
+def file_response(handle, *, filename: str, content_type: str) -> FileResponse:
+    """Serve an open stored file as an attachment that browsers neither sniff nor cache.
+
+    The caller has checked that the reader may see the file and audited the read.
+    """
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=filename,
+        content_type=content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,73 @@
+"""Vega-Lite chart specs: one base and small builders, drawn by ``static/matis/js/charts.js``.
+
+Every chart in MATIS starts from :func:`base_spec`: the same schema version
+(the vendored vega-lite, see ``static/vendor/README.md``), the page's width,
+and a font list that shapes every COMMIT script. The builders below add the
+mark; the apps give the encodings, which say what their data means.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+FONT = (
+    "system-ui, 'Noto Sans', 'Noto Sans Thai', 'Noto Sans Khmer', 'Noto Sans Lao', "
+    "'Noto Sans Myanmar', 'Noto Sans CJK SC', sans-serif"
+)
+# No tooltip handler: vega-tooltip injects a <style> element, which the CSP blocks.
+NO_TOOLTIP_HANDLER = {"embedOptions": {"tooltip": False}}
+
+
+def base_spec(
+    title: str | None = None,
+    values: list[dict] | None = None,
+    *,
+    height: int = 240,
+    config: dict | None = None,
+    **extra: Any,
+) -> dict:
+    """The base of every chart: schema, optional title, full width, data values and config.
+
+    ``extra`` (mark, encoding, layer, ...) is added last and may replace any key.
+    """
+    spec: dict[str, Any] = {"$schema": SCHEMA}
+    if title is not None:
+        spec["title"] = title
+    spec["width"] = "container"
+    spec["height"] = height
+    if values is not None:
+        spec["data"] = {"values": values}
+    spec["config"] = {"font": FONT, "view": {"stroke": None}} if config is None else config
+    spec.update(extra)
+    return spec
+
+
+def axis(field: str, kind: str, title: Any = None, **more: Any) -> dict:
+    """One encoding channel: ``{"field", "type", "title", ...}`` (a None title hides it)."""
+    return {"field": field, "type": kind, "title": title, **more}
+
+
+def bar_chart(
+    title: str | None, values: list[dict], *, encoding: dict, tooltip: bool = True, **extra: Any
+) -> dict:
+    """Bars (stacked when a colour channel splits them); ``tooltip`` shows the values on hover."""
+    mark: Any = {"type": "bar", "tooltip": True} if tooltip else "bar"
+    return base_spec(title, values, mark=mark, encoding=encoding, **extra)
+
+
+def line_chart(
+    title: str | None, values: list[dict], *, encoding: dict, tooltip: bool = True, **extra: Any
+) -> dict:
+    """A line with a point at each value."""
+    mark = {"type": "line", "point": True}
+    if tooltip:
+        mark["tooltip"] = True
+    return base_spec(title, values, mark=mark, encoding=encoding, **extra)
+
+
+def heatmap(title: str | None, values: list[dict], *, encoding: dict, **extra: Any) -> dict:
+    """Coloured rectangles with white borders (rows x columns)."""
+    return base_spec(
+        title, values, mark={"type": "rect", "stroke": "#fff"}, encoding=encoding, **extra
+    )
