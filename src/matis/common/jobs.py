@@ -127,7 +127,7 @@ class BackgroundJob(models.Model):
             done=0,
             total=0,
         )
-        self._progress_written = time.monotonic()
+        self._progress_phase = None  # the first report after the start is always written
 
     def report_progress(self, *, phase: str, done: int, total: int) -> None:
         """Record progress: ``done`` of ``total`` in ``phase``.
@@ -149,7 +149,7 @@ class BackgroundJob(models.Model):
     def finish(self, status: str, *, error: str = "", **fields: Any) -> None:
         """Record the outcome, with the model's own result ``fields`` in the same write."""
         if status not in FINISHED_STATUSES:
-            raise ValueError(f"{status!r} is not a finished status")
+            raise ValueError(f"{str(status)!r} is not a finished status")
         if status == JobStatus.DONE and self.total:
             fields.setdefault("done", self.total)
         self._write(status=status, error=error, finished_at=timezone.now(), **fields)
