@@ -14,8 +14,8 @@ The task drives it with ``job.start()``, ``job.report_progress(phase=, done=, to
 and ``job.finish(status, error=..., **fields)``. Each of these is one short
 ``UPDATE`` of the job's row; progress written while the task holds a long
 transaction (an import writing thousands of rows) goes through a connection of
-its own on PostgreSQL, so the page polling the job sees it at once and the
-import's transaction never holds the job's row.
+its own on PostgreSQL, so the page polling the job sees it at once (see
+``_write_progress``).
 
 The page shows it with ``templates/includes/job_progress.html`` (``with job=...
 url=...``), which polls a view answering :func:`job_status_response`
@@ -33,7 +33,7 @@ from django.apps import apps
 from django.db import DatabaseError, connections, models, router
 from django.db.models import Q
 from django.db.models.sql import UpdateQuery
-from django.db.models.sql.constants import NO_RESULTS
+from django.db.models.sql.constants import ROW_COUNT
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -144,7 +144,7 @@ class BackgroundJob(models.Model):
         self._progress_phase, self._progress_written = phase, now
         self.progress_at = timezone.now()
         values = {name: getattr(self, name) for name in PROGRESS_FIELDS}
-        _write_progress(type(self), self.pk, values)
+        _write_progress(self, values)
 
     def finish(self, status: str, *, error: str = "", **fields: Any) -> None:
         """Record the outcome, with the model's own result ``fields`` in the same write."""
@@ -160,16 +160,32 @@ class BackgroundJob(models.Model):
         self.save(update_fields=list(values))
 
 
-def _write_progress(model: type[BackgroundJob], pk: Any, values: dict[str, Any]) -> None:
-    """One short UPDATE of the job's row, committed now even inside a long transaction."""
+def _write_progress(job: BackgroundJob, values: dict[str, Any]) -> None:
+    """One short UPDATE of the job's row, committed at once where it can be.
+
+    Outside a transaction the update commits at once. Inside one on PostgreSQL
+    it goes through a connection of its own, so the page polling the job sees
+    it before the (long) transaction ends. It joins the current transaction
+    instead when the other connection cannot write it: on SQLite (that
+    transaction already holds the database's only write lock), when the row is
+    not visible outside yet (created in this transaction) and when the row is
+    locked (by this transaction); the last two are remembered for the job.
+    """
+    model = type(job)
     alias = router.db_for_write(model)
     connection = connections[alias]
-    if not connection.in_atomic_block or connection.vendor != "postgresql":
-        # Autocommit: the update is committed at once. SQLite inside a transaction:
-        # that transaction already holds the database's only write lock, so a
-        # second connection would wait for it; the progress joins the transaction.
-        model._default_manager.using(alias).filter(pk=pk).update(**values)
+    local = (
+        not connection.in_atomic_block
+        or connection.vendor != "postgresql"
+        or getattr(job, "_progress_local", False)
+    )
+    if not local and _update_on_own_connection(model, alias, job.pk, values):
         return
+    job._progress_local = connection.in_atomic_block
+    model._default_manager.using(alias).filter(pk=job.pk).update(**values)
+
+
+def _update_on_own_connection(model, alias: str, pk: Any, values: dict[str, Any]) -> bool:
     side = connections.create_connection(alias)
     try:
         with side.cursor() as cursor:
@@ -177,9 +193,10 @@ def _write_progress(model: type[BackgroundJob], pk: Any, values: dict[str, Any])
         query = UpdateQuery(model)
         query.add_update_values(values)
         query.add_q(Q(pk=pk))
-        query.get_compiler(connection=side).execute_sql(NO_RESULTS)
-    except DatabaseError as exc:  # progress is advisory: never fail the job over it
-        logger.info("progress of %s %s not written: %s", model._meta.label, pk, exc)
+        return bool(query.get_compiler(connection=side).execute_sql(ROW_COUNT))
+    except DatabaseError as exc:
+        logger.info("progress of %s %s written in the transaction: %s", model._meta.label, pk, exc)
+        return False
     finally:
         side.close()
 

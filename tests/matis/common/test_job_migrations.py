@@ -38,7 +38,7 @@ def test_report_percent_becomes_done_of_100(make_user):
     if not Plan.objects.filter(code="SPA3").exists():
         load_registry()  # a transactional test may start from an emptied database
     plan = Plan.objects.get(code="SPA3")
-    old_apps, forward = old_state("reports", "0001_initial", "0002_annualreport_job_progress")
+    old_apps, forward = old_state("reports", "0001_initial", "0004_remove_annualreport_progress")
     Old = old_apps.get_model("reports", "AnnualReport")
     common = {"plan_id": plan.pk, "year": 2013, "language": "en"}
     running = Old.objects.create(status="running", progress=40, step="Writing", **common)
@@ -55,7 +55,7 @@ def test_analysis_fraction_becomes_done_of_100(make_user):
     from matis.analytics.models import Analysis
 
     user = make_user(role="secretariat_analyst", country=None)
-    old_apps, forward = old_state("analytics", "0002_publication", "0003_analysis_job_progress")
+    old_apps, forward = old_state("analytics", "0002_publication", "0005_remove_analysis_progress")
     Old = old_apps.get_model("analytics", "Analysis")
     common = {"kind": "mse", "source": "reference:uk2013-5", "created_by_id": user.pk}
     running = Old.objects.create(
@@ -80,7 +80,7 @@ def test_import_succeeded_becomes_done_and_its_reason_an_error():
     if not Country.objects.filter(iso3="THA").exists():
         sync_countries(Country)
     old_apps, forward = old_state(
-        "statistics", "0002_observation_country_index", "0003_importjob_job_progress"
+        "statistics", "0002_observation_country_index", "0004_importjob_succeeded_to_done"
     )
     Old = old_apps.get_model("statistics", "ImportJob")
     common = {"format": "csv", "filename": "x.csv", "country_id": "THA"}

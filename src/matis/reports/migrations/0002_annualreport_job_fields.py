@@ -1,25 +1,11 @@
-"""AnnualReport becomes a matis.common.jobs.BackgroundJob: percent -> done of total=100, step -> phase.
+"""AnnualReport becomes a matis.common.jobs.BackgroundJob: its fields (step becomes phase).
 
-The step was a label translated into the report's language when it was
-written; the phase is now a key translated for the reader. Only a running
-report keeps its old text (shown as written) until it moves on.
+Schema, data and the removal of ``progress`` are three migrations: PostgreSQL
+refuses to alter a table with pending trigger events in the transaction that
+updated its rows.
 """
 
 from django.db import migrations, models
-from django.db.models import F
-
-
-def percent_to_done_of_100(apps, schema_editor):
-    AnnualReport = apps.get_model("reports", "AnnualReport")
-    AnnualReport.objects.update(done=F("progress"), total=100)
-    AnnualReport.objects.exclude(status="running").update(phase="")
-
-
-def done_of_total_to_percent(apps, schema_editor):
-    AnnualReport = apps.get_model("reports", "AnnualReport")
-    for pk, done, total in AnnualReport.objects.values_list("pk", "done", "total"):
-        percent = min(100, round(100 * done / total)) if total else 0
-        AnnualReport.objects.filter(pk=pk).update(progress=percent)
 
 
 class Migration(migrations.Migration):
@@ -49,8 +35,6 @@ class Migration(migrations.Migration):
             name="progress_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
-        migrations.RunPython(percent_to_done_of_100, done_of_total_to_percent),
-        migrations.RemoveField(model_name="annualreport", name="progress"),
         migrations.AlterField(
             model_name="annualreport",
             name="status",

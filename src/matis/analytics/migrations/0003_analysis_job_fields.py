@@ -1,24 +1,11 @@
-"""Analysis becomes a matis.common.jobs.BackgroundJob: progress 0..1 -> done of total=100.
+"""Analysis becomes a matis.common.jobs.BackgroundJob: its fields (progress_message becomes phase).
 
-progress_message becomes the phase (the method's own words while it runs).
+Schema, data and the removal of ``progress`` are three migrations: PostgreSQL
+refuses to alter a table with pending trigger events in the transaction that
+updated its rows.
 """
 
 from django.db import migrations, models
-
-
-def fraction_to_done_of_100(apps, schema_editor):
-    Analysis = apps.get_model("analytics", "Analysis")
-    for pk, fraction in Analysis.objects.values_list("pk", "progress"):
-        done = round(min(max(fraction or 0.0, 0.0), 1.0) * 100)
-        Analysis.objects.filter(pk=pk).update(done=done, total=100)
-    Analysis.objects.exclude(status="running").update(phase="")
-
-
-def done_of_total_to_fraction(apps, schema_editor):
-    Analysis = apps.get_model("analytics", "Analysis")
-    for pk, status, done, total in Analysis.objects.values_list("pk", "status", "done", "total"):
-        fraction = 1.0 if status in ("done", "failed") else (min(1.0, done / total) if total else 0.0)
-        Analysis.objects.filter(pk=pk).update(progress=fraction)
 
 
 class Migration(migrations.Migration):
@@ -50,8 +37,6 @@ class Migration(migrations.Migration):
             name="progress_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
-        migrations.RunPython(fraction_to_done_of_100, done_of_total_to_fraction),
-        migrations.RemoveField(model_name="analysis", name="progress"),
         migrations.AlterField(
             model_name="analysis",
             name="status",

@@ -1,27 +1,10 @@
-"""ImportJob becomes a matis.common.jobs.BackgroundJob: one status set, an error, times.
+"""ImportJob becomes a matis.common.jobs.BackgroundJob: an error, start and heartbeat times.
 
-"succeeded" is now "done"; the reason a job was rejected or failed, kept in
-``message`` until now, is copied to ``error``. Jobs that ran get
-``started_at`` from their creation time (the closest known).
+Schema and data are two migrations: PostgreSQL refuses to alter a table with
+pending trigger events in the transaction that updated its rows.
 """
 
 from django.db import migrations, models
-from django.db.models import F
-
-
-def to_common_job(apps, schema_editor):
-    ImportJob = apps.get_model("statistics", "ImportJob")
-    ImportJob.objects.filter(status="succeeded").update(status="done")
-    ImportJob.objects.filter(status__in=("rejected", "failed")).update(error=F("message"))
-    ImportJob.objects.exclude(status="queued").update(started_at=F("created_at"))
-
-
-def from_common_job(apps, schema_editor):
-    ImportJob = apps.get_model("statistics", "ImportJob")
-    ImportJob.objects.filter(status="done").update(status="succeeded")
-    ImportJob.objects.filter(status__in=("rejected", "failed"), message="").update(
-        message=F("error")
-    )
 
 
 class Migration(migrations.Migration):
@@ -66,5 +49,4 @@ class Migration(migrations.Migration):
                 verbose_name="status",
             ),
         ),
-        migrations.RunPython(to_common_job, from_common_job),
     ]
