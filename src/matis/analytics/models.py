@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from matis.common.jobs import BackgroundJob
 from matis.common.models import Country, TimeStampedModel
 
 
@@ -16,13 +17,6 @@ class AnalysisKind(models.TextChoices):
     NETWORK = "network", _("Offender network")
     ITS = "its", _("Effectiveness: interrupted time series")
     BEFORE_AFTER = "before_after", _("Effectiveness: before and after")
-
-
-class AnalysisStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
 
 
 class Dataset(TimeStampedModel):
@@ -55,8 +49,13 @@ class Dataset(TimeStampedModel):
         return self.name
 
 
-class Analysis(TimeStampedModel):
-    """One run of a method on one data source; results are kept with what produced them."""
+class Analysis(BackgroundJob, TimeStampedModel):
+    """One run of a method on one data source; results are kept with what produced them.
+
+    The run is a background job (:class:`~matis.common.jobs.BackgroundJob`); its
+    phase is the method's own description of the step (``runners.py``) and its
+    progress a percentage (``total=100``).
+    """
 
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("method"), max_length=20, choices=AnalysisKind.choices)
@@ -71,24 +70,16 @@ class Analysis(TimeStampedModel):
     )
     source = models.CharField(_("data source"), max_length=120)
     parameters = models.JSONField(_("parameters"), default=dict)
-    status = models.CharField(
-        _("status"), max_length=10, choices=AnalysisStatus.choices, default=AnalysisStatus.QUEUED
-    )
-    progress = models.FloatField(_("progress"), default=0.0)
-    progress_message = models.CharField(max_length=200, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
     tables = models.JSONField(_("result tables"), default=list, blank=True)
     chart = models.JSONField(_("chart"), default=dict, blank=True)
     provenance = models.JSONField(_("provenance"), default=dict, blank=True)
-    error = models.TextField(_("error"), blank=True)
     published = models.BooleanField(_("published"), default=False)
     published_tables = models.JSONField(_("published tables"), default=list, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -97,7 +88,3 @@ class Analysis(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {AnalysisStatus.DONE, AnalysisStatus.FAILED}

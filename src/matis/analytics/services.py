@@ -16,9 +16,10 @@ from django.utils import timezone
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction, User
 from matis.access.permissions import has_perm
-from matis.analytics.models import Analysis, AnalysisStatus, Dataset
+from matis.analytics.models import Analysis, Dataset
 from matis.analytics.runners import RUNNERS, clean_parameters
 from matis.analytics.sources import SourceError, frame_fingerprint, get_source
+from matis.common.jobs import JobStatus
 
 logger = logging.getLogger(__name__)
 
@@ -142,26 +143,19 @@ def analysis_create(
     return analysis
 
 
-def _set_progress(analysis_id: int, fraction: float, message: str) -> None:
-    Analysis.objects.filter(pk=analysis_id).update(
-        progress=min(max(fraction, 0.0), 1.0), progress_message=message[:200]
-    )
-
-
 def analysis_run(*, analysis_id: int) -> Analysis:
     """Run a queued analysis; progress is written as it goes, the result at the end."""
     analysis = Analysis.objects.select_related("created_by").get(pk=analysis_id)
     if analysis.is_finished:
         return analysis
-    Analysis.objects.filter(pk=analysis_id).update(
-        status=AnalysisStatus.RUNNING, started_at=timezone.now(), progress=0.0
-    )
+    analysis.start()
     last = {"at": -1.0}
 
     def progress(fraction: float, message: str) -> None:
         if fraction - last["at"] >= 0.02 or fraction >= 1.0:  # at most ~50 writes a run
             last["at"] = fraction
-            _set_progress(analysis_id, fraction, message)
+            percent = round(min(max(fraction, 0.0), 1.0) * 100)
+            analysis.report_progress(phase=message, done=percent, total=100)
 
     try:
         frame, provenance = load_source_frame(actor=analysis.created_by, source=analysis.source)
@@ -169,15 +163,9 @@ def analysis_run(*, analysis_id: int) -> Analysis:
     except Exception as exc:  # a failed analysis is a result too: record why
         logger.warning("analysis %s failed: %s", analysis_id, exc)
         with transaction.atomic():
-            Analysis.objects.filter(pk=analysis_id).update(
-                status=AnalysisStatus.FAILED,
-                error=f"{type(exc).__name__}: {exc}",
-                finished_at=timezone.now(),
-                progress=1.0,
-            )
+            analysis.finish(JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
             audit_record(actor=None, action=AuditAction.JOB_RUN, obj=analysis, status="failed")
         logger.debug("".join(traceback.format_exc()))
-        analysis.refresh_from_db()
         return analysis
     from tipstats import __version__ as tipstats_version
 
@@ -189,18 +177,17 @@ def analysis_run(*, analysis_id: int) -> Analysis:
         }
     )
     with transaction.atomic():
-        Analysis.objects.filter(pk=analysis_id).update(
-            status=AnalysisStatus.DONE,
+        analysis.finish(
+            JobStatus.DONE,
             result=output["result"],
             tables=output["tables"],
             chart=output["chart"],
             provenance=provenance,
-            progress=1.0,
-            progress_message="",
-            finished_at=timezone.now(),
+            phase="",
+            done=100,
+            total=100,
         )
         audit_record(actor=None, action=AuditAction.JOB_RUN, obj=analysis, status="done")
-    analysis.refresh_from_db()
     return analysis
 
 
@@ -213,7 +200,7 @@ def analysis_publish(*, actor: User, analysis: Analysis) -> Analysis:
         raise PermissionDenied(
             "Only statistics officers and secretariat analysts publish analyses."
         )
-    if analysis.status != AnalysisStatus.DONE:
+    if analysis.status != JobStatus.DONE:
         raise ValueError("Only a finished analysis can be published.")
     threshold = min_cell()
     analysis.published_tables = [

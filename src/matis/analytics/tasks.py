@@ -5,4 +5,4 @@ from matis.analytics.services import analysis_run
 
 @task()
 def run_analysis_task(analysis_id: int) -> str:
-    return analysis_run(analysis_id=analysis_id).status
+    return str(analysis_run(analysis_id=analysis_id).status)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from matis.analytics.forms import AnalysisForm, DatasetForm
 from matis.analytics.models import Analysis, AnalysisKind, Dataset
 from matis.analytics.runners import ParameterError
 from matis.analytics.sources import SourceError, available_sources
+from matis.common.jobs import JOB_STATUS_FIELDS, JobStatus, job_status_response
 from matis.common.tables import Column, Table, table_download
 
 
@@ -94,7 +95,7 @@ def analysis_detail(request, pk: int):
             "analysis": analysis,
             "chart": chart,
             "can_publish": has_perm(request.user, "analytics.publish_analysis", analysis)
-            and analysis.status == "done",
+            and analysis.status == JobStatus.DONE,
             "provenance_json": json.dumps(analysis.provenance, indent=2, ensure_ascii=False),
         },
     )
@@ -103,19 +104,8 @@ def analysis_detail(request, pk: int):
 @scoped("country", model=Analysis, lookup="pk")
 @login_required
 def analysis_status(request, pk: int):
-    analysis = get_scoped_or_404(
-        request.user,
-        Analysis.objects.only("status", "progress", "progress_message", "country"),
-        pk=pk,
-    )
-    return JsonResponse(
-        {
-            "status": analysis.status,
-            "progress": analysis.progress,
-            "message": analysis.progress_message,
-            "finished": analysis.is_finished,
-        }
-    )
+    only = Analysis.objects.only("country", *JOB_STATUS_FIELDS)
+    return job_status_response(get_scoped_or_404(request.user, only, pk=pk))
 
 
 @scoped("country", model=Analysis, lookup="pk")

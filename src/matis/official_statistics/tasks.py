@@ -3,43 +3,29 @@
 from __future__ import annotations
 
 import logging
-import time
 
 from django.core.files.storage import default_storage
-from django.utils import timezone, translation
+from django.utils import translation
 from django_tasks import task
 
+from matis.common.jobs import JobStatus
 from matis.official_statistics.models import ImportJob
 from matis.official_statistics.services import ImportRejected, observations_import
 
 logger = logging.getLogger(__name__)
-PROGRESS_INTERVAL = 0.5  # seconds between progress writes
-
-
-class _ProgressWriter:
-    """Writes the job's phase and counts, at most every ``PROGRESS_INTERVAL`` seconds."""
-
-    def __init__(self, job: ImportJob):
-        self.job = job
-        self.last = 0.0
-
-    def __call__(self, phase: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if phase == self.job.phase and now - self.last < PROGRESS_INTERVAL and done < total:
-            return
-        self.last = now
-        ImportJob.objects.filter(pk=self.job.pk).update(phase=phase, done=done, total=total)
-        self.job.phase = phase
 
 
 @task()
 def run_import_job(job_id: int) -> str:
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    if job.status != ImportJob.Status.QUEUED:
-        return job.status
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, phase="read")
+    if job.status != JobStatus.QUEUED:
+        return str(job.status)
+    job.start(phase="read")
     language = (job.created_by.preferred_language if job.created_by else "") or "en"
-    outcome: dict = {"finished_at": timezone.now()}
+
+    def progress(phase: str, done: int, total: int) -> None:
+        job.report_progress(phase=phase, done=done, total=total)
+
     with translation.override(language):
         try:
             with default_storage.open(job.stored_file, "rb") as source:
@@ -49,22 +35,22 @@ def run_import_job(job_id: int) -> str:
                     fmt=job.format,
                     country=job.country_id,
                     dry_run=job.dry_run,
-                    progress=_ProgressWriter(job),
+                    progress=progress,
                     filename=job.filename,
                 )
         except ImportRejected as exc:
-            outcome.update(
-                status=ImportJob.Status.REJECTED,
+            job.finish(
+                JobStatus.REJECTED,
+                error=exc.summary(limit=3),
                 errors=[e.as_dict() for e in exc.errors],
                 n_errors=exc.n_errors,
-                message=exc.summary(limit=3),
             )
         except Exception as exc:
             logger.exception("import job %s failed", job.pk)
-            outcome.update(status=ImportJob.Status.FAILED, message=type(exc).__name__)
+            job.finish(JobStatus.FAILED, error=type(exc).__name__)
         else:
-            outcome.update(
-                status=ImportJob.Status.SUCCEEDED,
+            job.finish(
+                JobStatus.DONE,
                 n_created=result.n_created,
                 n_updated=result.n_updated,
                 n_unchanged=result.n_unchanged,
@@ -73,6 +59,4 @@ def run_import_job(job_id: int) -> str:
                 done=result.n_rows,
                 total=result.n_rows,
             )
-    outcome["finished_at"] = timezone.now()
-    ImportJob.objects.filter(pk=job.pk).update(**outcome)
-    return outcome["status"]
+    return str(job.status)

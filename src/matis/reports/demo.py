@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from matis.access.models import Role, User
+from matis.common.jobs import JobStatus
 from matis.monitoring.models import ReportingPeriod
 from matis.reports.models import AnnualReport
 from matis.reports.services import (
@@ -22,7 +23,7 @@ def load_demo() -> str:
     made = []
     for language in DEMO_LANGUAGES:
         if AnnualReport.objects.filter(
-            year=DEMO_YEAR, country=None, language=language, status=AnnualReport.Status.DONE
+            year=DEMO_YEAR, country=None, language=language, status=JobStatus.DONE
         ).exists():
             continue
         report = annual_report_request(actor=None, year=DEMO_YEAR, language=language, enqueue=False)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from matis.common.jobs import BackgroundJob
 from matis.common.models import Country
 from matis.plans.models import Plan
 
@@ -18,19 +19,21 @@ def report_file_path(instance: AnnualReport, filename: str) -> str:
     return f"reports/annual/{instance.year}/{scope}/{uuid.uuid4().hex}.{suffix}"
 
 
-class AnnualReport(models.Model):
+class AnnualReport(BackgroundJob):
     """A rendering of the annual monitoring report for a year, regional or for one country.
 
-    Rendering runs as a background job; ``status`` and ``progress`` let the page
-    that requested it follow it. The HTML and PDF files are stored outside the
-    web root and served only through views that check access.
+    Rendering runs as a background job (:class:`~matis.common.jobs.BackgroundJob`):
+    its status and progress let the page that requested it follow it. The HTML
+    and PDF files are stored outside the web root and served only through views
+    that check access.
     """
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Waiting")
-        RUNNING = "running", _("Being prepared")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
+    PHASE_LABELS = {
+        "collect": _("Collecting approved reports"),
+        "write": _("Writing the document"),
+        "layout": _("Laying out the PDF"),
+        "store": _("Storing the files"),
+    }
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
@@ -45,12 +48,6 @@ class AnnualReport(models.Model):
     )
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     title = models.CharField(_("title"), max_length=300, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    step = models.CharField(_("step"), max_length=200, blank=True)
-    error = models.TextField(blank=True)
     html_file = models.FileField(upload_to=report_file_path, max_length=200, blank=True)
     pdf_file = models.FileField(upload_to=report_file_path, max_length=200, blank=True)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
@@ -59,8 +56,6 @@ class AnnualReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -77,12 +72,3 @@ class AnnualReport(models.Model):
     @property
     def is_regional(self) -> bool:
         return self.country_id is None
-
-    @property
-    def progress_share(self) -> float:
-        """0..1 for ``includes/job_progress.html``."""
-        return self.progress / 100
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -14,6 +14,7 @@ from django.utils.translation import override
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction, User
 from matis.access.permissions import has_perm
+from matis.common.jobs import JobStatus
 from matis.common.models import COMMIT_COUNTRIES
 from matis.monitoring.models import ReportingPeriod
 from matis.plans.models import Plan
@@ -55,7 +56,6 @@ def annual_report_request(
         language=language,
         title=title[:300],
         requested_by=actor if actor is not None and actor.is_authenticated else None,
-        step=_("Waiting for a worker"),
     )
     audit_record(
         actor=actor, action=AuditAction.RECORD_CREATE, obj=report, year=year, language=language
@@ -67,41 +67,39 @@ def annual_report_request(
     return report
 
 
-def _progress(report: AnnualReport, percent: int, step: str) -> None:
-    report.progress, report.step = percent, step
-    AnnualReport.objects.filter(pk=report.pk).update(progress=percent, step=step)
-
-
 def annual_report_render(*, report_id: int) -> AnnualReport:
     """Build, render and store the report's HTML and PDF, recording progress as it goes.
 
-    Runs in the background job; each progress step is committed on its own so
-    that the page polling the record sees it.
+    Runs in the background job; each progress step (a percentage, ``total=100``)
+    is committed on its own so that the page polling the record sees it.
     """
     report = AnnualReport.objects.select_related("plan").get(pk=report_id)
-    if report.status == AnnualReport.Status.DONE:
+    if report.status == JobStatus.DONE:
         return report
-    report.status, report.started_at = AnnualReport.Status.RUNNING, timezone.now()
-    report.save(update_fields=["status", "started_at"])
+    report.start()
     try:
         with override(report.language):
-            _progress(report, 10, _("Collecting approved reports"))
+            report.report_progress(phase="collect", done=10, total=100)
             content = build_report(plan=report.plan, year=report.year, country_id=report.country_id)
-            _progress(report, 40, _("Writing the document"))
+            report.report_progress(phase="write", done=40, total=100)
             html_web = render_html(content, language=report.language, for_web=True)
             html_print = render_html(content, language=report.language, for_web=False)
-            _progress(report, 60, _("Laying out the PDF"))
+            report.report_progress(phase="layout", done=60, total=100)
             pdf = render_pdf(html_print)
-            _progress(report, 95, _("Storing the files"))
+            report.report_progress(phase="store", done=95, total=100)
         name = f"annual-report-{report.year}-{report.country_id or 'regional'}-{report.language}"
         with transaction.atomic():
             report.html_file.save(f"{name}.html", ContentFile(html_web.encode("utf-8")), save=False)
             report.pdf_file.save(f"{name}.pdf", ContentFile(pdf.data), save=False)
-            report.pages, report.synthetic = pdf.pages, content.synthetic
-            report.title = report.title or content.title
-            report.status, report.progress = AnnualReport.Status.DONE, 100
-            report.step, report.finished_at = "", timezone.now()
-            report.save()
+            report.finish(
+                JobStatus.DONE,
+                html_file=report.html_file,
+                pdf_file=report.pdf_file,
+                pages=pdf.pages,
+                synthetic=content.synthetic,
+                title=report.title or content.title,
+                phase="",
+            )
             audit_record(
                 actor=report.requested_by,
                 action=AuditAction.REPORT_RENDER,
@@ -112,11 +110,7 @@ def annual_report_render(*, report_id: int) -> AnnualReport:
             )
     except Exception as exc:
         logger.exception("annual report %s failed", report.pk)
-        AnnualReport.objects.filter(pk=report.pk).update(
-            status=AnnualReport.Status.FAILED,
-            error=f"{type(exc).__name__}",
-            finished_at=timezone.now(),
-        )
+        report.finish(JobStatus.FAILED, error=type(exc).__name__)
         raise
     return report
 
@@ -126,7 +120,7 @@ def annual_report_publish(*, actor: User, report: AnnualReport) -> AnnualReport:
     """Make a finished report readable by every signed-in user (secretariat only)."""
     if not has_perm(actor, "reports.publish_report"):
         raise PermissionDenied(_("Only the secretariat publishes reports."))
-    if report.status != AnnualReport.Status.DONE:
+    if report.status != JobStatus.DONE:
         raise ValidationError(_("Only a finished report can be published."))
     if report.published_at is None:
         report.published_at, report.published_by = timezone.now(), actor

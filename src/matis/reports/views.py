@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
+from matis.common.jobs import JobStatus, job_status_response
 from matis.monitoring import selectors as monitoring_selectors
 from matis.reports import selectors, services
 from matis.reports.forms import ReportRequestForm
@@ -75,20 +76,12 @@ def report_status(request, pk: int):
 @login_required
 def report_progress(request, pk: int):
     """Progress for ``includes/job_progress.html`` (``static/matis/js/progress.js``)."""
-    report = selectors.annual_report_for(request.user, pk)
-    return JsonResponse(
-        {
-            "progress": report.progress / 100,
-            "status": report.get_status_display(),
-            "message": report.step,
-            "finished": report.is_finished,
-        }
-    )
+    return job_status_response(selectors.annual_report_for(request.user, pk))
 
 
 def _serve(request, pk: int, fmt: str):
     report = selectors.annual_report_for(request.user, pk)
-    if report.status != AnnualReport.Status.DONE:
+    if report.status != JobStatus.DONE:
         return redirect("reports:report_status", pk=report.pk)
     handle = services.annual_report_open(actor=request.user, report=report, fmt=fmt)
     name = (

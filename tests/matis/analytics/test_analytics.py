@@ -10,7 +10,8 @@ import pytest
 from openpyxl import load_workbook
 
 from matis.access.models import AuditAction, AuditLog
-from matis.analytics.models import Analysis, AnalysisStatus
+from matis.analytics.models import Analysis
+from matis.common.jobs import JobStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_uk_reference_estimate_through_the_system(analyst, django_capture_on_com
     )
     assert response.status_code == 302
     analysis = Analysis.objects.get(title="UK 2013")
-    assert analysis.status == AnalysisStatus.DONE, analysis.error
+    assert analysis.status == JobStatus.DONE, analysis.error
     assert analysis.result["population_estimate"] == pytest.approx(11313, rel=0.005)
     assert analysis.result["ci_low"] == pytest.approx(9889, rel=0.02)
     assert analysis.result["ci_high"] == pytest.approx(13063, rel=0.02)
@@ -47,7 +48,16 @@ def test_uk_reference_estimate_through_the_system(analyst, django_capture_on_com
     page = analyst.get(f"/analytics/{analysis.pk}/").content.decode()
     assert "vega-spec" in page and "data-summary" in page
     status = analyst.get(f"/analytics/{analysis.pk}/status/").json()
-    assert status == {"status": "done", "progress": 1.0, "message": "", "finished": True}
+    assert status == {
+        "status": "done",
+        "status_label": "Done",
+        "phase": "",
+        "done": 100,
+        "total": 100,
+        "progress": 1.0,
+        "message": "",
+        "finished": True,
+    }
 
     csv_body = analyst.get(f"/analytics/{analysis.pk}/download/?table=0&format=csv").content
     frame = pd.read_csv(io.BytesIO(csv_body), encoding="utf-8-sig")
@@ -132,7 +142,7 @@ def test_interrupted_time_series_on_uploaded_data_matches_tipstats(
         its__intervention_at="2013",
     )
     analysis = Analysis.objects.get(title="law of 2013")
-    assert analysis.status == AnalysisStatus.DONE, analysis.error
+    assert analysis.status == JobStatus.DONE, analysis.error
     direct = effects.interrupted_time_series(
         frame, time="year", outcome="victims", intervention_at=2013
     )
@@ -157,7 +167,7 @@ def test_routes_on_uploaded_data(analyst, django_capture_on_commit_callbacks):
         flows__transit="transit",
     )
     analysis = Analysis.objects.get(title="routes")
-    assert analysis.status == AnalysisStatus.DONE, analysis.error
+    assert analysis.status == JobStatus.DONE, analysis.error
     assert analysis.result["n_cases"] == 5
     routes = analysis.tables[0]
     top = dict(zip(routes["columns"], routes["rows"][0], strict=True))
@@ -185,7 +195,7 @@ def test_a_failed_run_is_recorded_with_its_reason(analyst, django_capture_on_com
         its__intervention_at="2013",
     )
     analysis = Analysis.objects.get(title="short")
-    assert analysis.status == AnalysisStatus.FAILED
+    assert analysis.status == JobStatus.FAILED
     assert analysis.error
     assert "data-analysis-error" in analyst.get(f"/analytics/{analysis.pk}/").content.decode()
 

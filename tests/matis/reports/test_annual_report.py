@@ -141,7 +141,7 @@ def test_rendering_in_the_background_records_progress(
         response = client.post("/reports/", {"year": 2012, "language": "en", "country": ""})
     report = AnnualReport.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/reports/{report.pk}/"
-    assert (report.status, report.progress, report.pages > 5) == ("done", 100, True)
+    assert (report.status, report.percent, report.pages > 5) == ("done", 100, True)
     page = client.get(f"/reports/{report.pk}/").content.decode()
     assert 'data-status="done"' in page and "data-progress-url" not in page
     pdf = client.get(f"/reports/{report.pk}/pdf/")
@@ -161,8 +161,12 @@ def test_waiting_report_page_polls(client, secretariat, scenario):
     assert 'data-status="queued"' in page
     assert client.get(f"/reports/{report.pk}/progress/").json() == {
         "progress": 0.0,
-        "status": "Waiting",
-        "message": "Waiting for a worker",
+        "status": "queued",
+        "status_label": "Waiting",
+        "phase": "",
+        "done": 0,
+        "total": 0,
+        "message": "Waiting for the background worker to start.",
         "finished": False,
     }
     assert client.get(f"/reports/{report.pk}/pdf/")["Location"] == f"/reports/{report.pk}/"

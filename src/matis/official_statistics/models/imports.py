@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from matis.common.jobs import BackgroundJob, JobStatus
 from matis.common.models import Country
 
 
@@ -23,15 +25,15 @@ PHASE_LABELS = {
 }
 
 
-class ImportJob(models.Model):
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Waiting to start")
-        RUNNING = "running", _("Running")
-        SUCCEEDED = "succeeded", _("Imported")
-        REJECTED = "rejected", _("Rejected: nothing was written")
-        FAILED = "failed", _("Failed: nothing was written")
+class ImportJob(BackgroundJob):
+    """A background import (:class:`~matis.common.jobs.BackgroundJob`): phases read, compare, store.
 
-    FINISHED = frozenset({Status.SUCCEEDED, Status.REJECTED, Status.FAILED})
+    Rejected: a row of the file is wrong (``errors``); failed: our error. Either
+    way nothing was written.
+    """
+
+    PHASE_LABELS = PHASE_LABELS
+    COUNTED_PHASES = frozenset({"read", "compare"})  # their done/total count rows
 
     country = models.ForeignKey(
         Country,
@@ -46,17 +48,10 @@ class ImportJob(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     format = models.CharField(_("format"), max_length=10, choices=ImportFormat.choices)
     filename = models.CharField(_("file name"), max_length=255)
     stored_file = models.CharField(max_length=255, blank=True)
     dry_run = models.BooleanField(_("check only"), default=False)
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
-    )
-    phase = models.CharField(_("phase"), max_length=20, blank=True)
-    done = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
     n_created = models.PositiveIntegerField(_("created"), default=0)
     n_updated = models.PositiveIntegerField(_("updated"), default=0)
     n_unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
@@ -73,28 +68,11 @@ class ImportJob(models.Model):
         return f"{self.filename} ({self.get_status_display()})"
 
     @property
-    def is_finished(self) -> bool:
-        return self.status in self.FINISHED
-
-    @property
-    def progress(self) -> float:
-        """0..1 for ``includes/job_progress.html``."""
-        if self.status == self.Status.SUCCEEDED:
-            return 1.0
-        if not self.total:
-            return 0.0
-        return min(1.0, self.done / self.total)
-
-    @property
     def progress_message(self) -> str:
-        if self.status == self.Status.QUEUED:
-            return str(_("Waiting for the background worker to start."))
-        label = PHASE_LABELS.get(self.phase)
-        if label is None or self.is_finished:
-            return self.get_status_display()
-        if self.total and self.phase != "store":
-            return str(
-                _("%(phase)s: %(done)s of %(total)s rows")
-                % {"phase": label, "done": f"{self.done:,}", "total": f"{self.total:,}"}
-            )
-        return str(label)
+        if self.status == JobStatus.RUNNING and self.total and self.phase in self.COUNTED_PHASES:
+            return gettext("%(phase)s: %(done)s of %(total)s rows") % {
+                "phase": self.phase_label(),
+                "done": f"{self.done:,}",
+                "total": f"{self.total:,}",
+            }
+        return super().progress_message

@@ -8,7 +8,7 @@ from pathlib import PurePath
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
@@ -16,6 +16,7 @@ from matis.access.audit import audit_record
 from matis.access.models import AuditAction
 from matis.access.permissions import has_perm
 from matis.access.scoping import get_scoped_or_404, scoped
+from matis.common.jobs import job_status_response
 from matis.official_statistics import selectors
 from matis.official_statistics.forms import ImportForm
 from matis.official_statistics.models import (
@@ -71,21 +72,13 @@ def import_job(request, pk: int):
 def import_job_status(request, pk: int):
     """Progress for ``includes/job_progress.html`` (``static/matis/js/progress.js``)."""
     job = _job(request, pk)
-    return JsonResponse(
-        {
-            "progress": job.progress,
-            "status": job.get_status_display(),
-            "message": job.progress_message,
-            "finished": job.is_finished,
-            "phase": job.phase,
-            "done": job.done,
-            "total": job.total,
-            "created": job.n_created,
-            "updated": job.n_updated,
-            "unchanged": job.n_unchanged,
-            "n_errors": job.n_errors,
-            "errors": job.errors[:50],
-        }
+    return job_status_response(
+        job,
+        created=job.n_created,
+        updated=job.n_updated,
+        unchanged=job.n_unchanged,
+        n_errors=job.n_errors,
+        errors=job.errors[:50],
     )
 
 
