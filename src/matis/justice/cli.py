@@ -1,4 +1,4 @@
-"""``matis.justice.measures``: the return, reintegration and re-trafficking measures as JSON."""
+"""``matis justice measures``: the criminal-justice measures (investigations to compensation) as JSON."""
 
 from __future__ import annotations
 

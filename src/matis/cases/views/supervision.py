@@ -19,7 +19,8 @@ from matis.access.audit import audit_record
 from matis.access.models import AuditAction
 from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
-from matis.cases import forms, gates, register, services
+from matis.cases import forms, gates, services
+from matis.cases.detention_register import detention_register_counts, register_table
 from matis.cases.models import Alert, Case, Facility, Placement, Referral, ServiceProvider
 from matis.cases.views.common import add_service_error, require, run_form
 from matis.common.calendars import display_year
@@ -98,8 +99,8 @@ def detention_register(request):
         year = int(request.GET.get("year", dt.date.today().year))
     except ValueError:
         year = dt.date.today().year
-    rows = register.register_table(user.country_id, year)
-    totals = register.detention_register_counts(user.country_id, year)
+    rows = register_table(user.country_id, year)
+    totals = detention_register_counts(user.country_id, year)
     fmt = request.GET.get("format", "")
     if fmt in {"csv", "xlsx"}:
         audit_record(
@@ -126,7 +127,7 @@ def detention_register(request):
         return response
     return render(
         request,
-        "cases/register.html",
+        "cases/detention_register.html",
         {
             "rows": rows,
             "totals": totals,
