@@ -20,7 +20,12 @@ from matis.access.models import AuditAction
 from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.cases import forms, gates, services
-from matis.cases.detention_register import detention_register_counts, register_table
+from matis.cases.detention_register import (
+    detention_register_counts,
+    register_csv,
+    register_table,
+    register_xlsx,
+)
 from matis.cases.models import Alert, Case, Facility, Placement, Referral, ServiceProvider
 from matis.cases.views.common import add_service_error, require, run_form
 from matis.common.calendars import display_year
@@ -113,14 +118,14 @@ def detention_register(request):
         )
         name = f"detention-register-{user.country_id}-{year}.{fmt}"
         if fmt == "csv":
-            response = HttpResponse(register.register_csv(rows), content_type="text/csv")
+            response = HttpResponse(register_csv(rows), content_type="text/csv")
         else:
             title = _("Detention register %(country)s %(year)s") % {
                 "country": user.country.display_name,
                 "year": display_year(year),
             }
             response = HttpResponse(
-                register.register_xlsx(rows, title=title),
+                register_xlsx(rows, title=title),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
         response["Content-Disposition"] = f'attachment; filename="{name}"'
