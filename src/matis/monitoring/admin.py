@@ -3,6 +3,7 @@ reports, periods, rates and values change only through the services, which audit
 
 from django.contrib import admin
 
+from matis.common.admin import ReadOnlyAdmin
 from matis.monitoring.models import (
     ActivityReport,
     ExchangeRate,
@@ -20,17 +21,6 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_display = ["code", "goal", "name_en", "unit", "source", "provider_code"]
     list_filter = ["source", "unit"]
     search_fields = ["code", "name_en", "name_th"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ActivityReport)

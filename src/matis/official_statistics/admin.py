@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from matis.common.admin import ReadOnlyAdmin
 from matis.official_statistics.models import (
     Code,
     CodeList,
@@ -63,19 +64,6 @@ class ValidationRuleAdmin(admin.ModelAdmin):
         "is_active",
     ]
     list_filter = ["severity", "is_active"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written only through the services (audited); the admin shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Submission)
