@@ -7,16 +7,16 @@ from matis.common.admin import ReadOnlyAdmin
 from matis.monitoring.models import (
     ActivityReport,
     ExchangeRate,
-    Indicator,
     IndicatorActual,
     IndicatorBaseline,
     IndicatorTarget,
     NationalPlan,
+    PlanIndicator,
     ReportingPeriod,
 )
 
 
-@admin.register(Indicator)
+@admin.register(PlanIndicator)
 class IndicatorAdmin(admin.ModelAdmin):
     list_display = ["code", "goal", "name_en", "unit", "source", "provider_code"]
     list_filter = ["source", "unit"]

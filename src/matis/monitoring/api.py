@@ -14,9 +14,9 @@ from matis.monitoring.models import (
     ActivityReport,
     BudgetEntry,
     ExchangeRate,
-    Indicator,
     IndicatorActual,
     NationalPlan,
+    PlanIndicator,
     ReportPartner,
 )
 
@@ -139,7 +139,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
     goal = serializers.CharField(source="goal.code")
 
     class Meta:
-        model = Indicator
+        model = PlanIndicator
         fields = [
             "code",
             "goal",
@@ -155,7 +155,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 @scoped("global")
 class IndicatorViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = IndicatorSerializer
-    queryset = Indicator.objects.select_related("goal", "goal__area")
+    queryset = PlanIndicator.objects.select_related("goal", "goal__area")
 
 
 class IndicatorValueSerializer(serializers.ModelSerializer):

@@ -12,9 +12,9 @@ from matis.access.models import Agency, OrganisationType, Role, User
 from matis.monitoring.models import (
     ActivityReport,
     EvidenceFile,
-    Indicator,
     IndicatorActual,
     NationalPlan,
+    PlanIndicator,
     ReportingPeriod,
 )
 from matis.plans.models import Activity, Goal, Plan
@@ -104,7 +104,7 @@ def _national_plan(country: str, marker: str) -> NationalPlan:
 
 @register(IndicatorActual)
 def _indicator_actual(country: str, marker: str) -> IndicatorActual:
-    indicator = Indicator.objects.create(
+    indicator = PlanIndicator.objects.create(
         goal=Goal.objects.get(code="1.1", area__number=1),
         code=f"test-{marker.lower()}",
         name_en="Test indicator",
@@ -114,7 +114,7 @@ def _indicator_actual(country: str, marker: str) -> IndicatorActual:
         country_id=country,
         period=open_period(),
         value=1,
-        source=Indicator.Source.REPORTED,
+        source=PlanIndicator.Source.REPORTED,
         note=f"Source {marker}",
     )
 

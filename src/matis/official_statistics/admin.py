@@ -7,10 +7,10 @@ from matis.official_statistics.models import (
     ContextSeries,
     Dimension,
     ImportJob,
-    Indicator,
     IndicatorDimension,
     Observation,
     RuleViolation,
+    StatisticalIndicator,
     Submission,
     ValidationRule,
 )
@@ -45,7 +45,7 @@ class IndicatorDimensionInline(admin.TabularInline):
     extra = 1
 
 
-@admin.register(Indicator)
+@admin.register(StatisticalIndicator)
 class IndicatorAdmin(admin.ModelAdmin):
     list_display = ["code", "name_en", "unit", "is_glotip", "is_active", "order"]
     list_filter = ["is_glotip", "is_active"]

@@ -7,7 +7,12 @@ import itertools
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from matis.official_statistics.models import ImportJob, Indicator, Observation, Submission
+from matis.official_statistics.models import (
+    ImportJob,
+    Observation,
+    StatisticalIndicator,
+    Submission,
+)
 from matis.testing.factories import register
 
 _years = itertools.count(1950)
@@ -21,7 +26,7 @@ def _submission(country: str, marker: str) -> Submission:
 @register(Observation)
 def _observation(country: str, marker: str) -> Observation:
     submission = _submission(country, marker)
-    indicator = Indicator.objects.order_by("pk").first()
+    indicator = StatisticalIndicator.objects.order_by("pk").first()
     return Observation.objects.create(
         indicator=indicator,
         country_id=country,
