@@ -67,7 +67,7 @@ def _cmd_register(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers, setup) -> None:
+def add_commands(subparsers, setup) -> None:
     parser = subparsers.add_parser("cases", help="case records: keys, retention, registers")
     sub = parser.add_subparsers(dest="cases_command", required=True)
 

@@ -243,7 +243,7 @@ class DashboardViewSet(viewsets.ViewSet):
         return Response(CompletionRowSerializer(rows, many=True).data)
 
 
-def register(router) -> None:
+def add_routes(router) -> None:
     router.register("monitoring-reports", ActivityReportViewSet, basename="monitoring-report")
     router.register("national-plans", NationalPlanViewSet, basename="national-plan")
     router.register("monitoring-indicators", IndicatorViewSet, basename="monitoring-indicator")

@@ -376,7 +376,7 @@ class DashboardViewSet(viewsets.ViewSet):
         return self._table(request, "context")
 
 
-def register(router) -> None:
+def add_routes(router) -> None:
     router.register(
         "statistics/observations", ObservationViewSet, basename="statistics-observation"
     )
