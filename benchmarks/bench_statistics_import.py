@@ -84,7 +84,7 @@ def setup_database(database: str, prefix: str) -> str:
 def synthetic_cells(n_rows: int):
     """(indicator code, country, year, {dimension: code}) for n_rows distinct observations."""
     from matis.common.models import COMMIT_COUNTRIES, Country
-    from matis.official_statistics.models import Code, Indicator
+    from matis.official_statistics.models import Code, StatisticalIndicator
 
     others = list(
         Country.objects.exclude(iso3__in=COMMIT_COUNTRIES)
@@ -96,7 +96,7 @@ def synthetic_cells(n_rows: int):
     for list_id, code in Code.objects.order_by("order").values_list("code_list_id", "code"):
         codes_of_list.setdefault(list_id, []).append(code)
     keys_of: dict[str, list[dict]] = {}
-    for ind in Indicator.objects.prefetch_related("indicator_dimensions__dimension"):
+    for ind in StatisticalIndicator.objects.prefetch_related("indicator_dimensions__dimension"):
         dims = [link.dimension for link in ind.indicator_dimensions.all()][:4]
         choices = [[None, *codes_of_list[d.code_list_id]] for d in dims]
         keys = []
@@ -177,9 +177,9 @@ def write_file(path: Path, fmt: str, cells, rng: random.Random) -> list[tuple]:
 def resolved_rows(rows, submissions, now) -> list[tuple]:
     """The rows as the observation table stores them (for the raw insert)."""
     from matis.official_statistics.keys import make_key
-    from matis.official_statistics.models import Indicator
+    from matis.official_statistics.models import StatisticalIndicator
 
-    ids = dict(Indicator.objects.values_list("code", "pk"))
+    ids = dict(StatisticalIndicator.objects.values_list("code", "pk"))
     return [
         (
             ids[ind],

@@ -92,7 +92,7 @@ def main(argv=None) -> int:
 
     from matis.access.models import Role, User
     from matis.common.models import COMMIT_COUNTRIES
-    from matis.official_statistics.models import Indicator, Observation
+    from matis.official_statistics.models import Observation, StatisticalIndicator
 
     print(f"MATIS statistics read benchmark · {args.rows:,} observations · {where}")
     started = time.perf_counter()
@@ -109,7 +109,7 @@ def main(argv=None) -> int:
     )
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
-    indicators = list(Indicator.objects.values_list("code", flat=True))
+    indicators = list(StatisticalIndicator.objects.values_list("code", flat=True))
     rng = random.Random(SEED)
 
     def trend():

@@ -217,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--force", action="store_true")
     load.set_defaults(func=cmd_plans_load)
 
-    # Feature apps add their own sub-commands in matis/<app>/cli.py: register(sub, setup)
+    # Feature apps add their own sub-commands in matis/<app>/cli.py: add_commands(sub, setup)
     for module_name in APP_CLI_MODULES:
         try:
             module = import_module(module_name)
@@ -225,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
             if exc.name != module_name:
                 raise
             continue
-        module.register(sub, _setup)
+        module.add_commands(sub, _setup)
     return parser
 
 

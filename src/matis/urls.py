@@ -1,4 +1,4 @@
-"""Root URLs. Each app brings its own ``urls.py`` (pages) and ``api.register(router)`` (API)."""
+"""Root URLs. Each app brings its own ``urls.py`` (pages) and ``api.add_routes(router)`` (API)."""
 
 from importlib import import_module
 
@@ -31,7 +31,7 @@ for _prefix, module in APPS_WITH_URLS:
         api = import_module(f"{module}.api")
     except ModuleNotFoundError:
         continue
-    api.register(router)
+    api.add_routes(router)
 
 urlpatterns = [
     path("", common_views.home, name="home"),

@@ -37,6 +37,6 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
         return scope_queryset(self.request.user, Agency.objects.select_related("country"))
 
 
-def register(router) -> None:
+def add_routes(router) -> None:
     router.register("countries", CountryViewSet, basename="country")
     router.register("agencies", AgencyViewSet, basename="agency")

@@ -31,7 +31,7 @@ def _cmd_mse(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers, setup) -> None:
+def add_commands(subparsers, setup) -> None:
     parser = subparsers.add_parser("analytics", help="research analytics with tipstats")
     sub = parser.add_subparsers(dest="analytics_command", required=True)
     mse_parser = sub.add_parser(

@@ -1,6 +1,6 @@
 from matis.access.models import Role, User
 from matis.analytics.models import Analysis, Dataset
-from matis.testing.factories import register
+from matis.testing.factories import factory_for
 
 
 def _author(country: str) -> User:
@@ -13,7 +13,7 @@ def _author(country: str) -> User:
     )
 
 
-@register(Analysis)
+@factory_for(Analysis)
 def _analysis(country: str, marker: str) -> Analysis:
     return Analysis.objects.create(
         title=f"Analysis {marker}",
@@ -26,7 +26,7 @@ def _analysis(country: str, marker: str) -> Analysis:
     )
 
 
-@register(Dataset)
+@factory_for(Dataset)
 def _dataset(country: str, marker: str) -> Dataset:
     return Dataset.objects.create(
         name=f"Data {marker}",

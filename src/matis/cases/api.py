@@ -63,5 +63,5 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(case_to_htcds(case))
 
 
-def register(router) -> None:
+def add_routes(router) -> None:
     router.register("cases", CaseViewSet, basename="case")

@@ -53,13 +53,13 @@ def _cmd_purge(args: argparse.Namespace) -> int:
 
 
 def _cmd_register(args: argparse.Namespace) -> int:
-    from matis.cases import register
+    from matis.cases import detention_register
 
-    rows = register.register_table(args.country.upper(), args.year)
+    rows = detention_register.register_table(args.country.upper(), args.year)
     if args.format == "csv":
-        data = register.register_csv(rows).encode("utf-8")
+        data = detention_register.register_csv(rows).encode("utf-8")
     else:
-        data = register.register_xlsx(rows, title=f"{args.country.upper()} {args.year}")
+        data = detention_register.register_xlsx(rows, title=f"{args.country.upper()} {args.year}")
     if args.out:
         Path(args.out).write_bytes(data)
     else:
@@ -67,7 +67,7 @@ def _cmd_register(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers, setup) -> None:
+def add_commands(subparsers, setup) -> None:
     parser = subparsers.add_parser("cases", help="case records: keys, retention, registers")
     sub = parser.add_subparsers(dest="cases_command", required=True)
 

@@ -32,7 +32,7 @@ def _pick(texts: dict[str, str], language: str | None = None) -> str:
 
 
 @dataclass(frozen=True)
-class Indicator:
+class ScreeningIndicator:
     code: str
     weight: int
     decisive: bool
@@ -56,7 +56,7 @@ class Instrument:
     applies_to: str
     possible: int
     strong: int
-    indicators: tuple[Indicator, ...]
+    indicators: tuple[ScreeningIndicator, ...]
 
     @property
     def title(self) -> str:
@@ -116,7 +116,9 @@ def parse(data: dict) -> tuple[dict[str, Instrument], dict[str, list[Guideline]]
                 texts = {k: str(v) for k, v in ind.items() if len(k) == 2}
                 if "en" not in texts:
                     raise InstrumentError(f"{where}, indicator {code}: English text missing")
-                indicators.append(Indicator(code, weight, bool(ind.get("decisive")), texts))
+                indicators.append(
+                    ScreeningIndicator(code, weight, bool(ind.get("decisive")), texts)
+                )
         except (KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, InstrumentError):
                 raise

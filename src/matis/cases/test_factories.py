@@ -20,7 +20,7 @@ from matis.cases.models import (
     Referral,
     ServiceProvider,
 )
-from matis.testing.factories import register
+from matis.testing.factories import factory_for
 
 
 def _agency(country: str, marker: str) -> Agency:
@@ -59,12 +59,12 @@ def _worker(case: Case) -> User:
     )
 
 
-@register(Case)
+@factory_for(Case)
 def _case(country: str, marker: str) -> Case:
     return make_case(country, marker)
 
 
-@register(Placement)
+@factory_for(Placement)
 def _placement(country: str, marker: str) -> Placement:
     case = make_case(country, marker)
     facility = Facility.objects.create(
@@ -80,7 +80,7 @@ def _placement(country: str, marker: str) -> Placement:
     )
 
 
-@register(Alert)
+@factory_for(Alert)
 def _alert(country: str, marker: str) -> Alert:
     placement = _placement(country, marker)
     return Alert.objects.create(
@@ -88,7 +88,7 @@ def _alert(country: str, marker: str) -> Alert:
     )
 
 
-@register(Referral)
+@factory_for(Referral)
 def _referral(country: str, marker: str) -> Referral:
     case = make_case(country, marker)
     provider = ServiceProvider.objects.create(
@@ -104,7 +104,7 @@ def _referral(country: str, marker: str) -> Referral:
     )
 
 
-@register(ServiceProvider)
+@factory_for(ServiceProvider)
 def _provider(country: str, marker: str) -> ServiceProvider:
     return ServiceProvider.objects.create(
         country_id=country, name=f"Provider {marker}", services=["Health"]

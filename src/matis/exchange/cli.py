@@ -138,7 +138,7 @@ def _cmd_match(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers, setup) -> None:
+def add_commands(subparsers, setup) -> None:
     parser = subparsers.add_parser("exchange", help="exchange with the regional hub")
     sub = parser.add_subparsers(dest="exchange_command", required=True)
 

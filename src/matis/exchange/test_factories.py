@@ -13,10 +13,10 @@ from matis.exchange.models import (
     OutboxItem,
     ReceivedAlert,
 )
-from matis.testing.factories import register
+from matis.testing.factories import factory_for
 
 
-@register(OutboxItem)
+@factory_for(OutboxItem)
 def _outbox(country: str, marker: str) -> OutboxItem:
     return OutboxItem.objects.create(
         country_id=country,
@@ -28,7 +28,7 @@ def _outbox(country: str, marker: str) -> OutboxItem:
     )
 
 
-@register(ReceivedAlert)
+@factory_for(ReceivedAlert)
 def _received_alert(country: str, marker: str) -> ReceivedAlert:
     case = make_case(country, marker)
     subject = LinkageSubject.objects.create(case=case)
@@ -44,7 +44,7 @@ def _received_alert(country: str, marker: str) -> ReceivedAlert:
     )
 
 
-@register(HubAlert)
+@factory_for(HubAlert)
 def _hub_alert(country: str, marker: str) -> HubAlert:
     import uuid
 

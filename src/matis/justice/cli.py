@@ -1,4 +1,4 @@
-"""``matis.justice.measures``: the return, reintegration and re-trafficking measures as JSON."""
+"""``matis justice measures``: the criminal-justice measures (investigations to compensation) as JSON."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def _cmd_measures(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers, setup) -> None:
+def add_commands(subparsers, setup) -> None:
     parser = subparsers.add_parser("justice", help="criminal cases: measures")
     sub = parser.add_subparsers(dest="justice_command", required=True)
 

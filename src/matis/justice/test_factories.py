@@ -17,7 +17,7 @@ from matis.justice.models import (
     Defendant,
     VictimWitness,
 )
-from matis.testing.factories import register
+from matis.testing.factories import factory_for
 
 
 def make_criminal_case(country: str, marker: str) -> CriminalCase:
@@ -40,18 +40,18 @@ def make_criminal_case(country: str, marker: str) -> CriminalCase:
     )
 
 
-@register(CriminalCase)
+@factory_for(CriminalCase)
 def _criminal_case(country: str, marker: str) -> CriminalCase:
     return make_criminal_case(country, marker)
 
 
-@register(Defendant)
+@factory_for(Defendant)
 def _defendant(country: str, marker: str) -> Defendant:
     cc = make_criminal_case(country, marker)
     return Defendant.objects.create(criminal_case=cc, name=marker, role="Exploiter")
 
 
-@register(Charge)
+@factory_for(Charge)
 def _charge(country: str, marker: str) -> Charge:
     defendant = _defendant(country, marker)
     return Charge.objects.create(
@@ -59,7 +59,7 @@ def _charge(country: str, marker: str) -> Charge:
     )
 
 
-@register(VictimWitness)
+@factory_for(VictimWitness)
 def _witness(country: str, marker: str) -> VictimWitness:
     cc = make_criminal_case(country, marker)
     return VictimWitness.objects.create(
@@ -70,7 +70,7 @@ def _witness(country: str, marker: str) -> VictimWitness:
     )
 
 
-@register(CompensationClaim)
+@factory_for(CompensationClaim)
 def _claim(country: str, marker: str) -> CompensationClaim:
     witness = _witness(country, marker)
     return CompensationClaim.objects.create(

@@ -3,34 +3,24 @@ reports, periods, rates and values change only through the services, which audit
 
 from django.contrib import admin
 
+from matis.common.admin import ReadOnlyAdmin
 from matis.monitoring.models import (
     ActivityReport,
     ExchangeRate,
-    Indicator,
     IndicatorActual,
     IndicatorBaseline,
     IndicatorTarget,
     NationalPlan,
+    PlanIndicator,
     ReportingPeriod,
 )
 
 
-@admin.register(Indicator)
+@admin.register(PlanIndicator)
 class IndicatorAdmin(admin.ModelAdmin):
     list_display = ["code", "goal", "name_en", "unit", "source", "provider_code"]
     list_filter = ["source", "unit"]
     search_fields = ["code", "name_en", "name_th"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ActivityReport)

@@ -14,9 +14,9 @@ from matis.monitoring.models import (
     ActivityReport,
     BudgetEntry,
     ExchangeRate,
-    Indicator,
     IndicatorActual,
     NationalPlan,
+    PlanIndicator,
     ReportPartner,
 )
 
@@ -139,7 +139,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
     goal = serializers.CharField(source="goal.code")
 
     class Meta:
-        model = Indicator
+        model = PlanIndicator
         fields = [
             "code",
             "goal",
@@ -155,7 +155,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 @scoped("global")
 class IndicatorViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = IndicatorSerializer
-    queryset = Indicator.objects.select_related("goal", "goal__area")
+    queryset = PlanIndicator.objects.select_related("goal", "goal__area")
 
 
 class IndicatorValueSerializer(serializers.ModelSerializer):
@@ -243,7 +243,7 @@ class DashboardViewSet(viewsets.ViewSet):
         return Response(CompletionRowSerializer(rows, many=True).data)
 
 
-def register(router) -> None:
+def add_routes(router) -> None:
     router.register("monitoring-reports", ActivityReportViewSet, basename="monitoring-report")
     router.register("national-plans", NationalPlanViewSet, basename="national-plan")
     router.register("monitoring-indicators", IndicatorViewSet, basename="monitoring-indicator")

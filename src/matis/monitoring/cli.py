@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 
-def register(subparsers, setup) -> None:
+def add_commands(subparsers, setup) -> None:
     parser = subparsers.add_parser("monitoring", help="SPA III monitoring: indicators, workbooks")
     sub = parser.add_subparsers(dest="monitoring_command", required=True)
 

@@ -21,13 +21,13 @@ from matis.monitoring.models import (
     BudgetEntry,
     BudgetKind,
     ExchangeRate,
-    Indicator,
     IndicatorActual,
     IndicatorBaseline,
     IndicatorTarget,
     NationalPlanBudget,
     OutputKind,
     PartnerType,
+    PlanIndicator,
     ProgressStatus,
     ReportingPeriod,
     ReportOutput,
@@ -323,13 +323,13 @@ def load_demo() -> str:
 
 def _indicator_values(rng: random.Random, periods: dict[int, ReportingPeriod]) -> int:
     baselines, targets, actuals = [], [], []
-    for indicator in Indicator.objects.all():
+    for indicator in PlanIndicator.objects.all():
         for country in COMMIT_COUNTRIES:
-            if indicator.unit == Indicator.Unit.YES_NO:
+            if indicator.unit == PlanIndicator.Unit.YES_NO:
                 start = Decimal(rng.choice([0, 0, 1]))
-            elif indicator.unit == Indicator.Unit.PERCENT:
+            elif indicator.unit == PlanIndicator.Unit.PERCENT:
                 start = Decimal(rng.randint(30, 70))
-            elif indicator.unit == Indicator.Unit.USD:
+            elif indicator.unit == PlanIndicator.Unit.USD:
                 start = Decimal(rng.randint(100, 2000) * 1000)
             else:
                 start = Decimal(rng.randint(5, 400))
@@ -338,12 +338,12 @@ def _indicator_values(rng: random.Random, periods: dict[int, ReportingPeriod]) -
             )
             value = start
             for year, period in sorted(periods.items()):
-                step = Decimal(1) if indicator.unit == Indicator.Unit.YES_NO else None
-                if indicator.direction == Indicator.Direction.DECREASE:
+                step = Decimal(1) if indicator.unit == PlanIndicator.Unit.YES_NO else None
+                if indicator.direction == PlanIndicator.Direction.DECREASE:
                     target = (start * Decimal(1 - 0.2 * (year - 2010))).quantize(Decimal(1))
                 elif step is not None:
                     target = Decimal(1)
-                elif indicator.unit == Indicator.Unit.PERCENT:
+                elif indicator.unit == PlanIndicator.Unit.PERCENT:
                     target = min(Decimal(100), start + 10 * (year - 2010))
                 else:
                     target = (start * Decimal(1 + 0.15 * (year - 2010))).quantize(Decimal(1))
@@ -352,13 +352,13 @@ def _indicator_values(rng: random.Random, periods: dict[int, ReportingPeriod]) -
                         indicator=indicator, country_id=country, period=period, value=target
                     )
                 )
-                if indicator.source != Indicator.Source.REPORTED:
+                if indicator.source != PlanIndicator.Source.REPORTED:
                     continue
                 if step is not None:
                     value = max(value, Decimal(rng.random() < 0.6))
-                elif indicator.unit == Indicator.Unit.PERCENT:
+                elif indicator.unit == PlanIndicator.Unit.PERCENT:
                     value = min(Decimal(100), value + rng.randint(-3, 14))
-                elif indicator.direction == Indicator.Direction.DECREASE:
+                elif indicator.direction == PlanIndicator.Direction.DECREASE:
                     value = (value * Decimal(rng.uniform(0.7, 1.02))).quantize(Decimal(1))
                 else:
                     value = (value * Decimal(rng.uniform(0.98, 1.3))).quantize(Decimal(1))
@@ -368,7 +368,7 @@ def _indicator_values(rng: random.Random, periods: dict[int, ReportingPeriod]) -
                         country_id=country,
                         period=period,
                         value=value,
-                        source=Indicator.Source.REPORTED,
+                        source=PlanIndicator.Source.REPORTED,
                         note="Synthetic demo value",
                     )
                 )

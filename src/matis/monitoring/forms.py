@@ -13,7 +13,7 @@ from matis.monitoring.models import (
     PartnerType,
     ProgressStatus,
 )
-from matis.monitoring.services.reports import BudgetLine, PartnerLine, ReportContent
+from matis.monitoring.services.reports import ActivityReportContent, BudgetLine, PartnerLine
 from matis.plans.models import RoleFunction
 
 BLANK = [("", "—")]
@@ -111,9 +111,9 @@ PartnerFormSet = forms.formset_factory(PartnerForm, extra=2, max_num=50)
 BudgetFormSet = forms.formset_factory(BudgetForm, extra=2, max_num=50)
 
 
-def content_from_forms(form: ReportForm, partners, budget) -> ReportContent:
+def content_from_forms(form: ReportForm, partners, budget) -> ActivityReportContent:
     data = form.cleaned_data
-    return ReportContent(
+    return ActivityReportContent(
         progress=data["progress"],
         narrative=data["narrative"].strip(),
         narrative_language=data["narrative_language"],

@@ -2,8 +2,8 @@
 
 An indicator whose source is "computed" names a provider code. Other apps plug
 their providers in from their ``AppConfig.ready()`` without this app importing
-them (the statistics app, for instance, registers indicators computed from
-official statistics)::
+them (the registers app, for instance, registers counts from its records;
+see :mod:`matis.registers.indicators`)::
 
     from matis.monitoring.providers import register_provider
 

@@ -24,11 +24,11 @@ from matis.monitoring.models import (
     ActivityReport,
     EvidenceFile,
     ExchangeRate,
-    Indicator,
     IndicatorActual,
     IndicatorBaseline,
     IndicatorTarget,
     NationalPlan,
+    PlanIndicator,
     ReportingPeriod,
     ReviewComment,
     Workflow,
@@ -176,7 +176,7 @@ def workflow_counts(user, *, period: ReportingPeriod) -> dict[tuple[str, str], i
 
 @dataclass
 class IndicatorRow:
-    indicator: Indicator
+    indicator: PlanIndicator
     baseline: IndicatorBaseline | None
     target: IndicatorTarget | None
     actual: IndicatorActual | None
@@ -190,7 +190,7 @@ class IndicatorRow:
 
 def indicator_rows(*, country_id: str, period: ReportingPeriod) -> list[IndicatorRow]:
     """Every indicator with the country's baseline, target and actual for the period."""
-    indicators = list(Indicator.objects.select_related("goal", "goal__area"))
+    indicators = list(PlanIndicator.objects.select_related("goal", "goal__area"))
     baselines = {b.indicator_id: b for b in IndicatorBaseline.objects.filter(country_id=country_id)}
     targets = {
         t.indicator_id: t

@@ -12,13 +12,13 @@ from matis.access.models import Agency, OrganisationType, Role, User
 from matis.monitoring.models import (
     ActivityReport,
     EvidenceFile,
-    Indicator,
     IndicatorActual,
     NationalPlan,
+    PlanIndicator,
     ReportingPeriod,
 )
 from matis.plans.models import Activity, Goal, Plan
-from matis.testing.factories import register
+from matis.testing.factories import factory_for
 
 _counter = itertools.count(1)
 
@@ -53,7 +53,7 @@ def free_report_slot(country: str) -> tuple[ReportingPeriod, Activity]:
     raise LookupError(f"no free activity report slot left for {country}")
 
 
-@register(ActivityReport)
+@factory_for(ActivityReport)
 def _report(country: str, marker: str) -> ActivityReport:
     period, activity = free_report_slot(country)
     report = ActivityReport.objects.create(
@@ -70,7 +70,7 @@ def _report(country: str, marker: str) -> ActivityReport:
     return report
 
 
-@register(EvidenceFile)
+@factory_for(EvidenceFile)
 def _evidence(country: str, marker: str) -> EvidenceFile:
     report = _report(country, marker)
     uploader = User.objects.create_user(
@@ -92,7 +92,7 @@ def _evidence(country: str, marker: str) -> EvidenceFile:
     return evidence
 
 
-@register(NationalPlan)
+@factory_for(NationalPlan)
 def _national_plan(country: str, marker: str) -> NationalPlan:
     return NationalPlan.objects.create(
         country_id=country,
@@ -102,9 +102,9 @@ def _national_plan(country: str, marker: str) -> NationalPlan:
     )
 
 
-@register(IndicatorActual)
+@factory_for(IndicatorActual)
 def _indicator_actual(country: str, marker: str) -> IndicatorActual:
-    indicator = Indicator.objects.create(
+    indicator = PlanIndicator.objects.create(
         goal=Goal.objects.get(code="1.1", area__number=1),
         code=f"test-{marker.lower()}",
         name_en="Test indicator",
@@ -114,7 +114,7 @@ def _indicator_actual(country: str, marker: str) -> IndicatorActual:
         country_id=country,
         period=open_period(),
         value=1,
-        source=Indicator.Source.REPORTED,
+        source=PlanIndicator.Source.REPORTED,
         note=f"Source {marker}",
     )
 

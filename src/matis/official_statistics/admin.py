@@ -1,15 +1,16 @@
 from django.contrib import admin
 
+from matis.common.admin import ReadOnlyAdmin
 from matis.official_statistics.models import (
     Code,
     CodeList,
     ContextSeries,
     Dimension,
     ImportJob,
-    Indicator,
     IndicatorDimension,
     Observation,
     RuleViolation,
+    StatisticalIndicator,
     Submission,
     ValidationRule,
 )
@@ -44,7 +45,7 @@ class IndicatorDimensionInline(admin.TabularInline):
     extra = 1
 
 
-@admin.register(Indicator)
+@admin.register(StatisticalIndicator)
 class IndicatorAdmin(admin.ModelAdmin):
     list_display = ["code", "name_en", "unit", "is_glotip", "is_active", "order"]
     list_filter = ["is_glotip", "is_active"]
@@ -63,19 +64,6 @@ class ValidationRuleAdmin(admin.ModelAdmin):
         "is_active",
     ]
     list_filter = ["severity", "is_active"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written only through the services (audited); the admin shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Submission)

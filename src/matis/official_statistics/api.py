@@ -22,8 +22,8 @@ from matis.official_statistics.keys import parse_key
 from matis.official_statistics.models import (
     Code,
     Dimension,
-    Indicator,
     Observation,
+    StatisticalIndicator,
     Submission,
     ValidationRule,
 )
@@ -83,7 +83,7 @@ class StatisticsIndicatorSerializer(serializers.ModelSerializer):
     dimensions = serializers.SerializerMethodField()
 
     class Meta:
-        model = Indicator
+        model = StatisticalIndicator
         fields = [
             "code",
             "name_en",
@@ -263,11 +263,11 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
         return self._file("xlsx")
 
 
-@scoped("global", model=Indicator, lookup="code")
+@scoped("global", model=StatisticalIndicator, lookup="code")
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     """Indicators and the dimensions each may be broken down by."""
 
-    queryset = Indicator.objects.prefetch_related("indicator_dimensions__dimension")
+    queryset = StatisticalIndicator.objects.prefetch_related("indicator_dimensions__dimension")
     serializer_class = StatisticsIndicatorSerializer
     lookup_field = "code"
     filterset_fields = ["is_glotip", "is_active"]
@@ -376,7 +376,7 @@ class DashboardViewSet(viewsets.ViewSet):
         return self._table(request, "context")
 
 
-def register(router) -> None:
+def add_routes(router) -> None:
     router.register(
         "statistics/observations", ObservationViewSet, basename="statistics-observation"
     )

@@ -16,9 +16,9 @@ def _load_structure_after_migrate(sender, using="default", plan=None, **kwargs):
     from django.db import connections
 
     from matis.official_statistics.loader import load_structure
-    from matis.official_statistics.models import Indicator
+    from matis.official_statistics.models import StatisticalIndicator
 
-    table = Indicator._meta.db_table
+    table = StatisticalIndicator._meta.db_table
     if table not in connections[using].introspection.table_names():
         return  # migrated only part of the way
     load_structure()

@@ -88,7 +88,7 @@ def cmd_load_context(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers, setup) -> None:
+def add_commands(subparsers, setup) -> None:
     parser = subparsers.add_parser("statistics", help="official statistics: import, structure")
     sub = parser.add_subparsers(dest="statistics_command", required=True)
 

@@ -17,7 +17,12 @@ from matis.common.countries import country_name
 from matis.common.i18n import local_text
 from matis.common.models import COMMIT_COUNTRIES, Country
 from matis.common.tables import Column, Table
-from matis.official_statistics.models import ContextSeries, ContextValue, Dimension, Indicator
+from matis.official_statistics.models import (
+    ContextSeries,
+    ContextValue,
+    Dimension,
+    StatisticalIndicator,
+)
 from matis.official_statistics.selectors import observations_published
 from matis.official_statistics.values import display_value, export_value
 
@@ -64,7 +69,7 @@ def _table(*args, **kwargs) -> Table:
     return Table(*args, blank="", **kwargs)
 
 
-def _ind_name(indicator: Indicator) -> str:
+def _ind_name(indicator: StatisticalIndicator) -> str:
     return local_text(indicator, "name").text
 
 
@@ -85,7 +90,7 @@ def _cells(qs):
 
 
 def trend(
-    indicator: Indicator,
+    indicator: StatisticalIndicator,
     *,
     countries: list[str] | None = None,
     series_key: str = "",
@@ -121,7 +126,7 @@ def trend(
     )
 
 
-def comparison(indicator: Indicator, *, year: int | None = None) -> Table:
+def comparison(indicator: StatisticalIndicator, *, year: int | None = None) -> Table:
     """The six countries side by side for one year (the latest year with data by default)."""
     base = observations_published().filter(
         indicator=indicator, series_key="", country_id__in=COMMIT_COUNTRIES
@@ -156,7 +161,7 @@ def comparison(indicator: Indicator, *, year: int | None = None) -> Table:
 
 
 def breakdown(
-    indicator: Indicator,
+    indicator: StatisticalIndicator,
     dimension: Dimension,
     *,
     country: str,
@@ -211,7 +216,7 @@ def breakdown(
 def completeness(*, countries: list[str] | None = None) -> Table:
     """Indicator x country x year: which grand totals are reported (and their values)."""
     countries = countries or list(COMMIT_COUNTRIES)
-    indicators = list(Indicator.objects.filter(is_active=True))
+    indicators = list(StatisticalIndicator.objects.filter(is_active=True))
     qs = observations_published().filter(
         indicator__in=[i.pk for i in indicators], series_key="", country_id__in=countries
     )

@@ -26,8 +26,8 @@ from matis.official_statistics.models import (
     ContextSeries,
     ContextValue,
     Dimension,
-    Indicator,
     IndicatorDimension,
+    StatisticalIndicator,
     Unit,
     ValidationRule,
 )
@@ -258,7 +258,7 @@ def load_structure(path: Path | None = None, *, update: bool = False) -> LoadRes
     indicators = {}
     for i, ind in enumerate(data.get("indicators") or []):
         indicator = sync(
-            Indicator,
+            StatisticalIndicator,
             {"code": ind["code"]},
             {
                 "name_en": ind["name_en"],
@@ -295,7 +295,7 @@ def load_structure(path: Path | None = None, *, update: bool = False) -> LoadRes
             },
         )
     result.counts = {
-        "indicators": Indicator.objects.count(),
+        "indicators": StatisticalIndicator.objects.count(),
         "dimensions": Dimension.objects.count(),
         "codes": Code.objects.count(),
         "rules": ValidationRule.objects.count(),

@@ -14,10 +14,10 @@ from matis.access.scoping import scope_queryset
 from matis.official_statistics.keys import key_token_q
 from matis.official_statistics.models import (
     ImportJob,
-    Indicator,
     Observation,
     ObservationRevision,
     RuleViolation,
+    StatisticalIndicator,
     Submission,
 )
 
@@ -131,7 +131,7 @@ def import_jobs_visible(user) -> QuerySet[ImportJob]:
     return scope_queryset(user, ImportJob.objects.select_related("created_by"))
 
 
-def active_indicators() -> QuerySet[Indicator]:
-    return Indicator.objects.filter(is_active=True).prefetch_related(
+def active_indicators() -> QuerySet[StatisticalIndicator]:
+    return StatisticalIndicator.objects.filter(is_active=True).prefetch_related(
         "indicator_dimensions__dimension"
     )

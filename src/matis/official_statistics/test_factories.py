@@ -7,21 +7,26 @@ import itertools
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from matis.official_statistics.models import ImportJob, Indicator, Observation, Submission
-from matis.testing.factories import register
+from matis.official_statistics.models import (
+    ImportJob,
+    Observation,
+    StatisticalIndicator,
+    Submission,
+)
+from matis.testing.factories import factory_for
 
 _years = itertools.count(1950)
 
 
-@register(Submission)
+@factory_for(Submission)
 def _submission(country: str, marker: str) -> Submission:
     return Submission.objects.create(country_id=country, period=next(_years), note=marker)
 
 
-@register(Observation)
+@factory_for(Observation)
 def _observation(country: str, marker: str) -> Observation:
     submission = _submission(country, marker)
-    indicator = Indicator.objects.order_by("pk").first()
+    indicator = StatisticalIndicator.objects.order_by("pk").first()
     return Observation.objects.create(
         indicator=indicator,
         country_id=country,
@@ -33,7 +38,7 @@ def _observation(country: str, marker: str) -> Observation:
     )
 
 
-@register(ImportJob)
+@factory_for(ImportJob)
 def _import_job(country: str, marker: str) -> ImportJob:
     stored = default_storage.save(
         f"statistics/imports/{marker}", ContentFile(b"indicator,country,year,value\n")

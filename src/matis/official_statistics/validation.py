@@ -71,7 +71,7 @@ def parse_side(text: str, field: str = "left_side") -> Term:
 
 def check_rule_syntax(rule) -> tuple[Term, Term]:
     """Parse both sides of ``rule``; raise :class:`RuleSyntaxError` naming the field at fault."""
-    from matis.official_statistics.models import Indicator
+    from matis.official_statistics.models import StatisticalIndicator
 
     left = parse_side(rule.left_side, "left_side")
     right = parse_side(rule.right_side, "right_side")
@@ -80,7 +80,7 @@ def check_rule_syntax(rule) -> tuple[Term, Term]:
             raise RuleSyntaxError("dimension", f"the term {term.kind} needs a breakdown dimension")
         if (
             term.kind == "indicator"
-            and not Indicator.objects.filter(code=term.indicator_code).exists()
+            and not StatisticalIndicator.objects.filter(code=term.indicator_code).exists()
         ):
             raise RuleSyntaxError(field, f"there is no indicator {term.indicator_code}")
     if left.kind == "number" and right.kind == "number":

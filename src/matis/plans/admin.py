@@ -1,19 +1,7 @@
 from django.contrib import admin
 
+from matis.common.admin import ReadOnlyAdmin
 from matis.plans.models import Activity, Area, Goal, MouArticle
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The registry is loaded from its data file; the admin only shows it."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Activity)

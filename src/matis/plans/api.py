@@ -176,7 +176,7 @@ class EvolutionViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "order"
 
 
-def register(router) -> None:
+def add_routes(router) -> None:
     router.register("plans", PlanViewSet, basename="plan")
     router.register("mou-articles", MouArticleViewSet, basename="mou-article")
     router.register("areas", AreaViewSet, basename="area")

@@ -90,6 +90,6 @@ def _viewset(spec: Register):
     return scoped("country", model=spec.model, lookup="pk")(viewset)
 
 
-def register(router) -> None:
+def add_routes(router) -> None:
     for spec in registers():
         router.register(f"registers/{spec.key}", _viewset(spec), basename=f"register-{spec.key}")

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 
-def register(subparsers, setup) -> None:
+def add_commands(subparsers, setup) -> None:
     parser = subparsers.add_parser("registers", help="programme registers: Excel, indicators")
     sub = parser.add_subparsers(dest="registers_command", required=True)
 

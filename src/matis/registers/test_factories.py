@@ -20,12 +20,12 @@ from matis.registers.models import (
     TrainingEvent,
     VulnerabilityProject,
 )
-from matis.testing.factories import register
+from matis.testing.factories import factory_for
 
 DAY = dt.date(2012, 6, 1)
 
 
-@register(Curriculum)
+@factory_for(Curriculum)
 def curriculum(country: str, marker: str) -> Curriculum:
     return Curriculum.objects.create(
         country_id=country,
@@ -39,14 +39,14 @@ def curriculum(country: str, marker: str) -> Curriculum:
     )
 
 
-@register(Trainer)
+@factory_for(Trainer)
 def trainer(country: str, marker: str) -> Trainer:
     return Trainer.objects.create(
         country_id=country, ref=marker, name=f"Trainer {marker}", sector="government"
     )
 
 
-@register(TrainingEvent)
+@factory_for(TrainingEvent)
 def training_event(country: str, marker: str) -> TrainingEvent:
     return TrainingEvent.objects.create(
         country_id=country,
@@ -59,7 +59,7 @@ def training_event(country: str, marker: str) -> TrainingEvent:
     )
 
 
-@register(Agreement)
+@factory_for(Agreement)
 def agreement(country: str, marker: str) -> Agreement:
     return Agreement.objects.create(
         country_id=country,
@@ -73,14 +73,14 @@ def agreement(country: str, marker: str) -> Agreement:
     )
 
 
-@register(SpecialistUnit)
+@factory_for(SpecialistUnit)
 def unit(country: str, marker: str) -> SpecialistUnit:
     return SpecialistUnit.objects.create(
         country_id=country, ref=marker, name=f"Unit {marker}", level="national"
     )
 
 
-@register(SituationAssessment)
+@factory_for(SituationAssessment)
 def assessment(country: str, marker: str) -> SituationAssessment:
     return SituationAssessment.objects.create(
         country_id=country,
@@ -96,7 +96,7 @@ def assessment(country: str, marker: str) -> SituationAssessment:
     )
 
 
-@register(VulnerabilityProject)
+@factory_for(VulnerabilityProject)
 def project(country: str, marker: str) -> VulnerabilityProject:
     return VulnerabilityProject.objects.create(
         country_id=country,
@@ -110,7 +110,7 @@ def project(country: str, marker: str) -> VulnerabilityProject:
     )
 
 
-@register(SurveillanceNetwork)
+@factory_for(SurveillanceNetwork)
 def network(country: str, marker: str) -> SurveillanceNetwork:
     return SurveillanceNetwork.objects.create(
         country_id=country,
@@ -122,7 +122,7 @@ def network(country: str, marker: str) -> SurveillanceNetwork:
     )
 
 
-@register(AwarenessCampaign)
+@factory_for(AwarenessCampaign)
 def campaign(country: str, marker: str) -> AwarenessCampaign:
     return AwarenessCampaign.objects.create(
         country_id=country,
@@ -135,7 +135,7 @@ def campaign(country: str, marker: str) -> AwarenessCampaign:
     )
 
 
-@register(HotlineRecord)
+@factory_for(HotlineRecord)
 def hotline(country: str, marker: str) -> HotlineRecord:
     return HotlineRecord.objects.create(
         country_id=country,
@@ -149,7 +149,7 @@ def hotline(country: str, marker: str) -> HotlineRecord:
     )
 
 
-@register(LabourInspection)
+@factory_for(LabourInspection)
 def inspection(country: str, marker: str) -> LabourInspection:
     return LabourInspection.objects.create(
         country_id=country,
@@ -161,7 +161,7 @@ def inspection(country: str, marker: str) -> LabourInspection:
     )
 
 
-@register(PrivateSectorPartnership)
+@factory_for(PrivateSectorPartnership)
 def partnership(country: str, marker: str) -> PrivateSectorPartnership:
     return PrivateSectorPartnership.objects.create(
         country_id=country,
@@ -173,7 +173,7 @@ def partnership(country: str, marker: str) -> PrivateSectorPartnership:
     )
 
 
-@register(Meeting)
+@factory_for(Meeting)
 def meeting(country: str, marker: str) -> Meeting:
     return Meeting.objects.create(
         country_id=country,
@@ -187,7 +187,7 @@ def meeting(country: str, marker: str) -> Meeting:
     )
 
 
-@register(FollowUpAction)
+@factory_for(FollowUpAction)
 def action(country: str, marker: str) -> FollowUpAction:
     return FollowUpAction.objects.create(
         country_id=country,

@@ -7,7 +7,7 @@ import shutil
 import sys
 
 
-def register(subparsers, setup) -> None:
+def add_commands(subparsers, setup) -> None:
     parser = subparsers.add_parser("reports", help="annual monitoring reports")
     sub = parser.add_subparsers(dest="reports_command", required=True)
     annual = sub.add_parser("annual", help="render the annual report now (HTML and PDF)")

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from matis.reports.builder import ReportContent
+from matis.reports.builder import AnnualReportContent
 
 
 def stylesheet_path() -> Path:
@@ -24,7 +24,7 @@ TEXT_LAYER_PRIMER = " ".join(
 )
 
 
-def render_html(report: ReportContent, *, language: str, for_web: bool) -> str:
+def render_html(report: AnnualReportContent, *, language: str, for_web: bool) -> str:
     """The report as a standalone HTML document; ``for_web`` links the stylesheet."""
     with translation.override(language):
         return render_to_string(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from matis.plans.models import Plan
 from matis.reports.models import AnnualReport
-from matis.testing.factories import register
+from matis.testing.factories import factory_for
 
 
-@register(AnnualReport)
+@factory_for(AnnualReport)
 def _annual_report(country: str, marker: str) -> AnnualReport:
     return AnnualReport.objects.create(
         plan=Plan.objects.get(code="SPA3"),

@@ -17,7 +17,7 @@ def _cmd_measures(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers, setup) -> None:
+def add_commands(subparsers, setup) -> None:
     parser = subparsers.add_parser("returns", help="returns and reintegration: measures")
     sub = parser.add_subparsers(dest="returns_command", required=True)
 

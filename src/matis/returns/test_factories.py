@@ -13,7 +13,7 @@ from matis.access.models import Agency, OrganisationType, Role, User
 from matis.cases.test_factories import make_case
 from matis.returns.choices import Outcome, Side, Step
 from matis.returns.models import PlannedService, ReintegrationPlan, Repatriation, RepatriationStep
-from matis.testing.factories import register
+from matis.testing.factories import factory_for
 
 
 def _receiving_country(country: str) -> str:
@@ -57,12 +57,12 @@ def make_repatriation(country: str, marker: str) -> Repatriation:
     return rep
 
 
-@register(Repatriation)
+@factory_for(Repatriation)
 def _repatriation(country: str, marker: str) -> Repatriation:
     return make_repatriation(country, marker)
 
 
-@register(PlannedService)
+@factory_for(PlannedService)
 def _planned_service(country: str, marker: str) -> PlannedService:
     case = make_case(country, marker)
     creator = User.objects.create_user(

@@ -12,17 +12,17 @@ from django.apps import apps
 
 from matis.access.audit import audit_record
 from matis.access.models import Agency, AuditAction, AuditLog, OrganisationType, Role, User
-from matis.testing.factories import register
+from matis.testing.factories import factory_for
 
 
-@register(Agency)
+@factory_for(Agency)
 def _agency(country: str, marker: str) -> Agency:
     return Agency.objects.create(
         name=f"Agency {marker}", country_id=country, org_type=OrganisationType.NGO
     )
 
 
-@register(User)
+@factory_for(User)
 def _user(country: str, marker: str) -> User:
     return User.objects.create_user(
         email=f"{marker.lower()}@test.example",
@@ -33,7 +33,7 @@ def _user(country: str, marker: str) -> User:
     )
 
 
-@register(AuditLog)
+@factory_for(AuditLog)
 def _audit(country: str, marker: str) -> AuditLog:
     return audit_record(
         actor=None,

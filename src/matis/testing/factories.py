@@ -1,7 +1,7 @@
 """Factories for country-owned objects, used by the authorisation tests.
 
 Every model that a country-scoped URL exposes needs a factory here (apps
-register theirs with :func:`register`), so the URL-enumerating tests can
+register theirs with :func:`factory_for`), so the URL-enumerating tests can
 create one row in each country and check that only the own one is visible.
 Each object carries a unique marker string that shows wherever it is listed.
 """
@@ -16,7 +16,7 @@ _FACTORIES: dict[type, Callable[[str, str], object]] = {}
 _MARKERS: dict[tuple[type, object], str] = {}
 
 
-def register(model: type):
+def factory_for(model: type):
     def decorate(func: Callable[[str, str], object]):
         _FACTORIES[model] = func
         return func
@@ -28,7 +28,7 @@ def make_scoped_object(model: type, country: str):
     import matis.testing.app_factories  # noqa: F401 - registers the factories
 
     if model not in _FACTORIES:
-        raise LookupError(f"no test factory for {model.__name__}: add one with @register")
+        raise LookupError(f"no test factory for {model.__name__}: add one with @factory_for")
     marker = f"MARKER-{country}-{next(_counter)}"
     obj = _FACTORIES[model](country, marker)
     _MARKERS[(model, obj.pk)] = marker

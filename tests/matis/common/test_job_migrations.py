@@ -26,6 +26,9 @@ def old_state(app: str, before: str, after: str):
     def forward() -> None:
         executor.loader.build_graph()
         executor.migrate([(app, after)])
+        # ... and on to the app's latest migration, so later tests see today's schema.
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes(app))
 
     return old_apps, forward
 

@@ -64,7 +64,7 @@ def test_approval_rolled_back_queues_nothing(make_user):
 
 @pytest.mark.django_db
 def test_approved_statistics_travel_as_sdmx(local_transports):
-    from matis.official_statistics.models import Indicator, Observation, Submission
+    from matis.official_statistics.models import Observation, StatisticalIndicator, Submission
     from matis.official_statistics.services.submissions import (
         submission_approve,
         submission_submit,
@@ -72,7 +72,7 @@ def test_approved_statistics_travel_as_sdmx(local_transports):
     )
 
     submission = Submission.objects.create(country_id="THA", period=2012)
-    indicator = Indicator.objects.order_by("pk").first()
+    indicator = StatisticalIndicator.objects.order_by("pk").first()
     Observation.objects.create(
         indicator=indicator, country_id="THA", period=2012, series_key="", value=42,
         submission=submission, source="synthetic",

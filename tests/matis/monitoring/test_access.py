@@ -14,7 +14,7 @@ from matis.access.models import AuditAction, AuditLog, OrganisationType
 from matis.common.files import EvidenceRejected, check_evidence
 from matis.monitoring.models import EvidenceFile, Workflow
 from matis.monitoring.services import (
-    ReportContent,
+    ActivityReportContent,
     activity_report_transition,
     activity_report_update,
     evidence_add,
@@ -69,7 +69,7 @@ def test_lists_and_api_show_only_the_own_country(client, tfo_khm, tha_draft, mak
 def test_services_refuse_another_countrys_officer(tfo_khm, tha_draft):
     with pytest.raises(PermissionDenied):
         activity_report_update(
-            actor=tfo_khm, report=tha_draft, content=ReportContent(progress="completed")
+            actor=tfo_khm, report=tha_draft, content=ActivityReportContent(progress="completed")
         )
     with pytest.raises(PermissionDenied):
         activity_report_transition(actor=tfo_khm, report=tha_draft, target="submitted")

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from matis.monitoring.models import Indicator, IndicatorActual, IndicatorTarget
+from matis.monitoring.models import IndicatorActual, IndicatorTarget, PlanIndicator
 from matis.monitoring.providers import (
     ProviderError,
     get_provider,
@@ -26,17 +26,17 @@ pytestmark = pytest.mark.django_db
 
 def test_standard_set_loads_once():
     created, _updated = indicators_load()
-    assert created == Indicator.objects.count() >= 10
+    assert created == PlanIndicator.objects.count() >= 10
     assert indicators_load() == (0, 0)
-    goals = set(Indicator.objects.values_list("goal__code", flat=True))
+    goals = set(PlanIndicator.objects.values_list("goal__code", flat=True))
     assert {"1.1", "2.1", "3.1", "5.3"} <= goals
-    assert all(i.name_th for i in Indicator.objects.all())
+    assert all(i.name_th for i in PlanIndicator.objects.all())
 
 
 def test_values_are_set_once_and_computed_actuals_cannot_be_typed(period, tfo):
     indicators_load()
-    reported = Indicator.objects.get(code="victims-returned")
-    computed = Indicator.objects.get(code="practitioners-trained")
+    reported = PlanIndicator.objects.get(code="victims-returned")
+    computed = PlanIndicator.objects.get(code="practitioners-trained")
     values = [IndicatorValues(reported.pk, Decimal(10), Decimal(20), Decimal(15))]
     assert indicator_values_set(actor=tfo, country_id="THA", period=period, values=values) == 3
     assert indicator_values_set(actor=tfo, country_id="THA", period=period, values=values) == 0
@@ -101,7 +101,7 @@ def test_another_app_can_plug_in_a_provider(period, secretariat):
 
 def test_indicator_page_saves_values_for_the_own_country(client, tfo, period):
     indicators_load()
-    indicator = Indicator.objects.get(code="labour-inspections")
+    indicator = PlanIndicator.objects.get(code="labour-inspections")
     client.force_login(tfo)
     response = client.post(
         f"/monitoring/indicators/?year={period.year}",

@@ -13,7 +13,7 @@ from matis.access.models import AuditAction, AuditLog
 from matis.common.workflow import TransitionNotAllowed
 from matis.monitoring.models import ActivityReport, ReviewComment, Workflow
 from matis.monitoring.services import (
-    ReportContent,
+    ActivityReportContent,
     ReportLocked,
     activity_report_transition,
     activity_report_update,
@@ -55,7 +55,7 @@ def test_full_path_to_approval_is_audited_and_locks(report, tfo, secretariat):
     assert ReviewComment.objects.get(report=report).text.startswith("Please add")
     with pytest.raises(ReportLocked):
         activity_report_update(
-            actor=tfo, report=approved, content=ReportContent(progress="completed")
+            actor=tfo, report=approved, content=ActivityReportContent(progress="completed")
         )
 
 
@@ -133,7 +133,7 @@ def test_submitted_report_cannot_be_edited(report, tfo):
     activity_report_transition(actor=tfo, report=report, target=Workflow.SUBMITTED)
     with pytest.raises(ReportLocked):
         activity_report_update(
-            actor=tfo, report=report, content=ReportContent(progress="completed")
+            actor=tfo, report=report, content=ActivityReportContent(progress="completed")
         )
 
 
@@ -152,7 +152,9 @@ def test_reopening_an_approved_report_unlocks_it(report, tfo, secretariat):
     changed = activity_report_update(
         actor=tfo,
         report=reopened,
-        content=ReportContent(progress="completed", narrative="Done.", narrative_language="en"),
+        content=ActivityReportContent(
+            progress="completed", narrative="Done.", narrative_language="en"
+        ),
     )
     assert "progress" in changed
 
@@ -177,7 +179,9 @@ def test_country_edits_end_at_the_closing_date(make_report, tfo):
     period.closes_on = timezone.localdate() - dt.timedelta(days=1)
     period.save()
     with pytest.raises(ReportLocked):
-        activity_report_update(actor=tfo, report=report, content=ReportContent(progress="planned"))
+        activity_report_update(
+            actor=tfo, report=report, content=ActivityReportContent(progress="planned")
+        )
     with pytest.raises(ReportLocked):
         activity_report_transition(actor=tfo, report=report, target=Workflow.SUBMITTED)
 
@@ -200,7 +204,7 @@ def test_a_stale_form_is_refused(report, tfo):
             actor=tfo,
             report=report,
             expected_revision=report.revision + 1,
-            content=ReportContent(progress="completed"),
+            content=ActivityReportContent(progress="completed"),
         )
 
 

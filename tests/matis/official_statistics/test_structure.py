@@ -14,15 +14,15 @@ from matis.official_statistics.models import (
     Code,
     CodeList,
     Dimension,
-    Indicator,
     IndicatorDimension,
     Observation,
+    StatisticalIndicator,
 )
 
 
 @pytest.mark.django_db
 def test_structure_is_loaded_and_reloading_changes_nothing():
-    assert Indicator.objects.count() == 10  # loaded after migrate
+    assert StatisticalIndicator.objects.count() == 10  # loaded after migrate
     assert {
         "VICTIMS_DETECTED",
         "PERSONS_FORMAL_CONTACT",
@@ -34,7 +34,7 @@ def test_structure_is_loaded_and_reloading_changes_nothing():
         "VICTIMS_DETAINED",
         "REFERRALS",
         "REINTEGRATION_CLOSED",
-    } == set(Indicator.objects.values_list("code", flat=True))
+    } == set(StatisticalIndicator.objects.values_list("code", flat=True))
     assert (
         Code.objects.get(code_list__code="CL_FORM", code="FORCED_CRIMINALITY").parent.code
         == "OTHER"
@@ -44,11 +44,14 @@ def test_structure_is_loaded_and_reloading_changes_nothing():
 
 @pytest.mark.django_db
 def test_an_administrators_edit_survives_a_reload_unless_update():
-    Indicator.objects.filter(code="REFERRALS").update(name_en="Referrals to services")
+    StatisticalIndicator.objects.filter(code="REFERRALS").update(name_en="Referrals to services")
     load_structure()
-    assert Indicator.objects.get(code="REFERRALS").name_en == "Referrals to services"
+    assert StatisticalIndicator.objects.get(code="REFERRALS").name_en == "Referrals to services"
     result = load_structure(update=True)
-    assert result.updated == 1 and Indicator.objects.get(code="REFERRALS").name_en == "Referrals"
+    assert (
+        result.updated == 1
+        and StatisticalIndicator.objects.get(code="REFERRALS").name_en == "Referrals"
+    )
 
 
 @pytest.mark.parametrize(
@@ -86,7 +89,7 @@ def test_an_administrator_adds_an_indicator_and_a_code_without_code_changes():
         source_labels="At the border\nBorder",
     )
     place = Dimension.objects.create(code="PLACE", name_en="Place of detection", code_list=places)
-    indicator = Indicator.objects.create(
+    indicator = StatisticalIndicator.objects.create(
         code="SCAM_COMPOUND_RESCUES", name_en="Persons rescued from scam compounds"
     )
     IndicatorDimension.objects.create(indicator=indicator, dimension=sex)

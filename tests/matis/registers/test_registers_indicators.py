@@ -111,15 +111,15 @@ EXPECTED_2012 = {
 
 
 def test_register_counts_appear_as_the_activity_indicators_in_monitoring(registers_2012):
-    from matis.monitoring.models import Indicator, IndicatorActual, ReportingPeriod
+    from matis.monitoring.models import IndicatorActual, PlanIndicator, ReportingPeriod
     from matis.monitoring.services.indicators import indicator_actuals_refresh
     from matis.plans.models import Plan
 
     assert sync_monitoring_indicators() == len(INDICATORS)
     assert sync_monitoring_indicators() == 0  # idempotent
-    participants = Indicator.objects.get(code="reg-pc2-participants")
+    participants = PlanIndicator.objects.get(code="reg-pc2-participants")
     assert participants.goal.code == "1.2"
-    assert participants.source == Indicator.Source.COMPUTED
+    assert participants.source == PlanIndicator.Source.COMPUTED
     assert participants.provider_code == "registers.pc2.participants"
 
     period = ReportingPeriod.objects.create(

@@ -18,7 +18,13 @@ from matis.access.audit import audit_record
 from matis.access.models import AuditAction
 from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
-from matis.cases import forms, gates, register, services
+from matis.cases import forms, gates, services
+from matis.cases.detention_register import (
+    detention_register_counts,
+    register_csv,
+    register_table,
+    register_xlsx,
+)
 from matis.cases.models import Alert, Case, Facility, Placement, Referral, ServiceProvider
 from matis.cases.pages import run_form
 from matis.common.calendars import display_year
@@ -99,8 +105,8 @@ def detention_register(request):
         year = int(request.GET.get("year", dt.date.today().year))
     except ValueError:
         year = dt.date.today().year
-    rows = register.register_table(user.country_id, year)
-    totals = register.detention_register_counts(user.country_id, year)
+    rows = register_table(user.country_id, year)
+    totals = detention_register_counts(user.country_id, year)
     fmt = request.GET.get("format", "")
     if fmt in {"csv", "xlsx"}:
         audit_record(
@@ -113,15 +119,15 @@ def detention_register(request):
         )
         name = f"detention-register-{user.country_id}-{year}.{fmt}"
         if fmt == "csv":
-            return download_response(register.register_csv(rows), name, content_type="text/csv")
+            return download_response(register_csv(rows), name, content_type="text/csv")
         title = _("Detention register %(country)s %(year)s") % {
             "country": user.country.display_name,
             "year": display_year(year),
         }
-        return download_response(register.register_xlsx(rows, title=title), name)
+        return download_response(register_xlsx(rows, title=title), name)
     return render(
         request,
-        "cases/register.html",
+        "cases/detention_register.html",
         {
             "rows": rows,
             "totals": totals,

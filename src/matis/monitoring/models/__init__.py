@@ -2,10 +2,10 @@
 
 from matis.monitoring.models.budget import BudgetEntry, BudgetKind, ExchangeRate
 from matis.monitoring.models.indicators import (
-    Indicator,
     IndicatorActual,
     IndicatorBaseline,
     IndicatorTarget,
+    PlanIndicator,
 )
 from matis.monitoring.models.npa import NationalPlan, NationalPlanBudget
 from matis.monitoring.models.periods import ReportingPeriod
@@ -28,7 +28,6 @@ __all__ = [
     "BudgetKind",
     "EvidenceFile",
     "ExchangeRate",
-    "Indicator",
     "IndicatorActual",
     "IndicatorBaseline",
     "IndicatorTarget",
@@ -36,6 +35,7 @@ __all__ = [
     "NationalPlanBudget",
     "OutputKind",
     "PartnerType",
+    "PlanIndicator",
     "ProgressStatus",
     "ReportOutput",
     "ReportPartner",

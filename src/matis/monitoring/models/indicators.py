@@ -12,7 +12,7 @@ from matis.monitoring.models.periods import ReportingPeriod
 from matis.plans.models import Goal
 
 
-class Indicator(models.Model):
+class PlanIndicator(models.Model):
     """A measure of progress towards an SPA III goal."""
 
     class Unit(models.TextChoices):
@@ -81,7 +81,7 @@ _VALUE = {"max_digits": 18, "decimal_places": 4}
 class IndicatorBaseline(models.Model):
     """Where a country stood on an indicator before the plan (the impact baseline)."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="baselines")
+    indicator = models.ForeignKey(PlanIndicator, on_delete=models.CASCADE, related_name="baselines")
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("baseline year"))
     value = models.DecimalField(_("baseline"), **_VALUE)
@@ -102,7 +102,7 @@ class IndicatorBaseline(models.Model):
 class IndicatorTarget(models.Model):
     """The value a country aims to reach on an indicator by the end of a period."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.ForeignKey(PlanIndicator, on_delete=models.CASCADE, related_name="targets")
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField(_("target"), **_VALUE)
@@ -126,11 +126,11 @@ class IndicatorTarget(models.Model):
 class IndicatorActual(models.Model):
     """The value reached on an indicator in a period: reported, or computed by a provider."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="actuals")
+    indicator = models.ForeignKey(PlanIndicator, on_delete=models.CASCADE, related_name="actuals")
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField(_("actual"), **_VALUE)
-    source = models.CharField(max_length=10, choices=Indicator.Source.choices)
+    source = models.CharField(max_length=10, choices=PlanIndicator.Source.choices)
     note = models.CharField(_("source of the value"), max_length=300, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

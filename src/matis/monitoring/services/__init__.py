@@ -22,7 +22,7 @@ from matis.monitoring.services.periods import (
     period_set_dates,
 )
 from matis.monitoring.services.reports import (
-    ReportContent,
+    ActivityReportContent,
     ReportLocked,
     activity_report_transition,
     activity_report_update,
@@ -33,8 +33,8 @@ from matis.monitoring.services.reports import (
 )
 
 __all__ = [
+    "ActivityReportContent",
     "IndicatorValues",
-    "ReportContent",
     "ReportLocked",
     "activity_report_transition",
     "activity_report_update",

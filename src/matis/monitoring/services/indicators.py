@@ -17,10 +17,10 @@ from matis.access.models import AuditAction, User
 from matis.access.permissions import has_perm
 from matis.common.models import COMMIT_COUNTRIES
 from matis.monitoring.models import (
-    Indicator,
     IndicatorActual,
     IndicatorBaseline,
     IndicatorTarget,
+    PlanIndicator,
     ReportingPeriod,
 )
 from matis.monitoring.providers import get_provider, has_provider
@@ -81,7 +81,7 @@ def indicator_values_set(
         raise ReportLocked(
             _("The reporting period %(year)s does not accept changes now.") % {"year": period.year}
         )
-    indicators = Indicator.objects.in_bulk([row.indicator_id for row in values])
+    indicators = PlanIndicator.objects.in_bulk([row.indicator_id for row in values])
     baselines = {
         b.indicator_id: b
         for b in IndicatorBaseline.objects.filter(
@@ -108,7 +108,7 @@ def indicator_values_set(
         indicator = indicators.get(row.indicator_id)
         if indicator is None:
             raise ValidationError(_("Unknown indicator %(id)s.") % {"id": row.indicator_id})
-        if indicator.source == Indicator.Source.COMPUTED:
+        if indicator.source == PlanIndicator.Source.COMPUTED:
             current = actuals.get(indicator.pk)
             if row.actual is not None and (current is None or current.value != row.actual):
                 raise ValidationError(
@@ -120,7 +120,7 @@ def indicator_values_set(
                 IndicatorActual,
                 {"indicator": indicator, "country_id": country_id, "period": period},
                 row.actual,
-                {"source": Indicator.Source.REPORTED, "updated_by": who},
+                {"source": PlanIndicator.Source.REPORTED, "updated_by": who},
                 actuals.get(indicator.pk),
             ):
                 changed += 1
@@ -176,7 +176,7 @@ def indicator_actuals_refresh(
     if period.is_locked:
         raise ReportLocked(_("The reporting period %(year)s is closed.") % {"year": period.year})
     stats = {"updated": 0, "removed": 0, "no_provider": 0}
-    computed = list(Indicator.objects.filter(source=Indicator.Source.COMPUTED))
+    computed = list(PlanIndicator.objects.filter(source=PlanIndicator.Source.COMPUTED))
     existing = {
         (a.indicator_id, a.country_id): a
         for a in IndicatorActual.objects.filter(
@@ -205,7 +205,11 @@ def indicator_actuals_refresh(
                 indicator=indicator,
                 country_id=country,
                 period=period,
-                defaults={"value": value, "source": Indicator.Source.COMPUTED, "updated_by": None},
+                defaults={
+                    "value": value,
+                    "source": PlanIndicator.Source.COMPUTED,
+                    "updated_by": None,
+                },
             )
             stats["updated"] += 1
     if stats["updated"] or stats["removed"]:
@@ -244,15 +248,15 @@ def indicators_load(*, path: Path | None = None) -> tuple[int, int]:
                 raise IndicatorFileError(f"{where}: {key} is required")
         if item["goal"] not in goals:
             raise IndicatorFileError(f"{where}: goal {item['goal']} is not a goal of the plan")
-        indicator = Indicator(
+        indicator = PlanIndicator(
             goal=goals[item["goal"]],
             code=item["code"],
             order=n,
             name_en=item["name_en"],
             name_th=item["name_th"],
-            unit=item.get("unit", Indicator.Unit.NUMBER),
-            direction=item.get("direction", Indicator.Direction.INCREASE),
-            source=item.get("source", Indicator.Source.REPORTED),
+            unit=item.get("unit", PlanIndicator.Unit.NUMBER),
+            direction=item.get("direction", PlanIndicator.Direction.INCREASE),
+            source=item.get("source", PlanIndicator.Source.REPORTED),
             provider_code=item.get("provider", ""),
             note_en=item.get("note_en", ""),
         )
@@ -261,7 +265,7 @@ def indicators_load(*, path: Path | None = None) -> tuple[int, int]:
         except ValidationError as exc:
             raise IndicatorFileError(f"{where}: {exc.messages}") from None
         rows.append(indicator)
-    existing = {i.code: i for i in Indicator.objects.all()}
+    existing = {i.code: i for i in PlanIndicator.objects.all()}
     created = updated = 0
     fields = [
         "goal_id",
@@ -288,7 +292,7 @@ def indicators_load(*, path: Path | None = None) -> tuple[int, int]:
         audit_record(
             actor=None,
             action=AuditAction.IMPORT,
-            object_type="monitoring.indicator",
+            object_type="monitoring.planindicator",
             created=created,
             updated=updated,
         )

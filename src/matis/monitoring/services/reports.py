@@ -55,7 +55,7 @@ class BudgetLine:
 
 
 @dataclass
-class ReportContent:
+class ActivityReportContent:
     """Everything a country reports for one activity and period."""
 
     progress: str = ProgressStatus.NOT_STARTED
@@ -67,9 +67,9 @@ class ReportContent:
     budget: frozenset[BudgetLine] = frozenset()
 
 
-def content_of(report: ActivityReport) -> ReportContent:
+def content_of(report: ActivityReport) -> ActivityReportContent:
     """The stored content of ``report`` (uses prefetched relations when present)."""
-    return ReportContent(
+    return ActivityReportContent(
         progress=report.progress,
         narrative=report.narrative,
         narrative_language=report.narrative_language,
@@ -86,7 +86,7 @@ def content_of(report: ActivityReport) -> ReportContent:
 
 
 def validate_content(
-    content: ReportContent,
+    content: ActivityReportContent,
     *,
     country_id: str,
     functions: dict[int, RoleFunction] | None = None,
@@ -185,7 +185,7 @@ def _require_content_edit(actor: User | None, report: ActivityReport) -> None:
         )
 
 
-def _apply(report: ActivityReport, content: ReportContent) -> list[str]:
+def _apply(report: ActivityReport, content: ActivityReportContent) -> list[str]:
     """Write the differences between the stored and the new content; the changed parts."""
     current = content_of(report)
     changed = []
@@ -242,7 +242,7 @@ def activity_report_update(
     *,
     actor: User | None,
     report: ActivityReport,
-    content: ReportContent,
+    content: ActivityReportContent,
     expected_revision: int | None = None,
     via: str = "form",
 ) -> list[str]:

@@ -13,8 +13,8 @@ from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.monitoring import selectors, services
 from matis.monitoring.models import (
-    Indicator,
     IndicatorActual,
+    PlanIndicator,
 )
 from matis.monitoring.views.common import error_messages, pick_country
 
@@ -56,7 +56,7 @@ def indicator_values(request):
                     parsed[name] = v.check_value(raw)
                 except v.FieldError as exc:
                     errors.append(f"{row.indicator.code} ({name}): {exc}")
-            if row.indicator.source == Indicator.Source.COMPUTED:
+            if row.indicator.source == PlanIndicator.Source.COMPUTED:
                 parsed["actual"] = row.actual.value if row.actual else None
             values.append(
                 services.IndicatorValues(

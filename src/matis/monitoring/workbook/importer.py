@@ -14,14 +14,14 @@ from matis.access.models import AuditAction, User
 from matis.common.importing import UNCHANGED, UPDATED, ImportResult, Problems, run_import
 from matis.monitoring.models import (
     ActivityReport,
-    Indicator,
+    PlanIndicator,
     ReportingPeriod,
 )
 from matis.monitoring.selectors import indicator_rows
 from matis.monitoring.services.indicators import IndicatorValues, indicator_values_set
 from matis.monitoring.services.periods import period_reports_ensure
 from matis.monitoring.services.reports import (
-    ReportContent,
+    ActivityReportContent,
     activity_report_update,
     content_of,
 )
@@ -63,7 +63,7 @@ def _store(
     to_change = []
     for activity_id, (code, row, content) in sorted(contents.items(), key=lambda i: i[1][1]):
         report = reports.get(activity_id)
-        stored = content_of(report) if report else ReportContent()
+        stored = content_of(report) if report else ActivityReportContent()
         if stored == content:
             result.add(ACTIVITIES, UNCHANGED)
             continue
@@ -142,7 +142,7 @@ def _indicators_differ(
     for row in values:
         stored = current[row.indicator_id]
         pairs = [(row.baseline, stored.baseline), (row.target, stored.target)]
-        if stored.indicator.source == Indicator.Source.REPORTED:
+        if stored.indicator.source == PlanIndicator.Source.REPORTED:
             pairs.append((row.actual, stored.actual))
         for new, old in pairs:
             if new != (old.value if old else None):

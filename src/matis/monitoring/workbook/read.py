@@ -20,15 +20,15 @@ from matis.common.models import COMMIT_COUNTRIES
 from matis.monitoring import validation as v
 from matis.monitoring.models import (
     BudgetKind,
-    Indicator,
+    PlanIndicator,
     ReportingPeriod,
 )
 from matis.monitoring.selectors import indicator_rows
 from matis.monitoring.services.indicators import IndicatorValues
 from matis.monitoring.services.reports import (
+    ActivityReportContent,
     BudgetLine,
     PartnerLine,
-    ReportContent,
     roles_matrix_message,
 )
 from matis.monitoring.workbook.layout import (
@@ -147,7 +147,7 @@ def _read(workbook, actor: User | None, reader: _Reader):
     activities = {a.code: a for a in Activity.objects.filter(area__plan=period.plan_id)}
     agencies = {a.name: a.pk for a in Agency.objects.filter(country_id=country_id, is_active=True)}
     functions = {f.code: f for f in RoleFunction.objects.all()}
-    contents: dict[str, ReportContent] = {}
+    contents: dict[str, ActivityReportContent] = {}
     row_of: dict[str, int] = {}
     sheet = "Activities"
     for row, values in reader.rows(workbook, sheet, ACTIVITY_KEYS):
@@ -193,7 +193,7 @@ def _read(workbook, actor: User | None, reader: _Reader):
             if count is not None:
                 outputs[key] = count
         row_of[code] = row
-        contents[code] = ReportContent(
+        contents[code] = ActivityReportContent(
             progress=progress or "",
             narrative=narrative or "",
             narrative_language=language or "",
@@ -313,7 +313,7 @@ def _read(workbook, actor: User | None, reader: _Reader):
         baseline = reader.check(sheet, "F", row, v.check_value, values["baseline"])
         target = reader.check(sheet, "G", row, v.check_value, values["target"])
         actual = reader.check(sheet, "H", row, v.check_value, values["actual"])
-        if stored.indicator.source == Indicator.Source.COMPUTED:
+        if stored.indicator.source == PlanIndicator.Source.COMPUTED:
             stored_actual = stored.actual.value if stored.actual else None
             if actual is not None and actual != stored_actual:
                 reader.error(
@@ -326,7 +326,7 @@ def _read(workbook, actor: User | None, reader: _Reader):
         indicator_values.append(IndicatorValues(stored.indicator.pk, baseline, target, actual))
 
     for code, content in list(contents.items()):
-        contents[code] = ReportContent(
+        contents[code] = ActivityReportContent(
             progress=content.progress,
             narrative=content.narrative,
             narrative_language=content.narrative_language,

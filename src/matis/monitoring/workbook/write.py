@@ -18,14 +18,14 @@ from matis.monitoring import validation as v
 from matis.monitoring.models import (
     ActivityReport,
     BudgetKind,
-    Indicator,
     PartnerType,
+    PlanIndicator,
     ProgressStatus,
     ReportingPeriod,
 )
 from matis.monitoring.selectors import indicator_rows
 from matis.monitoring.services.reports import (
-    ReportContent,
+    ActivityReportContent,
     content_of,
 )
 from matis.monitoring.workbook.layout import (
@@ -162,7 +162,7 @@ def build_workbook(*, country_id: str, period: ReportingPeriod) -> bytes:
     )
     for activity in activities:
         report = reports.get(activity.pk)
-        content = content_of(report) if report else ReportContent()
+        content = content_of(report) if report else ActivityReportContent()
         agency_names = sorted(a.name for a in report.responsible_agencies.all()) if report else []
         append_row(
             sheet,
@@ -236,7 +236,7 @@ def build_workbook(*, country_id: str, period: ReportingPeriod) -> bytes:
         )
         for col in "ABCDE":
             indicators[f"{col}{indicators.max_row}"].fill = LOCKED_FILL
-        if indicator.source == Indicator.Source.COMPUTED:
+        if indicator.source == PlanIndicator.Source.COMPUTED:
             indicators[f"H{indicators.max_row}"].fill = LOCKED_FILL
     workbook.move_sheet("Lists", offset=len(workbook.sheetnames))
     return workbook_bytes(workbook)

@@ -32,7 +32,7 @@ def parse_glotip(
 ) -> ParseResult:
     """Read the UNODC GLOTIP data-portal export exactly as downloaded (CSV).
 
-    Columns: Iso3_code, Country, Region, Subregion, Indicator, Dimension,
+    Columns: Iso3_code, Country, Region, Subregion, StatisticalIndicator, Dimension,
     Category, Sex, Age, Year, Unit of measurement, txtVALUE, Source. Several
     rows with identical key columns are sub-categories the export does not
     name; they are kept, numbered in file order in the ``SOURCE_ITEM`` dimension.

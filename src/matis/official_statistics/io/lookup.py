@@ -6,7 +6,12 @@ from dataclasses import dataclass, field
 
 from matis.common.models import Country
 from matis.official_statistics.keys import TOTAL_CODES
-from matis.official_statistics.models import Code, Dimension, Indicator, IndicatorDimension
+from matis.official_statistics.models import (
+    Code,
+    Dimension,
+    IndicatorDimension,
+    StatisticalIndicator,
+)
 
 TOTAL_WORDS = frozenset({"total", "_t", "_z", ""})
 
@@ -61,7 +66,7 @@ class StructureLookup:
             "indicator_id", "dimension__code"
         ):
             dims_of.setdefault(ind_id, set()).add(dim_code)
-        for ind in Indicator.objects.filter(is_active=True):
+        for ind in StatisticalIndicator.objects.filter(is_active=True):
             self.indicators[ind.code] = IndicatorLookup(
                 ind.pk, ind.code, ind.unit, frozenset(dims_of.get(ind.pk, ()))
             )

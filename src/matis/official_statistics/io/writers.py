@@ -16,7 +16,13 @@ from matis.common.models import Country
 from matis.common.tables import Table
 from matis.official_statistics.io.parsers import DATA_SHEET
 from matis.official_statistics.keys import parse_key
-from matis.official_statistics.models import Code, Dimension, Indicator, IndicatorDimension, Unit
+from matis.official_statistics.models import (
+    Code,
+    Dimension,
+    IndicatorDimension,
+    StatisticalIndicator,
+    Unit,
+)
 from matis.official_statistics.models.observations import flags_text
 from matis.official_statistics.values import export_value
 
@@ -55,8 +61,8 @@ class _Codes:
     """Indicator codes, dimension order and which dimensions each indicator takes."""
 
     def __init__(self):
-        self.indicators = dict(Indicator.objects.values_list("pk", "code"))
-        self.units = dict(Indicator.objects.values_list("pk", "unit"))
+        self.indicators = dict(StatisticalIndicator.objects.values_list("pk", "code"))
+        self.units = dict(StatisticalIndicator.objects.values_list("pk", "unit"))
         self.dimensions = list(
             Dimension.objects.order_by("order", "code").values_list("code", flat=True)
         )
@@ -172,7 +178,9 @@ def excel_template(country: str | None = None) -> bytes:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     indicators = list(
-        Indicator.objects.filter(is_active=True).prefetch_related("indicator_dimensions__dimension")
+        StatisticalIndicator.objects.filter(is_active=True).prefetch_related(
+            "indicator_dimensions__dimension"
+        )
     )
     dims = list(Dimension.objects.select_related("code_list").order_by("order", "code"))
     codes_by_list: dict[int, list[Code]] = {}

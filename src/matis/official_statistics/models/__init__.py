@@ -16,8 +16,8 @@ from matis.official_statistics.models.structure import (
     Code,
     CodeList,
     Dimension,
-    Indicator,
     IndicatorDimension,
+    StatisticalIndicator,
     Unit,
 )
 
@@ -28,11 +28,11 @@ __all__ = [
     "ContextValue",
     "Dimension",
     "ImportJob",
-    "Indicator",
     "IndicatorDimension",
     "Observation",
     "ObservationRevision",
     "RuleViolation",
+    "StatisticalIndicator",
     "Submission",
     "Unit",
     "ValidationRule",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matis.common.models import Country, TimeStampedModel
 from matis.common.workflow import Transitions
-from matis.official_statistics.models.structure import Indicator
+from matis.official_statistics.models.structure import StatisticalIndicator
 from matis.official_statistics.values import display_value
 
 
@@ -82,7 +82,7 @@ class Observation(models.Model):
     """
 
     indicator = models.ForeignKey(
-        Indicator,
+        StatisticalIndicator,
         verbose_name=_("indicator"),
         on_delete=models.PROTECT,
         related_name="+",

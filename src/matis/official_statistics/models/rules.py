@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from matis.official_statistics.models.observations import Submission
-from matis.official_statistics.models.structure import Dimension, Indicator
+from matis.official_statistics.models.structure import Dimension, StatisticalIndicator
 
 
 class Severity(models.TextChoices):
@@ -44,7 +44,7 @@ class ValidationRule(models.Model):
     name_th = models.CharField(_("name (Thai)"), max_length=300, blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     indicator = models.ForeignKey(
-        Indicator,
+        StatisticalIndicator,
         verbose_name=_("indicator"),
         on_delete=models.CASCADE,
         null=True,
@@ -98,7 +98,7 @@ class RuleViolation(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="violations")
     rule = models.ForeignKey(ValidationRule, on_delete=models.CASCADE, related_name="violations")
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(StatisticalIndicator, on_delete=models.CASCADE, related_name="+")
     series_key = models.CharField(_("dimension values"), max_length=200, blank=True)
     left_text = models.CharField(_("left side"), max_length=100)
     right_text = models.CharField(_("right side"), max_length=100)

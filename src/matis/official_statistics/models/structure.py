@@ -124,7 +124,7 @@ class Dimension(LabelledMixin):
         return f"{self.code} · {self.name_en}"
 
 
-class Indicator(LabelledMixin):
+class StatisticalIndicator(LabelledMixin):
     code = models.CharField(
         _("code"), max_length=40, unique=True, validators=[dimension_code_validator]
     )
@@ -154,7 +154,7 @@ class IndicatorDimension(models.Model):
     """Which dimensions an indicator may be broken down by."""
 
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.CASCADE, related_name="indicator_dimensions"
+        StatisticalIndicator, on_delete=models.CASCADE, related_name="indicator_dimensions"
     )
     dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="+")
     order = models.PositiveSmallIntegerField(_("order"), default=0)

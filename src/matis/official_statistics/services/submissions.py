@@ -17,10 +17,10 @@ from matis.exchange.services import outbox_enqueue_statistics_approval
 from matis.official_statistics.models import (
     Code,
     Dimension,
-    Indicator,
     Observation,
     ObservationRevision,
     RuleViolation,
+    StatisticalIndicator,
     Submission,
     ValidationRule,
 )
@@ -106,7 +106,7 @@ def submission_validate(*, actor, submission: Submission) -> ValidationSummary:
         for term in ("history_median", "robust_z")
     )
     data = load_cells(submission, with_history=uses_history)
-    indicator_ids = dict(Indicator.objects.values_list("code", "pk"))
+    indicator_ids = dict(StatisticalIndicator.objects.values_list("code", "pk"))
     findings = RuleEvaluator(rules, data, indicator_ids).run()
     existing = {
         (v.rule_id, v.indicator_id, v.series_key): v for v in submission.violations.order_by()

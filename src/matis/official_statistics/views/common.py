@@ -11,7 +11,7 @@ from matis.official_statistics import dashboards
 from matis.official_statistics.io import writers
 from matis.official_statistics.models import (
     Dimension,
-    Indicator,
+    StatisticalIndicator,
 )
 
 BREAKDOWN_DIMENSIONS = ("SEX", "AGE", "FORM", "CITIZENSHIP")
@@ -24,9 +24,9 @@ def int_param(value) -> int | None:
         return None
 
 
-def indicator_param(request) -> Indicator:
+def indicator_param(request) -> StatisticalIndicator:
     code = request.GET.get("indicator")
-    qs = Indicator.objects.filter(is_active=True)
+    qs = StatisticalIndicator.objects.filter(is_active=True)
     found = qs.filter(code=code).first() if code else None
     return found or qs.filter(is_glotip=True).first() or qs.first() or _no_structure()
 
@@ -40,7 +40,7 @@ def country_param(request) -> str | None:
     return code if code in COMMIT_COUNTRIES else None
 
 
-def breakdown_dimensions(indicator: Indicator) -> list[Dimension]:
+def breakdown_dimensions(indicator: StatisticalIndicator) -> list[Dimension]:
     links = indicator.indicator_dimensions.select_related("dimension__code_list")
     return [link.dimension for link in links if link.dimension.code in BREAKDOWN_DIMENSIONS]
 
@@ -50,7 +50,9 @@ def breakdown_dimension(request, dimensions: list[Dimension]) -> Dimension | Non
     return next((d for d in dimensions if d.code == wanted), dimensions[0] if dimensions else None)
 
 
-def build_table(request, name: str, indicator: Indicator | None = None) -> dashboards.Table:
+def build_table(
+    request, name: str, indicator: StatisticalIndicator | None = None
+) -> dashboards.Table:
     """The dashboard table ``name`` for the query string (shared by pages and downloads)."""
     if name == "completeness":
         return dashboards.completeness()

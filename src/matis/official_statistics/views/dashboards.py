@@ -18,7 +18,7 @@ from matis.common.tables import download_response
 from matis.official_statistics import charts, dashboards, selectors
 from matis.official_statistics.io import writers
 from matis.official_statistics.models import (
-    Indicator,
+    StatisticalIndicator,
     ValidationRule,
 )
 from matis.official_statistics.views.common import (
@@ -44,7 +44,7 @@ def dashboard(request):
     comparison = build_table(request, "comparison", indicator)
     context = {
         "indicator": indicator,
-        "indicators": Indicator.objects.filter(is_active=True),
+        "indicators": StatisticalIndicator.objects.filter(is_active=True),
         "countries": Country.objects.filter(iso3__in=COMMIT_COUNTRIES),
         "country": country,
         "trend": trend,
@@ -134,7 +134,7 @@ def export(request):
             request,
             "statistics/export.html",
             {
-                "indicators": Indicator.objects.filter(is_active=True),
+                "indicators": StatisticalIndicator.objects.filter(is_active=True),
                 "countries": Country.objects.filter(iso3__in=COMMIT_COUNTRIES),
             },
         )
@@ -179,12 +179,14 @@ def indicator_list(request):
     )
 
 
-@scoped("global", model=Indicator, lookup="code")
+@scoped("global", model=StatisticalIndicator, lookup="code")
 @login_required
 @require_GET
 def indicator_detail(request, code: str):
     indicator = get_object_or_404(
-        Indicator.objects.prefetch_related("indicator_dimensions__dimension__code_list__codes"),
+        StatisticalIndicator.objects.prefetch_related(
+            "indicator_dimensions__dimension__code_list__codes"
+        ),
         code=code,
     )
     table = dashboards.trend(indicator)

@@ -38,9 +38,9 @@ def load_demo() -> str:
 
 def _sync_indicators() -> int:
     """Create the computed monitoring indicators, once monitoring's tables exist."""
-    from matis.monitoring.models import Indicator
+    from matis.monitoring.models import PlanIndicator
 
-    if Indicator._meta.db_table not in connection.introspection.table_names():
+    if PlanIndicator._meta.db_table not in connection.introspection.table_names():
         return 0
     from matis.monitoring.models import ReportingPeriod
     from matis.monitoring.services import indicator_actuals_refresh

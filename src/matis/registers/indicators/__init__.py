@@ -267,7 +267,7 @@ def sync_monitoring_indicators() -> int:
 
     Idempotent; returns how many indicators were created or changed.
     """
-    from matis.monitoring.models import Indicator
+    from matis.monitoring.models import PlanIndicator
     from matis.plans.models import Goal
 
     goals = {g.code: g for g in Goal.objects.filter(area__plan__code="SPA3")}
@@ -277,7 +277,7 @@ def sync_monitoring_indicators() -> int:
         if goal is None:
             continue
         if (
-            Indicator.objects.filter(provider_code=item.code)
+            PlanIndicator.objects.filter(provider_code=item.code)
             .exclude(code=item.indicator_code)
             .exists()
         ):
@@ -287,19 +287,19 @@ def sync_monitoring_indicators() -> int:
             "order": order,
             "name_en": item.name_en,
             "name_th": item.name("th"),
-            "unit": Indicator.Unit.NUMBER,
+            "unit": PlanIndicator.Unit.NUMBER,
             "direction": (
-                Indicator.Direction.DECREASE
+                PlanIndicator.Direction.DECREASE
                 if item.code.endswith("overdue")
-                else Indicator.Direction.INCREASE
+                else PlanIndicator.Direction.INCREASE
             ),
-            "source": Indicator.Source.COMPUTED,
+            "source": PlanIndicator.Source.COMPUTED,
             "provider_code": item.code,
             "note_en": f"Counted from the MATIS programme registers ({item.activity}).",
         }
-        current = Indicator.objects.filter(code=item.indicator_code).first()
+        current = PlanIndicator.objects.filter(code=item.indicator_code).first()
         if current is None:
-            Indicator.objects.create(code=item.indicator_code, **wanted)
+            PlanIndicator.objects.create(code=item.indicator_code, **wanted)
             changed += 1
         elif any(getattr(current, k) != v for k, v in wanted.items()):
             for k, v in wanted.items():

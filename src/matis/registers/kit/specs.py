@@ -131,7 +131,7 @@ def scope_rows(user, queryset: QuerySet, *, regional: bool) -> QuerySet:
 _REGISTRY: dict[str, Register] = {}
 
 
-def register(spec: Register) -> Register:
+def define_register(spec: Register) -> Register:
     if spec.key in _REGISTRY and _REGISTRY[spec.key] is not spec:
         raise ValueError(f"register {spec.key!r} is defined twice")
     _REGISTRY[spec.key] = spec

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matis.common.calendars import display_date
 from matis.registers import selectors
-from matis.registers.kit.specs import Child, Computed, Flag, Register, register
+from matis.registers.kit.specs import Child, Computed, Flag, Register, define_register
 from matis.registers.models import (
     Agreement,
     AgreementInstrument,
@@ -24,7 +24,7 @@ def _review_badge(agreement, ctx):
     return _("Next review by %(date)s") % {"date": display_date(due)}, "yes"
 
 
-register(
+define_register(
     Register(
         key="agreements",
         model=Agreement,

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from matis.registers import services
-from matis.registers.kit.specs import Computed, Register, register
+from matis.registers.kit.specs import Computed, Register, define_register
 from matis.registers.models import (
     SituationAssessment,
 )
@@ -27,7 +27,7 @@ def _assessment_after_save(*, obj, data, actor):
         services.assessment_document_attach(actor=actor, assessment=obj, uploaded=data["upload"])
 
 
-register(
+define_register(
     Register(
         key="assessments",
         model=SituationAssessment,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matis.common.calendars import display_date
 from matis.registers import selectors
-from matis.registers.kit.specs import Child, Computed, Flag, Register, register
+from matis.registers.kit.specs import Child, Computed, Flag, Register, define_register
 from matis.registers.models import (
     FollowUpAction,
     Meeting,
@@ -23,7 +23,7 @@ def _action_badge(action, ctx):
     return None
 
 
-register(
+define_register(
     Register(
         key="meetings",
         model=Meeting,
@@ -71,7 +71,7 @@ register(
     )
 )
 
-register(
+define_register(
     Register(
         key="actions",
         model=FollowUpAction,

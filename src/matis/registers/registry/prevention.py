@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
-from matis.registers.kit.specs import Child, Computed, Flag, Register, register
+from matis.registers.kit.specs import Child, Computed, Flag, Register, define_register
 from matis.registers.models import (
     AwarenessCampaign,
     HotlineRecord,
@@ -17,7 +17,7 @@ from matis.registers.models import (
     VulnerabilityProject,
 )
 
-register(
+define_register(
     Register(
         key="projects",
         model=VulnerabilityProject,
@@ -78,7 +78,7 @@ register(
     )
 )
 
-register(
+define_register(
     Register(
         key="networks",
         model=SurveillanceNetwork,
@@ -146,7 +146,7 @@ def _effect_column(campaign, ctx):
     return text, css
 
 
-register(
+define_register(
     Register(
         key="campaigns",
         model=AwarenessCampaign,
@@ -193,7 +193,7 @@ register(
     )
 )
 
-register(
+define_register(
     Register(
         key="hotline",
         model=HotlineRecord,
@@ -211,7 +211,7 @@ register(
     )
 )
 
-register(
+define_register(
     Register(
         key="inspections",
         model=LabourInspection,
@@ -257,7 +257,7 @@ register(
     )
 )
 
-register(
+define_register(
     Register(
         key="partnerships",
         model=PrivateSectorPartnership,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matis.common.calendars import display_date
 from matis.registers import selectors, services
-from matis.registers.kit.specs import Child, Computed, Flag, Register, register, scope_rows
+from matis.registers.kit.specs import Child, Computed, Flag, Register, define_register, scope_rows
 from matis.registers.models import (
     Accreditation,
     Curriculum,
@@ -28,7 +28,7 @@ def _accreditation_badge(trainer, ctx):
     return _("No valid accreditation"), "warn"
 
 
-register(
+define_register(
     Register(
         key="curricula",
         model=Curriculum,
@@ -64,7 +64,7 @@ register(
     )
 )
 
-register(
+define_register(
     Register(
         key="trainers",
         model=Trainer,
@@ -127,7 +127,7 @@ def _event_after_save(*, obj, data, actor):
     services.event_trainers_set(actor=actor, event=obj, trainers=data.get("trainers") or [])
 
 
-register(
+define_register(
     Register(
         key="training-events",
         model=TrainingEvent,

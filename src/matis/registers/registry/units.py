@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from matis.registers.kit.specs import Child, Computed, Register, register
+from matis.registers.kit.specs import Child, Computed, Register, define_register
 from matis.registers.models import (
     SpecialistUnit,
     UnitYear,
 )
 
-register(
+define_register(
     Register(
         key="units",
         model=SpecialistUnit,

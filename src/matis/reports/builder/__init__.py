@@ -2,7 +2,7 @@
 
 :func:`build_report` gathers everything in a fixed number of queries (whatever
 the number of countries, activities or indicators) and returns a
-``ReportContent`` that the template turns into HTML, for the web and for PDF.
+``AnnualReportContent`` that the template turns into HTML, for the web and for PDF.
 Only approved activity reports count; reports still in the workflow are
 listed in the data notes as not counted.
 """
@@ -18,7 +18,7 @@ from matis.common.models import COMMIT_COUNTRIES
 from matis.monitoring.dashboards import load_monitoring_data
 from matis.monitoring.models import BudgetKind
 from matis.plans.models import Plan
-from matis.reports.builder.common import ReportContent, Section, pct, rate, usd
+from matis.reports.builder.common import AnnualReportContent, Section, pct, rate, usd
 from matis.reports.builder.final import end_of_plan_section, impact_section
 from matis.reports.builder.indicators import indicator_section, indicator_values, npa_section
 from matis.reports.builder.progress import (
@@ -31,10 +31,10 @@ from matis.reports.builder.progress import (
     summary_lines,
 )
 
-__all__ = ["ReportContent", "Section", "build_report"]
+__all__ = ["AnnualReportContent", "Section", "build_report"]
 
 
-def build_report(*, plan: Plan, year: int, country_id: str | None = None) -> ReportContent:
+def build_report(*, plan: Plan, year: int, country_id: str | None = None) -> AnnualReportContent:
     """Everything the annual report for ``year`` shows (in the active language)."""
     countries = [country_id] if country_id else list(COMMIT_COUNTRIES)
     years = list(range(plan.start_year, year + 1))
@@ -79,7 +79,7 @@ def build_report(*, plan: Plan, year: int, country_id: str | None = None) -> Rep
         sections.append(impact_section(indicators, data))
     sections.append(annex_section(data, year))
     sections.append(notes_section(data, year, pending))
-    content = ReportContent(
+    content = AnnualReportContent(
         title=title,
         subtitle=subtitle,
         year=year,

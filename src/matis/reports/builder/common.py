@@ -22,7 +22,7 @@ class Section:
 
 
 @dataclass
-class ReportContent:
+class AnnualReportContent:
     title: str
     subtitle: str
     year: int

@@ -12,7 +12,7 @@ from matis.monitoring.dashboards import (
 )
 from matis.monitoring.models import (
     BudgetKind,
-    Indicator,
+    PlanIndicator,
     ProgressStatus,
 )
 from matis.reports.builder.common import Section, pct
@@ -101,7 +101,9 @@ def impact_section(values: dict, data: MonitoringData) -> Section:
                 verdict = _("no end-line data")
             else:
                 compared += 1
-                better = change < 0 if i.direction == Indicator.Direction.DECREASE else change > 0
+                better = (
+                    change < 0 if i.direction == PlanIndicator.Direction.DECREASE else change > 0
+                )
                 improved += better
                 met = i.is_met(endline, target)
                 verdict = (

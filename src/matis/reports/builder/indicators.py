@@ -11,11 +11,11 @@ from matis.monitoring.dashboards import (
     MonitoringData,
 )
 from matis.monitoring.models import (
-    Indicator,
     IndicatorActual,
     IndicatorBaseline,
     IndicatorTarget,
     NationalPlan,
+    PlanIndicator,
 )
 from matis.plans.models import Plan
 from matis.reports.builder.common import Section
@@ -23,7 +23,7 @@ from matis.reports.builder.common import Section
 
 def indicator_values(plan: Plan, year: int, countries: list[str]) -> dict:
     """Baselines, targets and actuals of every indicator for the countries, in 4 queries."""
-    indicators = list(Indicator.objects.select_related("goal", "goal__area"))
+    indicators = list(PlanIndicator.objects.select_related("goal", "goal__area"))
     baselines = {
         (b.indicator_id, b.country_id): b.value
         for b in IndicatorBaseline.objects.filter(country_id__in=countries)

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from matis.cases.choices import PlacementKind
+from matis.cases.detention_register import detention_register_counts, register_csv, register_table
 from matis.cases.models import Facility, Placement
-from matis.cases.register import detention_register_counts, register_csv, register_table
 
 pytestmark = pytest.mark.django_db
 D = dt.date

@@ -3,8 +3,8 @@
 Counts identified victims (possible or actual) placed in immigration detention
 or police custody, by place and nationality, with durations. Aggregates only:
 no name or case number leaves this module. :func:`detention_register_counts`
-is what the statistics app calls for its "trafficked persons held in
-detention" indicator.
+gives the yearly counts meant for the "trafficked persons held in detention"
+statistic; no statistics provider calls it yet.
 """
 
 from __future__ import annotations
