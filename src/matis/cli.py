@@ -99,11 +99,27 @@ def waitress_options() -> dict:
     return options
 
 
+def recover_stale_jobs() -> dict[str, int]:
+    """Mark failed the jobs a crashed worker left "running", before a new worker starts."""
+    import datetime as dt
+
+    from django.conf import settings
+
+    from matis.common.jobs import jobs_fail_stale
+
+    return jobs_fail_stale(
+        older_than=dt.timedelta(minutes=settings.MATIS_STALE_JOB_MINUTES),
+        reason="Interrupted: the server stopped while this job was running. Start it again.",
+    )
+
+
 def _serve(host: str, port: int, threads: int, *, worker: bool = True) -> None:
     from waitress import serve
 
     from matis.wsgi import application
 
+    if worker:
+        recover_stale_jobs()
     proc = _start_worker() if worker else None
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:

@@ -348,6 +348,10 @@ TASKS = {
 
 _LOG_LEVEL = env_str("MATIS_LOG_LEVEL")
 
+# Jobs still "running" with no progress for this long when `matis serve` starts
+# were left by a worker that died: they are marked failed so nobody waits for them.
+MATIS_STALE_JOB_MINUTES = env_int("MATIS_STALE_JOB_MINUTES", 30)
+
 # --- logging -------------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -200,3 +200,24 @@ def test_progress_inside_a_long_transaction_is_seen_at_once_on_postgresql():
         reader.join(timeout=30)
     assert seen == {"done": 5}  # another session saw it before the transaction ended
     assert ImportJob.objects.get(pk=job.pk).done == 5
+
+
+@pytest.mark.django_db
+def test_finding_03_server_start_fails_jobs_a_crashed_worker_left_running(settings):
+    from matis.cli import recover_stale_jobs
+
+    settings.MATIS_STALE_JOB_MINUTES = 30
+    crashed = make_job(
+        status=JobStatus.RUNNING,
+        started_at=timezone.now() - timedelta(hours=2),
+        progress_at=timezone.now() - timedelta(hours=2),
+    )
+    alive = make_job(
+        status=JobStatus.RUNNING, started_at=timezone.now(), progress_at=timezone.now()
+    )
+    counts = recover_stale_jobs()
+    assert counts["statistics.ImportJob"] == 1
+    crashed.refresh_from_db()
+    alive.refresh_from_db()
+    assert crashed.status == JobStatus.FAILED and "Interrupted" in crashed.error
+    assert alive.status == JobStatus.RUNNING
