@@ -348,6 +348,9 @@ TASKS = {
 
 _LOG_LEVEL = env_str("MATIS_LOG_LEVEL")
 
+# The hub's own key for the countries' exchange secrets (separate from SECRET_KEY).
+MATIS_EXCHANGE_VAULT_KEY = env_str("MATIS_EXCHANGE_VAULT_KEY")
+
 # Jobs still "running" with no progress for this long when `matis serve` starts
 # were left by a worker that died: they are marked failed so nobody waits for them.
 MATIS_STALE_JOB_MINUTES = env_int("MATIS_STALE_JOB_MINUTES", 30)

@@ -1,9 +1,13 @@
 """Per-country credentials at the hub: create, rotate with an overlap, revoke; secrets encrypted.
 
 The hub must know each secret to check HMAC signatures, so the secret is
-stored encrypted (Fernet, with a key derived from ``MATIS_SECRET_KEY`` by
-HKDF) rather than hashed. Changing ``MATIS_SECRET_KEY`` therefore means
-issuing new country keys.
+stored encrypted (Fernet, with a key derived by HKDF from
+``MATIS_EXCHANGE_VAULT_KEY``) rather than hashed. That key serves this purpose
+only: whoever learns ``MATIS_SECRET_KEY`` (sessions, CSRF) cannot read the
+countries' secrets from a copy of the database. Production refuses to store or
+read country secrets without it; the demo and the tests derive it from
+``MATIS_SECRET_KEY``. Secrets written before the vault key was set stay
+readable (the old derivation is tried second) until the keys are rotated.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import base64
 import datetime as dt
 import secrets
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
@@ -21,18 +25,40 @@ from django.utils import timezone
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction
+from matis.exchange.conf import ExchangeNotConfigured
 from matis.exchange.models import CountryKey
+
+VAULT_KEY_MIN_LENGTH = 32
 
 
 class UnknownKey(LookupError):
     """No valid key with this id (unknown, not yet valid, expired or revoked)."""
 
 
-def _fernet() -> Fernet:
-    derived = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=b"matis-exchange", info=b"country-keys"
-    ).derive(settings.SECRET_KEY.encode("utf-8"))
+def _derived(secret: str, info: bytes) -> Fernet:
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"matis-exchange", info=info).derive(
+        secret.encode("utf-8")
+    )
     return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def _fernet() -> MultiFernet:
+    """Encrypts with the vault key; also reads secrets stored under the old derivation."""
+    legacy = _derived(settings.SECRET_KEY, b"country-keys")
+    vault = settings.MATIS_EXCHANGE_VAULT_KEY
+    if vault:
+        if len(vault) < VAULT_KEY_MIN_LENGTH or len(set(vault)) < 10:
+            raise ExchangeNotConfigured(
+                f"MATIS_EXCHANGE_VAULT_KEY is too weak: use at least {VAULT_KEY_MIN_LENGTH} "
+                "random characters."
+            )
+        return MultiFernet([_derived(vault, b"country-keys-vault"), legacy])
+    if settings.IS_PRODUCTION:
+        raise ExchangeNotConfigured(
+            "MATIS_EXCHANGE_VAULT_KEY is not set: the hub keeps the countries' secrets under "
+            "a key of their own, never under MATIS_SECRET_KEY."
+        )
+    return MultiFernet([legacy])
 
 
 def secret_of(key: CountryKey) -> str:
@@ -40,7 +66,7 @@ def secret_of(key: CountryKey) -> str:
         return _fernet().decrypt(key.secret_encrypted.encode("ascii")).decode("utf-8")
     except InvalidToken:
         raise UnknownKey(
-            f"key {key.key_id} cannot be decrypted with this MATIS_SECRET_KEY"
+            f"key {key.key_id} cannot be decrypted with this MATIS_EXCHANGE_VAULT_KEY"
         ) from None
 
 

@@ -45,6 +45,7 @@ def base_env(home: Path, role: str) -> dict:
         MATIS_HOME=str(home),
         MATIS_ROLE=role,
         MATIS_SECRET_KEY=secrets.token_urlsafe(50),
+        MATIS_EXCHANGE_VAULT_KEY=secrets.token_urlsafe(40),
         MATIS_INSECURE_HTTP="1",
         MATIS_ALLOWED_HOSTS="127.0.0.1",
         MATIS_LOG_LEVEL="ERROR",
