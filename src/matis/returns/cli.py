@@ -2,30 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
-
-
-def _cmd_measures(args: argparse.Namespace) -> int:
-    from matis.returns.measures import returns_measures
-
-    country = args.country.upper() if args.country else None
-    data = returns_measures(country, args.year)
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write("\n")
-    return 0
+from matis.common.cli import add_measures_command
 
 
 def add_commands(subparsers, setup) -> None:
-    parser = subparsers.add_parser("returns", help="returns and reintegration: measures")
-    sub = parser.add_subparsers(dest="returns_command", required=True)
-
-    def run(args):
-        setup()
-        return _cmd_measures(args)
-
-    measures = sub.add_parser("measures", help="print the measures of one country and year")
-    measures.add_argument("--country", help="ISO alpha-3, e.g. THA (default: the region)")
-    measures.add_argument("--year", type=int, required=True, help="year (CE)")
-    measures.set_defaults(func=run)
+    add_measures_command(
+        subparsers,
+        setup,
+        app="returns",
+        help_text="returns and reintegration: measures",
+        measures="matis.returns.measures.returns_measures",
+    )
