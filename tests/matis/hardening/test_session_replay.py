@@ -46,3 +46,41 @@ def test_finding_05_the_real_cookie_still_works_and_logout_deletes_the_row(make_
     assert client.get("/cases/").status_code == 200
     client.post("/logout/")
     assert not Session.objects.filter(session_key=stored_key(cookie)).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_finding_05_a_pg_dump_yields_no_session_that_signs_in(make_user, settings):
+    """The literal attack: dump the live database with pg_dump, replay every session key."""
+    import re
+    import shutil
+    import subprocess
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not shutil.which("pg_dump"):
+        pytest.skip("needs PostgreSQL and pg_dump")
+    clients = [_sign_in(make_user, role) for role in ("case_worker", "case_supervisor")]
+    assert all(c.get("/cases/").status_code == 200 for c in clients)
+    db = connection.settings_dict
+    dump = subprocess.run(
+        [
+            "pg_dump",
+            "--data-only",
+            "--table=django_session",
+            f"--host={db['HOST'] or '127.0.0.1'}",
+            f"--port={db['PORT'] or 5432}",
+            f"--username={db['USER']}",
+            db["NAME"],
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PGPASSWORD": db.get("PASSWORD") or "", "PATH": "/usr/bin:/bin"},
+    )
+    keys = set(re.findall(r"^([0-9a-z]{32,40})\t", dump.stdout, re.M))
+    assert len(keys) >= len(clients)
+    for key in keys:
+        thief = Client()
+        thief.cookies[settings.SESSION_COOKIE_NAME] = key
+        for path in PERSONAL:
+            assert thief.get(path).status_code in (302, 403), path
