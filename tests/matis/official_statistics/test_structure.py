@@ -114,7 +114,7 @@ def test_admin_pages_for_the_structure(client, make_user):
     admin = make_user(role="administrator", country=None, is_staff=True, is_superuser=True)
     client.force_login(admin)
     for url in [
-        "/admin/statistics/indicator/",
+        "/admin/statistics/statisticalindicator/",
         "/admin/statistics/codelist/",
         f"/admin/statistics/codelist/{CodeList.objects.get(code='CL_SEX').pk}/change/",
         "/admin/statistics/validationrule/add/",
