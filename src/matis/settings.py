@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import secrets
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -203,12 +204,35 @@ LOGIN_URL = "access:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "access:login"
 
+# Sign-in throttling (matis.access.lockout, on django-axes): after
+# MATIS_LOGIN_FAILURE_LIMIT failures in a row an account waits, from any address,
+# MATIS_LOGIN_DELAY_MINUTES, doubled with each further failure up to
+# MATIS_LOGIN_DELAY_MAX_MINUTES; MATIS_LOGIN_ADDRESS_LIMIT failures from one
+# address within MATIS_LOGIN_ADDRESS_WINDOW_MINUTES block that address.
 AXES_FAILURE_LIMIT = env_int("MATIS_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+MATIS_LOGIN_DELAY_FIRST = timedelta(minutes=env_int("MATIS_LOGIN_DELAY_MINUTES", 1))
+MATIS_LOGIN_DELAY_MAX = timedelta(minutes=env_int("MATIS_LOGIN_DELAY_MAX_MINUTES", 30))
+MATIS_LOGIN_ADDRESS_LIMIT = env_int("MATIS_LOGIN_ADDRESS_LIMIT", 30)
+MATIS_LOGIN_ADDRESS_WINDOW = timedelta(minutes=env_int("MATIS_LOGIN_ADDRESS_WINDOW_MINUTES", 15))
+MATIS_LOGIN_FAILURE_MEMORY = timedelta(
+    hours=24
+)  # a streak is forgotten a day after its last failure
+AXES_HANDLER = "matis.access.lockout.LoginThrottleHandler"
+AXES_COOLOFF_TIME = "matis.access.lockout.login_wait"  # the wait this request faces
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # account, and address (separately)
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "matis.access.lockout.login_account"
+# REMOTE_ADDR only: `matis serve` sets it from X-Forwarded-For for the trusted
+# proxy alone; a header read here could be forged by any client.
+AXES_CLIENT_IP_CALLABLE = "matis.access.lockout.client_address"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+AXES_IPWARE_PROXY_COUNT = None
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # one row per failure: the address limit counts them
+# A guess made while waiting is refused unchecked and does not lengthen the wait.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "access/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "matis.access.lockout.lockout_response"  # says how long to wait
 AXES_VERBOSE = False
 
 # Only a keyed hash of each session cookie is stored: a database copy cannot be replayed.

@@ -28,7 +28,9 @@ def test_failed_logins_lock_the_account_out(client, make_user, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         response = _login(client, user.email, "wrong password")
         assert response.status_code == 200  # the form again, with an error
-    assert _login(client, user.email, "wrong password").status_code == 429  # locked out now
+    locked = _login(client, user.email, "wrong password")
+    assert locked.status_code == 429  # locked out now, and told for how long
+    assert "Try again in 1 minute" in locked.content.decode()
     assert (
         AuditLog.objects.filter(action=AuditAction.LOGIN_FAILED).count()
         >= settings.AXES_FAILURE_LIMIT
@@ -36,6 +38,11 @@ def test_failed_logins_lock_the_account_out(client, make_user, settings):
     response = _login(client, user.email)  # now even the right password is refused
     assert response.status_code == 429
     assert "/me/" not in response.get("Location", "")
+    # ... from any address (the lockout is the account's, not the address's)
+    elsewhere = Client().post(
+        "/login/", {"username": user.email, "password": PASSWORD}, REMOTE_ADDR="192.0.2.44"
+    )
+    assert elsewhere.status_code == 429
 
 
 def test_passwords_are_hashed_with_argon2_outside_tests():
