@@ -121,8 +121,9 @@ def analysis_download(request, pk: int):
     elif has_perm(request.user, "analytics.view_raw_results", analysis):
         tables = analysis.tables
     else:
-        # Not the analyst who ran it: the raw tables are "missing" for this reader.
-        raise Http404
+        # Not the analyst who ran it: the raw tables are not this reader's (403, as the
+        # project-wide URL test expects of an own-country record one may not use).
+        raise PermissionDenied
     try:
         index = int(request.GET.get("table", "0"))
         table = tables[index]

@@ -104,7 +104,7 @@ def test_finding_08_unpublished_analysis_tables_reach_only_the_analyst_who_ran_i
         client = _client(user)
         for fmt in ("csv", "xlsx"):
             response = client.get(f"{url}download/?table=0&format={fmt}")
-            assert response.status_code == 404, (user.role, fmt)
+            assert response.status_code == 403, (user.role, fmt)
         assert client.get(published_csv).status_code == 404, user.role  # nothing published yet
         page = client.get(url)
         assert page.status_code == 200 and page.context["raw"] is False
@@ -122,7 +122,7 @@ def test_finding_08_unpublished_analysis_tables_reach_only_the_analyst_who_ran_i
         client = _client(user)
         released = client.get(published_csv)
         assert released.status_code == 200 and _lao_cell(released.content) == "<11", user.role
-        assert client.get(raw_csv).status_code == 404, user.role
+        assert client.get(raw_csv).status_code == 403, user.role
         assert "data-published" in client.get(url).content.decode()
     assert _lao_cell(routes_analysis.client.get(raw_csv).content) == "1"
 
