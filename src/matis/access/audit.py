@@ -28,7 +28,9 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.db import connection, models
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext
 
 from matis.access.models import AuditAction, AuditLog, User
@@ -78,6 +80,66 @@ def audit_record(
         detail=detail,
         changes=dict(changes or {}),
     )
+
+
+# -- list reads ------------------------------------------------------------------------
+
+# At most this many case ids go into one list-read row (an API page holds at most 1,000);
+# a longer list is recorded by its first ids (the row says how many were shown).
+LIST_READ_MAX_IDS = 1000
+
+
+def audit_list_read(
+    *,
+    actor: User | None,
+    object_type: str,
+    case_ids: Iterable[int],
+    purpose: str,
+    search: bool = False,
+    country_id: str | None = None,
+) -> AuditLog | None:
+    """One audit row for a list, search or API-list page that displayed people.
+
+    ``case_ids`` are the cases whose person the page showed (by name or case
+    number); they let a subject-access export find the read (issue 13, finding 13).
+    Nothing is written for an empty list unless it was a search: the search
+    itself is recorded, never its text. ``purpose`` names the page
+    (``"list"``, ``"api_list"``, ``"returns_list"``...).
+    """
+    shown = list(dict.fromkeys(int(pk) for pk in case_ids))
+    if not shown and not search:
+        return None
+    if country_id is None and actor is not None:
+        country_id = getattr(actor, "country_id", None)
+    more = {"shown": len(shown)} if len(shown) > LIST_READ_MAX_IDS else {}
+    return audit_record(
+        actor=actor,
+        action=AuditAction.SEARCH if search else AuditAction.RECORD_READ,
+        country_id=country_id,
+        object_type=object_type,
+        object_id="",
+        purpose=purpose,
+        case_ids=shown[:LIST_READ_MAX_IDS],
+        **more,
+    )
+
+
+def list_reads_showing(*, case_id: int) -> list[AuditLog]:
+    """The list-read rows (:func:`audit_list_read`) whose shown cases include ``case_id``.
+
+    In every country: a return's home country lists the sending country's case.
+    PostgreSQL narrows by JSON containment; SQLite cannot, so it narrows by the
+    id's digits in the row's text and the exact check below runs on both.
+    """
+    rows = AuditLog.objects.filter(object_id="", detail__has_key="case_ids")
+    if connection.vendor == "postgresql":
+        rows = rows.filter(detail__case_ids__contains=[case_id])
+    else:
+        rows = rows.annotate(detail_text=Cast("detail", TextField())).filter(
+            detail_text__contains=str(case_id)
+        )
+    rows = rows.select_related("actor").order_by("at", "id")
+    return [row for row in rows if case_id in (row.detail.get("case_ids") or ())]
 
 
 # -- before/after ------------------------------------------------------------------

@@ -16,6 +16,10 @@ Two kinds of rows:
   code, ``None``, or anything with a ``country_id``. The condition is always
   evaluated, so ``has_perm(user, "monitoring.edit_report", None)`` is False.
 
+Every row is also classified **read** or **write** (:func:`read` / :func:`write`
+around its rule): a write changes data or grants access. The auditor role holds
+reads only; ``tests/matis/hardening`` checks it row by row.
+
 Why not Django's ``user.has_perm``: it lets every superuser through every
 check, and case records must stay closed to administrators. Here a superuser
 passes only rows marked ``superuser=True`` (administrative pages, where the
@@ -25,7 +29,7 @@ Django superuser has always been let in).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from matis.access.models import Role
@@ -33,6 +37,9 @@ from matis.access.models import Role
 ANY_SCOPE = "any"
 NATIONAL = "national"  # the user works for one country
 REGION = "region"  # the user works region-wide (no country)
+
+READ = "read"  # the row lets a user see something
+WRITE = "write"  # the row lets a user change data or grant access
 
 ObjectCheck = Callable[[Any, Any], bool]
 
@@ -68,6 +75,11 @@ def not_submitter(user, obj) -> bool:
     return obj.submitted_by_id != user.pk
 
 
+def created_by_user(user, obj) -> bool:
+    """The object was made by the user (an analysis: the analyst who ran it)."""
+    return obj is not None and getattr(obj, "created_by_id", None) == user.pk
+
+
 @dataclass(frozen=True)
 class Rule:
     """One row of the table: who (roles, scope) and, if any, a condition on the object.
@@ -75,7 +87,8 @@ class Rule:
     ``roles`` None means every role. ``needs_agency``: the user must belong to
     an agency. ``checks`` are object conditions, all of which must hold.
     ``superuser``: a Django superuser passes the role condition (not the scope
-    or the object conditions).
+    or the object conditions). ``kind``: :data:`READ` or :data:`WRITE`, set
+    in the table with :func:`read` / :func:`write`.
     """
 
     roles: frozenset[str] | None
@@ -83,6 +96,7 @@ class Rule:
     checks: tuple[ObjectCheck, ...] = ()
     needs_agency: bool = False
     superuser: bool = False
+    kind: str = ""
 
     def allows(self, user, obj=None) -> bool:
         if user is None or not getattr(user, "is_authenticated", False):
@@ -116,6 +130,7 @@ class AnyOf:
     """A row that more than one kind of user holds (each by its own rule)."""
 
     rules: tuple[Rule, ...]
+    kind: str = ""
 
     def allows(self, user, obj=None) -> bool:
         return any(rule.allows(user, obj) for rule in self.rules)
@@ -134,6 +149,16 @@ def _roles(*roles: str) -> frozenset[str]:
     return frozenset(roles)
 
 
+def read(rule: Rule | AnyOf) -> Rule | AnyOf:
+    """The row only lets its holders see something."""
+    return replace(rule, kind=READ)
+
+
+def write(rule: Rule | AnyOf) -> Rule | AnyOf:
+    """The row lets its holders change data (or grant access): never the auditor's."""
+    return replace(rule, kind=WRITE)
+
+
 R = Role
 EVERYONE = Rule(roles=None)
 CASE_ROLES = _roles(R.CASE_WORKER, R.CASE_SUPERVISOR, R.JUSTICE_OFFICER)
@@ -145,86 +170,97 @@ REGISTER_WRITERS = _roles(R.TASK_FORCE_OFFICER, R.SECRETARIAT_ANALYST, R.ADMINIS
 ANALYSTS = _roles(
     R.SECRETARIAT_ANALYST, R.STATISTICS_OFFICER, R.TASK_FORCE_OFFICER, R.JUSTICE_OFFICER
 )
-EXCHANGE_OUTBOX_ROLES = _roles(
-    R.TASK_FORCE_OFFICER, R.STATISTICS_OFFICER, R.ADMINISTRATOR, R.AUDITOR
-)
+EXCHANGE_OUTBOX_ROLES = _roles(R.TASK_FORCE_OFFICER, R.STATISTICS_OFFICER, R.ADMINISTRATOR)
 
 # The table. Keep one row per permission; group by app; say why where it is not obvious.
+# Every row is read(...) or write(...); the auditor holds reads only.
 PERMISSIONS: dict[str, Rule | AnyOf] = {
     # --- access: users, agencies, audit log
-    "access.view_agencies": EVERYONE,
-    "access.manage_users": Rule(_roles(R.ADMINISTRATOR), superuser=True),
-    "access.view_audit_log": Rule(_roles(R.AUDITOR, R.ADMINISTRATOR), superuser=True),
+    "access.view_agencies": read(EVERYONE),
+    "access.manage_users": write(Rule(_roles(R.ADMINISTRATOR), superuser=True)),
+    "access.view_audit_log": read(Rule(_roles(R.AUDITOR, R.ADMINISTRATOR), superuser=True)),
     # --- plans
-    "plans.view_plan": EVERYONE,
+    "plans.view_plan": read(EVERYONE),
     # --- monitoring: progress reports, NPA, indicators, periods
-    "monitoring.view_dashboards": EVERYONE,
-    "monitoring.view_reports": Rule(
-        _roles(
-            R.TASK_FORCE_OFFICER,
-            R.SECRETARIAT_ANALYST,
-            R.STATISTICS_OFFICER,
-            R.AUDITOR,
-            R.ADMINISTRATOR,
-        ),
-        superuser=True,
+    "monitoring.view_dashboards": read(EVERYONE),
+    "monitoring.view_reports": read(
+        Rule(
+            _roles(
+                R.TASK_FORCE_OFFICER,
+                R.SECRETARIAT_ANALYST,
+                R.STATISTICS_OFFICER,
+                R.AUDITOR,
+                R.ADMINISTRATOR,
+            ),
+            superuser=True,
+        )
     ),
-    "monitoring.view_npa": EVERYONE,
-    "monitoring.view_indicators": EVERYONE,
+    "monitoring.view_npa": read(EVERYONE),
+    "monitoring.view_indicators": read(EVERYONE),
     # A task force officer edits and submits her or his own country's reports, NPA, values.
-    "monitoring.edit_report": TASK_FORCE_OF_COUNTRY,
+    "monitoring.edit_report": write(TASK_FORCE_OF_COUNTRY),
     # The region-wide secretariat reviews and approves, keeps periods, rates and targets.
-    "monitoring.review_report": SECRETARIAT,
-    "monitoring.manage_periods": SECRETARIAT,
-    "monitoring.refresh_indicators": SECRETARIAT,
+    "monitoring.review_report": write(SECRETARIAT),
+    "monitoring.manage_periods": write(SECRETARIAT),
+    "monitoring.refresh_indicators": write(SECRETARIAT),
     # --- reports: the annual monitoring report
-    "reports.view_reports": EVERYONE,
+    "reports.view_reports": read(EVERYONE),
     # The secretariat prepares any report; a task force officer her or his country's.
-    "reports.request_report": AnyOf((SECRETARIAT, TASK_FORCE_OF_COUNTRY)),
-    "reports.publish_report": SECRETARIAT,
+    "reports.request_report": write(AnyOf((SECRETARIAT, TASK_FORCE_OF_COUNTRY))),
+    "reports.publish_report": write(SECRETARIAT),
     # --- official statistics: national data is edited nationally
-    "statistics.view_statistics": EVERYONE,
-    "statistics.view_submissions": EVERYONE,
-    "statistics.edit_submission": Rule(
-        STATISTICS_EDITORS, NATIONAL, (own_country,), superuser=True
+    "statistics.view_statistics": read(EVERYONE),
+    "statistics.view_submissions": read(EVERYONE),
+    "statistics.edit_submission": write(
+        Rule(STATISTICS_EDITORS, NATIONAL, (own_country,), superuser=True)
     ),
-    "statistics.approve_submission": Rule(
-        STATISTICS_EDITORS, NATIONAL, (own_country, not_submitter), superuser=True
+    "statistics.approve_submission": write(
+        Rule(STATISTICS_EDITORS, NATIONAL, (own_country, not_submitter), superuser=True)
     ),
-    "statistics.unlock_submission": Rule(
-        _roles(R.ADMINISTRATOR), NATIONAL, (own_country,), superuser=True
+    "statistics.unlock_submission": write(
+        Rule(_roles(R.ADMINISTRATOR), NATIONAL, (own_country,), superuser=True)
     ),
     # --- cases: personal data, never region-wide, never by superuser status
-    "cases.view_cases": Rule(CASE_ROLES, NATIONAL),
-    "cases.register_case": Rule(CASE_EDITORS, NATIONAL, needs_agency=True),
-    "cases.view_referrals": Rule(CASE_EDITORS, NATIONAL),
-    "cases.view_directory": Rule(CASE_EDITORS, NATIONAL),
-    "cases.supervise_cases": Rule(_roles(R.CASE_SUPERVISOR), NATIONAL),
-    "cases.break_glass": Rule(_roles(R.CASE_SUPERVISOR, R.JUSTICE_OFFICER), NATIONAL),
+    "cases.view_cases": read(Rule(CASE_ROLES, NATIONAL)),
+    "cases.register_case": write(Rule(CASE_EDITORS, NATIONAL, needs_agency=True)),
+    "cases.view_referrals": read(Rule(CASE_EDITORS, NATIONAL)),
+    "cases.view_directory": read(Rule(CASE_EDITORS, NATIONAL)),
+    # Supervision resolves alerts; break-the-glass grants access: both are writes.
+    "cases.supervise_cases": write(Rule(_roles(R.CASE_SUPERVISOR), NATIONAL)),
+    "cases.break_glass": write(Rule(_roles(R.CASE_SUPERVISOR, R.JUSTICE_OFFICER), NATIONAL)),
     # --- returns: the receiving side is the named agency's workers and the supervisors
-    "returns.view_returns": Rule(CASE_EDITORS, NATIONAL),
+    "returns.view_returns": read(Rule(CASE_EDITORS, NATIONAL)),
     # --- justice
-    "justice.view_criminal_cases": Rule(_roles(R.JUSTICE_OFFICER), NATIONAL),
-    "justice.edit_criminal_case": Rule(_roles(R.JUSTICE_OFFICER), NATIONAL, (own_country,)),
+    "justice.view_criminal_cases": read(Rule(_roles(R.JUSTICE_OFFICER), NATIONAL)),
+    "justice.edit_criminal_case": write(Rule(_roles(R.JUSTICE_OFFICER), NATIONAL, (own_country,))),
     # --- registers (training, agreements, units...)
-    "registers.view_records": EVERYONE,
-    "registers.add_record": Rule(REGISTER_WRITERS, superuser=True),
-    "registers.change_record": Rule(REGISTER_WRITERS, checks=(writable_country,), superuser=True),
-    # --- exchange: national outbox, hub, re-trafficking alerts
-    "exchange.view_outbox": Rule(EXCHANGE_OUTBOX_ROLES, superuser=True),
-    "exchange.requeue_outbox": Rule(EXCHANGE_OUTBOX_ROLES, superuser=True),
-    "exchange.view_hub": Rule(
-        _roles(R.SECRETARIAT_ANALYST, R.ADMINISTRATOR, R.AUDITOR), REGION, superuser=True
+    "registers.view_records": read(EVERYONE),
+    "registers.add_record": write(Rule(REGISTER_WRITERS, superuser=True)),
+    "registers.change_record": write(
+        Rule(REGISTER_WRITERS, checks=(writable_country,), superuser=True)
     ),
-    "exchange.view_alerts": Rule(CASE_EDITORS, NATIONAL),
-    "exchange.decide_alert": Rule(CASE_EDITORS, superuser=True),
+    # --- exchange: national outbox, hub, re-trafficking alerts
+    # The auditor sees the outbox but never changes it (issue 13, finding 15).
+    "exchange.view_outbox": read(Rule(EXCHANGE_OUTBOX_ROLES | {R.AUDITOR}, superuser=True)),
+    "exchange.requeue_outbox": write(Rule(EXCHANGE_OUTBOX_ROLES, superuser=True)),
+    "exchange.view_hub": read(
+        Rule(_roles(R.SECRETARIAT_ANALYST, R.ADMINISTRATOR, R.AUDITOR), REGION, superuser=True)
+    ),
+    "exchange.view_alerts": read(Rule(CASE_EDITORS, NATIONAL)),
+    "exchange.decide_alert": write(Rule(CASE_EDITORS, superuser=True)),
     # --- analytics
-    "analytics.view_analyses": EVERYONE,
-    "analytics.run_analysis": Rule(ANALYSTS, superuser=True),
-    "analytics.publish_analysis": Rule(
-        _roles(R.SECRETARIAT_ANALYST, R.STATISTICS_OFFICER),
-        checks=(visible_country,),
-        superuser=True,
+    "analytics.view_analyses": read(EVERYONE),
+    # An analysis's own tables, summary and chart can hold cells of 1 to 4 built from
+    # case records: only the analyst who ran it sees them; everyone else sees the
+    # published (suppressed) tables once there are any (issue 13, finding 8).
+    "analytics.view_raw_results": read(Rule(ANALYSTS, checks=(created_by_user,), superuser=True)),
+    "analytics.run_analysis": write(Rule(ANALYSTS, superuser=True)),
+    "analytics.publish_analysis": write(
+        Rule(
+            _roles(R.SECRETARIAT_ANALYST, R.STATISTICS_OFFICER),
+            checks=(visible_country,),
+            superuser=True,
+        )
     ),
 }
 

@@ -87,13 +87,15 @@ def analysis_new(request):
 @login_required
 def analysis_detail(request, pk: int):
     analysis = get_scoped_or_404(request.user, Analysis.objects.select_related("created_by"), pk=pk)
-    chart = analysis.chart or None
+    # The summary, chart and tables are the raw results; others see the published tables.
+    raw = has_perm(request.user, "analytics.view_raw_results", analysis)
     return render(
         request,
         "analytics/analysis_detail.html",
         {
             "analysis": analysis,
-            "chart": chart,
+            "raw": raw,
+            "chart": (analysis.chart or None) if raw else None,
             "can_publish": has_perm(request.user, "analytics.publish_analysis", analysis)
             and analysis.status == JobStatus.DONE,
             "provenance_json": json.dumps(analysis.provenance, indent=2, ensure_ascii=False),
@@ -114,7 +116,14 @@ def analysis_download(request, pk: int):
     """One result table as CSV or Excel: ``?table=N&format=csv|xlsx``."""
     analysis = get_scoped_or_404(request.user, Analysis.objects.all(), pk=pk)
     fmt = request.GET.get("format", "csv")
-    tables = analysis.published_tables if request.GET.get("published") else analysis.tables
+    if request.GET.get("published"):
+        tables = analysis.published_tables
+    elif has_perm(request.user, "analytics.view_raw_results", analysis):
+        tables = analysis.tables
+    else:
+        # Not the analyst who ran it: the raw tables are not this reader's (403, as the
+        # project-wide URL test expects of an own-country record one may not use).
+        raise PermissionDenied
     try:
         index = int(request.GET.get("table", "0"))
         table = tables[index]

@@ -5,8 +5,7 @@ from __future__ import annotations
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.response import Response
 
-from matis.access.audit import audit_record
-from matis.access.models import AuditAction
+from matis.access.audit import audit_list_read
 from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.cases import gates, selectors
@@ -47,14 +46,13 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
             if isinstance(response.data, dict)
             else response.data
         )
-        audit_record(
+        # Like the list page: one row naming the cases shown, a search even when empty.
+        audit_list_read(
             actor=request.user,
-            action=AuditAction.RECORD_READ,
-            country_id=request.user.country_id,
             object_type="cases.case",
-            object_id="",
-            purpose="api_list",
             case_ids=[r["id"] for r in rows],
+            purpose="api_list",
+            search=bool(request.query_params.get("q")),
         )
         return response
 

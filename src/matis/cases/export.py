@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from matis.access.audit import audit_record
+from matis.access.audit import audit_record, list_reads_showing
 from matis.access.models import AuditAction, AuditLog, User
 from matis.cases.choices import FORCED_CRIMINALITY, ConsentPurpose
 from matis.cases.models import Case
@@ -116,6 +116,24 @@ def _dump(obj, fields: list[str]) -> dict:
             value = str(value.pk)
         out[name] = value
     return out
+
+
+def _access_log(case: Case) -> list[dict]:
+    """Who read the case: its own rows, and every list, search or API-list page that showed it."""
+    own = AuditLog.objects.filter(object_type="cases.case", object_id=str(case.pk)).select_related(
+        "actor"
+    )
+    rows = sorted([*own, *list_reads_showing(case_id=case.pk)], key=lambda a: (a.at, a.id))
+    return [
+        {
+            "at": a.at.isoformat(),
+            "action": a.action,
+            "actor_role": a.actor.role if a.actor else None,
+            "actor_agency": a.actor.agency_id if a.actor else None,
+            **({"shown_in": a.detail.get("purpose", "")} if not a.object_id else {}),
+        }
+        for a in rows
+    ]
 
 
 @transaction.atomic
@@ -246,17 +264,7 @@ def subject_access_export(*, actor: User, case: Case) -> dict:
                     )
                     for s in c.shares.all()
                 ],
-                "access_log": [
-                    {
-                        "at": a.at.isoformat(),
-                        "action": a.action,
-                        "actor_role": a.actor.role if a.actor else None,
-                        "actor_agency": a.actor.agency_id if a.actor else None,
-                    }
-                    for a in AuditLog.objects.filter(object_type="cases.case", object_id=str(c.pk))
-                    .select_related("actor")
-                    .order_by("at", "id")
-                ],
+                "access_log": _access_log(c),
             }
         )
     audit_record(

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from matis.access.audit import audit_list_read
 from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.exchange import conf, selectors, services
@@ -88,6 +89,7 @@ def outbox(request):
             "counts": selectors.outbox_counts(request.user),
             "status": status,
             "statuses": OutboxItem._meta.get_field("status").choices,
+            "may_requeue": has_perm(request.user, "exchange.requeue_outbox"),
         },
     )
 
@@ -101,6 +103,12 @@ def alert_list(request):
     if show != "all":
         alerts = alerts.filter(status=AlertStatus.OPEN)
     page = Paginator(alerts, 50).get_page(request.GET.get("page"))
+    audit_list_read(
+        actor=request.user,
+        object_type="exchange.receivedalert",
+        case_ids=[a.subject.case_id for a in page.object_list],
+        purpose="retrafficking_alert_list",
+    )
     return render(request, "exchange/alert_list.html", {"page": page, "show": show})
 
 

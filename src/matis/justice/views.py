@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from matis.access.audit import audit_list_read
 from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.cases import gates as case_gates
@@ -79,13 +80,21 @@ def criminal_case_new(request):
 def criminal_case_detail(request, pk: int):
     cc = gates.access_criminal_case(request.user, pk, purpose="view")
     defendants = cc.defendants.select_related("nationality").prefetch_related("charges__verdicts")
+    witnesses = list(cc.witnesses.select_related("case__person").prefetch_related("claims"))
+    # The page lists victims by name: a read of each victim's case, for subject access.
+    audit_list_read(
+        actor=request.user,
+        object_type="justice.victimwitness",
+        case_ids=[w.case_id for w in witnesses],
+        purpose="criminal_case_witnesses",
+    )
     return render(
         request,
         "justice/detail.html",
         {
             "cc": cc,
             "defendants": defendants,
-            "witnesses": cc.witnesses.select_related("case__person").prefetch_related("claims"),
+            "witnesses": witnesses,
             "assets": cc.assets.all(),
             "notes": cc.monitoring_notes.all(),
             "stages": cc.stage_changes.all(),

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from matis.access.audit import audit_list_read
 from matis.access.gates import get_scoped_or_deny
 from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
@@ -78,6 +79,13 @@ def repatriation_list(request):
     today = dt.date.today()
     for rep in [*outgoing, *incoming]:
         rep.overdue = measures.is_overdue(rep, today=today)
+    # The list shows each person's name: one audit row naming the cases, as the case list.
+    audit_list_read(
+        actor=user,
+        object_type="returns.repatriation",
+        case_ids=[rep.case_id for rep in [*outgoing, *incoming]],
+        purpose="returns_list",
+    )
     return render(
         request,
         "returns/list.html",

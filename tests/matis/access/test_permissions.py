@@ -8,6 +8,7 @@ expected answers move together.
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -62,7 +63,7 @@ USER_LEVEL: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "registers.view_records": (ALL, ALL),
     "registers.add_record": ({TFO, SEC, ADM}, {SEC, ADM}),
     "exchange.view_outbox": ({TFO, STAT, ADM, AUD}, {ADM, AUD}),
-    "exchange.requeue_outbox": ({TFO, STAT, ADM, AUD}, {ADM, AUD}),
+    "exchange.requeue_outbox": ({TFO, STAT, ADM}, {ADM}),
     "exchange.view_hub": (NONE, {SEC, ADM, AUD}),
     "exchange.view_alerts": ({CW, CS}, NONE),
     "exchange.decide_alert": ({CW, CS}, NONE),
@@ -72,6 +73,9 @@ USER_LEVEL: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 
 # Object-level permissions: (permission, object) -> (roles allowed in THA, roles allowed region-wide).
 THA, VNM = "THA", "VNM"
+# An analysis: of a country, made by a user (the users below have pk 7).
+Made = namedtuple("Made", "country_id created_by_id")
+MINE_THA, OTHERS_THA, MINE_REGIONAL = Made(THA, 7), Made(THA, 8), Made(None, 7)
 OBJECT_LEVEL: dict[tuple[str, object], tuple[frozenset[str], frozenset[str]]] = {
     ("monitoring.edit_report", THA): ({TFO}, NONE),
     ("monitoring.edit_report", VNM): (NONE, NONE),
@@ -92,6 +96,10 @@ OBJECT_LEVEL: dict[tuple[str, object], tuple[frozenset[str], frozenset[str]]] = 
     ("analytics.publish_analysis", THA): ({SEC, STAT}, {SEC}),
     ("analytics.publish_analysis", VNM): (NONE, {SEC}),
     ("analytics.publish_analysis", None): (NONE, {SEC}),
+    ("analytics.view_raw_results", MINE_THA): ({SEC, STAT, TFO, JO}, {SEC}),
+    ("analytics.view_raw_results", MINE_REGIONAL): ({SEC, STAT, TFO, JO}, {SEC}),
+    ("analytics.view_raw_results", OTHERS_THA): (NONE, NONE),
+    ("analytics.view_raw_results", THA): (NONE, NONE),
 }
 
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from matis.access.audit import audit_record
+from matis.access.audit import audit_list_read, audit_record
 from matis.access.models import AuditAction
 from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
@@ -51,18 +51,14 @@ def case_list(request):
     page = Paginator(selectors.case_list(user=user, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    shown = [c.pk for c in page.object_list]
-    if shown or filters.query:
-        # One audit row per list page: which cases were shown (never the search text).
-        audit_record(
-            actor=user,
-            action=AuditAction.SEARCH if filters.query else AuditAction.RECORD_READ,
-            country_id=user.country_id,
-            object_type="cases.case",
-            object_id="",
-            purpose="list",
-            case_ids=shown,
-        )
+    # One audit row per list page: which cases were shown (never the search text).
+    audit_list_read(
+        actor=user,
+        object_type="cases.case",
+        case_ids=[c.pk for c in page.object_list],
+        purpose="list",
+        search=bool(filters.query),
+    )
     return render(
         request,
         "cases/case_list.html",

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from matis.access.audit import audit_record
+from matis.access.audit import audit_list_read, audit_record
 from matis.access.models import AuditAction
 from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
@@ -43,6 +43,12 @@ def alert_list(request):
     if show != "all":
         alerts = alerts.filter(resolved_at__isnull=True)
     page = Paginator(alerts.order_by("-raised_at", "-id"), 50).get_page(request.GET.get("page"))
+    audit_list_read(
+        actor=user,
+        object_type="cases.alert",
+        case_ids=[a.case_id for a in page.object_list],
+        purpose="alert_list",
+    )
     return render(request, "cases/alert_list.html", {"page": page, "show": show})
 
 
@@ -192,11 +198,16 @@ def referral_list(request):
         .select_related("case", "provider")
         .order_by("-referred_on", "-id")
     )
+    incoming_page = Paginator(incoming, 50).get_page(request.GET.get("in"))
+    outgoing_page = Paginator(outgoing, 50).get_page(request.GET.get("out"))
+    audit_list_read(
+        actor=user,
+        object_type="cases.referral",
+        case_ids=[r.case_id for r in [*incoming_page.object_list, *outgoing_page.object_list]],
+        purpose="referral_list",
+    )
     return render(
         request,
         "cases/referral_list.html",
-        {
-            "incoming": Paginator(incoming, 50).get_page(request.GET.get("in")),
-            "outgoing": Paginator(outgoing, 50).get_page(request.GET.get("out")),
-        },
+        {"incoming": incoming_page, "outgoing": outgoing_page},
     )
