@@ -124,7 +124,7 @@ OUTSIDE = "outside COMMIT"
 UNKNOWN = "unknown"
 MAIN_GENDERS = (Gender.FEMININE, Gender.MASCULINE)
 OTHER_GENDER = "other or unknown"
-# forms of exploitation -> broad form (a case with several forms takes the first one's)
+# forms of exploitation -> broad form (forms of different broad forms: "several")
 BROAD_EXPLOITATION = {
     "ForcedLabour": "labour",
     "ChildLabour": "labour",
@@ -198,7 +198,7 @@ def _deidentified_row(case: Case) -> dict:
 
     Deciding organisation, forced-labour industry, case status, services and
     forced-criminality activities are not released: on the demo data, each
-    one added to the quasi-identifiers leaves almost nothing at k = 11
+    one added to the quasi-identifiers ended fully suppressed at k = 11
     (docs/exchange.md).
     """
     htcds = case_to_htcds(case, deidentified=True)

@@ -174,3 +174,16 @@ def test_finding_10_no_released_record_is_unique_on_released_fields(demo_cases):
             assert all(n >= 11 for n in classes(records, [field]).values())
         assert check_release(data, k=11).n_unique == 0
     assert released_any
+
+
+@pytest.mark.django_db
+def test_finding_09_hub_tells_apart_what_a_reader_tells_apart(client, hub, country_keys):
+    """Values that print alike but read differently (False / "False", absent) are not one class."""
+    cred = country_keys["THA"]
+    odd = {**RECORD, "commit_ForcedCriminality": "False"}
+    absent = {k: v for k, v in RECORD.items() if k != "vic_TraffickingStatus"}
+    for n, one in enumerate((odd, absent)):
+        response = post_release(client, cred, release([RECORD] * 11 + [one], k=11), f"THA:t:{n}")
+        assert response.status_code == 422, one
+        assert response.json()["error"] == "not_k_anonymous"
+    assert not DeidentifiedCase.objects.exists()

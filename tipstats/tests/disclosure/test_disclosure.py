@@ -130,8 +130,12 @@ def test_check_takes_received_records_lists_and_missing_fields():
     check = check_k_anonymity(records, k=3)
     assert (check.n_classes, check.smallest_class, check.n_unique) == (2, 1, 1)
     assert not check.ok
-    assert check_k_anonymity([{"sex": "f"}, {"sex": "f", "age": None}], k=2).ok
+    # what a receiver could tell apart is never one class
+    assert not check_k_anonymity([{"sex": "f"}, {"sex": "f", "age": None}], k=2).ok
+    assert not check_k_anonymity([{"x": False}, {"x": "False"}, {"x": 0}], k=2).ok
     assert check_k_anonymity([{"sex": "f"}, {"sex": "f"}], k=2, columns=["sex", "age"]).ok
+    frame = pd.DataFrame({"sex": ["f", "f"], "age": [None, np.nan]})
+    assert check_k_anonymity(frame, k=2).ok
     one = check_k_anonymity([{"sex": "f"}], k=2)
     assert (one.n_records, one.smallest_class, one.n_below_k) == (1, 1, 1)
     empty = check_k_anonymity([], k=11)

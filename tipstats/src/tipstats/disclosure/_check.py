@@ -7,8 +7,9 @@ accepted on what it contains, never on the ``k`` it claims.
 
 The classes are formed over *every* released field unless ``columns`` names
 fewer: a field left out of the check is a field that can single someone out.
-Lists (several forms of exploitation, several services) compare by content,
-and a missing value is a value of its own.
+Values are compared as they would be sent (their JSON): ``False`` and
+``"False"`` differ, lists compare in order; a missing value is a value of
+its own, and in received records so is a field that is absent.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._kanon import _codes, _sizes_from_codes
+from ._kanon import _codes, _hashable, _sizes_from_codes
 
 __all__ = ["KAnonymityCheck", "NotKAnonymous", "check_k_anonymity", "require_k_anonymous"]
 
@@ -64,13 +65,21 @@ class NotKAnonymous(ValueError):
 def _frame(records: pd.DataFrame | Iterable[Mapping], columns: Sequence[str] | None):
     if isinstance(records, pd.DataFrame):
         frame = records
-    else:
-        frame = pd.DataFrame.from_records(list(records))
+        if columns is None:
+            columns = sorted(str(c) for c in frame.columns)
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise KeyError(f"columns not in the data: {missing}")
+        return frame, tuple(columns)
+    # received records: a field absent from a record is a value of its own ("x": null
+    # and no "x" at all read differently), so each cell becomes its key here
+    records = list(records)
     if columns is None:
-        columns = sorted(str(c) for c in frame.columns)
-    missing = [c for c in columns if c not in frame.columns]
-    for column in missing:  # a field no record has is one value shared by all
-        frame = frame.assign(**{column: None})
+        columns = sorted({str(c) for r in records for c in r})
+    frame = pd.DataFrame(
+        {c: [_hashable(r[c]) if c in r else "<absent>" for r in records] for c in columns},
+        index=range(len(records)),
+    )
     return frame, tuple(columns)
 
 
@@ -79,8 +88,8 @@ def check_k_anonymity(
 ) -> KAnonymityCheck:
     """Measure the equivalence classes of ``records`` over ``columns`` (default: every field).
 
-    ``records`` is a data frame or a list of dicts (as received in JSON); a
-    field missing from some records counts as a missing value there.
+    ``records`` is a data frame or a list of dicts (as received in JSON); in
+    a list, a field absent from a record is a value of its own.
     """
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f"k must be a positive integer, not {k!r}")

@@ -13,6 +13,7 @@ levels each the lattice has a few hundred nodes.
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -104,18 +105,23 @@ def _hierarchies(
 
 
 def _hashable(value) -> str:
-    """A grouping key for one cell: lists compare by content, missing values are one value."""
-    if isinstance(value, list | tuple | set | frozenset | np.ndarray):
-        items = sorted(str(v) for v in value) if isinstance(value, set | frozenset) else value
-        return "[" + "|".join(str(v) for v in items) + "]"
-    if value is None:
+    """A grouping key for one cell: equal keys only for values that read the same when sent.
+
+    The key is the value's JSON, so ``False``, ``"False"`` and ``0`` stay three
+    values and a list keeps its order (a receiver sees ``["a", "b"]`` and
+    ``["b", "a"]`` as different); every kind of missing value is one value.
+    """
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    elif isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NA or value is pd.NaT:
         return "<missing>"
-    try:
-        if pd.isna(value):
-            return "<missing>"
-    except (TypeError, ValueError):
-        pass
-    return str(value)
+    if isinstance(value, float) and np.isnan(value):
+        return "<missing>"
+    if isinstance(value, tuple | set | frozenset):
+        value = sorted(value, key=str) if isinstance(value, set | frozenset) else list(value)
+    return json.dumps(value, sort_keys=True, default=str)
 
 
 def _codes(values: pd.Series) -> np.ndarray:
