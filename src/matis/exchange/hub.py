@@ -28,7 +28,7 @@ from matis.exchange.models import (
     LinkageToken,
     LinkDecision,
 )
-from matis.exchange.privacy import PersonalDataRefused, check_payload
+from matis.exchange.privacy import PersonalDataRefused, ReleaseNotAnonymous, check_payload
 from matis.exchange.signing import (
     HEADER_IDEMPOTENCY,
     HEADER_KEY_ID,
@@ -199,7 +199,9 @@ def hub_receive(*, key: CountryKey, body: bytes, idempotency_key: str) -> Receip
     if found is not None:
         return _repeat(found, digest)
     try:
-        check_payload(kind, data)
+        check_payload(kind, data)  # for a release: k-anonymous at the hub's own k
+    except ReleaseNotAnonymous as exc:
+        raise ExchangeRefused(422, "not_k_anonymous", str(exc)) from None
     except PersonalDataRefused as exc:
         raise ExchangeRefused(422, "personal_data", str(exc)) from None
     try:

@@ -20,7 +20,7 @@ from matis.cases.selectors import cases_with_consent
 from matis.cases.selectors import consent_countries as _consent_countries
 from matis.common.models import COMMIT_COUNTRIES, Country
 from matis.exchange import conf
-from matis.exchange.privacy import DEIDENTIFIED_FIELDS
+from matis.exchange.privacy import check_release
 from matis.exchange.signing import canonical_json
 from tipstats import disclosure, linkage
 
@@ -107,15 +107,34 @@ BROAD_AGE = {
     "50-59": "50+",
     "60+": "50+",
 }
+# Every released field is a quasi-identifier: k counts over all of them together, so no
+# record is unique on any combination of released fields (docs/exchange.md).
 QUASI_IDENTIFIERS = (
     "prs_Gender",
     "commit_AgeBand",
     "commit_Citizenship",
     "commit_YearOpened",
     "commit_CountryOfExploitation",
+    "vic_TypeOfExploitation",
+    "vic_TraffickingStatus",
+    "commit_ForcedCriminality",
 )
 STATELESS = "stateless"
 OUTSIDE = "outside COMMIT"
+UNKNOWN = "unknown"
+MAIN_GENDERS = (Gender.FEMININE, Gender.MASCULINE)
+OTHER_GENDER = "other or unknown"
+# forms of exploitation -> broad form (forms of different broad forms: "several")
+BROAD_EXPLOITATION = {
+    "ForcedLabour": "labour",
+    "ChildLabour": "labour",
+    "ForcedBegging": "labour",
+    "DomesticServitude": "labour",
+    "SexualExploitation": "sexual",
+    "ForcedMarriage": "sexual",
+}
+NONE_RECORDED = "none recorded"
+LIST_SEPARATOR = "|"
 
 
 def age_band(age: int | None) -> str | None:
@@ -128,34 +147,60 @@ def _commit_iso2() -> set[str]:
     return set(Country.objects.filter(pk__in=COMMIT_COUNTRIES).values_list("iso2", flat=True))
 
 
+def _broad_exploitation(joined: str) -> str:
+    forms = [f for f in joined.split(LIST_SEPARATOR) if f]
+    if not forms:
+        return NONE_RECORDED
+    broad = {BROAD_EXPLOITATION.get(f, "other") for f in forms}
+    return broad.pop() if len(broad) == 1 else "several"
+
+
 def _quasi_identifier_hierarchies(frame: pd.DataFrame) -> dict[str, disclosure.Hierarchy]:
-    """Each quasi-identifier's generalisation: bands -> broad bands, country -> COMMIT or not."""
+    """Each released field's generalisation (the last level of each is suppression, ``*``)."""
     commit = _commit_iso2()
 
     def region(code):
-        return STATELESS if code == STATELESS else ("COMMIT" if code in commit else OUTSIDE)
+        if code in (STATELESS, UNKNOWN):
+            return code
+        return "COMMIT" if code in commit else OUTSIDE
 
-    years = sorted({int(y) for y in frame["commit_YearOpened"].dropna()})
+    def values(column):
+        return frame[column].dropna().unique()
+
+    def mapping(column, function, name):
+        return disclosure.MappingHierarchy(
+            maps=({v: function(v) for v in values(column)},), names=(name,)
+        )
+
+    def five_years(year):
+        return year if year == UNKNOWN else f"{int(year) // 5 * 5}-{int(year) // 5 * 5 + 4}"
+
     return {
-        "prs_Gender": None,  # value or suppressed
-        "commit_AgeBand": disclosure.MappingHierarchy(maps=(BROAD_AGE,), names=("broad band",)),
-        "commit_Citizenship": disclosure.MappingHierarchy(
-            maps=({c: region(c) for c in frame["commit_Citizenship"].dropna().unique()},),
-            names=("region",),
+        "prs_Gender": mapping(
+            "prs_Gender", lambda g: g if g in MAIN_GENDERS else OTHER_GENDER, "main genders"
         ),
-        "commit_YearOpened": disclosure.MappingHierarchy(
-            maps=({str(y): f"{y // 5 * 5}-{y // 5 * 5 + 4}" for y in years},),
-            names=("five-year period",),
+        "commit_AgeBand": disclosure.MappingHierarchy(
+            maps=({**BROAD_AGE, UNKNOWN: UNKNOWN},), names=("broad band",)
         ),
-        "commit_CountryOfExploitation": disclosure.MappingHierarchy(
-            maps=({c: region(c) for c in frame["commit_CountryOfExploitation"].dropna().unique()},),
-            names=("region",),
+        "commit_Citizenship": mapping("commit_Citizenship", region, "region"),
+        "commit_YearOpened": mapping("commit_YearOpened", five_years, "five-year period"),
+        "commit_CountryOfExploitation": mapping("commit_CountryOfExploitation", region, "region"),
+        "vic_TypeOfExploitation": mapping(
+            "vic_TypeOfExploitation", _broad_exploitation, "broad form"
         ),
+        "vic_TraffickingStatus": None,  # value or suppressed
+        "commit_ForcedCriminality": None,
     }
 
 
 def _deidentified_row(case: Case) -> dict:
-    """The non-identifying fields of the HTCDS export of ``case``, before k-anonymisation."""
+    """The released fields of the HTCDS export of ``case``, before k-anonymisation.
+
+    Deciding organisation, forced-labour industry, case status, services and
+    forced-criminality activities are not released: on the demo data, each
+    one added to the quasi-identifiers ended fully suppressed at k = 11
+    (docs/exchange.md).
+    """
     htcds = case_to_htcds(case, deidentified=True)
     citizenship = htcds.get("prs_Citizenship") or []
     if htcds.get("commit_Stateless"):
@@ -170,17 +215,8 @@ def _deidentified_row(case: Case) -> dict:
         "commit_YearOpened": opened[:4] if opened else None,
         "commit_CountryOfExploitation": htcds.get("commit_CountryOfExploitation"),
         "vic_TraffickingStatus": htcds.get("vic_TraffickingStatus"),
-        "vic_TraffickingStatusDecisionMakingOrg": htcds.get(
-            "vic_TraffickingStatusDecisionMakingOrg"
-        ),
         "vic_TypeOfExploitation": sorted(htcds.get("vic_TypeOfExploitation") or []),
-        "vic_ForcedLabourIndustry": htcds.get("vic_ForcedLabourIndustry"),
-        "cas_Status": htcds.get("cas_Status"),
-        "spl_Type": sorted(htcds.get("spl_Type") or []),
         "commit_ForcedCriminality": bool(htcds.get("commit_ForcedCriminality")),
-        "commit_ForcedCriminalityActivities": sorted(
-            htcds.get("commit_ForcedCriminalityActivities") or []
-        ),
     }
 
 
@@ -199,26 +235,35 @@ def deidentified_release(country_id: str, *, k: int | None = None) -> tuple[dict
     """The k-anonymised HTCDS-shaped records of the consenting cases, and those cases' ids.
 
     Returns ``(data, case_ids)``; ``data["records"]`` has only the fields of
-    :data:`matis.exchange.privacy.DEIDENTIFIED_FIELDS`, and every combination
-    of quasi-identifiers in it occurs at least ``k`` times (records in
-    smaller groups after generalisation are suppressed).
+    :data:`matis.exchange.privacy.DEIDENTIFIED_FIELDS`, all of them
+    quasi-identifiers: every combination of released values occurs at least
+    ``k`` times (records in smaller groups after generalisation are
+    suppressed), checked by :func:`matis.exchange.privacy.check_release`.
     """
     k = k or conf.k_anonymity()
     cases = cases_consenting_to_statistics(country_id)
     rows = [_deidentified_row(c) for c in cases]
-    frame = pd.DataFrame(rows, columns=sorted(DEIDENTIFIED_FIELDS))
-    # missing quasi-identifiers are a value of their own for grouping, never a hole
+    frame = pd.DataFrame(rows, columns=list(QUASI_IDENTIFIERS))
+    frame["vic_TypeOfExploitation"] = frame["vic_TypeOfExploitation"].map(LIST_SEPARATOR.join)
+    frame["commit_ForcedCriminality"] = frame["commit_ForcedCriminality"].astype(object)
+    # missing values are a value of their own for grouping, never a hole
     for column in QUASI_IDENTIFIERS:
-        frame[column] = frame[column].astype(object).where(frame[column].notna(), "unknown")
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), UNKNOWN)
     result = disclosure.k_anonymise(
         frame, _quasi_identifier_hierarchies(frame), k=k, max_suppression=conf.max_suppression()
     )
+    report = result.report
     records = [
         {key: _plain(value) for key, value in row.items()}
         for row in result.released.to_dict(orient="records")
     ]
+    if report.level_numbers["vic_TypeOfExploitation"] == 0:  # as recorded: a list again
+        for record in records:
+            joined = record["vic_TypeOfExploitation"]
+            record["vic_TypeOfExploitation"] = [f for f in joined.split(LIST_SEPARATOR) if f]
     records.sort(key=lambda r: canonical_json(r))
-    report = result.report
+    # the hub runs the same check on what it receives (privacy.check_release)
+    check_release({"records": records}, k=k)
     data = {
         "k": k,
         "quasi_identifiers": list(QUASI_IDENTIFIERS),

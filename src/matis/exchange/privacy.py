@@ -5,12 +5,16 @@ before it is sent, the hub before it stores anything. It refuses any key
 that names a personal field (names, dates of birth, document numbers,
 contacts, free-text case notes, case numbers) anywhere in the payload, and
 for de-identified case records it accepts only the fields of
-:data:`DEIDENTIFIED_FIELDS`.
+:data:`DEIDENTIFIED_FIELDS` and only a release that is k-anonymous over all
+of them (:func:`check_release`, with this instance's k).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+
+from matis.exchange import conf
+from tipstats import disclosure
 
 # Field names (lower case) that carry personal data in MATIS or HTCDS.
 PERSONAL_FIELDS = frozenset(
@@ -58,7 +62,8 @@ PERSONAL_FIELDS = frozenset(
     }
 )
 
-# What a de-identified case record may contain (after k-anonymisation).
+# What a de-identified case record may contain: each field is a quasi-identifier of the
+# release (matis.exchange.payloads.QUASI_IDENTIFIERS), counted in k by check_release.
 DEIDENTIFIED_FIELDS = frozenset(
     {
         "prs_Gender",
@@ -67,13 +72,8 @@ DEIDENTIFIED_FIELDS = frozenset(
         "commit_YearOpened",
         "commit_CountryOfExploitation",
         "vic_TraffickingStatus",
-        "vic_TraffickingStatusDecisionMakingOrg",
         "vic_TypeOfExploitation",
-        "vic_ForcedLabourIndustry",
-        "cas_Status",
-        "spl_Type",
         "commit_ForcedCriminality",
-        "commit_ForcedCriminalityActivities",
     }
 )
 
@@ -85,6 +85,13 @@ class PersonalDataRefused(ValueError):
         self.path = path
         self.reason = reason
         super().__init__(f"{path}: {reason}")
+
+
+class ReleaseNotAnonymous(PersonalDataRefused):
+    """A de-identified release in which some record is in a class smaller than k."""
+
+    def __init__(self, reason: str):
+        super().__init__("records", reason)
 
 
 def _walk(obj, path: str) -> Iterator[tuple[str, str]]:
@@ -115,3 +122,22 @@ def check_payload(kind: str, data: dict) -> None:
                 raise PersonalDataRefused(
                     f"records[{i}].{extra[0]}", "not a field of the de-identified record"
                 )
+        check_release(data)
+
+
+def check_release(data: dict, *, k: int | None = None) -> disclosure.KAnonymityCheck:
+    """Raise :class:`ReleaseNotAnonymous` unless every record of ``data`` has ``k - 1`` twins.
+
+    The classes are formed over every field of :data:`DEIDENTIFIED_FIELDS`
+    (a field missing from a record counts as missing), with ``k`` from this
+    instance's configuration: the ``"k"`` a release claims is never trusted.
+    The payload builder runs it on what it is about to send and the hub on
+    what it receives.
+    """
+    k = conf.k_anonymity() if k is None else k
+    try:
+        return disclosure.require_k_anonymous(
+            data.get("records") or [], k=k, columns=sorted(DEIDENTIFIED_FIELDS)
+        )
+    except disclosure.NotKAnonymous as exc:
+        raise ReleaseNotAnonymous(f"the release is not {k}-anonymous: {exc}") from None

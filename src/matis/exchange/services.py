@@ -229,6 +229,7 @@ def _token_payload(item: OutboxItem) -> tuple[str, dict]:
 def _build(item: OutboxItem) -> None:
     """Make the payload once; afterwards every attempt sends the same bytes."""
     if item.payload is not None:
+        check_payload(item.kind, item.payload)  # again before sending (k may have been raised)
         return
     if item.kind == ItemKind.MONITORING_REPORT:
         from matis.monitoring.models import ActivityReport

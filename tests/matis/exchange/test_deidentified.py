@@ -74,7 +74,7 @@ def test_too_few_consenting_cases_release_nothing(person_case, consent):
 
 
 @pytest.mark.django_db
-def test_release_is_stored_at_the_hub_and_replaces_the_last(population, local_transports):
+def test_release_is_stored_at_the_hub_and_replaces_the_last(population, local_transports, settings):
     from matis.exchange.models import DeidentifiedCase
     from matis.exchange.services import enqueue_deidentified_release, outbox_push
 
@@ -82,7 +82,9 @@ def test_release_is_stored_at_the_hub_and_replaces_the_last(population, local_tr
     assert created and not enqueue_deidentified_release("THA", k=11)[1]  # same content, once
     outbox_push(transport_factory=local_transports)
     assert DeidentifiedCase.objects.count() == item.payload["n_released"]
-    enqueue_deidentified_release("THA", k=5)
+    # both sides now configured for k = 5 (the hub checks a release at its own k)
+    settings.MATIS_DISCLOSURE = {**settings.MATIS_DISCLOSURE, "k_anonymity": 5}
+    enqueue_deidentified_release("THA")
     outbox_push(transport_factory=local_transports)
     latest = DeidentifiedCase.objects.all()
     assert latest.count() == len(latest.first().inbox_item.payload["records"])

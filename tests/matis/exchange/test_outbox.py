@@ -176,10 +176,12 @@ def test_withdrawal_after_sending_deletes_the_token_at_the_hub(
 
 @pytest.mark.django_db
 def test_consent_withdrawn_after_a_release_was_queued_stops_it(
-    person_case, consent, local_transports
+    person_case, consent, local_transports, settings
 ):
     from matis.exchange.services import enqueue_deidentified_release
 
+    # four identical records: k = 2 must be the configured k, or the release is refused
+    settings.MATIS_DISCLOSURE = {**settings.MATIS_DISCLOSURE, "k_anonymity": 2}
     cases = [person_case("THA", age=30) for _ in range(4)]
     for case in cases:
         consent(case, "statistics")

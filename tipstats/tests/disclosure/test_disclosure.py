@@ -9,8 +9,11 @@ from tipstats.disclosure import (
     AgeHierarchy,
     DateHierarchy,
     MappingHierarchy,
+    NotKAnonymous,
     audit_suppression,
+    check_k_anonymity,
     k_anonymise,
+    require_k_anonymous,
     round_table,
     suppress_small_cells,
 )
@@ -108,6 +111,37 @@ def test_invalid_arguments():
         k_anonymise(data, ["nationality"])
     with pytest.raises(ValueError, match="suppression"):
         k_anonymise(data, ["sex"], suppression="rows")
+
+
+def test_check_counts_classes_over_every_field_by_default(cases):
+    out = k_anonymise(cases, quasi_identifiers(), k=11).released
+    assert check_k_anonymity(out, k=11, columns=list(quasi_identifiers())).ok
+    # the released "exploitation" column was not a quasi-identifier: over every field
+    # (the default) the same release is not 11-anonymous
+    every = check_k_anonymity(out, k=11)
+    assert not every.ok and every.n_below_k > 0
+    assert every.columns == tuple(sorted(out.columns))
+    with pytest.raises(NotKAnonymous, match="smaller than k = 11"):
+        require_k_anonymous(out, k=11)
+
+
+def test_check_takes_received_records_lists_and_missing_fields():
+    records = [{"sex": "f", "forms": ["a", "b"]}] * 3 + [{"sex": "f", "forms": ["b", "a"]}]
+    check = check_k_anonymity(records, k=3)
+    assert (check.n_classes, check.smallest_class, check.n_unique) == (2, 1, 1)
+    assert not check.ok
+    # what a receiver could tell apart is never one class
+    assert not check_k_anonymity([{"sex": "f"}, {"sex": "f", "age": None}], k=2).ok
+    assert not check_k_anonymity([{"x": False}, {"x": "False"}, {"x": 0}], k=2).ok
+    assert check_k_anonymity([{"sex": "f"}, {"sex": "f"}], k=2, columns=["sex", "age"]).ok
+    frame = pd.DataFrame({"sex": ["f", "f"], "age": [None, np.nan]})
+    assert check_k_anonymity(frame, k=2).ok
+    one = check_k_anonymity([{"sex": "f"}], k=2)
+    assert (one.n_records, one.smallest_class, one.n_below_k) == (1, 1, 1)
+    empty = check_k_anonymity([], k=11)
+    assert empty.ok and empty.n_records == 0 and empty.smallest_class == 0
+    with pytest.raises(ValueError, match="k must be"):
+        check_k_anonymity(records, k=0)
 
 
 # Hand-checked table (threshold 5). Primary: Thailand/labour = 3, Cambodia/sexual = 1.

@@ -1,4 +1,4 @@
-"""Statistical disclosure control: k-anonymity for records, suppression and rounding for tables.
+"""Statistical disclosure control: k-anonymity for records (made and checked), suppression and rounding for tables.
 
 >>> import pandas as pd
 >>> from tipstats import disclosure
@@ -10,6 +10,7 @@ True
 See ``docs/methods/disclosure.md``.
 """
 
+from ._check import KAnonymityCheck, NotKAnonymous, check_k_anonymity, require_k_anonymous
 from ._hierarchy import (
     SUPPRESSED,
     AgeHierarchy,
@@ -37,12 +38,16 @@ __all__ = [
     "AnonymisationResult",
     "DateHierarchy",
     "Hierarchy",
+    "KAnonymityCheck",
     "MappingHierarchy",
+    "NotKAnonymous",
     "RoundedTable",
     "SuppressedTable",
     "SuppressionHierarchy",
     "audit_suppression",
+    "check_k_anonymity",
     "k_anonymise",
+    "require_k_anonymous",
     "round_table",
     "suppress_small_cells",
 ]

@@ -13,6 +13,7 @@ levels each the lattice has a few hundred nodes.
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -103,14 +104,43 @@ def _hierarchies(
     return {c: h if h is not None else SuppressionHierarchy() for c, h in items.items()}
 
 
+def _hashable(value) -> str:
+    """A grouping key for one cell: equal keys only for values that read the same when sent.
+
+    The key is the value's JSON, so ``False``, ``"False"`` and ``0`` stay three
+    values and a list keeps its order (a receiver sees ``["a", "b"]`` and
+    ``["b", "a"]`` as different); every kind of missing value is one value.
+    """
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    elif isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NA or value is pd.NaT:
+        return "<missing>"
+    if isinstance(value, float) and np.isnan(value):
+        return "<missing>"
+    if isinstance(value, tuple | set | frozenset):
+        value = sorted(value, key=str) if isinstance(value, set | frozenset) else list(value)
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _codes(values: pd.Series) -> np.ndarray:
+    """Integer codes of a column (equal values, equal codes)."""
+    return pd.factorize(values.astype(object).map(_hashable))[0].astype(np.int64)
+
+
+def _sizes_from_codes(codes: list[np.ndarray]) -> np.ndarray:
+    if not codes or len(codes[0]) == 0:
+        return np.zeros(0, dtype=np.int64)
+    _, inverse, counts = np.unique(
+        np.stack(codes, axis=1), axis=0, return_inverse=True, return_counts=True
+    )
+    return counts[inverse.ravel()]
+
+
 def _sizes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     """Size of each record's group (records with equal values in ``columns``)."""
-    if len(frame) == 0:
-        return np.zeros(0, dtype=np.int64)
-    keys = frame[columns].astype(object).fillna("<missing>").astype(str)
-    codes = np.stack([pd.factorize(keys[c])[0] for c in columns], axis=1)
-    _, inverse, counts = np.unique(codes, axis=0, return_inverse=True, return_counts=True)
-    return counts[inverse.ravel()]
+    return _sizes_from_codes([_codes(frame[c]) for c in columns])
 
 
 def k_anonymise(
@@ -163,12 +193,20 @@ def k_anonymise(
         raise ValueError(f"{n_nodes} generalisation combinations is too many; use fewer levels")
     heights = np.array([h.n_levels - 1 for h in hierarchies.values()], dtype=float)
     cache: dict[tuple[str, int], pd.Series] = {}
+    code_cache: dict[tuple[str, int], np.ndarray] = {}
 
     def column_at(col: str, level: int) -> pd.Series:
         key = (col, level)
         if key not in cache:
             cache[key] = hierarchies[col].generalise(data[col], level)
         return cache[key]
+
+    def codes_at(col: str, level: int) -> np.ndarray:
+        # each column is coded once per level, so a node costs one grouping of integers
+        key = (col, level)
+        if key not in code_cache:
+            code_cache[key] = _codes(column_at(col, level))
+        return code_cache[key]
 
     nodes = sorted(
         itertools.product(*ranges),
@@ -178,8 +216,7 @@ def k_anonymise(
     chosen, chosen_sizes, evaluated = None, None, 0
     for node in nodes:
         evaluated += 1
-        frame = pd.DataFrame({c: column_at(c, lvl) for c, lvl in zip(columns, node, strict=True)})
-        sizes = _sizes(frame, columns)
+        sizes = _sizes_from_codes([codes_at(c, lvl) for c, lvl in zip(columns, node, strict=True)])
         if int((sizes < k).sum()) <= allowed:
             chosen, chosen_sizes = node, sizes
             break
@@ -204,7 +241,7 @@ def k_anonymise(
         released = released.loc[~small]
         n_dropped = int(small.sum())
     group_sizes = (
-        released[columns].astype(object).fillna("<missing>").astype(str).value_counts()
+        released[columns].astype(object).map(_hashable).value_counts()
         if len(released)
         else pd.Series(dtype=int)
     )
