@@ -299,6 +299,18 @@ MEDIA_ROOT = MATIS_HOME / "files"
 # Only the account MATIS runs as may read what it stores (Django's default is 0644).
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Upload size limits apply while the body streams in, not after it has arrived:
+# the first handler stops keeping a file past its view's limit (the evidence
+# limit, or the import page's own), files above FILE_UPLOAD_MAX_MEMORY_SIZE go
+# to a temporary file rather than memory, and a non-file body larger than
+# DATA_UPLOAD_MAX_MEMORY_SIZE is refused (Django's defaults, stated here).
+FILE_UPLOAD_HANDLERS = [
+    "matis.common.files.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 if not IS_PRODUCTION:
     MATIS_HOME.mkdir(mode=0o700, parents=True, exist_ok=True)
