@@ -169,8 +169,18 @@ else:
 DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Writers wait for each other instead of failing with "database is locked":
+    # every transaction begins IMMEDIATE (takes the write lock at BEGIN, where
+    # SQLite honours the busy timeout; a deferred one that reads first and
+    # writes later fails at once when another writer got in between) and waits
+    # up to MATIS_SQLITE_TIMEOUT seconds for it. A wait longer than that is
+    # answered 503 "busy, try again" (matis.common.errors), not 500.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": env_int("MATIS_SQLITE_TIMEOUT", 30),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
     if ENV == "test":
         DATABASES["default"]["OPTIONS"].pop("init_command")
