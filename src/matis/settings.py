@@ -170,8 +170,18 @@ else:
 DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Writers wait for each other instead of failing with "database is locked":
+    # every transaction begins IMMEDIATE (takes the write lock at BEGIN, where
+    # SQLite honours the busy timeout; a deferred one that reads first and
+    # writes later fails at once when another writer got in between) and waits
+    # up to MATIS_SQLITE_TIMEOUT seconds for it. A wait longer than that is
+    # answered 503 "busy, try again" (matis.common.errors), not 500.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": env_int("MATIS_SQLITE_TIMEOUT", 30),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
     if ENV == "test":
         DATABASES["default"]["OPTIONS"].pop("init_command")
@@ -323,6 +333,18 @@ MEDIA_ROOT = MATIS_HOME / "files"
 # Only the account MATIS runs as may read what it stores (Django's default is 0644).
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Upload size limits apply while the body streams in, not after it has arrived:
+# the first handler stops keeping a file past its view's limit (the evidence
+# limit, or the import page's own), files above FILE_UPLOAD_MAX_MEMORY_SIZE go
+# to a temporary file rather than memory, and a non-file body larger than
+# DATA_UPLOAD_MAX_MEMORY_SIZE is refused (Django's defaults, stated here).
+FILE_UPLOAD_HANDLERS = [
+    "matis.common.files.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 if not IS_PRODUCTION:
     MATIS_HOME.mkdir(mode=0o700, parents=True, exist_ok=True)

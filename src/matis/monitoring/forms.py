@@ -146,6 +146,16 @@ class EvidenceForm(forms.Form):
 class WorkbookUploadForm(forms.Form):
     file = forms.FileField(label=_("Workbook (.xlsx)"))
 
+    def clean_file(self):
+        # Checked here, before the file is read: past the limit the upload
+        # handler kept nothing of it (matis.common.files.LimitedUploadHandler).
+        from matis.monitoring.workbook.layout import MAX_UPLOAD_BYTES
+
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("the file is larger than 5 MB"))
+        return upload
+
 
 class PeriodForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)

@@ -10,9 +10,13 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import IO, Any
+from xml.etree import ElementTree
 
+from defusedxml.common import DefusedXmlException
 from django.utils.translation import gettext as _
 
 
@@ -91,22 +95,42 @@ class NotAWorkbook(FileFormatError):
         super().__init__(_("this is not an Excel workbook (.xlsx)"))
 
 
+# What openpyxl's XML and zip layers raise for a broken or hostile workbook, also
+# while rows are read (read-only sheets are parsed lazily). defusedxml (a
+# dependency, which openpyxl uses when installed) refuses entity declarations
+# with a ValueError subclass instead of expanding a "billion laughs".
+WORKBOOK_READ_ERRORS = (
+    ElementTree.ParseError,
+    DefusedXmlException,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+)
+
+
 @contextlib.contextmanager
 def opened_workbook(source: IO[bytes] | bytes):
     """The workbook in ``source``, read-only with cached values; closed on leaving.
 
-    Raises :class:`NotAWorkbook` for anything openpyxl cannot open.
+    Raises :class:`NotAWorkbook` for anything openpyxl cannot open, for a zip
+    that must not be unpacked (a zip bomb, macros) and for XML or zip errors
+    met while the sheets are read.
     """
     from openpyxl import load_workbook
+
+    from matis.common.files import check_zip_safety
 
     if isinstance(source, bytes | bytearray):
         source = io.BytesIO(source)
     try:
+        check_zip_safety(source)
         book = load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of error for a bad file
         raise NotAWorkbook(str(exc)) from None
     try:
         yield book
+    except WORKBOOK_READ_ERRORS as exc:
+        raise NotAWorkbook(f"{type(exc).__name__}: {exc}") from None
     finally:
         book.close()
 

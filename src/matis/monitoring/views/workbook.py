@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
+from matis.common.files import upload_limit
 from matis.common.importing import UPDATED, ImportRejected
 from matis.common.tables import download_response
 from matis.monitoring import selectors
@@ -20,6 +21,7 @@ from matis.monitoring.models import (
     ActivityReport,
 )
 from matis.monitoring.workbook import ACTIVITIES, INDICATORS, build_workbook, workbook_import
+from matis.monitoring.workbook.layout import MAX_UPLOAD_BYTES
 
 
 @scoped("country", model=ActivityReport)
@@ -38,6 +40,7 @@ def workbook_download(request):
 
 
 @scoped("country", model=ActivityReport)
+@upload_limit(MAX_UPLOAD_BYTES)
 @login_required
 def workbook_upload(request):
     if not has_perm(request.user, "monitoring.edit_report", request.user.country_id):

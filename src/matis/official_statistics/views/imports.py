@@ -16,9 +16,10 @@ from matis.access.audit import audit_record
 from matis.access.models import AuditAction
 from matis.access.permissions import has_perm
 from matis.access.scoping import get_scoped_or_404, scoped
+from matis.common.files import upload_limit
 from matis.common.jobs import job_status_response
 from matis.official_statistics import selectors
-from matis.official_statistics.forms import ImportForm
+from matis.official_statistics.forms import MAX_UPLOAD_BYTES, ImportForm
 from matis.official_statistics.models import (
     ImportJob,
 )
@@ -26,6 +27,7 @@ from matis.official_statistics.tasks import run_import_job
 
 
 @scoped("country", model=ImportJob)
+@upload_limit(MAX_UPLOAD_BYTES)
 @login_required
 def import_upload(request):
     user = request.user

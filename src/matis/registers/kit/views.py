@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
+from matis.common.files import upload_limit
 from matis.common.importing import ImportRejected
 from matis.common.tables import download_response
 from matis.common.views import add_service_error
@@ -202,6 +203,7 @@ def make_views(spec: Register) -> dict:
         return render(request, "registers/confirm_delete.html", {"spec": spec, "obj": obj})
 
     @scoped("country", model=model)
+    @upload_limit(ImportForm.MAX_BYTES)
     @login_required
     @require_http_methods(["GET", "POST"])
     def import_view(request):
