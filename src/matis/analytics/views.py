@@ -19,6 +19,7 @@ from matis.analytics.forms import AnalysisForm, DatasetForm
 from matis.analytics.models import Analysis, AnalysisKind, Dataset
 from matis.analytics.runners import ParameterError
 from matis.analytics.sources import SourceError, available_sources
+from matis.common.files import upload_limit
 from matis.common.jobs import JOB_STATUS_FIELDS, JobStatus, job_status_response
 from matis.common.tables import Column, Table, table_download
 
@@ -168,6 +169,7 @@ def analysis_publish(request, pk: int):
 @scoped("country", model=Dataset)
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_limit(services.MAX_UPLOAD_BYTES)
 def dataset_upload(request):
     if not has_perm(request.user, "analytics.run_analysis"):
         raise PermissionDenied
