@@ -66,8 +66,9 @@ def monitoring_report_data(report) -> dict:
 
 def statistics_data(submission) -> dict:
     """An approved submission as SDMX-CSV (the format the hub imports)."""
-    from matis.official_statistics.io.writers import OBSERVATION_FIELDS, observations_sdmx_lines
+    from matis.official_statistics.io.writers import observations_sdmx_lines
     from matis.official_statistics.models import Observation
+    from matis.official_statistics.models.observations import OBSERVATION_FIELDS
 
     rows = (
         Observation.objects.filter(submission=submission)

@@ -19,22 +19,11 @@ from matis.common.importing import (
     Problems,
 )
 from matis.official_statistics.io.lookup import StructureLookup
+from matis.official_statistics.models.observations import OBSERVATION_FIELDS
 
 # (line, indicator_id, country_id, period, series_key, value, censored_below,
 #  is_missing, is_estimated, is_provisional, source)
-ROW_FIELDS = (
-    "line",
-    "indicator_id",
-    "country_id",
-    "period",
-    "series_key",
-    "value",
-    "censored_below",
-    "is_missing",
-    "is_estimated",
-    "is_provisional",
-    "source",
-)
+ROW_FIELDS = ("line", *OBSERVATION_FIELDS)
 Row = tuple
 MAX_REPORTED_ERRORS = MAX_REPORTED_PROBLEMS
 MIN_YEAR = 1900

@@ -29,18 +29,6 @@ from matis.official_statistics.values import export_value
 DATAFLOW = "MATIS:TIP_STATISTICS(1.0)"
 SDMX_UNITS = {Unit.COUNT: "COUNT", Unit.RATE: "RATE", Unit.PERCENT: "PERCENT"}
 EXCEL_MAX_ROWS = 1_048_575
-OBSERVATION_FIELDS = (
-    "indicator_id",
-    "country_id",
-    "period",
-    "series_key",
-    "value",
-    "censored_below",
-    "is_missing",
-    "is_estimated",
-    "is_provisional",
-    "source",
-)
 
 
 # --- dashboard tables --------------------------------------------------------------------

@@ -12,6 +12,21 @@ from matis.common.workflow import Transitions
 from matis.official_statistics.models.structure import StatisticalIndicator
 from matis.official_statistics.values import display_value
 
+# The columns that make one observation as files carry it (import rows, exports,
+# the hub's SDMX-CSV), in file order.
+OBSERVATION_FIELDS = (
+    "indicator_id",
+    "country_id",
+    "period",
+    "series_key",
+    "value",
+    "censored_below",
+    "is_missing",
+    "is_estimated",
+    "is_provisional",
+    "source",
+)
+
 
 class Submission(Transitions, TimeStampedModel):
     """One country's official statistics for one year: drafted, submitted, approved.

@@ -47,39 +47,13 @@ from matis.common.importing import (
 from matis.official_statistics.io.lookup import StructureLookup
 from matis.official_statistics.io.parsers import PARSERS, ImportScope, ParseResult
 from matis.official_statistics.models import Observation, ObservationRevision, Submission
-from matis.official_statistics.models.observations import flags_text
+from matis.official_statistics.models.observations import OBSERVATION_FIELDS, flags_text
 from matis.official_statistics.values import display_value
 
 Progress = Callable[[str, int, int], None]
 OBS_TABLE = Observation._meta.db_table
-INSERT_COLUMNS = (
-    "indicator_id",
-    "country_id",
-    "period",
-    "series_key",
-    "value",
-    "censored_below",
-    "is_missing",
-    "is_estimated",
-    "is_provisional",
-    "source",
-    "submission_id",
-    "approved",
-    "updated_at",
-)
-EXISTING_COLUMNS = (
-    "id",
-    "indicator_id",
-    "country_id",
-    "period",
-    "series_key",
-    "value",
-    "censored_below",
-    "is_missing",
-    "is_estimated",
-    "is_provisional",
-    "source",
-)
+INSERT_COLUMNS = (*OBSERVATION_FIELDS, "submission_id", "approved", "updated_at")
+EXISTING_COLUMNS = ("id", *OBSERVATION_FIELDS)
 CHUNK = 50_000
 MAX_ATTEMPTS = 25
 

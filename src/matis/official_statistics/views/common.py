@@ -13,6 +13,7 @@ from matis.official_statistics.models import (
     Dimension,
     StatisticalIndicator,
 )
+from matis.official_statistics.models.observations import OBSERVATION_FIELDS
 
 BREAKDOWN_DIMENSIONS = ("SEX", "AGE", "FORM", "CITIZENSHIP")
 
@@ -92,7 +93,7 @@ def download_links(request, name: str) -> dict:
 def observations_file_response(rows_qs, fmt: str, filename: str):
     rows = (
         rows_qs.order_by("indicator_id", "country_id", "period", "series_key")
-        .values_list(*writers.OBSERVATION_FIELDS)
+        .values_list(*OBSERVATION_FIELDS)
         .iterator(chunk_size=5000)
     )
     if fmt == "xlsx":
