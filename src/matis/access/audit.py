@@ -42,6 +42,39 @@ REDACTED_FIELDS = frozenset({"password"})
 IGNORED_FIELDS = frozenset({"updated_at", "created_at", "last_login"})
 
 
+def audit_row(
+    *,
+    actor: User | None,
+    action: AuditAction,
+    obj: models.Model | None = None,
+    country_id: str | None = None,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+    changes: Mapping[str, Any] | None = None,
+    **detail: Any,
+) -> AuditLog:
+    """The audit row, not yet saved: :func:`audit_record` saves one, bulk writers many."""
+    if not isinstance(action, AuditAction):
+        action = AuditAction(action)  # raises ValueError on an unknown action
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = obj.pk if object_id is None else object_id
+        if country_id is None:
+            country_id = getattr(obj, "country_id", None)
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    return AuditLog(
+        actor=actor,
+        action=action,
+        country_id=country_id,
+        object_type=object_type or "",
+        object_id="" if object_id is None else str(object_id),
+        request_id=current_request_id() if current_request_id() != "-" else "",
+        detail=detail,
+        changes=dict(changes or {}),
+    )
+
+
 def audit_record(
     *,
     actor: User | None,
@@ -61,25 +94,18 @@ def audit_record(
         Before/after values from :func:`changes_since` (or built with
         :func:`change_pair`); personal fields already sealed there.
     """
-    if not isinstance(action, AuditAction):
-        action = AuditAction(action)  # raises ValueError on an unknown action
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = obj.pk if object_id is None else object_id
-        if country_id is None:
-            country_id = getattr(obj, "country_id", None)
-    if actor is not None and not getattr(actor, "is_authenticated", False):
-        actor = None
-    return AuditLog.objects.create(
+    row = audit_row(
         actor=actor,
         action=action,
+        obj=obj,
         country_id=country_id,
-        object_type=object_type or "",
-        object_id="" if object_id is None else str(object_id),
-        request_id=current_request_id() if current_request_id() != "-" else "",
-        detail=detail,
-        changes=dict(changes or {}),
+        object_type=object_type,
+        object_id=object_id,
+        changes=changes,
+        **detail,
     )
+    row.save(force_insert=True)
+    return row
 
 
 # -- list reads ------------------------------------------------------------------------

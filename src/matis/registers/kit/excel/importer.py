@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matis.access.audit import audit_record
+from matis.access.audit import audit_record, audit_row
 from matis.access.models import AuditAction, AuditLog
 from matis.access.permissions import has_perm
 from matis.common.importing import (
@@ -34,7 +34,6 @@ from matis.common.importing import (
     sheet_header,
     sheet_rows,
 )
-from matis.common.middleware import current_request_id
 from matis.registers.kit.excel.cells import (
     EXPORT_ONLY,
     MAX_ROWS,
@@ -206,10 +205,13 @@ class _Importer:
             self.problems.add(_("This row conflicts with another record."), sheet=reader.name)
             return self.result
         audit_rows = [
-            _audit_row(
-                self.actor,
-                AuditAction.RECORD_UPDATE if p.outcome == UPDATED else AuditAction.RECORD_CREATE,
-                p.obj,
+            audit_row(
+                actor=self.actor,
+                action=(
+                    AuditAction.RECORD_UPDATE if p.outcome == UPDATED else AuditAction.RECORD_CREATE
+                ),
+                obj=p.obj,
+                via="import",
             )
             for p in planned
         ]
@@ -393,23 +395,6 @@ def _snapshot(obj, plain: list[str], m2m: list[str]):
     return (
         {n: getattr(obj, n) for n in plain},
         {n: sorted(getattr(obj, n).values_list("pk", flat=True)) for n in m2m},
-    )
-
-
-def _audit_row(actor, action: AuditAction, obj) -> AuditLog:
-    """The unsaved audit row ``audit_record`` would write for ``obj``, for a bulk insert."""
-    if actor is not None and not getattr(actor, "is_authenticated", False):
-        actor = None
-    request_id = current_request_id()
-    return AuditLog(
-        actor=actor,
-        action=action,
-        country_id=obj.country_id,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        request_id="" if request_id == "-" else request_id,
-        detail={"via": "import"},
-        changes={},
     )
 
 
