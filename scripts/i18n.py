@@ -96,6 +96,11 @@ def _fix_headers() -> None:
 
 def compile_all() -> None:
     _fix_headers()
+    # compilemessages skips a catalogue whose .mo is newer than its .po, and a git
+    # checkout or merge sets file times arbitrarily: make every .po newer first.
+    for directory in catalogue_dirs():
+        for po_path in (directory / "locale").glob("*/LC_MESSAGES/django.po"):
+            po_path.touch()
     for directory in catalogue_dirs():
         _django_admin(["compilemessages", "--ignore", ".venv"], directory)
 
