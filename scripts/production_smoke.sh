@@ -43,12 +43,16 @@ for _ in $(seq 1 120); do
   curl -s -o /dev/null "http://127.0.0.1:$port/health/" -H "Host: matis.example.go.th" && break
   sleep 0.5
 done
-headers="$(curl -sS -D - -o /dev/null "http://127.0.0.1:$port/login/" \
-  -H "Host: matis.example.go.th" -H "X-Forwarded-Proto: https" -H "X-Forwarded-For: 203.0.113.7")"
-echo "$headers" | head -1
-echo "$headers" | grep -q "^HTTP/1.1 200" || { echo "FAIL: /login/ over the proxy is not 200"; echo "$headers"; exit 1; }
-echo "$headers" | grep -qi "^strict-transport-security: max-age=" || { echo "FAIL: no HSTS"; exit 1; }
-echo "$headers" | grep -iE "^set-cookie: *csrftoken=" | grep -q "Secure" || { echo "FAIL: CSRF cookie not Secure"; exit 1; }
+# The headers go to a file and every check reads that file: `echo "$headers" |
+# head -1` under pipefail dies of SIGPIPE (exit 141) when the headers outgrow
+# one write and the reader exits after its first line.
+headers="$work/login-headers"
+curl -sS -D "$headers" -o /dev/null "http://127.0.0.1:$port/login/" \
+  -H "Host: matis.example.go.th" -H "X-Forwarded-Proto: https" -H "X-Forwarded-For: 203.0.113.7"
+sed -n 1p "$headers"
+grep -q "^HTTP/1.1 200" "$headers" || { echo "FAIL: /login/ over the proxy is not 200"; cat "$headers"; exit 1; }
+grep -qi "^strict-transport-security: max-age=" "$headers" || { echo "FAIL: no HSTS"; exit 1; }
+grep -iE "^set-cookie: *csrftoken=.*Secure" "$headers" >/dev/null || { echo "FAIL: CSRF cookie not Secure"; exit 1; }
 plain="$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' "http://127.0.0.1:$port/login/" -H "Host: matis.example.go.th")"
 [ "$plain" = "301 https://matis.example.go.th/login/" ] || { echo "FAIL: plain HTTP gave '$plain'"; exit 1; }
 
