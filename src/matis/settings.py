@@ -449,13 +449,19 @@ MATIS_EVIDENCE_MAX_BYTES = env_int("MATIS_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 #   needs new page texts).
 # - k_anonymity: every combination of quasi-identifiers in a de-identified
 #   release to the hub occurs at least k times (MATIS_EXCHANGE_K).
-# - max_suppression: the share of records k-anonymisation may drop instead of
-#   generalising further.
+# - l_diversity: within every group of records that look alike on what an
+#   outsider may know (sex, age band, citizenship, year, country of
+#   exploitation), each sensitive field (form of exploitation, forced
+#   criminality, trafficking status) takes at least l values (MATIS_EXCHANGE_L;
+#   distinct l-diversity, Machanavajjhala et al. 2007).
+# - max_suppression: the share of records k-anonymisation (and l-diversity)
+#   may drop instead of generalising further.
 # Official statistics keep the threshold each government published ("<5"):
 # MATIS never sets that one.
 MATIS_DISCLOSURE = {
     "min_cell": 11,
     "k_anonymity": env_int("MATIS_EXCHANGE_K", 11),
+    "l_diversity": env_int("MATIS_EXCHANGE_L", 2),
     "max_suppression": 0.1,
 }
 

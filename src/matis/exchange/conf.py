@@ -95,6 +95,11 @@ def k_anonymity() -> int:
     return int(_number("MATIS_EXCHANGE_K", settings.MATIS_DISCLOSURE["k_anonymity"], minimum=2))
 
 
+def l_diversity() -> int:
+    """l of distinct l-diversity of de-identified releases (``MATIS_DISCLOSURE["l_diversity"]``)."""
+    return int(_number("MATIS_EXCHANGE_L", settings.MATIS_DISCLOSURE["l_diversity"], minimum=1))
+
+
 def max_suppression() -> float:
     """Share of records k-anonymisation may suppress (``MATIS_DISCLOSURE["max_suppression"]``)."""
     return float(settings.MATIS_DISCLOSURE["max_suppression"])

@@ -201,7 +201,7 @@ def hub_receive(*, key: CountryKey, body: bytes, idempotency_key: str) -> Receip
     try:
         check_payload(kind, data)  # for a release: k-anonymous at the hub's own k
     except ReleaseNotAnonymous as exc:
-        raise ExchangeRefused(422, "not_k_anonymous", str(exc)) from None
+        raise ExchangeRefused(422, exc.code, str(exc)) from None
     except PersonalDataRefused as exc:
         raise ExchangeRefused(422, "personal_data", str(exc)) from None
     try:

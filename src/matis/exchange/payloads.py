@@ -20,7 +20,11 @@ from matis.cases.selectors import cases_with_consent
 from matis.cases.selectors import consent_countries as _consent_countries
 from matis.common.models import COMMIT_COUNTRIES, Country
 from matis.exchange import conf
-from matis.exchange.privacy import check_release
+from matis.exchange.privacy import (
+    BENIGN_VALUES,
+    SENSITIVE_FIELDS,
+    check_release,
+)
 from matis.exchange.signing import canonical_json
 from tipstats import disclosure, linkage
 
@@ -250,8 +254,15 @@ def deidentified_release(country_id: str, *, k: int | None = None) -> tuple[dict
     # missing values are a value of their own for grouping, never a hole
     for column in QUASI_IDENTIFIERS:
         frame[column] = frame[column].astype(object).where(frame[column].notna(), UNKNOWN)
+    l_value = conf.l_diversity()
     result = disclosure.k_anonymise(
-        frame, _quasi_identifier_hierarchies(frame), k=k, max_suppression=conf.max_suppression()
+        frame,
+        _quasi_identifier_hierarchies(frame),
+        k=k,
+        max_suppression=conf.max_suppression(),
+        l_diversity=l_value,
+        sensitive=SENSITIVE_FIELDS,
+        benign=BENIGN_VALUES,
     )
     report = result.report
     records = [
@@ -264,14 +275,17 @@ def deidentified_release(country_id: str, *, k: int | None = None) -> tuple[dict
             record["vic_TypeOfExploitation"] = [f for f in joined.split(LIST_SEPARATOR) if f]
     records.sort(key=lambda r: canonical_json(r))
     # the hub runs the same check on what it receives (privacy.check_release)
-    check_release({"records": records}, k=k)
+    check_release({"records": records}, k=k, l=l_value)
     data = {
         "k": k,
+        "l": l_value,
+        "sensitive": list(SENSITIVE_FIELDS),
         "quasi_identifiers": list(QUASI_IDENTIFIERS),
         "generalisation": report.levels,
         "n_consenting": report.n_input,
         "n_released": report.n_released,
         "n_suppressed": report.n_suppressed_records,
+        "n_withheld_for_diversity": report.n_withheld_for_diversity,
         "records": records,
     }
     return data, [c.pk for c in cases]

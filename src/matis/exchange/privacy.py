@@ -78,6 +78,21 @@ DEIDENTIFIED_FIELDS = frozenset(
 )
 
 
+# The fields of a release an outsider must not learn from knowing who is in it: each must
+# take at least l values among the records that agree on the KNOWN_FIELDS (check_release).
+# Those (sex, age band, citizenship, year, country of exploitation, and whether the
+# person is a confirmed or presumed victim) are what a neighbour, an employer or a border
+# official may know of a person; the form of exploitation and forced criminality are what
+# stigmatises and endangers them. A group whose value is only "not recorded" (or no forced
+# criminality) discloses nothing and passes (BENIGN_VALUES).
+SENSITIVE_FIELDS = ("vic_TypeOfExploitation", "commit_ForcedCriminality")
+KNOWN_FIELDS = tuple(sorted(DEIDENTIFIED_FIELDS - set(SENSITIVE_FIELDS)))
+BENIGN_VALUES = {
+    "vic_TypeOfExploitation": ("unknown", "", []),  # not recorded (payloads.UNKNOWN, empty)
+    "commit_ForcedCriminality": (False, "unknown"),
+}
+
+
 class PersonalDataRefused(ValueError):
     """The payload carries a field the exchange never sends; ``path`` names where."""
 
@@ -90,8 +105,16 @@ class PersonalDataRefused(ValueError):
 class ReleaseNotAnonymous(PersonalDataRefused):
     """A de-identified release in which some record is in a class smaller than k."""
 
+    code = "not_k_anonymous"
+
     def __init__(self, reason: str):
         super().__init__("records", reason)
+
+
+class ReleaseNotDiverse(ReleaseNotAnonymous):
+    """A de-identified release in which a group of look-alikes shares a sensitive value."""
+
+    code = "not_l_diverse"
 
 
 def _walk(obj, path: str) -> Iterator[tuple[str, str]]:
@@ -125,19 +148,35 @@ def check_payload(kind: str, data: dict) -> None:
         check_release(data)
 
 
-def check_release(data: dict, *, k: int | None = None) -> disclosure.KAnonymityCheck:
-    """Raise :class:`ReleaseNotAnonymous` unless every record of ``data`` has ``k - 1`` twins.
+def check_release(
+    data: dict,
+    *,
+    k: int | None = None,
+    l: int | None = None,  # noqa: E741
+) -> disclosure.KAnonymityCheck:
+    """Raise unless every record of ``data`` has ``k - 1`` twins and its group is l-diverse.
 
     The classes are formed over every field of :data:`DEIDENTIFIED_FIELDS`
     (a field missing from a record counts as missing), with ``k`` from this
-    instance's configuration: the ``"k"`` a release claims is never trusted.
-    The payload builder runs it on what it is about to send and the hub on
-    what it receives.
+    instance's configuration: the ``"k"`` a release claims is never trusted
+    (:class:`ReleaseNotAnonymous`). Then the records that agree on the
+    :data:`KNOWN_FIELDS` must hold at least ``l`` values of each of the
+    :data:`SENSITIVE_FIELDS` (:class:`ReleaseNotDiverse`): otherwise knowing a
+    person's sex, age band, citizenship, year and country of exploitation
+    would tell their form of exploitation. The payload builder runs it on what
+    it is about to send and the hub on what it receives.
     """
     k = conf.k_anonymity() if k is None else k
+    l = conf.l_diversity() if l is None else l  # noqa: E741
+    records = data.get("records") or []
     try:
-        return disclosure.require_k_anonymous(
-            data.get("records") or [], k=k, columns=sorted(DEIDENTIFIED_FIELDS)
-        )
+        check = disclosure.require_k_anonymous(records, k=k, columns=sorted(DEIDENTIFIED_FIELDS))
     except disclosure.NotKAnonymous as exc:
         raise ReleaseNotAnonymous(f"the release is not {k}-anonymous: {exc}") from None
+    try:
+        disclosure.require_l_diverse(
+            records, l=l, known=KNOWN_FIELDS, sensitive=SENSITIVE_FIELDS, benign=BENIGN_VALUES
+        )
+    except disclosure.NotLDiverse as exc:
+        raise ReleaseNotDiverse(f"the release is not {l}-diverse: {exc}") from None
+    return check

@@ -26,6 +26,8 @@ RECORD = {
     "vic_TypeOfExploitation": "labour",
     "commit_ForcedCriminality": False,
 }
+# eleven of each of two forms of exploitation: 11-anonymous and 2-diverse
+DIVERSE = [RECORD] * 11 + [{**RECORD, "vic_TypeOfExploitation": "sexual"}] * 11
 
 
 def release(records, *, k):
@@ -58,9 +60,9 @@ def post_release(client, cred, data, key):
 @pytest.mark.django_db
 def test_finding_09_hub_refuses_a_release_that_is_not_k_anonymous(client, hub, country_keys):
     cred = country_keys["THA"]
-    first = post_release(client, cred, release([RECORD] * 11, k=11), "THA:deidentified:a")
+    first = post_release(client, cred, release(DIVERSE, k=11), "THA:deidentified:a")
     assert first.status_code == 201, first.content
-    assert DeidentifiedCase.objects.filter(country="THA").count() == 11
+    assert DeidentifiedCase.objects.filter(country="THA").count() == 22
 
     # the attack: one signed record, claiming k = 1
     attack = post_release(client, cred, release([RECORD], k=1), "THA:deidentified:b")
@@ -68,21 +70,21 @@ def test_finding_09_hub_refuses_a_release_that_is_not_k_anonymous(client, hub, c
     assert attack.json()["error"] == "not_k_anonymous"
     assert "smaller than k = 11" in attack.json()["detail"]
     # the refused release replaced nothing and was not stored
-    assert DeidentifiedCase.objects.filter(country="THA").count() == 11
+    assert DeidentifiedCase.objects.filter(country="THA").count() == 22
     assert InboxItem.objects.count() == 1
 
     # claiming k = 11 changes nothing: the hub counts the classes itself
     other = {**RECORD, "prs_Gender": "Masculine"}
-    claimed = post_release(client, cred, release([RECORD] * 11 + [other], k=11), "THA:d:c")
+    claimed = post_release(client, cred, release([*DIVERSE, other], k=11), "THA:d:c")
     assert claimed.status_code == 422
-    assert DeidentifiedCase.objects.filter(country="THA").count() == 11
+    assert DeidentifiedCase.objects.filter(country="THA").count() == 22
 
 
 @pytest.mark.django_db
 def test_finding_09_hub_checks_at_its_own_k(client, hub, country_keys, settings):
     settings.MATIS_DISCLOSURE = {**settings.MATIS_DISCLOSURE, "k_anonymity": 20}
     response = post_release(
-        client, country_keys["THA"], release([RECORD] * 11, k=11), "THA:deidentified:k"
+        client, country_keys["THA"], release(DIVERSE, k=11), "THA:deidentified:k"
     )
     assert response.status_code == 422
     assert not DeidentifiedCase.objects.exists()
@@ -183,7 +185,7 @@ def test_finding_09_hub_tells_apart_what_a_reader_tells_apart(client, hub, count
     odd = {**RECORD, "commit_ForcedCriminality": "False"}
     absent = {k: v for k, v in RECORD.items() if k != "vic_TraffickingStatus"}
     for n, one in enumerate((odd, absent)):
-        response = post_release(client, cred, release([RECORD] * 11 + [one], k=11), f"THA:t:{n}")
+        response = post_release(client, cred, release([*DIVERSE, one], k=11), f"THA:t:{n}")
         assert response.status_code == 422, one
         assert response.json()["error"] == "not_k_anonymous"
     assert not DeidentifiedCase.objects.exists()

@@ -1,4 +1,4 @@
-"""Statistical disclosure control: k-anonymity for records (made and checked), suppression and rounding for tables.
+"""Statistical disclosure control: k-anonymity and l-diversity for records (made and checked), suppression and rounding for tables.
 
 >>> import pandas as pd
 >>> from tipstats import disclosure
@@ -20,6 +20,14 @@ from ._hierarchy import (
     SuppressionHierarchy,
 )
 from ._kanon import SUPPRESSION_MODES, AnonymisationReport, AnonymisationResult, k_anonymise
+from ._ldiv import (
+    L_DIVERSITY_KINDS,
+    LDiversityCheck,
+    NotLDiverse,
+    benign_mask,
+    check_l_diversity,
+    require_l_diverse,
+)
 from ._tables import (
     ROUNDING_METHODS,
     RoundedTable,
@@ -30,6 +38,7 @@ from ._tables import (
 )
 
 __all__ = [
+    "L_DIVERSITY_KINDS",
     "ROUNDING_METHODS",
     "SUPPRESSED",
     "SUPPRESSION_MODES",
@@ -39,15 +48,20 @@ __all__ = [
     "DateHierarchy",
     "Hierarchy",
     "KAnonymityCheck",
+    "LDiversityCheck",
     "MappingHierarchy",
     "NotKAnonymous",
+    "NotLDiverse",
     "RoundedTable",
     "SuppressedTable",
     "SuppressionHierarchy",
     "audit_suppression",
+    "benign_mask",
     "check_k_anonymity",
+    "check_l_diversity",
     "k_anonymise",
     "require_k_anonymous",
+    "require_l_diverse",
     "round_table",
     "suppress_small_cells",
 ]

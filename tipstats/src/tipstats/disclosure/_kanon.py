@@ -56,6 +56,10 @@ class AnonymisationReport:
     discernibility: float
     nodes_evaluated: int
     group_sizes: pd.Series = field(repr=False)
+    l_diversity: int | None = None
+    sensitive: tuple[str, ...] = ()
+    n_withheld_for_diversity: int = 0
+    within_budget: bool = True
 
     @property
     def suppressed_share(self) -> float:
@@ -72,8 +76,17 @@ class AnonymisationReport:
             f"groups / smallest group     {self.n_groups:,} / {self.smallest_group:,}",
             f"information loss            {self.information_loss:.3f} (0 = none, 1 = all)",
             f"discernibility              {self.discernibility:,.0f}",
-            "generalisation:",
         ]
+        if self.l_diversity is not None:
+            lines.append(
+                f"l-diversity (l = {self.l_diversity}) over {', '.join(self.sensitive)}: "
+                f"{self.n_withheld_for_diversity:,} records withheld"
+            )
+        if not self.within_budget:
+            lines.append(
+                "no generalisation met the suppression budget: the most general one is used"
+            )
+        lines.append("generalisation:")
         lines += [f"  {qi:<26}{self.levels[qi]}" for qi in self.quasi_identifiers]
         return "\n".join(lines)
 
@@ -150,6 +163,10 @@ def k_anonymise(
     k: int = 11,
     max_suppression: float = 0.05,
     suppression: str = "records",
+    l_diversity: int | None = None,
+    sensitive: Sequence[str] = (),
+    l_kind: str = "distinct",
+    benign: Mapping[str, Sequence] | None = None,
 ) -> AnonymisationResult:
     """Release ``data`` so that every quasi-identifier group has at least ``k`` records.
 
@@ -171,6 +188,17 @@ def k_anonymise(
         ``"records"`` drops the records left in small groups; ``"cells"``
         keeps them with every quasi-identifier set to ``"*"`` (if even that
         group is smaller than ``k`` its records are dropped too).
+    l_diversity, sensitive, l_kind
+        When ``l_diversity`` is given, the ``sensitive`` columns must also be
+        ``l_kind`` l-diverse (:func:`check_l_diversity`) within every group of
+        records equal in the *other* quasi-identifiers (what an attacker is
+        assumed to know): records of a group that fails are withheld, and
+        count against ``max_suppression`` like records in groups below ``k``.
+        A sensitive column may itself be a quasi-identifier (then it is
+        generalised with the others) or not. Needs ``suppression="records"``.
+    benign
+        Per sensitive column, values whose disclosure harms no one: a group
+        holding only those (or missing or suppressed values) passes.
 
     Returns
     -------
@@ -186,6 +214,20 @@ def k_anonymise(
         raise ValueError(f"suppression must be one of {SUPPRESSION_MODES}, not {suppression!r}")
     hierarchies = _hierarchies(data, quasi_identifiers)
     columns = list(hierarchies)
+    sensitive = tuple(sensitive)
+    if l_diversity is not None:
+        if isinstance(l_diversity, bool) or not isinstance(l_diversity, int) or l_diversity < 1:
+            raise ValueError(f"l_diversity must be a positive integer, not {l_diversity!r}")
+        if not sensitive:
+            raise ValueError("l_diversity needs at least one sensitive column")
+        missing = [c for c in sensitive if c not in data.columns]
+        if missing:
+            raise KeyError(f"sensitive columns not in the data: {missing}")
+        if suppression != "records":
+            raise ValueError('l_diversity needs suppression="records"')
+    known = [c for c in columns if c not in sensitive]
+    from ._ldiv import benign_mask, l_diverse_mask  # _ldiv builds on this module
+
     n = len(data)
     ranges = [range(h.n_levels) for h in hierarchies.values()]
     n_nodes = int(np.prod([len(r) for r in ranges]))
@@ -212,22 +254,42 @@ def k_anonymise(
         itertools.product(*ranges),
         key=lambda node: (float(np.mean(np.array(node) / heights)), node),
     )
+
+    def withheld_at(node) -> tuple[np.ndarray, np.ndarray]:
+        """Records in groups below k, and (if asked) records in groups not l-diverse."""
+        level = dict(zip(columns, node, strict=True))
+        sizes = _sizes_from_codes([codes_at(c, lvl) for c, lvl in level.items()])
+        small = sizes < k
+        if l_diversity is None:
+            return small, np.zeros(n, dtype=bool)
+        values = {c: column_at(c, level[c]) if c in level else data[c] for c in sensitive}
+        failing, _ = l_diverse_mask(
+            [codes_at(c, level[c]) for c in known],
+            {c: codes_at(c, level[c]) if c in level else _codes(v) for c, v in values.items()},
+            l=l_diversity,
+            kind=l_kind,
+            keep=~small,
+            benign={c: benign_mask(v, (benign or {}).get(c, ())) for c, v in values.items()},
+        )
+        return small, failing
+
     allowed = int(np.floor(max_suppression * n))
-    chosen, chosen_sizes, evaluated = None, None, 0
+    chosen, chosen_small, chosen_failing, evaluated = None, None, None, 0
     for node in nodes:
         evaluated += 1
-        sizes = _sizes_from_codes([codes_at(c, lvl) for c, lvl in zip(columns, node, strict=True)])
-        if int((sizes < k).sum()) <= allowed:
-            chosen, chosen_sizes = node, sizes
+        small, failing = withheld_at(node)
+        if int((small | failing).sum()) <= allowed:
+            chosen, chosen_small, chosen_failing = node, small, failing
             break
-    if chosen is None:  # unreachable: the all-suppressed node has one group of size n
+    within_budget = chosen is not None
+    if chosen is None:  # the most general node: for k alone, one group of size n
         chosen = tuple(h.n_levels - 1 for h in hierarchies.values())
-        chosen_sizes = np.full(n, n)
+        chosen_small, chosen_failing = withheld_at(chosen)
 
     released = data.copy()
     for col, level in zip(columns, chosen, strict=True):
         released[col] = column_at(col, level)
-    small = chosen_sizes < k
+    small = chosen_small | chosen_failing
     n_cells = 0
     if suppression == "cells" and small.any():
         released.loc[small, columns] = SUPPRESSED
@@ -263,5 +325,9 @@ def k_anonymise(
         discernibility=discernibility,
         nodes_evaluated=evaluated,
         group_sizes=group_sizes,
+        l_diversity=l_diversity,
+        sensitive=sensitive if l_diversity is not None else (),
+        n_withheld_for_diversity=int((chosen_failing & ~chosen_small).sum()),
+        within_budget=within_budget,
     )
     return AnonymisationResult(released, report)
