@@ -76,6 +76,7 @@ def parse_glotip(
             )
         year = check.year(line, values[col["Year"]], "Year")
         key_values: dict[str, str] = {}
+        geo_category: str | None = None
         dim_text, category = values[col["Dimension"]].strip(), values[col["Category"]].strip()
         if fold(dim_text) == "total":
             if fold(category) != "total":
@@ -94,7 +95,8 @@ def parse_glotip(
                 dim_lookup = dims[dim_code]
                 code = dim_lookup.resolve(category or "(blank)")
                 if code is None and dim_lookup.geographic and category:
-                    # "Viet Nam", "Vietnamese", "Viêt Nam": any form the alias table knows.
+                    # "Viet Nam", "Vietnamese", "Viêt Nam": any form the alias table
+                    # knows; an unknown form is reported with the nearest known names.
                     code = check.geo_code(line, dim_lookup, category, "Category")
                 elif code is None:
                     result.error(
@@ -105,6 +107,8 @@ def parse_glotip(
                     )
                 if code:
                     key_values[dim_code] = code
+                    if dim_lookup.geographic:
+                        geo_category = code
         for lk, column in ((sex, "Sex"), (age, "Age")):
             text = values[col[column]].strip()
             code = lk.resolve(text)
@@ -142,11 +146,13 @@ def parse_glotip(
         source_text = values[col["Source"]].strip()[:100]
         if result.n_errors != before or iso3 is None:
             continue
+        # Rows naming one country in two forms ("Vietnamese", "Viet Nam") are the
+        # same cell: they are repeats (numbered), not two different categories.
         raw_key = (
             iso3,
             fold(indicator_text),
             fold(dim_text),
-            category,
+            geo_category if geo_category is not None else category,
             values[col["Sex"]].strip(),
             values[col["Age"]].strip(),
             year,
