@@ -208,3 +208,41 @@ def test_export_names_a_code_the_mapping_lacks(glotip_approved):
     submission = Submission.objects.get(country_id="CHN", period=2018)
     with pytest.raises(AdxExportError, match="PERSONS_CONVICTED"):
         observations_adx(_rows(submission))
+
+
+@pytest.mark.django_db
+def test_cli_export_then_import_and_mapping_loads(tmp_path, capsys, glotip_approved):
+    from matis.cli import main
+
+    out = tmp_path / "khm-2019.xml"
+    assert (
+        main(["statistics", "export-adx", "--country", "KHM", "--year", "2019", "-o", str(out)])
+        == 0
+    )
+    assert "values written" in capsys.readouterr().err
+    published = _figures("KHM", 2019)
+    assert published
+    Observation.objects.filter(country_id="KHM", period=2019).delete()
+    Submission.objects.filter(country_id="KHM", period=2019).delete()
+    assert main(["statistics", "import", str(out), "--format", "adx"]) == 0
+    assert _figures("KHM", 2019) == published
+    # Not approved any more: the CLI refuses to export a draft.
+    assert main(["statistics", "export-adx", "--country", "KHM", "--year", "2019"]) == 1
+    assert main(["statistics", "load-adx-mapping"]) == 0
+    assert "nothing changed" in capsys.readouterr().out
+    assert main(["statistics", "load-aliases"]) == 0
+    assert "0 created, 0 updated" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_upload_page_takes_adx(client, make_user):
+    from matis.official_statistics.models import ImportJob
+
+    client.force_login(make_user(role="statistics_officer", country="THA"))
+    upload = _adx(GOOD)
+    upload.name = "dhis2.xml"
+    response = client.post("/statistics/import/", {"file": upload, "format": "adx"})
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert job.status == "done" and job.n_created == 5
+    assert Submission.objects.get().status == Submission.Status.DRAFT
