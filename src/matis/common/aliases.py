@@ -171,6 +171,7 @@ class CountryNames:
         self.by_key = by_key
         self._known: list[str] | None = None
         self._display: dict[str, str] = {}
+        self._nearest: dict[tuple[str, int], list[str]] = {}
 
     @classmethod
     def load(cls) -> CountryNames:
@@ -199,10 +200,15 @@ class CountryNames:
 
     def nearest(self, text: str, n: int = 3) -> list[str]:
         """The known names closest to ``text`` (for an error message), as ``name (ISO3)``."""
+        cached = self._nearest.get((text, n))
+        if cached is not None:
+            return cached
         if self._known is None:
             self._known = list(self.by_key)
         keys = difflib.get_close_matches(alias_key(text), self._known, n=n, cutoff=0.6)
-        return [f"{self._display.get(k, k)} ({self.by_key[k]})" for k in keys]
+        found = [f"{self._display.get(k, k)} ({self.by_key[k]})" for k in keys]
+        self._nearest[(text, n)] = found
+        return found
 
 
 @transaction.atomic

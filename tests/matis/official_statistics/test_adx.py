@@ -246,3 +246,20 @@ def test_upload_page_takes_adx(client, make_user):
     job = ImportJob.objects.get()
     assert job.status == "done" and job.n_created == 5
     assert Submission.objects.get().status == Submission.Status.DRAFT
+
+
+@pytest.mark.django_db
+def test_groups_of_other_countries_are_refused_or_skipped_per_value():
+    other = (
+        '  <group orgUnit="KHM" period="2021">\n'
+        '    <dataValue dataElement="TIP_VICTIMS_DETECTED" value="3"/>\n'
+        '    <dataValue dataElement="TIP_VICTIMS_DETECTED" SEX="FMLE" value="2"/>\n'
+        "  </group>"
+    )
+    with pytest.raises(ImportRejected) as caught:
+        _import(_adx(GOOD + "\n" + other), country="THA")
+    assert [(p.line, p.column) for p in caught.value.errors] == [(10, "group@orgUnit")]
+    result = _import(_adx(GOOD + "\n" + other), country="THA", skip_other_countries=True)
+    assert result.n_created == 5
+    assert "2 rows of other countries skipped" in str(result)
+    assert not Observation.objects.filter(country_id="KHM").exists()

@@ -226,6 +226,7 @@ class _AdxParse:
         self.progress = progress
         self.total = total
         self.group_ok = False
+        self.group_skipped = False
         self.country: str | None = None
         self.year: int | None = None
         self.group_dims: dict[str, str] = {}
@@ -237,6 +238,7 @@ class _AdxParse:
     def start_group(self, line: int, attrs: dict[str, str]) -> None:
         before = self.result.n_errors
         self.country = self.year = None
+        self.group_skipped = False
         org_unit, period = attrs.get("orgUnit"), attrs.get("period")
         if not org_unit:
             self.error(line, _("the group has no orgUnit"), "group")
@@ -248,9 +250,14 @@ class _AdxParse:
                 "group@orgUnit",
             )
         else:
+            skipped = self.result.n_skipped_other_country
             self.country = self.check.country(
                 line, self.mapping.countries[org_unit], "group@orgUnit"
             )
+            if self.result.n_skipped_other_country != skipped:
+                # Another country's group, skipped on request: counted per value below.
+                self.result.n_skipped_other_country = skipped
+                self.group_skipped = True
         match = YEAR_PERIOD.match((period or "").strip())
         if not match:
             self.error(
@@ -313,6 +320,9 @@ class _AdxParse:
         result.n_lines += 1
         if self.progress and result.n_lines % PROGRESS_EVERY == 0:
             self.progress("read", result.n_lines, self.total)
+        if self.group_skipped:
+            result.n_skipped_other_country += 1
+            return
         before = result.n_errors
         element = attrs.get("dataElement")
         indicator = None
