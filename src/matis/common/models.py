@@ -46,3 +46,63 @@ class Country(models.Model):
         from matis.common.countries import country_name
 
         return country_name(self.iso3, default=self.name)
+
+
+class CountryAlias(TimeStampedModel):
+    """One way of writing a country's name ("Viet Nam", "Vietnamese", "越南"), for imports.
+
+    Looked up by ``key`` (:func:`matis.common.aliases.alias_key`: casefolded, no
+    accents, punctuation or spaces), so one row covers "Viet-Nam" and "VIET NAM".
+    Loaded from ``data/country_aliases.csv``; an administrator adds forms or
+    deactivates wrong ones in the admin site (every change is audited).
+    """
+
+    class Kind(models.TextChoices):
+        NAME = "name", _("Short name")
+        OFFICIAL = "official", _("Official name")
+        DEMONYM = "demonym", _("Citizenship (demonym)")
+        HISTORICAL = "historical", _("Historical name")
+        VARIANT = "variant", _("Variant seen in source files")
+
+    alias = models.CharField(_("name as written"), max_length=200)
+    key = models.CharField(_("lookup key"), max_length=200, unique=True, editable=False)
+    country = models.ForeignKey(
+        Country, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("country")
+    )
+    language = models.CharField(
+        _("language"), max_length=20, blank=True, help_text=_("BCP 47 tag, e.g. en, fr, zh-Hant")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NAME)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["country", "language", "alias"]
+        verbose_name = _("country name alias")
+        verbose_name_plural = _("country name aliases")
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.country_id}"
+
+    def save(self, *args, **kwargs):
+        from matis.common.aliases import alias_key
+
+        self.key = alias_key(self.alias)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from matis.common.aliases import alias_key
+
+        self.key = alias_key(self.alias)
+        if not self.key:
+            raise ValidationError({"alias": _("The name has no letters or digits.")})
+        clash = CountryAlias.objects.filter(key=self.key).exclude(pk=self.pk).first()
+        if clash is not None:
+            raise ValidationError(
+                {
+                    "alias": _("%(alias)s is already a name of %(country)s (as %(other)s).")
+                    % {"alias": self.alias, "country": clash.country_id, "other": clash.alias}
+                }
+            )

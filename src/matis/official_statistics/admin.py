@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from matis.common.admin import ReadOnlyAdmin
 from matis.official_statistics.models import (
+    AdxCode,
     Code,
     CodeList,
     ContextSeries,
@@ -100,3 +101,27 @@ class ImportJobAdmin(ReadOnlyAdmin):
 @admin.register(ContextSeries)
 class ContextSeriesAdmin(ReadOnlyAdmin):
     list_display = ["code", "name_en"]
+
+
+@admin.register(AdxCode)
+class AdxCodeAdmin(admin.ModelAdmin):
+    """The DHIS2 <-> MATIS code mapping for ADX files; every change is audited."""
+
+    list_display = ["kind", "category", "dhis2_code", "matis_code", "note"]
+    list_filter = ["kind", "category"]
+    search_fields = ["dhis2_code", "matis_code", "category"]
+
+    def save_model(self, request, obj, form, change):
+        from matis.official_statistics.services.adx import adx_code_save
+
+        adx_code_save(actor=request.user, code=obj)
+
+    def delete_model(self, request, obj):
+        from matis.official_statistics.services.adx import adx_code_delete
+
+        adx_code_delete(actor=request.user, code=obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # deletions go one by one, each audited
+        return actions

@@ -262,6 +262,19 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
         """Approved observations matching the filters, as an Excel workbook (template layout)."""
         return self._file("xlsx")
 
+    @extend_schema(
+        parameters=OBSERVATION_FILTERS,
+        responses={(200, "application/adx+xml"): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, url_path="export-adx")
+    def export_adx(self, request):
+        """Approved observations matching the filters, as DHIS2 ADX (codes from the ADX mapping).
+
+        Figures published only as "below N" are withheld (ADX values are numbers);
+        the header X-MATIS-Withheld says how many. A code the mapping lacks: 400.
+        """
+        return self._file("adx")
+
 
 @scoped("global", model=StatisticalIndicator, lookup="code")
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):

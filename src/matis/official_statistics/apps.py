@@ -15,6 +15,7 @@ def _load_structure_after_migrate(sender, using="default", plan=None, **kwargs):
     """
     from django.db import connections
 
+    from matis.official_statistics.io.adx import adx_mapping_load
     from matis.official_statistics.loader import load_structure
     from matis.official_statistics.models import StatisticalIndicator
 
@@ -22,6 +23,7 @@ def _load_structure_after_migrate(sender, using="default", plan=None, **kwargs):
     if table not in connections[using].introspection.table_names():
         return  # migrated only part of the way
     load_structure()
+    adx_mapping_load()
 
 
 class StatisticsConfig(AppConfig):

@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-FORMATS = ("glotip", "sdmx-csv", "csv", "xlsx")
+FORMATS = ("glotip", "sdmx-csv", "csv", "xlsx", "adx")
 PHASES = {"read": "reading and checking", "compare": "comparing", "store": "writing"}
 
 
@@ -88,6 +88,74 @@ def cmd_load_context(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_adx(args: argparse.Namespace) -> int:
+    """Write one approved submission as ADX (figures below N are withheld and counted)."""
+    from matis.access.audit import audit_record
+    from matis.access.models import AuditAction
+    from matis.official_statistics.io.adx import AdxExportError, observations_adx
+    from matis.official_statistics.models import Observation, Submission
+    from matis.official_statistics.models.observations import OBSERVATION_FIELDS
+
+    country = args.country.upper()
+    submission = Submission.objects.filter(country_id=country, period=args.year).first()
+    if submission is None or not submission.is_approved:
+        print(f"error: {country} {args.year} has no approved submission", file=sys.stderr)
+        return 1
+    rows = (
+        Observation.objects.filter(submission=submission, approved=True)
+        .order_by("indicator_id", "series_key")
+        .values_list(*OBSERVATION_FIELDS)
+    )
+    try:
+        export = observations_adx(rows.iterator(chunk_size=5000))
+    except AdxExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    audit_record(
+        actor=None,
+        action=AuditAction.EXPORT,
+        obj=submission,
+        object_type="statistics.observation",
+        format="adx",
+    )
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as out:
+            out.write(export.text)
+    else:
+        sys.stdout.write(export.text)
+    print(
+        f"{export.n_values} values written, {export.n_withheld} withheld (below N or missing)",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_load_aliases(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from matis.common.aliases import AliasFileError, country_aliases_load
+
+    try:
+        print(country_aliases_load(Path(args.file) if args.file else None, update=args.update))
+    except AliasFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_load_adx_mapping(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from matis.official_statistics.io.adx import AdxMappingError, adx_mapping_load
+
+    try:
+        print(adx_mapping_load(Path(args.file) if args.file else None, update=args.update))
+    except AdxMappingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def add_commands(subparsers, setup) -> None:
     parser = subparsers.add_parser("statistics", help="official statistics: import, structure")
     sub = parser.add_subparsers(dest="statistics_command", required=True)
@@ -105,7 +173,10 @@ def add_commands(subparsers, setup) -> None:
         "--format",
         required=True,
         choices=FORMATS,
-        help="glotip: the UNODC GLOTIP export; sdmx-csv; csv: MATIS CSV; xlsx: the template",
+        help=(
+            "glotip: the UNODC GLOTIP export; sdmx-csv; csv: MATIS CSV; xlsx: the template; "
+            "adx: DHIS2 ADX (XML)"
+        ),
     )
     imp.add_argument(
         "--country",
@@ -121,6 +192,28 @@ def add_commands(subparsers, setup) -> None:
         "--update", action="store_true", help="also reset entries that exist to the file's values"
     )
     structure.set_defaults(func=with_setup(cmd_load_structure))
+
+    adx = sub.add_parser("export-adx", help="write an approved submission as DHIS2 ADX")
+    adx.add_argument("--country", required=True, help="ISO alpha-3, e.g. THA")
+    adx.add_argument("--year", type=int, required=True, help="year (CE)")
+    adx.add_argument("-o", "--output", help="file to write (default: standard output)")
+    adx.set_defaults(func=with_setup(cmd_export_adx))
+
+    aliases = sub.add_parser(
+        "load-aliases", help="load the country name aliases (names, demonyms, other languages)"
+    )
+    aliases.add_argument("--file", help="alias CSV (default: the bundled one)")
+    aliases.add_argument(
+        "--update", action="store_true", help="also reset the file's aliases to the file's values"
+    )
+    aliases.set_defaults(func=with_setup(cmd_load_aliases))
+
+    mapping = sub.add_parser("load-adx-mapping", help="load the DHIS2 ADX code mapping")
+    mapping.add_argument("--file", help="mapping YAML (default: the bundled one)")
+    mapping.add_argument(
+        "--update", action="store_true", help="also reset the file's entries to the file's values"
+    )
+    mapping.set_defaults(func=with_setup(cmd_load_adx_mapping))
 
     context = sub.add_parser("load-context", help="load the TIP tier and 3P index series")
     context.set_defaults(func=with_setup(cmd_load_context))

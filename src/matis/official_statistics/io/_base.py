@@ -18,7 +18,7 @@ from matis.common.importing import (
     ImportProblem,
     Problems,
 )
-from matis.official_statistics.io.lookup import StructureLookup
+from matis.official_statistics.io.lookup import DimensionLookup, StructureLookup
 from matis.official_statistics.models.observations import OBSERVATION_FIELDS
 
 # (line, indicator_id, country_id, period, series_key, value, censored_below,
@@ -101,6 +101,47 @@ class RowChecker:
         self.scope = scope
         self.result = result
         self.seen: dict[tuple, int] = {}
+        self._named: dict[str, str | None] = {}
+
+    def country_named(self, line: int, text: str, column: str) -> str | None:
+        """The alpha-3 code of a country named in any known form, or None after an error.
+
+        The error names the nearest known names, so a typo or a form the alias
+        table lacks is easy to fix (or to add in the admin site).
+        """
+        if text in self._named:
+            iso3 = self._named[text]
+        else:
+            iso3 = self._named[text] = self.lookup.names.resolve(text)
+        if iso3 is None:
+            nearest = self.lookup.names.nearest(text)
+            if nearest:
+                message = _(
+                    "unknown country or citizenship %(value)r; nearest known names: %(names)s"
+                ) % {"value": text, "names": "; ".join(nearest)}
+            else:
+                message = _(
+                    "unknown country or citizenship %(value)r (an administrator can add it "
+                    "as a country name alias)"
+                ) % {"value": text}
+            self.result.error(line, message, column)
+        return iso3
+
+    def geo_code(self, line: int, dimension: DimensionLookup, text: str, column: str) -> str | None:
+        """The code of a country named in any known form in a geographic dimension, or None."""
+        iso3 = self.country_named(line, text, column)
+        if iso3 is not None and iso3 not in dimension.codes:
+            self.result.error(
+                line,
+                _(
+                    "%(value)r is %(code)s, which is not in the code list of %(dimension)s "
+                    "(an administrator can add the code)"
+                )
+                % {"value": text, "code": iso3, "dimension": dimension.code},
+                column,
+            )
+            return None
+        return iso3
 
     def country(self, line: int, iso3: str, column: str) -> str | None:
         """The country code, or None after recording an error or a skip."""

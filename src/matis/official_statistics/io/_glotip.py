@@ -67,7 +67,7 @@ def parse_glotip(
             )
             continue
         before = result.n_errors
-        iso3 = check.country(line, values[col["Iso3_code"]], "Iso3_code")
+        iso3 = _row_country(check, line, values[col["Iso3_code"]], values[col["Country"]])
         indicator_text = values[col["Indicator"]]
         indicator = lookup.indicator(indicator_text)
         if indicator is None:
@@ -76,6 +76,7 @@ def parse_glotip(
             )
         year = check.year(line, values[col["Year"]], "Year")
         key_values: dict[str, str] = {}
+        geo_category: str | None = None
         dim_text, category = values[col["Dimension"]].strip(), values[col["Category"]].strip()
         if fold(dim_text) == "total":
             if fold(category) != "total":
@@ -91,16 +92,23 @@ def parse_glotip(
                     line, _("unknown dimension %(value)r") % {"value": dim_text}, "Dimension"
                 )
             else:
-                code = dims[dim_code].resolve(category or "(blank)")
-                if code is None:
+                dim_lookup = dims[dim_code]
+                code = dim_lookup.resolve(category or "(blank)")
+                if code is None and dim_lookup.geographic and category:
+                    # "Viet Nam", "Vietnamese", "Viêt Nam": any form the alias table
+                    # knows; an unknown form is reported with the nearest known names.
+                    code = check.geo_code(line, dim_lookup, category, "Category")
+                elif code is None:
                     result.error(
                         line,
                         _("%(value)r is not in the code list of %(dimension)s")
                         % {"value": category, "dimension": dim_code},
                         "Category",
                     )
-                elif code:
+                if code:
                     key_values[dim_code] = code
+                    if dim_lookup.geographic:
+                        geo_category = code
         for lk, column in ((sex, "Sex"), (age, "Age")):
             text = values[col[column]].strip()
             code = lk.resolve(text)
@@ -138,11 +146,13 @@ def parse_glotip(
         source_text = values[col["Source"]].strip()[:100]
         if result.n_errors != before or iso3 is None:
             continue
+        # Rows naming one country in two forms ("Vietnamese", "Viet Nam") are the
+        # same cell: they are repeats (numbered), not two different categories.
         raw_key = (
             iso3,
             fold(indicator_text),
             fold(dim_text),
-            category,
+            geo_category if geo_category is not None else category,
             values[col["Sex"]].strip(),
             values[col["Age"]].strip(),
             year,
@@ -200,3 +210,27 @@ def parse_glotip(
         check.seen[ident] = row[0]
         result.rows.append((*row[:4], key, *row[5:]))
     return result
+
+
+def _row_country(check: RowChecker, line: int, code_text: str, name_text: str) -> str | None:
+    """The row's country: Iso3_code, checked against the Country name; or the name alone.
+
+    The name may be in any form the country alias table knows; a name that
+    contradicts the code is an error, as is a name no alias matches.
+    """
+    code_text, name_text = code_text.strip(), name_text.strip()
+    if not code_text and name_text:
+        named = check.country_named(line, name_text, "Country")
+        return check.country(line, named, "Country") if named else None
+    iso3 = check.country(line, code_text, "Iso3_code")
+    if iso3 and name_text:
+        named = check.country_named(line, name_text, "Country")
+        if named and named != iso3:
+            check.result.error(
+                line,
+                _("the Country %(name)r is %(named)s, but Iso3_code says %(code)s")
+                % {"name": name_text, "named": named, "code": iso3},
+                "Country",
+            )
+            return None
+    return iso3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from matis.common.aliases import CountryNames
 from matis.common.models import Country
 from matis.official_statistics.keys import TOTAL_CODES
 from matis.official_statistics.models import (
@@ -14,6 +15,10 @@ from matis.official_statistics.models import (
 )
 
 TOTAL_WORDS = frozenset({"total", "_t", "_z", ""})
+# The code list whose codes are countries (ISO alpha-3) plus a few special
+# entries ("Nationals", "Unknown", ...): its cells may name a country in any
+# form the country alias table knows.
+GEO_CODE_LIST = "CL_GEO"
 
 
 def fold(text: str) -> str:
@@ -25,6 +30,7 @@ class DimensionLookup:
     code: str
     codes: set[str] = field(default_factory=set)
     by_label: dict[str, str] = field(default_factory=dict)  # folded label or code -> code
+    geographic: bool = False  # codes are countries: names resolve through the alias table
 
     def resolve(self, text: str, *, labels: bool = True) -> str | None:
         """The code for ``text`` (a code, or a label when ``labels``); "" for a total; None if unknown."""
@@ -57,6 +63,14 @@ class StructureLookup:
         self.dimensions: dict[str, DimensionLookup] = {}
         self.dimension_by_label: dict[str, str] = {}
         self.countries: set[str] = set()
+        self._names: CountryNames | None = None
+
+    @property
+    def names(self) -> CountryNames:
+        """Country names in every form (the alias table), loaded on first use."""
+        if self._names is None:
+            self._names = CountryNames.load()
+        return self._names
 
     @classmethod
     def load(cls) -> StructureLookup:
@@ -73,8 +87,8 @@ class StructureLookup:
             for label in (ind.code, ind.name_en, *ind.source_label_list):
                 self.indicator_by_label.setdefault(fold(label), ind.code)
         list_to_dims: dict[int, list[DimensionLookup]] = {}
-        for dim in Dimension.objects.all():
-            lookup = DimensionLookup(dim.code)
+        for dim in Dimension.objects.select_related("code_list"):
+            lookup = DimensionLookup(dim.code, geographic=dim.code_list.code == GEO_CODE_LIST)
             self.dimensions[dim.code] = lookup
             list_to_dims.setdefault(dim.code_list_id, []).append(lookup)
             for label in (dim.code, dim.name_en, *dim.source_label_list):

@@ -35,12 +35,14 @@ from matis.official_statistics.io._tables import (
     parse_table,
     parse_xlsx,
 )
+from matis.official_statistics.io.adx import parse_adx
 
 PARSERS: dict[str, Callable[..., ParseResult]] = {
     "glotip": parse_glotip,
     "sdmx-csv": parse_sdmx_csv,
     "csv": parse_csv,
     "xlsx": parse_xlsx,
+    "adx": parse_adx,
 }
 
 __all__ = [
@@ -57,6 +59,7 @@ __all__ = [
     "ParseResult",
     "TableDialect",
     "count_lines",
+    "parse_adx",
     "parse_csv",
     "parse_glotip",
     "parse_sdmx_csv",

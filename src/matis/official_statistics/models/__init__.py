@@ -4,6 +4,7 @@ A thin public module over the sub-domain modules, so callers import from
 ``matis.official_statistics.models`` only.
 """
 
+from matis.official_statistics.models.adx import AdxCode
 from matis.official_statistics.models.context import ContextSeries, ContextValue
 from matis.official_statistics.models.imports import ImportJob
 from matis.official_statistics.models.observations import (
@@ -22,6 +23,7 @@ from matis.official_statistics.models.structure import (
 )
 
 __all__ = [
+    "AdxCode",
     "Code",
     "CodeList",
     "ContextSeries",

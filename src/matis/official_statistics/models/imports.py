@@ -16,6 +16,7 @@ class ImportFormat(models.TextChoices):
     SDMX_CSV = "sdmx-csv", _("SDMX-CSV")
     CSV = "csv", _("MATIS CSV")
     XLSX = "xlsx", _("MATIS Excel template")
+    ADX = "adx", _("DHIS2 ADX (XML)")
 
 
 PHASE_LABELS = {

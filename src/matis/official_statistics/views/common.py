@@ -98,6 +98,8 @@ def observations_file_response(rows_qs, fmt: str, filename: str):
     )
     if fmt == "xlsx":
         return download_response(writers.observations_xlsx(rows), f"{filename}.xlsx")
+    if fmt == "adx":
+        return adx_response(rows, filename)
     if fmt == "sdmx-csv":
         lines, suffix = writers.observations_sdmx_lines(rows), "-sdmx.csv"
     elif fmt == "csv":
@@ -105,3 +107,20 @@ def observations_file_response(rows_qs, fmt: str, filename: str):
     else:
         raise Http404("unknown format")
     return download_response(lines, f"{filename}{suffix}")
+
+
+def adx_response(rows, filename: str):
+    """Observations as DHIS2 ADX; a code the ADX mapping lacks is a 400 naming it."""
+    from django.http import HttpResponseBadRequest
+
+    from matis.official_statistics.io.adx import AdxExportError, observations_adx
+
+    try:
+        export = observations_adx(rows)
+    except AdxExportError as exc:
+        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+    response = download_response(
+        export.text.encode("utf-8"), f"{filename}-adx.xml", content_type="application/adx+xml"
+    )
+    response["X-MATIS-Withheld"] = str(export.n_withheld)
+    return response

@@ -6,11 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from matis.access.audit import audit_record
+from matis.access.models import AuditAction
 from matis.access.permissions import has_perm
 from matis.access.scoping import get_scoped_or_404, scoped
 from matis.common.models import COMMIT_COUNTRIES, Country
@@ -172,9 +175,23 @@ def submission_comment(request, pk: int):
 def submission_download(request, pk: int):
     submission = _submission(request, pk)
     qs = selectors.observations_visible(request.user).filter(submission=submission)
-    return observations_file_response(
-        qs, request.GET.get("fmt", "csv"), f"matis-{submission.country_id}-{submission.period}"
-    )
+    fmt = request.GET.get("fmt", "csv")
+    if fmt == "adx":
+        # ADX goes to another system (DHIS2): approved figures only, and audited.
+        if not submission.is_approved:
+            return HttpResponseBadRequest(
+                _("Only an approved submission is exported as ADX."),
+                content_type="text/plain; charset=utf-8",
+            )
+        audit_record(
+            actor=request.user,
+            action=AuditAction.EXPORT,
+            obj=submission,
+            object_type="statistics.observation",
+            format=fmt,
+        )
+        qs = qs.filter(approved=True)
+    return observations_file_response(qs, fmt, f"matis-{submission.country_id}-{submission.period}")
 
 
 @scoped("country", model=Observation, lookup="pk")
