@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.pagination import CursorPagination, LimitOffsetPagination
 
 
 class BoundedLimitOffsetPagination(LimitOffsetPagination):
@@ -18,3 +18,26 @@ class BoundedLimitOffsetPagination(LimitOffsetPagination):
 
     def get_offset(self, request):
         return min(super().get_offset(request), self.max_offset)
+
+
+class KeysetPagination(CursorPagination):
+    """``?cursor=`` paging by primary key, for tables of millions of rows.
+
+    Each page is ``WHERE id > last ORDER BY id LIMIT n``: an index range read
+    whatever the table size, where ``?offset=`` reads and throws away every row
+    before the page and ``count`` counts the whole filtered table on every
+    request (issue 13, finding 20: 3.8 s a page at 2.2M observations). So the
+    answer has ``next`` and ``previous`` links (opaque cursors) but no
+    ``count``. ``?limit=`` sets the page size (default ``PAGE_SIZE``, at most
+    ``max_page_size``); an unreadable cursor is a 404.
+    """
+
+    ordering = ("id",)
+    page_size_query_param = "limit"
+    max_page_size = 1000
+
+    def get_page_size(self, request):
+        try:
+            return super().get_page_size(request)
+        except (OverflowError, ValueError):  # limit=9999999999999999999
+            return self.page_size

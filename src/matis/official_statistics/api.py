@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction
 from matis.access.scoping import scoped
+from matis.common.api import KeysetPagination
 from matis.official_statistics import selectors
 from matis.official_statistics.keys import parse_key
 from matis.official_statistics.models import (
@@ -201,6 +202,7 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = StatisticsObservationSerializer
     queryset = Observation.objects.none()  # for the schema; requests use get_queryset
     filter_backends: list = []
+    pagination_class = KeysetPagination  # flat with table size (issue 13, finding 20)
 
     def get_queryset(self):
         qs = (
@@ -208,9 +210,8 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
             if self.action == "list"
             else (selectors.observations_visible(self.request.user))
         )
-        return qs.select_related("indicator", "submission").order_by(
-            "indicator_id", "country_id", "period", "series_key"
-        )
+        # in the list, KeysetPagination orders by id (an index range per page)
+        return qs.select_related("indicator", "submission").order_by("id")
 
     def _file(self, fmt: str):
         from matis.official_statistics.views.common import observations_file_response

@@ -22,7 +22,6 @@ def test_observations_filters_and_pagination(hub, glotip_approved):
     page = hub.get(
         url, {"indicator": "PERSONS_PROSECUTED", "country": "THA", "year": 2022, "series_key": ""}
     ).json()
-    assert page["count"] == 1
     (obs,) = page["results"]
     assert (obs["value"], obs["display"], obs["status"], obs["dimensions"]) == (
         609,
@@ -40,7 +39,7 @@ def test_observations_filters_and_pagination(hub, glotip_approved):
         "AGE=Y_GE18|SEX=F",
     }
     first = hub.get(url, {"limit": 10}).json()
-    assert first["count"] == 1595 and len(first["results"]) == 10 and first["next"]
+    assert "count" not in first and len(first["results"]) == 10 and first["next"]
     censored = hub.get(
         url, {"indicator": "VICTIMS_DETECTED", "country": "CHN", "year": 2003}
     ).json()
@@ -54,15 +53,16 @@ def test_the_hub_receives_approved_data_only(client, make_user):
     import_csv([["VICTIMS_DETECTED", "KHM", "2021", "", "31"]])
     draft = Observation.objects.get()
     client.force_login(make_user(role="secretariat_analyst", country=None))
-    assert client.get("/api/v1/statistics/observations/").json()["count"] == 0
+    assert client.get("/api/v1/statistics/observations/").json()["results"] == []
     assert client.get(f"/api/v1/statistics/observations/{draft.pk}/").status_code == 404
     assert client.get("/api/v1/statistics/submissions/").json()["count"] == 1  # status, not values
     client.force_login(make_user(role="statistics_officer", country="KHM"))
     result = client.get("/api/v1/statistics/observations/").json()
-    assert result["count"] == 1 and result["results"][0]["status"] == "draft"
-    assert client.get("/api/v1/statistics/observations/", {"approved": "true"}).json()["count"] == 0
+    assert len(result["results"]) == 1 and result["results"][0]["status"] == "draft"
+    approved = client.get("/api/v1/statistics/observations/", {"approved": "true"}).json()
+    assert approved["results"] == []
     client.force_login(make_user(role="statistics_officer", country="THA"))
-    assert client.get("/api/v1/statistics/observations/").json()["count"] == 0
+    assert client.get("/api/v1/statistics/observations/").json()["results"] == []
     assert client.get("/api/v1/statistics/submissions/").json()["count"] == 0
 
 
@@ -131,4 +131,4 @@ def test_openapi_schema_documents_the_endpoints(hub):
     ]:
         assert path in paths, path
     params = {p["name"] for p in paths["/api/v1/statistics/observations/"]["get"]["parameters"]}
-    assert {"indicator", "country", "year", "dimension", "limit", "offset"} <= params
+    assert {"indicator", "country", "year", "dimension", "limit", "cursor"} <= params
