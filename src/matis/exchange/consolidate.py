@@ -564,10 +564,12 @@ def received_statistics_table(*, indicator, years: Iterable[int] | None = None):
 
 
 def reporting_years() -> list[int]:
-    """Years with a reporting period, newest first."""
+    """Years with a reporting period or received data, newest first."""
     from matis.monitoring.models import ReportingPeriod
 
-    return sorted(set(ReportingPeriod.objects.values_list("year", flat=True)), reverse=True)
+    years = set(ReportingPeriod.objects.values_list("year", flat=True))
+    years |= set(Consolidation.objects.exclude(year=0).values_list("year", flat=True))
+    return sorted(years, reverse=True)
 
 
 def chosen_year(request, years: list[int]) -> int | None:
