@@ -177,3 +177,20 @@ def test_an_item_that_cannot_be_imported_is_stored_and_recorded_as_failed(hub, c
     assert not Observation.objects.filter(country_id="THA").exists()
     # a retry (after the hub's structure is fixed) is the consolidate command
     assert consolidate_all().counts == {ConsolidationStatus.FAILED: 1}
+
+
+@pytest.mark.django_db
+def test_the_consolidate_command_imports_items_stored_before(two_versions, settings, capsys):
+    import argparse
+    import json
+
+    from matis.exchange.cli import add_commands
+
+    Consolidation.objects.update(replaced_by=None)
+    Consolidation.objects.all().delete()
+    parser = argparse.ArgumentParser()
+    add_commands(parser.add_subparsers(dest="command"), lambda: None)
+    args = parser.parse_args(["exchange", "consolidate", "--country", "tha"])
+    assert args.func(args) == 0
+    assert json.loads(capsys.readouterr().out) == {"consolidated": {"current": 2}}
+    assert Consolidation.objects.get(status=ConsolidationStatus.CURRENT).version_number == 2
