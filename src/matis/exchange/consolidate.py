@@ -98,6 +98,25 @@ def _order(version: dt.datetime, item: InboxItem) -> tuple:
     return (version, item.received_at, item.pk)
 
 
+def _other_versions(item: InboxItem, version: dt.datetime) -> tuple[int, InboxItem | None]:
+    """How many stored versions of the same submission or report are earlier; the latest later one.
+
+    Only the latest version received is ever applied: an earlier one that
+    arrives late, or is consolidated after a later one was stored (the
+    consolidate command), never overwrites it, even for a moment.
+    """
+    same = InboxItem.objects.filter(
+        country_id=item.country_id, kind=item.kind, payload__year=item.payload.get("year")
+    ).exclude(pk=item.pk)
+    if item.kind == ItemKind.MONITORING_REPORT:
+        same = same.filter(payload__activity=item.payload.get("activity"))
+    mine = _order(version, item)
+    orders = [(_order(item_version(other), other), other) for other in same]
+    later = [(order, other) for order, other in orders if order > mine]
+    latest = max(later, key=lambda pair: pair[0])[1] if later else None
+    return len(orders) - len(later), latest
+
+
 # --- importing ------------------------------------------------------------------------------
 
 
@@ -186,21 +205,18 @@ def consolidate_received(item: InboxItem) -> Consolidation | None:
             )
             .first()
         )
-        if current is not None and _order(
-            item_version(current.inbox_item), current.inbox_item
-        ) > _order(version, item):
+        n_earlier, later = _other_versions(item, version)
+        record.version_number = n_earlier + 1
+        if later is not None:
             return _finish(
                 record,
                 ConsolidationStatus.OUTDATED,
-                _("version %(version)s is in use; this earlier one is kept but not applied")
-                % {"version": current.version},
+                _(
+                    "a later version (received item %(item)s) was received; this one is kept, not applied"
+                )
+                % {"item": later.pk},
             )
-        number = (
-            Consolidation.objects.filter(
-                country_id=item.country_id, reference=record.reference, status__in=APPLIED
-            ).count()
-            + 1
-        )
+        number = record.version_number
         reason = _("version %(n)s of %(reference)s from %(country)s (received item %(item)s)") % {
             "n": number,
             "reference": record.reference,
@@ -225,7 +241,6 @@ def consolidate_received(item: InboxItem) -> Consolidation | None:
         record.submission = target.get("submission")
         record.report = target.get("report")
         record.summary = summary
-        record.version_number = number
         _finish(record, ConsolidationStatus.CURRENT, "")
         if current is not None:
             current.replaced_by = record

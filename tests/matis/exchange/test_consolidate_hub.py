@@ -105,25 +105,41 @@ def test_approved_statistics_reach_the_hub_dashboard_and_a_revision_replaces_the
     assert page.content.decode().count(f"statistics/{YEAR}") == 2
 
 
-@pytest.mark.django_db
-def test_a_separate_hub_builds_the_figures_from_the_received_items_alone(
-    two_versions, indicator, settings, user_client
-):
-    from matis.official_statistics.models import Observation, ObservationRevision, Submission
+def _as_a_separate_hub(settings):
+    """Only the received items remain: THA's own tables and the consolidation are gone."""
+    from matis.official_statistics.models import Observation, Submission
 
-    # a separate regional hub holds nothing of THA's own tables: only what it received
     settings.MATIS_ROLE = "regional"
     Consolidation.objects.update(replaced_by=None)
     Consolidation.objects.all().delete()
     Observation.objects.filter(country_id="THA").delete()
     Submission.objects.filter(country_id="THA").delete()
 
-    assert consolidate_all().counts == {ConsolidationStatus.CURRENT: 2}
+
+@pytest.mark.django_db
+def test_a_separate_hub_builds_the_figures_from_the_received_items_alone(
+    two_versions, indicator, settings, user_client
+):
+    from matis.official_statistics.models import Observation, ObservationRevision
+
+    _as_a_separate_hub(settings)
+    first, second = InboxItem.objects.order_by("pk")
+    fields = {f: getattr(second, f) for f in ("country_id", "kind", "idempotency_key", "payload",
+                                              "payload_digest", "key_id")}  # fmt: skip
+    second.delete()  # version 2 has not arrived yet
+
+    assert consolidate_all().counts == {ConsolidationStatus.CURRENT: 1}
     hub_copy = Observation.objects.get(country_id="THA", period=YEAR, indicator=indicator)
-    assert (hub_copy.value, hub_copy.approved, hub_copy.submission.is_approved) == (50, True, True)
+    assert (hub_copy.value, hub_copy.approved, hub_copy.submission.is_approved) == (42, True, True)
+
+    second = InboxItem.objects.create(**fields)  # version 2 arrives
+    assert consolidate_received(second).status == ConsolidationStatus.CURRENT
+    hub_copy.refresh_from_db()
+    assert hub_copy.value == 50
     [revision] = ObservationRevision.objects.filter(observation=hub_copy)
     assert (revision.old_value, revision.new_value) == (42, 50)
     assert "version 2" in revision.reason and "THA" in revision.reason
+    assert Consolidation.objects.get(inbox_item=first).status == ConsolidationStatus.REPLACED
 
     client = user_client("secretariat_analyst", None)
     _response, [row] = _provenance_rows(client, indicator)
@@ -139,19 +155,23 @@ def test_a_separate_hub_builds_the_figures_from_the_received_items_alone(
 
 
 @pytest.mark.django_db
-def test_an_earlier_version_arriving_late_is_kept_but_not_applied(two_versions, settings):
-    from matis.official_statistics.models import Observation, Submission
+def test_an_earlier_version_is_kept_but_never_applied_over_a_later_one(two_versions, settings):
+    from matis.official_statistics.models import Observation, ObservationRevision
 
-    settings.MATIS_ROLE = "regional"
-    Consolidation.objects.update(replaced_by=None)
-    Consolidation.objects.all().delete()
-    Observation.objects.filter(country_id="THA").delete()
-    Submission.objects.filter(country_id="THA").delete()
+    _as_a_separate_hub(settings)
+    # the consolidate command meets both versions: only the later one is applied
+    assert consolidate_all().counts == {
+        ConsolidationStatus.OUTDATED: 1,
+        ConsolidationStatus.CURRENT: 1,
+    }
     first, second = InboxItem.objects.order_by("pk")
-    assert consolidate_received(second).status == ConsolidationStatus.CURRENT
-    late = consolidate_received(first)
-    assert late.status == ConsolidationStatus.OUTDATED and "not applied" in late.message
-    assert Observation.objects.get(country_id="THA", period=YEAR).value == 50
+    outdated = Consolidation.objects.get(inbox_item=first)
+    assert outdated.status == ConsolidationStatus.OUTDATED and outdated.version_number == 1
+    assert Consolidation.objects.get(inbox_item=second).version_number == 2
+    assert f"received item {second.pk}" in outdated.message
+    hub_copy = Observation.objects.get(country_id="THA", period=YEAR)
+    assert hub_copy.value == 50
+    assert not ObservationRevision.objects.filter(observation=hub_copy).exists()  # never 42
 
 
 @pytest.mark.django_db
@@ -192,5 +212,5 @@ def test_the_consolidate_command_imports_items_stored_before(two_versions, setti
     add_commands(parser.add_subparsers(dest="command"), lambda: None)
     args = parser.parse_args(["exchange", "consolidate", "--country", "tha"])
     assert args.func(args) == 0
-    assert json.loads(capsys.readouterr().out) == {"consolidated": {"current": 2}}
+    assert json.loads(capsys.readouterr().out) == {"consolidated": {"outdated": 1, "current": 1}}
     assert Consolidation.objects.get(status=ConsolidationStatus.CURRENT).version_number == 2

@@ -74,7 +74,10 @@ def test_a_revised_report_replaces_the_earlier_one_in_the_regional_report(revise
     Consolidation.objects.update(replaced_by=None)
     Consolidation.objects.all().delete()
     ActivityReport.objects.filter(pk=revised_report.pk).delete()
-    assert consolidate_all().counts == {ConsolidationStatus.CURRENT: 2}
+    assert consolidate_all().counts == {
+        ConsolidationStatus.OUTDATED: 1,
+        ConsolidationStatus.CURRENT: 1,
+    }
     hub_copy = ActivityReport.objects.get(country_id="THA", activity=revised_report.activity)
     assert hub_copy.progress == ProgressStatus.COMPLETED and hub_copy.workflow == "approved"
     assert hub_copy.narrative == "Narrative synthetic-consolidation"
@@ -82,9 +85,9 @@ def test_a_revised_report_replaces_the_earlier_one_in_the_regional_report(revise
     data = load_monitoring_data(period.plan, years=[period.year])
     assert data.status[("THA", revised_report.activity_id, period.year)] == "completed"
     assert (
-        Consolidation.objects.get(status="replaced").inbox_item.payload["progress"]
+        Consolidation.objects.get(status="outdated").inbox_item.payload["progress"]
         == ProgressStatus.IN_PROGRESS
-    )  # the history keeps the earlier version as received
+    )  # the earlier version is kept as received, never applied
 
     section = _regional_report(revised_report)
     [row] = [r for r in section.tables[0].rows if r["country"] == "Thailand"]
