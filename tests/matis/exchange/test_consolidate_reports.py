@@ -158,3 +158,17 @@ def test_the_missing_and_late_page_in_every_language(revised_report, user_client
         if language != "en":
             assert label != "Received on time"
     assert label in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_hub_monitoring_dashboard_shows_who_sent_their_reports(revised_report, user_client):
+    from django.urls import reverse
+
+    client = user_client("secretariat_analyst", None)
+    page = client.get(reverse("monitoring:dashboard"), {"year": revised_report.period.year})
+    assert page.status_code == 200
+    rows = page.context["received"].rows
+    assert len(rows) == 6  # the six COMMIT governments
+    sent = {r["country"]: r["reports_received"].split()[0] for r in rows}
+    assert sent.pop("Thailand") == "1" and set(sent.values()) == {"0"}
+    assert "Every version received" in page.content.decode()
