@@ -214,3 +214,34 @@ def test_the_consolidate_command_imports_items_stored_before(two_versions, setti
     assert args.func(args) == 0
     assert json.loads(capsys.readouterr().out) == {"consolidated": {"outdated": 1, "current": 1}}
     assert Consolidation.objects.get(status=ConsolidationStatus.CURRENT).version_number == 2
+
+
+@pytest.mark.django_db
+def test_a_copy_being_edited_here_holds_the_version_until_the_hub_takes_it_over(
+    two_versions, settings
+):
+    from matis.official_statistics.models import Submission
+    from matis.official_statistics.services.submissions import submission_reopen
+
+    # one database: the national instance reopened its submission after sending version 2
+    submission_reopen(actor=None, submission=two_versions, reason="another correction")
+    v2 = InboxItem.objects.order_by("pk").last()
+    v3 = InboxItem.objects.create(
+        country_id="THA",
+        kind=ItemKind.STATISTICS,
+        idempotency_key=f"THA:statistics:{two_versions.pk}:2099-01-01T00:00:00+00:00",
+        payload={**v2.payload, "approved_at": "2099-01-01T00:00:00+00:00"},
+        payload_digest="0" * 64,
+        key_id=v2.key_id,
+    )
+    held = consolidate_received(v3)
+    assert held.status == ConsolidationStatus.HELD and "Draft" in held.message
+    assert Submission.objects.get(pk=two_versions.pk).status == Submission.Status.DRAFT
+    assert Consolidation.objects.get(inbox_item=v2).status == ConsolidationStatus.CURRENT
+
+    # a regional hub: the government's approved version takes over the hub's copy
+    settings.MATIS_ROLE = "regional"
+    assert consolidate_all().counts == {ConsolidationStatus.CURRENT: 1}
+    assert Submission.objects.get(pk=two_versions.pk).status == Submission.Status.APPROVED
+    assert Consolidation.objects.get(inbox_item=v2).status == ConsolidationStatus.REPLACED
+    assert Consolidation.objects.get(inbox_item=v3).version_number == 3

@@ -172,3 +172,18 @@ def test_the_hub_monitoring_dashboard_shows_who_sent_their_reports(revised_repor
     sent = {r["country"]: r["reports_received"].split()[0] for r in rows}
     assert sent.pop("Thailand") == "1" and set(sent.values()) == {"0"}
     assert "Every version received" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_regional_report_renders_the_received_section_in_thai(revised_report):
+    from django.utils import translation
+
+    from matis.reports.builder import build_report
+    from matis.reports.render import render_html
+
+    with translation.override("th"):
+        content = build_report(plan=revised_report.period.plan, year=revised_report.period.year)
+        html = render_html(content, language="th", for_web=False)
+    assert 'data-table="received"' in html
+    assert "ข้อมูลที่ได้รับจากรัฐบาล" in html  # "Data received from the governments"
+    assert "ได้รับตรงเวลา" in html  # THA's report: "Received on time"
