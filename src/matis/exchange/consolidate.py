@@ -125,16 +125,13 @@ def _import(item: InboxItem, *, reason: str):
     data = item.payload
     take_over = not conf.is_national()  # a regional hub: the country's approved data win
     if item.kind == ItemKind.STATISTICS:
-        from matis.official_statistics.services.consolidation import (
-            received_rows,
-            submission_replace_received,
-        )
+        from matis.official_statistics.services.consolidation import submission_replace_received
 
         sdmx = data.get("sdmx_csv")
         if not isinstance(sdmx, str):
             raise ReceivedItemInvalid(_("sdmx_csv: the item carries no SDMX-CSV"))
         year = _year(data)
-        rows = received_rows(sdmx_csv=sdmx, country_id=item.country_id, year=year)
+        rows = _received_rows(sdmx_csv=sdmx, country_id=item.country_id, year=year)
         result = submission_replace_received(
             country_id=item.country_id,
             year=year,
@@ -154,6 +151,48 @@ def _import(item: InboxItem, *, reason: str):
         take_over=take_over,
     )
     return {"report": result.report}, result.as_dict()
+
+
+def _received_rows(*, sdmx_csv: str, country_id: str, year: int) -> list[tuple]:
+    """The checked rows of a received SDMX-CSV; :class:`ImportRejected` names every bad line.
+
+    The statistics import's own parser checks them (indicator, dimension codes,
+    values); rows of another country or year than the item's are errors.
+    """
+    import io
+
+    from matis.common.importing import ImportProblem, ImportRejected
+    from matis.official_statistics.io.parsers import ImportScope
+    from matis.official_statistics.services.imports import parse_file
+
+    parsed = parse_file(
+        source=io.BytesIO(sdmx_csv.encode("utf-8")),
+        fmt="sdmx-csv",
+        scope=ImportScope(only_country=country_id),
+    )
+    wrong_year = [
+        ImportProblem(
+            _("the item is for %(year)s but this row is for %(row)s") % {"year": year, "row": r[3]},
+            row=r[0],
+            text_line=True,
+        )
+        for r in parsed.rows
+        if r[3] != year
+    ]
+    if wrong_year:
+        raise ImportRejected(wrong_year)
+    return parsed.rows
+
+
+def _held_message(exc: Exception) -> str:
+    submission = getattr(exc, "submission", None)
+    if submission is None:
+        return str(exc)
+    return _("%(country)s %(year)s is %(status)s here") % {
+        "country": submission.country_id,
+        "year": submission.period,
+        "status": submission.get_status_display(),
+    }
 
 
 def _not_applied_errors():
@@ -227,7 +266,7 @@ def consolidate_received(item: InboxItem) -> Consolidation | None:
             with transaction.atomic():  # a failure writes nothing of the item
                 target, summary = _import(item, reason=reason)
         except _held_errors() as exc:
-            return _finish(record, ConsolidationStatus.HELD, str(exc))
+            return _finish(record, ConsolidationStatus.HELD, _held_message(exc))
         except _not_applied_errors() as exc:
             return _finish(record, ConsolidationStatus.FAILED, str(exc))
         except Exception as exc:  # our error: the item stays received, the retry is a command

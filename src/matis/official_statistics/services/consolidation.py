@@ -9,24 +9,24 @@ dashboards, downloads and the API read received figures like any other.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 
 from django.db import connection
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction
-from matis.common.importing import ImportProblem, ImportRejected
-from matis.official_statistics.io.parsers import ImportScope
 from matis.official_statistics.models import Observation, ObservationRevision, Submission
 from matis.official_statistics.models.observations import flags_text
-from matis.official_statistics.services.imports import bulk_insert_observations, parse_file
+from matis.official_statistics.services.imports import bulk_insert_observations
 
 
 class SubmissionNotReplaceable(Exception):
     """The hub's copy is being edited here (draft or submitted): the received version waits."""
+
+    def __init__(self, submission: Submission):
+        self.submission = submission
+        super().__init__(f"{submission.country_id} {submission.period} is {submission.status}")
 
 
 @dataclass(frozen=True)
@@ -44,30 +44,6 @@ class ReplaceResult:
             "deleted": self.deleted,
             "unchanged": self.unchanged,
         }
-
-
-def received_rows(*, sdmx_csv: str, country_id: str, year: int) -> list[tuple]:
-    """The checked rows of a received SDMX-CSV; :class:`ImportRejected` names every bad line.
-
-    Rows of another country or another year than the item's are errors.
-    """
-    parsed = parse_file(
-        source=io.BytesIO(sdmx_csv.encode("utf-8")),
-        fmt="sdmx-csv",
-        scope=ImportScope(only_country=country_id),
-    )
-    wrong_year = [
-        ImportProblem(
-            _("the item is for %(year)s but this row is for %(row)s") % {"year": year, "row": r[3]},
-            row=r[0],
-            text_line=True,
-        )
-        for r in parsed.rows
-        if r[3] != year
-    ]
-    if wrong_year:
-        raise ImportRejected(wrong_year)
-    return parsed.rows
 
 
 def submission_replace_received(
@@ -101,14 +77,7 @@ def submission_replace_received(
             note=reason[:500],
         )
     elif not submission.is_approved and not take_over:
-        raise SubmissionNotReplaceable(
-            _("%(country)s %(year)s is %(status)s here")
-            % {
-                "country": country_id,
-                "year": year,
-                "status": submission.get_status_display(),
-            }
-        )
+        raise SubmissionNotReplaceable(submission)
     existing = {
         (o.indicator_id, o.series_key): o for o in Observation.objects.filter(submission=submission)
     }
