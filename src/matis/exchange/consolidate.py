@@ -108,6 +108,7 @@ def _other_versions(item: InboxItem, version: dt.datetime) -> tuple[int, InboxIt
     same = InboxItem.objects.filter(
         country_id=item.country_id, kind=item.kind, payload__year=item.payload.get("year")
     ).exclude(pk=item.pk)
+    same = same.exclude(consolidation__status=ConsolidationStatus.FAILED)  # never usable
     if item.kind == ItemKind.MONITORING_REPORT:
         same = same.filter(payload__activity=item.payload.get("activity"))
     mine = _order(version, item)
