@@ -138,6 +138,14 @@ def _cmd_match(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_consolidate(args: argparse.Namespace) -> int:
+    from matis.exchange.consolidate import consolidate_all
+
+    result = consolidate_all(country_id=args.country.upper() if args.country else None)
+    print(json.dumps({"consolidated": result.counts}))
+    return 0
+
+
 def add_commands(subparsers, setup) -> None:
     parser = subparsers.add_parser("exchange", help="exchange with the regional hub")
     sub = parser.add_subparsers(dest="exchange_command", required=True)
@@ -172,6 +180,12 @@ def add_commands(subparsers, setup) -> None:
 
     match = sub.add_parser("match", help="hub: match all tokens again (blocked), raise alerts")
     match.set_defaults(func=wrap(_cmd_match))
+
+    consolidate = sub.add_parser(
+        "consolidate", help="hub: import received reports and statistics not yet imported"
+    )
+    consolidate.add_argument("--country", help="only this country's items (ISO alpha-3)")
+    consolidate.set_defaults(func=wrap(_cmd_consolidate))
 
     keys = sub.add_parser("keys", help="hub: per-country credentials")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)

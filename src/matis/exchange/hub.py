@@ -247,6 +247,9 @@ def _repeat(found: InboxItem, digest: str) -> Receipt:
 
 
 def _apply(item: InboxItem) -> None:
+    from matis.exchange.consolidate import consolidate_received
+
+    consolidate_received(item)  # reports and statistics: into the hub's own tables
     data = item.payload
     if item.kind == ItemKind.DEIDENTIFIED_CASES:
         DeidentifiedCase.objects.filter(country_id=item.country_id).delete()

@@ -153,6 +153,31 @@ def hub_overview(request):
 
 
 @login_required
+@require_GET
+@scoped("global")  # approved aggregate figures and reports of every country
+def consolidation(request):
+    """What the hub imported from each government: missing and late data, every version."""
+    from matis.exchange import consolidate
+
+    if not has_perm(request.user, "exchange.view_hub"):
+        raise PermissionDenied
+    if not conf.is_hub():
+        raise Http404
+    years = consolidate.reporting_years()
+    year = consolidate.chosen_year(request, years)
+    return render(
+        request,
+        "exchange/consolidation.html",
+        {
+            "status_table": consolidate.reporting_status_table(year=year) if year else None,
+            "versions": consolidate.versions_table(year=year) if year else None,
+            "reporting_years": years,
+            "reporting_year": year,
+        },
+    )
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 @scoped("country", model=OutboxItem, lookup="pk")
 def outbox_retry(request, pk):

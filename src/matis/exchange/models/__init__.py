@@ -1,5 +1,6 @@
 """Exchange records: the national outbox and alert copies, and the hub's inbox, tokens and alerts."""
 
+from matis.exchange.models.consolidation import Consolidation, ConsolidationStatus
 from matis.exchange.models.hub import (
     CountryKey,
     DeidentifiedCase,
@@ -19,6 +20,8 @@ from matis.exchange.models.national import (
 
 __all__ = [
     "AlertStatus",
+    "Consolidation",
+    "ConsolidationStatus",
     "CountryKey",
     "DeidentifiedCase",
     "HubAlert",

@@ -8,6 +8,8 @@ from django.shortcuts import render
 
 from matis.access.scoping import scoped
 from matis.common.tables import download_response
+from matis.exchange import conf as exchange_conf
+from matis.exchange.consolidate import reporting_status_table
 from matis.monitoring import charts, dashboards, selectors, services
 from matis.monitoring.services.exports import FORMATS
 
@@ -31,6 +33,9 @@ def dashboard(request):
         {"table": budget, "chart": charts.budget_chart(budget)},
         {"table": comparison, "chart": charts.comparison_chart(comparison)},
     ]
+    received = None
+    if exchange_conf.is_hub():  # the regional hub: which governments' reports are missing or late
+        received = reporting_status_table(year=year, plan=data.plan)
     return render(
         request,
         "monitoring/dashboard.html",
@@ -39,6 +44,7 @@ def dashboard(request):
             "periods": selectors.periods(),
             "sections": sections,
             "synthetic": data.synthetic,
+            "received": received,
         },
     )
 

@@ -15,6 +15,8 @@ from matis.access.scoping import scoped
 from matis.common.calendars import display_year
 from matis.common.models import COMMIT_COUNTRIES, Country
 from matis.common.tables import download_response
+from matis.exchange import conf as exchange_conf
+from matis.exchange.consolidate import hub_panels
 from matis.official_statistics import charts, dashboards, selectors
 from matis.official_statistics.io import writers
 from matis.official_statistics.models import (
@@ -54,6 +56,8 @@ def dashboard(request):
         "comparison_spec": charts.comparison_chart(comparison, y_title=unit),
         "comparison_links": download_links(request, "comparison"),
     }
+    if exchange_conf.is_hub():  # the regional hub: where the figures come from, who is late
+        context.update(hub_panels(request, indicator))
     if country:
         dimensions = breakdown_dimensions(indicator)
         dimension = breakdown_dimension(request, dimensions)

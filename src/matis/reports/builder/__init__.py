@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from matis.common.calendars import display_date, display_year, display_year_range
 from matis.common.i18n import local_text
 from matis.common.models import COMMIT_COUNTRIES
+from matis.exchange import conf as exchange_conf
 from matis.monitoring.dashboards import load_monitoring_data
 from matis.monitoring.models import BudgetKind
 from matis.plans.models import Plan
@@ -30,6 +31,7 @@ from matis.reports.builder.progress import (
     progress_by_country,
     summary_lines,
 )
+from matis.reports.builder.received import received_section
 
 __all__ = ["AnnualReportContent", "Section", "build_report"]
 
@@ -77,6 +79,8 @@ def build_report(*, plan: Plan, year: int, country_id: str | None = None) -> Ann
     if is_final:
         sections.append(end_of_plan_section(data, year))
         sections.append(impact_section(indicators, data))
+    if country_id is None and exchange_conf.is_hub():  # the regional report: who sent what
+        sections.append(received_section(plan, year))
     sections.append(annex_section(data, year))
     sections.append(notes_section(data, year, pending))
     content = AnnualReportContent(
