@@ -452,8 +452,11 @@ def _release(item: OutboxItem, pusher: str) -> None:
 
 def _record_failure(
     item: OutboxItem, pusher: str, error: str, result: PushResult, *, counts: bool
-) -> None:
-    """An attempt that did not reach a verdict: wait and retry, or park (``counts``)."""
+) -> bool:
+    """An attempt that did not reach a verdict: wait and retry, or park (``counts``).
+
+    Returns True when the item was parked: the push goes on with the next item.
+    """
 
     def apply(current: OutboxItem) -> list[str]:
         now = timezone.now()
@@ -487,8 +490,9 @@ def _record_failure(
             current.last_error,
             notified,
         )
-    else:
-        result.deferred += 1
+        return True
+    result.deferred += 1
+    return False
 
 
 def _refusal(status: int, body: dict, size: int) -> str:
@@ -527,8 +531,7 @@ def _send_one(item: OutboxItem, *, pusher: str, transport_for_country, result: P
         return True
     except Exception as exc:  # a broken item must not stop the queue for ever: it is parked
         logger.exception("outbox item %s could not be prepared", item.pk)
-        _record_failure(item, pusher, f"could not be prepared: {exc}", result, counts=True)
-        return False
+        return _record_failure(item, pusher, f"could not be prepared: {exc}", result, counts=True)
     body = _envelope(item)
     try:
         # no transaction is open here: the row is held by the lease, not by a lock
@@ -536,8 +539,7 @@ def _send_one(item: OutboxItem, *, pusher: str, transport_for_country, result: P
     except HubServerError as exc:
         counts = not exc.says_unavailable
         result.unreachable = result.unreachable or not counts
-        _record_failure(item, pusher, str(exc), result, counts=counts)
-        return False
+        return _record_failure(item, pusher, str(exc), result, counts=counts)
     except HubUnreachable as exc:
         result.unreachable = True
         _record_failure(item, pusher, str(exc), result, counts=False)

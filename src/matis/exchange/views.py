@@ -107,6 +107,10 @@ def outbox(request):
     if status:
         items = items.filter(status=status)
     page = Paginator(items.order_by("-id"), 50).get_page(request.GET.get("page"))
+    parked = selectors.outbox_parked_chains(request.user)
+    for item in page.object_list:
+        first_parked = parked.get((item.country_id, item.chain))
+        item.held = item.status == "pending" and first_parked is not None and first_parked < item.pk
     return render(
         request,
         "exchange/outbox.html",
