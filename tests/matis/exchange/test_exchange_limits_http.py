@@ -18,6 +18,7 @@ import urllib.request
 import pytest
 from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connections
 
 from matis.exchange.hub import MAX_BODY_BYTES
 from matis.exchange.models import DeidentifiedCase, InboxItem, ItemKind, OutboxItem, OutboxStatus
@@ -38,7 +39,18 @@ def hub_server(transactional_db, settings):
     from matis.wsgi import application
 
     settings.MATIS_EXCHANGE_LOCAL_HUB = True
-    server = create_server(application, host="127.0.0.1", port=0, threads=2, **waitress_options())
+
+    def app(environ, start_response):
+        # the application itself; each request's database connection is closed after
+        # it (waitress's threads outlive the test; PostgreSQL keeps idle ones open)
+        response = application(environ, start_response)
+        try:
+            return [b"".join(response)]
+        finally:
+            response.close()
+            connections.close_all()
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=2, **waitress_options())
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}/"
