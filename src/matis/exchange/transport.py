@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from matis.exchange.conf import Credential
-from matis.exchange.hub import MAX_BODY_BYTES
 from matis.exchange.signing import sign_request
 
 INBOX_PATH = "exchange/api/inbox/"
@@ -37,6 +36,8 @@ class HubServerError(HubUnreachable):
 
 def item_too_large(size: int) -> dict | None:
     """The hub's answer to an item body of ``size`` bytes over its limit (413), or None."""
+    from matis.exchange.hub import MAX_BODY_BYTES  # here: the hub may import this module
+
     if size <= MAX_BODY_BYTES:
         return None
     return {

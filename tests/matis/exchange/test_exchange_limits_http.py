@@ -97,7 +97,7 @@ def release(n_records: int) -> dict:
     return {"k": 11, "records": records}
 
 
-def queue_release(n_records: int, tag: str) -> tuple[OutboxItem, int]:
+def queue_release(n_records: int, tag: str, *, chain: str = "") -> tuple[OutboxItem, int]:
     item, _ = outbox_enqueue(
         country_id="THA",
         kind=ItemKind.DEIDENTIFIED_CASES,
@@ -105,6 +105,7 @@ def queue_release(n_records: int, tag: str) -> tuple[OutboxItem, int]:
         object_id="THA",
         idempotency_key=f"THA:deidentified:{tag}",
         payload=release(n_records),
+        chain=chain,
     )
     return item, len(_envelope(item))
 
@@ -204,3 +205,44 @@ def test_413_body_is_json_naming_the_limit(hub_server, country_keys):
     answer = HttpTransport(hub_server, country_keys["THA"], timeout=120).post_item(body, "THA:x")
     assert answer.status == 413
     assert "20 MiB" in answer.body["detail"] and str(len(body)) in answer.body["detail"]
+
+
+def test_a_hub_failing_with_500_over_http_gets_the_item_parked(
+    hub_server, country_keys, settings, monkeypatch, make_user
+):
+    """The hub's handler crashes on the item (HTTP 500): the sender parks it and goes on."""
+    from django.core import mail
+
+    from matis.exchange import views
+
+    settings.MATIS_EXCHANGE_MAX_FAILURES = 2
+    admin = make_user(role="administrator", country="THA")
+    sick, _ = queue_release(600, "sick")
+    # queued after it, in a chain of its own (releases of one country share a chain)
+    healthy, _ = queue_release(700, "healthy", chain="test:other")
+
+    def crash(**kwargs):
+        raise RuntimeError("the hub's handler broke on this item")
+
+    real = views.hub_inbox_answer
+
+    def answer(**kwargs):
+        if kwargs["headers"].get("Idempotency-Key") == sick.idempotency_key:
+            return crash(**kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(views, "hub_inbox_answer", answer)
+    push = lambda: outbox_push(  # noqa: E731
+        transport_factory=lambda c: HttpTransport(hub_server, country_keys[c]),
+        ignore_schedule=True,
+    )
+    first = push()
+    assert (first.deferred, first.sent, first.unreachable) == (1, 0, False)
+    assert "hub answered 500" in first.errors[0]
+    second = push()
+    assert (second.parked, second.sent) == (1, 1)
+    sick.refresh_from_db()
+    healthy.refresh_from_db()
+    assert (sick.status, sick.failures) == (OutboxStatus.PARKED, 2)
+    assert healthy.status == OutboxStatus.SENT
+    assert [m.to for m in mail.outbox] == [[admin.email]]
