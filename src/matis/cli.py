@@ -82,10 +82,23 @@ def _stop_on_sigterm(signum, frame) -> None:
 
 
 def waitress_options() -> dict:
-    """Waitress settings from Django settings: believe forwarded headers from the proxy only."""
-    from django.conf import settings
+    """Waitress settings from Django settings: believe forwarded headers from the proxy only.
 
-    options: dict = {"ident": "MATIS"}
+    ``max_request_body_size`` is ``MATIS_MAX_REQUEST_BYTES``; it may not be
+    below the hub's item limit, or the server would refuse items the hub
+    documents as accepted before the hub could answer.
+    """
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    from matis.exchange.hub import MAX_BODY_BYTES
+
+    if settings.MATIS_MAX_REQUEST_BYTES < MAX_BODY_BYTES:
+        raise ImproperlyConfigured(
+            f"MATIS_MAX_REQUEST_BYTES ({settings.MATIS_MAX_REQUEST_BYTES}) is below the hub's "
+            f"item limit ({MAX_BODY_BYTES} bytes)"
+        )
+    options: dict = {"ident": "MATIS", "max_request_body_size": settings.MATIS_MAX_REQUEST_BYTES}
     if settings.TRUSTED_PROXIES:
         options.update(
             trusted_proxy=" ".join(settings.TRUSTED_PROXIES),

@@ -345,6 +345,10 @@ FILE_UPLOAD_HANDLERS = [
 ]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The largest request body `matis serve` (waitress) reads at all; each view then
+# applies its own, smaller limit (the hub inbox reads its body itself, up to the
+# hub's 20 MiB item limit; the statistics import takes files up to 200 MiB).
+MATIS_MAX_REQUEST_BYTES = env_int("MATIS_MAX_REQUEST_BYTES", 256 * 1024 * 1024)
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 if not IS_PRODUCTION:
     MATIS_HOME.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -476,7 +480,22 @@ MATIS_LINKAGE_SECRET_FILE = env_path("MATIS_LINKAGE_SECRET_FILE")
 MATIS_EXCHANGE_REPLAY_SECONDS = env_float("MATIS_EXCHANGE_REPLAY_SECONDS", 300)
 MATIS_EXCHANGE_BACKOFF_BASE = env_float("MATIS_EXCHANGE_BACKOFF_BASE", 30.0)
 MATIS_EXCHANGE_BACKOFF_MAX = env_float("MATIS_EXCHANGE_BACKOFF_MAX", 6 * 3600.0)
+# An item the hub answers with a server error this many times in a row is parked
+# (the administrators are emailed; the rest of the queue goes on).
+MATIS_EXCHANGE_MAX_FAILURES = env_int("MATIS_EXCHANGE_MAX_FAILURES", 8)
+# A pusher's claim on the item it is sending; must outlast one HTTP call (30 s timeout).
+MATIS_EXCHANGE_LEASE_SECONDS = env_float("MATIS_EXCHANGE_LEASE_SECONDS", 600)
 MATIS_LINKAGE_THRESHOLD = env_float("MATIS_LINKAGE_THRESHOLD", 0.8)
 MATIS_LINKAGE_BACKEND = env_str("MATIS_LINKAGE_BACKEND", "duckdb")
+# Mail to administrators (e.g. an exchange item parked after repeated failures).
+# Production sends through the SMTP relay named here; elsewhere messages are
+# written as files to MATIS_HOME/mail.
+EMAIL_HOST = env_str("MATIS_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("MATIS_EMAIL_PORT", 25)
+EMAIL_USE_TLS = env_flag("MATIS_EMAIL_TLS")
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = env_str("MATIS_EMAIL_FROM", "matis@localhost")
+if not IS_PRODUCTION:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = MATIS_HOME / "mail"
 # The hub endpoints answer in this process too (the one-database demo).
 MATIS_EXCHANGE_LOCAL_HUB = env_flag("MATIS_EXCHANGE_LOCAL_HUB", default=ENV == "demo")

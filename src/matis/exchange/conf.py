@@ -20,6 +20,8 @@ National instance (``MATIS_ROLE=national``, ``MATIS_COUNTRY=THA``):
 Both: ``MATIS_EXCHANGE_K`` (k-anonymity, default 11; ``MATIS_DISCLOSURE["k_anonymity"]``),
 ``MATIS_EXCHANGE_REPLAY_SECONDS`` (signature freshness window, default 300),
 ``MATIS_EXCHANGE_BACKOFF_BASE`` / ``_MAX`` (retry delays in seconds),
+``MATIS_EXCHANGE_MAX_FAILURES`` (server errors in a row before an item is parked),
+``MATIS_EXCHANGE_LEASE_SECONDS`` (how long a pusher holds the item it sends),
 ``MATIS_LINKAGE_THRESHOLD`` (Dice threshold of a re-trafficking alert),
 ``MATIS_LINKAGE_BACKEND`` (``duckdb``, ``numpy`` or ``spark``).
 """
@@ -117,6 +119,18 @@ def backoff_base_seconds() -> float:
 
 def backoff_max_seconds() -> float:
     return _number("MATIS_EXCHANGE_BACKOFF_MAX", settings.MATIS_EXCHANGE_BACKOFF_MAX, minimum=0)
+
+
+def max_failures() -> int:
+    """Server errors in a row after which an outbox item is parked."""
+    return int(
+        _number("MATIS_EXCHANGE_MAX_FAILURES", settings.MATIS_EXCHANGE_MAX_FAILURES, minimum=1)
+    )
+
+
+def lease_seconds() -> float:
+    """How long a pusher holds the item it is sending (a crashed pusher's claim then lapses)."""
+    return _number("MATIS_EXCHANGE_LEASE_SECONDS", settings.MATIS_EXCHANGE_LEASE_SECONDS, minimum=1)
 
 
 def linkage_threshold() -> float:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 
 from matis.access.audit import audit_record
@@ -40,6 +40,17 @@ def outbox_counts(user) -> dict[str, int]:
     counts = dict.fromkeys(OutboxStatus.values, 0)
     counts.update({r["status"]: r["n"] for r in rows})
     return counts
+
+
+def outbox_parked_chains(user) -> dict[tuple[str, str], int]:
+    """(country, chain) -> the first parked item of that chain, among the items the user sees."""
+    rows = (
+        outbox_visible(user)
+        .filter(status=OutboxStatus.PARKED)
+        .values("country_id", "chain")
+        .annotate(first=Min("id"))
+    )
+    return {(r["country_id"], r["chain"]): r["first"] for r in rows}
 
 
 def alerts_visible(user) -> QuerySet[ReceivedAlert]:

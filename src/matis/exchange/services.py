@@ -5,18 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
+import smtplib
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction, User
-from matis.access.permissions import has_perm
+from matis.access.permissions import has_perm, roles_with
+from matis.access.scoping import scope_queryset
 from matis.cases.choices import ConsentPurpose
 from matis.cases.models import Case
 from matis.cases.selectors import cases_with_consent
@@ -34,7 +40,12 @@ from matis.exchange.models import (
 )
 from matis.exchange.privacy import PersonalDataRefused, check_payload
 from matis.exchange.signing import canonical_json
-from matis.exchange.transport import HttpTransport, HubUnreachable, LocalTransport
+from matis.exchange.transport import (
+    HttpTransport,
+    HubServerError,
+    HubUnreachable,
+    LocalTransport,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +65,14 @@ def outbox_enqueue(
     idempotency_key: str,
     payload: dict | None = None,
     case_ids: list[int] | None = None,
+    chain: str = "",
 ) -> tuple[OutboxItem, bool]:
-    """Queue one item (in the caller's transaction); a known idempotency key changes nothing."""
+    """Queue one item (in the caller's transaction); a known idempotency key changes nothing.
+
+    ``chain`` names the items this one depends on or must not overtake (default:
+    the same object, ``"<object_type>:<object_id>"``): within a chain items reach
+    the hub in queue order, and a parked item holds back the rest of its chain.
+    """
     if payload is not None:
         check_payload(kind, payload)
     return OutboxItem.objects.get_or_create(
@@ -65,6 +82,7 @@ def outbox_enqueue(
             "kind": kind,
             "object_type": object_type,
             "object_id": str(object_id),
+            "chain": (chain or f"{object_type}:{object_id}")[:160],
             "payload": payload,
             "case_ids": case_ids or [],
         },
@@ -163,6 +181,7 @@ def outbox_enqueue_case_deletion(*, case: Case) -> OutboxItem | None:
         object_id=subject.ref,
         idempotency_key=f"{case.country_id}:revoke:{subject.ref}",
         payload={"subject_ref": str(subject.ref)},
+        chain=f"cases.case:{case.pk}",  # after the person's token items, never before
     )[0]
 
 
@@ -325,6 +344,7 @@ class PushResult:
     failed: int = 0
     cancelled: int = 0
     deferred: int = 0
+    parked: int = 0
     unreachable: bool = False
     errors: list[str] = field(default_factory=list)
 
@@ -335,15 +355,226 @@ class PushResult:
             "failed": self.failed,
             "cancelled": self.cancelled,
             "deferred": self.deferred,
+            "parked": self.parked,
             "unreachable": self.unreachable,
         }
 
 
-def _defer(item: OutboxItem, error: str, now: dt.datetime) -> None:
-    item.attempts += 1
-    item.last_error = error[:500]
-    item.next_attempt_at = now + dt.timedelta(seconds=backoff_delay(item.attempts))
-    item.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+# What an attempt's outcome does to the item (docs/exchange.md, "Sending"):
+# - 2xx: stored at the hub (or stored before): sent.
+# - 400, 409, 413, 422: refused for good, the same bytes would be refused again: failed.
+# - another 5xx, or the item cannot be prepared: a failure of this item. It waits
+#   (backoff) and holds back the queue; after MATIS_EXCHANGE_MAX_FAILURES in a row it
+#   is parked, its administrators are emailed, and the queue goes on.
+# - no answer, 502/503/504 (the hub or its proxy is down or busy), 403 (key, clock),
+#   anything else: the hub takes nothing now. The item waits and is never parked.
+
+
+def _queue(country_id: str | None) -> QuerySet[OutboxItem]:
+    """Waiting items not held back by an earlier unfinished item of their chain."""
+    earlier = OutboxItem.objects.filter(
+        country_id=OuterRef("country_id"),
+        chain=OuterRef("chain"),
+        pk__lt=OuterRef("pk"),
+        status__in=(OutboxStatus.PENDING, OutboxStatus.PARKED),
+    )
+    queue = OutboxItem.objects.filter(status=OutboxStatus.PENDING).filter(~Exists(earlier))
+    return queue.filter(country_id=country_id) if country_id else queue
+
+
+def _unclaimed(now: dt.datetime) -> Q:
+    return Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
+
+
+def _claim_next(*, country_id: str | None, pusher: str, ignore_schedule: bool):
+    """Lease the first due item in queue order, in a short transaction of its own.
+
+    The row lock (``SKIP LOCKED``: a concurrent pusher's candidate is passed
+    over, never waited for) lasts only this transaction; the lease
+    (``claimed_by`` / ``claimed_until``) is what keeps another pusher off the
+    item while it is sent. The conditional update is the guard on databases
+    without row locks (SQLite, where the transaction holds the write lock).
+    """
+    for _attempt in range(5):
+        now = timezone.now()
+        with transaction.atomic():
+            head = (
+                _queue(country_id)
+                .filter(_unclaimed(now))
+                .order_by("pk")
+                .select_for_update(skip_locked=True, of=("self",))
+                .first()
+            )
+            if head is None:
+                return None
+            if not ignore_schedule and head.next_attempt_at > now:
+                return None  # queue order: nothing overtakes an item waiting for its retry
+            taken = (
+                OutboxItem.objects.filter(pk=head.pk, status=OutboxStatus.PENDING)
+                .filter(_unclaimed(now))
+                .update(
+                    claimed_by=pusher,
+                    claimed_until=now + dt.timedelta(seconds=conf.lease_seconds()),
+                )
+            )
+        if taken:
+            return OutboxItem.objects.get(pk=head.pk)
+    return None
+
+
+def _record(item: OutboxItem, pusher: str, apply, *, even_if_taken: bool = False):
+    """Write an attempt's outcome in a short transaction of its own and end the lease.
+
+    ``apply(current)`` changes the locked, current row and returns the changed
+    field names. Nothing is written when the item is no longer waiting, or
+    when another pusher took it over after this one's lease ran out (its
+    outcome counts), except a hub acknowledgement (``even_if_taken``): the hub
+    has the item, whoever sent it.
+    """
+    with transaction.atomic():
+        current = OutboxItem.objects.select_for_update().filter(pk=item.pk).first()
+        if current is None or current.status != OutboxStatus.PENDING:
+            return None
+        if current.claimed_by != pusher and not even_if_taken:
+            logger.warning("outbox item %s: lease lost to another pusher", item.pk)
+            return None
+        changed = apply(current)
+        current.claimed_by, current.claimed_until = "", None
+        current.save(update_fields=[*changed, "claimed_by", "claimed_until"])
+        return current
+
+
+def _release(item: OutboxItem, pusher: str) -> None:
+    OutboxItem.objects.filter(pk=item.pk, claimed_by=pusher).update(
+        claimed_by="", claimed_until=None
+    )
+
+
+def _record_failure(
+    item: OutboxItem, pusher: str, error: str, result: PushResult, *, counts: bool
+) -> bool:
+    """An attempt that did not reach a verdict: wait and retry, or park (``counts``).
+
+    Returns True when the item was parked: the push goes on with the next item.
+    """
+
+    def apply(current: OutboxItem) -> list[str]:
+        now = timezone.now()
+        current.attempts += 1
+        current.last_error = error[:500]
+        current.failures += int(counts)
+        if counts and current.failures >= conf.max_failures():
+            current.status, current.parked_at = OutboxStatus.PARKED, now
+            audit_record(
+                actor=None,
+                action=AuditAction.STATUS_CHANGE,
+                obj=current,
+                status=OutboxStatus.PARKED,
+                failures=current.failures,
+                error=current.last_error,
+            )
+            return ["attempts", "last_error", "failures", "status", "parked_at"]
+        current.next_attempt_at = now + dt.timedelta(seconds=backoff_delay(current.attempts))
+        return ["attempts", "last_error", "failures", "next_attempt_at"]
+
+    current = _record(item, pusher, apply)
+    result.errors.append(error)
+    if current is not None and current.status == OutboxStatus.PARKED:
+        result.parked += 1
+        notified = outbox_parked_notify(item=current)
+        logger.error(
+            "outbox item %s (%s) parked after %d failures in a row: %s; %d administrators emailed",
+            current.pk,
+            current.idempotency_key,
+            current.failures,
+            current.last_error,
+            notified,
+        )
+        return True
+    result.deferred += 1
+    return False
+
+
+def _refusal(status: int, body: dict, size: int) -> str:
+    error, detail = body.get("error", ""), str(body.get("detail", ""))[:400]
+    if status == 413:
+        return (
+            f"413 too large: the hub refused the item of {size / 2**20:.1f} MiB "
+            f"({size} bytes): {error}: {detail}"
+        )[:500]
+    return f"{status} {error}: {detail}"
+
+
+def _settle(status: str, error: str):
+    """An outcome that ends the item without an attempt at the hub (cancelled, refused here)."""
+
+    def apply(current: OutboxItem) -> list[str]:
+        current.status, current.last_error = status, error[:500]
+        return ["status", "last_error"]
+
+    return apply
+
+
+def _send_one(item: OutboxItem, *, pusher: str, transport_for_country, result: PushResult) -> bool:
+    """Prepare, send and record one leased item; False when the push should stop."""
+    try:
+        with transaction.atomic():
+            _build(item)
+            _check_still_allowed(item)
+    except NotAllowed as exc:
+        _record(item, pusher, _settle(OutboxStatus.CANCELLED, str(exc)))
+        result.cancelled += 1
+        return True
+    except PersonalDataRefused as exc:
+        _record(item, pusher, _settle(OutboxStatus.FAILED, str(exc)))
+        result.failed += 1
+        return True
+    except Exception as exc:  # a broken item must not stop the queue for ever: it is parked
+        logger.exception("outbox item %s could not be prepared", item.pk)
+        return _record_failure(item, pusher, f"could not be prepared: {exc}", result, counts=True)
+    body = _envelope(item)
+    try:
+        # no transaction is open here: the row is held by the lease, not by a lock
+        response = transport_for_country(item.country_id).post_item(body, item.idempotency_key)
+    except HubServerError as exc:
+        counts = not exc.says_unavailable
+        result.unreachable = result.unreachable or not counts
+        return _record_failure(item, pusher, str(exc), result, counts=counts)
+    except HubUnreachable as exc:
+        result.unreachable = True
+        _record_failure(item, pusher, str(exc), result, counts=False)
+        return False
+    except BaseException:
+        _release(item, pusher)
+        raise
+    if response.ok:
+
+        def sent(current: OutboxItem) -> list[str]:
+            current.status, current.ack = OutboxStatus.SENT, response.body
+            current.sent_at, current.last_error = timezone.now(), ""
+            current.attempts += 1
+            current.failures = 0
+            return ["status", "ack", "sent_at", "last_error", "attempts", "failures"]
+
+        _record(item, pusher, sent, even_if_taken=True)
+        result.sent += 1
+        result.duplicates += bool(response.body.get("duplicate"))
+        return True
+    if response.status in PERMANENT_REFUSALS:
+        error = _refusal(response.status, response.body, len(body))
+
+        def refused(current: OutboxItem) -> list[str]:
+            current.status, current.last_error = OutboxStatus.FAILED, error
+            current.attempts += 1
+            return ["status", "attempts", "last_error"]
+
+        _record(item, pusher, refused)
+        result.failed += 1
+        result.errors.append(error)
+        return True
+    # 403 (key expired, clock) or anything else: retry after the cause is fixed
+    _record_failure(item, pusher, f"{response.status} {response.body}", result, counts=False)
+    return False
 
 
 def outbox_push(
@@ -354,90 +585,118 @@ def outbox_push(
     pause: float = 0.0,
     ignore_schedule: bool = False,
 ) -> PushResult:
-    """Send pending items in queue order; stop at the first sign the hub is down.
+    """Send due items in queue order; stop at the first sign the hub is down.
 
-    The queue is strictly first in, first out: an item waiting for its retry
-    holds back the items behind it, so a token's withdrawal can never reach
-    the hub before the token itself.
+    Order: the queue is first in, first out per sender. An item waiting for
+    its retry holds back the items behind it, until it is sent or parked; a
+    parked item holds back only the later items of its own ``chain`` (the
+    items that depend on it: a token's withdrawal never reaches the hub
+    before the token). Concurrent pushers may send items of different
+    chains at the same time; never two items of one chain, never one item
+    twice at once.
 
-    Each item is sent in its own transaction and marked sent only on the
-    hub's acknowledgement, so a crash or outage at any point leaves it
-    pending: the next push sends it again, and the hub's idempotency key
-    turns a second arrival into the first acknowledgement. Nothing is lost
-    or doubled.
+    Each item is claimed under a lease in a short transaction, sent with no
+    transaction open (no row lock is held while the hub is called), and its
+    outcome recorded in a second short transaction. It is marked sent only
+    on the hub's acknowledgement, so a crash at any point leaves it waiting:
+    when the lease has run out the next push sends it again, and the hub's
+    idempotency key turns a second arrival into the first acknowledgement.
+    Nothing is lost or doubled.
     """
     result = PushResult()
-    now = timezone.now()
-    pending = OutboxItem.objects.filter(status=OutboxStatus.PENDING)
-    if country_id:
-        pending = pending.filter(country_id=country_id)
-    ids = list(pending.order_by("id").values_list("pk", flat=True)[:limit])
+    pusher = uuid.uuid4().hex
     transports: dict[str, object] = {}
-    for pk in ids:
-        with transaction.atomic():
-            item = OutboxItem.objects.select_for_update().filter(pk=pk).first()
-            if item is None or item.status != OutboxStatus.PENDING:
-                continue
-            if not ignore_schedule and item.next_attempt_at > now:
-                break  # strict queue order: nothing overtakes an item waiting for its retry
-            try:
-                _build(item)
-                _check_still_allowed(item)
-            except NotAllowed as exc:
-                item.status, item.last_error = OutboxStatus.CANCELLED, str(exc)
-                item.save(update_fields=["status", "last_error"])
-                result.cancelled += 1
-                continue
-            except PersonalDataRefused as exc:
-                item.status, item.last_error = OutboxStatus.FAILED, str(exc)[:500]
-                item.save(update_fields=["status", "last_error"])
-                result.failed += 1
-                continue
-            transport = transports.get(item.country_id) or transport_factory(item.country_id)
-            transports[item.country_id] = transport
-            try:
-                response = transport.post_item(_envelope(item), item.idempotency_key)
-            except HubUnreachable as exc:
-                _defer(item, str(exc), timezone.now())
-                result.unreachable = True
-                result.errors.append(str(exc))
-                result.deferred += 1
-                break  # the hub is down: keep the order, try again later
-            if response.ok:
-                item.status, item.ack = OutboxStatus.SENT, response.body
-                item.sent_at, item.last_error = timezone.now(), ""
-                item.attempts += 1
-                item.save(update_fields=["status", "ack", "sent_at", "last_error", "attempts"])
-                result.sent += 1
-                result.duplicates += bool(response.body.get("duplicate"))
-            elif response.status in PERMANENT_REFUSALS:
-                item.status = OutboxStatus.FAILED
-                item.attempts += 1
-                item.last_error = (
-                    f"{response.status} {response.body.get('error', '')}: "
-                    + str(response.body.get("detail", ""))[:400]
-                )
-                item.save(update_fields=["status", "attempts", "last_error"])
-                result.failed += 1
-                result.errors.append(item.last_error)
-            else:  # 403 (key expired, clock) or anything else: retry after fixing the cause
-                _defer(item, f"{response.status} {response.body}", timezone.now())
-                result.deferred += 1
-                result.errors.append(item.last_error)
-                break
+
+    def transport_for_country(country: str):
+        if country not in transports:
+            transports[country] = transport_factory(country)
+        return transports[country]
+
+    done = 0
+    while limit is None or done < limit:
+        item = _claim_next(country_id=country_id, pusher=pusher, ignore_schedule=ignore_schedule)
+        if item is None:
+            break
+        done += 1
+        if not _send_one(
+            item, pusher=pusher, transport_for_country=transport_for_country, result=result
+        ):
+            break
         if pause:
             time.sleep(pause)
     return result
 
 
+# --- parked items ------------------------------------------------------------------------------
+
+
+def outbox_administrators(item: OutboxItem) -> list[User]:
+    """The active users with an email address who may retry ``item`` (its country's)."""
+    candidates = (
+        User.objects.filter(
+            Q(role__in=roles_with("exchange.requeue_outbox")) | Q(is_superuser=True),
+            is_active=True,
+        )
+        .exclude(email="")
+        .order_by("pk")
+    )
+    return [
+        user
+        for user in candidates
+        if has_perm(user, "exchange.requeue_outbox", item)
+        and scope_queryset(user, OutboxItem.objects.filter(pk=item.pk)).exists()
+    ]
+
+
+def outbox_parked_notify(*, item: OutboxItem) -> int:
+    """Email the item's administrators that it is parked; returns how many were emailed.
+
+    Called after the parking is committed (no transaction held while the mail
+    server answers); a mail server that fails is logged, never stops the push.
+    """
+    messages = []
+    for user in outbox_administrators(item):
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            subject = _("MATIS: an item for the regional hub is parked")
+            body = _(
+                "The regional hub answered item %(key)s (%(kind)s, %(country)s) with a "
+                "server error %(failures)s times in a row, so it is parked: it will not be "
+                "sent again until an administrator retries it. Items that depend on it wait "
+                "with it; the rest of the queue goes on.\n\nLast error: %(error)s\n\n"
+                "Find the cause with the hub's operators, then press Retry on the item in "
+                "Exchange (the outbox page)."
+            ) % {
+                "key": item.idempotency_key,
+                "kind": item.get_kind_display(),
+                "country": item.country_id,
+                "failures": item.failures,
+                "error": item.last_error,
+            }
+        messages.append(EmailMessage(subject, body, to=[user.email]))
+    if not messages:
+        logger.error("outbox item %s parked and no administrator has an email address", item.pk)
+        return 0
+    try:
+        return get_connection().send_messages(messages) or 0
+    except (OSError, smtplib.SMTPException):
+        logger.exception("outbox item %s parked: the administrators could not be emailed", item.pk)
+        return 0
+
+
 @transaction.atomic
 def outbox_retry_now(*, actor: User, item: OutboxItem) -> OutboxItem:
-    """Put a failed or waiting item back at the head of the queue."""
-    if item.status not in (OutboxStatus.PENDING, OutboxStatus.FAILED):
-        raise ValueError(_("Only waiting or refused items can be retried."))
+    """Put a refused, parked or waiting item back in the queue, due now (audited)."""
+    item = OutboxItem.objects.select_for_update().get(pk=item.pk)
+    retryable = (OutboxStatus.PENDING, OutboxStatus.FAILED, OutboxStatus.PARKED)
+    if item.status not in retryable:
+        raise ValueError(_("Only waiting, refused or parked items can be retried."))
+    before = item.status
     item.status, item.next_attempt_at = OutboxStatus.PENDING, timezone.now()
-    item.save(update_fields=["status", "next_attempt_at"])
-    audit_record(actor=actor, action=AuditAction.STATUS_CHANGE, obj=item, retry=True)
+    item.failures, item.parked_at = 0, None
+    item.save(update_fields=["status", "next_attempt_at", "failures", "parked_at"])
+    audit_record(
+        actor=actor, action=AuditAction.STATUS_CHANGE, obj=item, retry=True, previous=before
+    )
     return item
 
 

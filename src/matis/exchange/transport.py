@@ -20,6 +20,36 @@ class HubUnreachable(Exception):
     """The hub did not answer (down, network, timeout, 5xx): try again later."""
 
 
+class HubServerError(HubUnreachable):
+    """The hub answered with a server error (5xx): ``status`` and what it said."""
+
+    def __init__(self, status: int, body: dict):
+        self.status, self.body = status, body
+        detail = body.get("detail") or body.get("error") or ""
+        super().__init__(f"hub answered {status}" + (f": {str(detail)[:300]}" if detail else ""))
+
+    @property
+    def says_unavailable(self) -> bool:
+        """502/503/504: the hub (or its proxy) is down or busy, not refusing this item."""
+        return self.status in (502, 503, 504)
+
+
+def item_too_large(size: int) -> dict | None:
+    """The hub's answer to an item body of ``size`` bytes over its limit (413), or None."""
+    from matis.exchange.hub import MAX_BODY_BYTES  # here: the hub may import this module
+
+    if size <= MAX_BODY_BYTES:
+        return None
+    return {
+        "error": "too_large",
+        "detail": (
+            f"the item is {size / 2**20:.1f} MiB ({size} bytes); the hub accepts items "
+            f"up to {MAX_BODY_BYTES / 2**20:g} MiB ({MAX_BODY_BYTES} bytes)"
+        ),
+        "limit_bytes": MAX_BODY_BYTES,
+    }
+
+
 @dataclass(frozen=True)
 class HubResponse:
     status: int
@@ -68,7 +98,7 @@ class HttpTransport:
         except urllib.error.HTTPError as exc:
             response = HubResponse(exc.code, _decode(exc.read()))
             if exc.code >= 500:
-                raise HubUnreachable(f"hub answered {exc.code}") from None
+                raise HubServerError(exc.code, response.body) from None
             return response
         except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
             # includes a connection cut after the hub stored the item (IncompleteRead):
@@ -111,6 +141,9 @@ class LocalTransport:
         if not conf.is_hub():  # as the HTTP endpoints: absent where no hub runs
             return HubResponse(404, {"error": "not_found", "detail": "no hub here"})
         if method == "POST":
+            too_large = item_too_large(len(body))  # as the HTTP endpoint, before reading it
+            if too_large is not None:
+                return HubResponse(413, too_large)
             answer = hub.hub_inbox_answer(path=path, query=query, headers=signed.headers, body=body)
         else:
             answer = hub.hub_alerts_answer(path=path, query=query, headers=signed.headers)

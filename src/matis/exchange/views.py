@@ -26,8 +26,9 @@ from matis.access.audit import audit_list_read
 from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.exchange import conf, selectors, services
-from matis.exchange.hub import HubAnswer, hub_alerts_answer, hub_inbox_answer
+from matis.exchange.hub import MAX_BODY_BYTES, HubAnswer, hub_alerts_answer, hub_inbox_answer
 from matis.exchange.models import AlertStatus, HubAlert, OutboxItem, ReceivedAlert
+from matis.exchange.transport import item_too_large
 
 logger = logging.getLogger(__name__)
 
@@ -43,14 +44,39 @@ def hub_inbox(request):
     """Receive one signed item from a national instance; store it once; acknowledge."""
     if not conf.is_hub():
         raise Http404
+    body = _item_body(request)
+    if isinstance(body, JsonResponse):
+        return body
     return _json(
         hub_inbox_answer(
             path=request.path,
             query=request.META.get("QUERY_STRING", ""),
             headers=request.headers,
-            body=request.body,
+            body=body,
         )
     )
+
+
+def _item_body(request) -> bytes | JsonResponse:
+    """The item's bytes, up to the hub's own limit (not Django's 2.5 MiB form-data limit).
+
+    ``request.body`` would refuse anything above ``DATA_UPLOAD_MAX_MEMORY_SIZE``
+    (kept small for every other page), so this endpoint reads the stream itself:
+    a declared length over the limit is refused before anything is read, and
+    at most one byte past the limit is ever read.
+    """
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    refused = item_too_large(declared)
+    if refused is None:
+        body = request.read(MAX_BODY_BYTES + 1)
+        refused = item_too_large(len(body))
+    if refused is not None:
+        logger.info("exchange item refused: %s", refused["detail"])
+        return JsonResponse(refused, status=413)
+    return body
 
 
 @csrf_exempt
@@ -81,6 +107,10 @@ def outbox(request):
     if status:
         items = items.filter(status=status)
     page = Paginator(items.order_by("-id"), 50).get_page(request.GET.get("page"))
+    parked = selectors.outbox_parked_chains(request.user)
+    for item in page.object_list:
+        first_parked = parked.get((item.country_id, item.chain))
+        item.held = item.status == "pending" and first_parked is not None and first_parked < item.pk
     return render(
         request,
         "exchange/outbox.html",

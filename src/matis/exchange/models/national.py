@@ -26,6 +26,7 @@ class OutboxStatus(models.TextChoices):
     SENT = "sent", _("Acknowledged by the hub")
     FAILED = "failed", _("Refused by the hub")
     CANCELLED = "cancelled", _("Not sent (no consent)")
+    PARKED = "parked", _("Parked after repeated failures")
 
 
 class OutboxItem(models.Model):
@@ -35,6 +36,15 @@ class OutboxItem(models.Model):
     so a retry after a lost acknowledgement cannot double it. ``payload`` is
     built on the first send attempt and then frozen, so every retry sends the
     same bytes.
+
+    ``chain`` groups the items that depend on each other (a person's token and
+    its withdrawals, the revisions of one submission, the country's successive
+    releases): they reach the hub in queue order, and a parked item holds back
+    the later items of its chain only. ``failures`` counts the attempts in a
+    row the hub answered with a server error (or the item could not be
+    prepared); at ``MATIS_EXCHANGE_MAX_FAILURES`` the item is parked.
+    ``claimed_by`` / ``claimed_until`` are the lease of the pusher sending it
+    now: no other pusher takes the item until the lease has expired.
     """
 
     country = models.ForeignKey(
@@ -44,6 +54,7 @@ class OutboxItem(models.Model):
     object_type = models.CharField(_("object type"), max_length=80)
     object_id = models.CharField(_("object id"), max_length=64)
     idempotency_key = models.CharField(_("idempotency key"), max_length=120, unique=True)
+    chain = models.CharField(_("ordering chain"), max_length=160, blank=True)
     payload = models.JSONField(_("payload"), null=True, blank=True)
     # Cases whose consent the item relies on (kept here, never sent): checked again
     # before every attempt, so an item whose consent was withdrawn is never sent.
@@ -52,6 +63,10 @@ class OutboxItem(models.Model):
         _("status"), max_length=12, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    claimed_by = models.CharField(_("sending pusher"), max_length=32, blank=True)
+    claimed_until = models.DateTimeField(_("lease ends"), null=True, blank=True)
+    parked_at = models.DateTimeField(_("parked"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     ack = models.JSONField(_("acknowledgement"), null=True, blank=True)
@@ -62,7 +77,10 @@ class OutboxItem(models.Model):
         ordering = ["id"]
         verbose_name = _("outbox item")
         verbose_name_plural = _("outbox")
-        indexes = [models.Index(fields=["status", "next_attempt_at", "id"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at", "id"]),
+            models.Index(fields=["country", "chain", "id"], name="exchange_outbox_chain"),
+        ]
 
     def __str__(self) -> str:
         return self.idempotency_key
