@@ -97,6 +97,8 @@ def enqueue_monitoring_report(report) -> tuple[OutboxItem, bool]:
         object_type="monitoring.activityreport",
         object_id=report.pk,
         idempotency_key=f"{report.country_id}:report:{report.pk}:{stamp}",
+        # frozen now: a report reopened before the push must not send its draft
+        payload=payloads.monitoring_report_data(report),
     )
 
 
@@ -108,6 +110,8 @@ def enqueue_statistics(submission) -> tuple[OutboxItem, bool]:
         object_type="statistics.submission",
         object_id=submission.pk,
         idempotency_key=f"{submission.country_id}:statistics:{submission.pk}:{stamp}",
+        # frozen now: a submission reopened before the push must not send its draft
+        payload=payloads.statistics_data(submission),
     )
 
 

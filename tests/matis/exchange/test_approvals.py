@@ -37,6 +37,17 @@ def test_report_approval_queues_it_and_the_hub_stores_it(approved_report, local_
 
 
 @pytest.mark.django_db
+def test_the_approved_content_is_sent_even_if_the_report_is_edited_before_the_push(
+    approved_report, local_transports
+):
+    from matis.monitoring.models import ActivityReport
+
+    ActivityReport.objects.filter(pk=approved_report.pk).update(narrative="Draft after approval")
+    assert outbox_push(transport_factory=local_transports).sent == 1
+    assert InboxItem.objects.get().payload["narrative"] == "Narrative synthetic-report"
+
+
+@pytest.mark.django_db
 def test_approval_rolled_back_queues_nothing(make_user):
     from django.db import transaction
 
