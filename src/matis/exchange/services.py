@@ -251,6 +251,8 @@ def _token_payload(item: OutboxItem) -> tuple[str, dict]:
 
 def _build(item: OutboxItem) -> None:
     """Make the payload once; afterwards every attempt sends the same bytes."""
+    if item.kind == ItemKind.RELAY:
+        return  # sealed for the recipient when first posted (matis.exchange.relay.relay_post)
     if item.payload is not None:
         check_payload(item.kind, item.payload)  # again before sending (k may have been raised)
         return
@@ -280,6 +282,10 @@ def _check_still_allowed(item: OutboxItem) -> None:
         ).values_list("pk", flat=True)
         if set(item.case_ids) - set(still):
             raise NotAllowed("consent to statistics withdrawn since the release was made")
+    elif item.kind == ItemKind.RELAY:
+        from matis.exchange.relay import relay_still_allowed
+
+        relay_still_allowed(item)
     elif item.kind == ItemKind.LINKAGE_TOKEN:
         case = Case.objects.filter(pk=item.case_ids[0]).first()
         if case is None:
@@ -536,10 +542,17 @@ def _send_one(item: OutboxItem, *, pusher: str, transport_for_country, result: P
     except Exception as exc:  # a broken item must not stop the queue for ever: it is parked
         logger.exception("outbox item %s could not be prepared", item.pk)
         return _record_failure(item, pusher, f"could not be prepared: {exc}", result, counts=True)
-    body = _envelope(item)
     try:
         # no transaction is open here: the row is held by the lease, not by a lock
-        response = transport_for_country(item.country_id).post_item(body, item.idempotency_key)
+        transport = transport_for_country(item.country_id)
+        if item.kind == ItemKind.RELAY:  # to another country, sealed for it
+            from matis.exchange.relay import relay_post
+
+            body = b""
+            response = relay_post(transport, item)
+        else:
+            body = _envelope(item)
+            response = transport.post_item(body, item.idempotency_key)
     except HubServerError as exc:
         counts = not exc.says_unavailable
         result.unreachable = result.unreachable or not counts
@@ -565,7 +578,8 @@ def _send_one(item: OutboxItem, *, pusher: str, transport_for_country, result: P
         result.duplicates += bool(response.body.get("duplicate"))
         return True
     if response.status in PERMANENT_REFUSALS:
-        error = _refusal(response.status, response.body, len(body))
+        size = len(body) if body else len(canonical_json(item.payload or {}))
+        error = _refusal(response.status, response.body, size)
 
         def refused(current: OutboxItem) -> list[str]:
             current.status, current.last_error = OutboxStatus.FAILED, error

@@ -8,193 +8,497 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('common', '0002_load_countries'),
+        ("cases", "0001_initial"),
+        ("common", "0002_load_countries"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CountryKey',
+            name="CountryKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key_id', models.CharField(max_length=40, unique=True, verbose_name='key id')),
-                ('secret_encrypted', models.TextField()),
-                ('valid_from', models.DateTimeField(default=django.utils.timezone.now, verbose_name='valid from')),
-                ('valid_until', models.DateTimeField(blank=True, null=True, verbose_name='valid until')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='common.country', verbose_name='country')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key_id", models.CharField(max_length=40, unique=True, verbose_name="key id")),
+                ("secret_encrypted", models.TextField()),
+                (
+                    "valid_from",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="valid from"
+                    ),
+                ),
+                (
+                    "valid_until",
+                    models.DateTimeField(blank=True, null=True, verbose_name="valid until"),
+                ),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="revoked")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="common.country",
+                        verbose_name="country",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'country key',
-                'verbose_name_plural': 'country keys',
-                'ordering': ['country_id', '-valid_from'],
+                "verbose_name": "country key",
+                "verbose_name_plural": "country keys",
+                "ordering": ["country_id", "-valid_from"],
             },
         ),
         migrations.CreateModel(
-            name='InboxItem',
+            name="InboxItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('monitoring_report', 'Approved monitoring report'), ('statistics', 'Approved official statistics'), ('deidentified_cases', 'De-identified case records'), ('linkage_token', 'Linkage token'), ('token_revoke', 'Linkage token withdrawn'), ('alert_decision', 'Decision on a re-trafficking alert')], max_length=24, verbose_name='kind')),
-                ('idempotency_key', models.CharField(max_length=120, verbose_name='idempotency key')),
-                ('payload', models.JSONField(verbose_name='payload')),
-                ('payload_digest', models.CharField(max_length=64)),
-                ('key_id', models.CharField(max_length=40, verbose_name='signed with key')),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='received')),
-                ('ack', models.JSONField(default=dict, verbose_name='acknowledgement')),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='common.country', verbose_name='country')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("monitoring_report", "Approved monitoring report"),
+                            ("statistics", "Approved official statistics"),
+                            ("deidentified_cases", "De-identified case records"),
+                            ("linkage_token", "Linkage token"),
+                            ("token_revoke", "Linkage token withdrawn"),
+                            ("alert_decision", "Decision on a re-trafficking alert"),
+                        ],
+                        max_length=24,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "idempotency_key",
+                    models.CharField(max_length=120, verbose_name="idempotency key"),
+                ),
+                ("payload", models.JSONField(verbose_name="payload")),
+                ("payload_digest", models.CharField(max_length=64)),
+                ("key_id", models.CharField(max_length=40, verbose_name="signed with key")),
+                (
+                    "received_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="received"
+                    ),
+                ),
+                ("ack", models.JSONField(default=dict, verbose_name="acknowledgement")),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="common.country",
+                        verbose_name="country",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'received item',
-                'verbose_name_plural': 'received items',
-                'ordering': ['-received_at', '-id'],
+                "verbose_name": "received item",
+                "verbose_name_plural": "received items",
+                "ordering": ["-received_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='DeidentifiedCase',
+            name="DeidentifiedCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record', models.JSONField(verbose_name='record')),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='common.country', verbose_name='country')),
-                ('inbox_item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exchange.inboxitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("record", models.JSONField(verbose_name="record")),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="common.country",
+                        verbose_name="country",
+                    ),
+                ),
+                (
+                    "inbox_item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="exchange.inboxitem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'de-identified case record',
-                'verbose_name_plural': 'de-identified case records',
-                'ordering': ['country_id', 'id'],
+                "verbose_name": "de-identified case record",
+                "verbose_name_plural": "de-identified case records",
+                "ordering": ["country_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='LinkageSubject',
+            name="LinkageSubject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref', models.UUIDField(default=uuid.uuid4, unique=True, verbose_name='reference at the hub')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='linkage_subject', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ref",
+                    models.UUIDField(
+                        default=uuid.uuid4, unique=True, verbose_name="reference at the hub"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="linkage_subject",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'linkage subject',
-                'verbose_name_plural': 'linkage subjects',
+                "verbose_name": "linkage subject",
+                "verbose_name_plural": "linkage subjects",
             },
         ),
         migrations.CreateModel(
-            name='LinkageToken',
+            name="LinkageToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject_ref', models.UUIDField(verbose_name='subject reference')),
-                ('clk', models.TextField(verbose_name='encoding (base64)')),
-                ('block_tokens', models.JSONField(default=list)),
-                ('schema_fingerprint', models.CharField(max_length=32)),
-                ('consent_countries', models.JSONField(default=list)),
-                ('first_received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='common.country', verbose_name='country')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("subject_ref", models.UUIDField(verbose_name="subject reference")),
+                ("clk", models.TextField(verbose_name="encoding (base64)")),
+                ("block_tokens", models.JSONField(default=list)),
+                ("schema_fingerprint", models.CharField(max_length=32)),
+                ("consent_countries", models.JSONField(default=list)),
+                ("first_received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="common.country",
+                        verbose_name="country",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'linkage token',
-                'verbose_name_plural': 'linkage tokens',
-                'ordering': ['first_received_at', 'id'],
+                "verbose_name": "linkage token",
+                "verbose_name_plural": "linkage tokens",
+                "ordering": ["first_received_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HubAlert',
+            name="HubAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('similarity', models.FloatField(verbose_name='similarity (Dice)')),
-                ('raised_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='raised')),
-                ('newer_decision', models.CharField(choices=[('open', 'Open'), ('confirmed', 'Confirmed'), ('dismissed', 'Dismissed')], default='open', max_length=12)),
-                ('earlier_decision', models.CharField(choices=[('open', 'Open'), ('confirmed', 'Confirmed'), ('dismissed', 'Dismissed')], default='open', max_length=12)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('earlier_country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='common.country')),
-                ('newer_country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='common.country')),
-                ('earlier_token', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='exchange.linkagetoken')),
-                ('newer_token', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='exchange.linkagetoken')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("similarity", models.FloatField(verbose_name="similarity (Dice)")),
+                (
+                    "raised_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="raised"),
+                ),
+                (
+                    "newer_decision",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("confirmed", "Confirmed"),
+                            ("dismissed", "Dismissed"),
+                        ],
+                        default="open",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "earlier_decision",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("confirmed", "Confirmed"),
+                            ("dismissed", "Dismissed"),
+                        ],
+                        default="open",
+                        max_length=12,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "earlier_country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="common.country",
+                    ),
+                ),
+                (
+                    "newer_country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="common.country",
+                    ),
+                ),
+                (
+                    "earlier_token",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="exchange.linkagetoken",
+                    ),
+                ),
+                (
+                    "newer_token",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="exchange.linkagetoken",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 're-trafficking alert',
-                'verbose_name_plural': 're-trafficking alerts',
-                'ordering': ['-raised_at', '-id'],
+                "verbose_name": "re-trafficking alert",
+                "verbose_name_plural": "re-trafficking alerts",
+                "ordering": ["-raised_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OutboxItem',
+            name="OutboxItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('monitoring_report', 'Approved monitoring report'), ('statistics', 'Approved official statistics'), ('deidentified_cases', 'De-identified case records'), ('linkage_token', 'Linkage token'), ('token_revoke', 'Linkage token withdrawn'), ('alert_decision', 'Decision on a re-trafficking alert')], max_length=24, verbose_name='kind')),
-                ('object_type', models.CharField(max_length=80, verbose_name='object type')),
-                ('object_id', models.CharField(max_length=64, verbose_name='object id')),
-                ('idempotency_key', models.CharField(max_length=120, unique=True, verbose_name='idempotency key')),
-                ('payload', models.JSONField(blank=True, null=True, verbose_name='payload')),
-                ('case_ids', models.JSONField(blank=True, default=list)),
-                ('status', models.CharField(choices=[('pending', 'Waiting to be sent'), ('sent', 'Acknowledged by the hub'), ('failed', 'Refused by the hub'), ('cancelled', 'Not sent (no consent)')], default='pending', max_length=12, verbose_name='status')),
-                ('attempts', models.PositiveIntegerField(default=0, verbose_name='attempts')),
-                ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='next attempt')),
-                ('last_error', models.CharField(blank=True, max_length=500, verbose_name='last error')),
-                ('ack', models.JSONField(blank=True, null=True, verbose_name='acknowledgement')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='queued')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='common.country', verbose_name='country')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("monitoring_report", "Approved monitoring report"),
+                            ("statistics", "Approved official statistics"),
+                            ("deidentified_cases", "De-identified case records"),
+                            ("linkage_token", "Linkage token"),
+                            ("token_revoke", "Linkage token withdrawn"),
+                            ("alert_decision", "Decision on a re-trafficking alert"),
+                        ],
+                        max_length=24,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("object_type", models.CharField(max_length=80, verbose_name="object type")),
+                ("object_id", models.CharField(max_length=64, verbose_name="object id")),
+                (
+                    "idempotency_key",
+                    models.CharField(max_length=120, unique=True, verbose_name="idempotency key"),
+                ),
+                ("payload", models.JSONField(blank=True, null=True, verbose_name="payload")),
+                ("case_ids", models.JSONField(blank=True, default=list)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting to be sent"),
+                            ("sent", "Acknowledged by the hub"),
+                            ("failed", "Refused by the hub"),
+                            ("cancelled", "Not sent (no consent)"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0, verbose_name="attempts")),
+                (
+                    "next_attempt_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="next attempt"
+                    ),
+                ),
+                (
+                    "last_error",
+                    models.CharField(blank=True, max_length=500, verbose_name="last error"),
+                ),
+                ("ack", models.JSONField(blank=True, null=True, verbose_name="acknowledgement")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="queued"),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="common.country",
+                        verbose_name="country",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'outbox item',
-                'verbose_name_plural': 'outbox',
-                'ordering': ['id'],
+                "verbose_name": "outbox item",
+                "verbose_name_plural": "outbox",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='ReceivedAlert',
+            name="ReceivedAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hub_alert_id', models.PositiveBigIntegerField(verbose_name='alert number at the hub')),
-                ('similarity', models.FloatField(verbose_name='similarity (Dice)')),
-                ('this_case_is_newer', models.BooleanField(verbose_name='this case is the newer one')),
-                ('raised_at', models.DateTimeField(verbose_name='raised')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('confirmed', 'Confirmed: the same person'), ('dismissed', 'Dismissed: not the same person')], default='open', max_length=12, verbose_name='decision')),
-                ('other_status', models.CharField(choices=[('open', 'Open'), ('confirmed', 'Confirmed: the same person'), ('dismissed', 'Dismissed: not the same person')], default='open', max_length=12, verbose_name='decision of the other country')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
-                ('fetched_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='fetched')),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='common.country', verbose_name='country')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('other_country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='common.country', verbose_name='other country')),
-                ('subject', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='exchange.linkagesubject')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "hub_alert_id",
+                    models.PositiveBigIntegerField(verbose_name="alert number at the hub"),
+                ),
+                ("similarity", models.FloatField(verbose_name="similarity (Dice)")),
+                (
+                    "this_case_is_newer",
+                    models.BooleanField(verbose_name="this case is the newer one"),
+                ),
+                ("raised_at", models.DateTimeField(verbose_name="raised")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("confirmed", "Confirmed: the same person"),
+                            ("dismissed", "Dismissed: not the same person"),
+                        ],
+                        default="open",
+                        max_length=12,
+                        verbose_name="decision",
+                    ),
+                ),
+                (
+                    "other_status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("confirmed", "Confirmed: the same person"),
+                            ("dismissed", "Dismissed: not the same person"),
+                        ],
+                        default="open",
+                        max_length=12,
+                        verbose_name="decision of the other country",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided")),
+                (
+                    "fetched_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="fetched"),
+                ),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="common.country",
+                        verbose_name="country",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "other_country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="common.country",
+                        verbose_name="other country",
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="exchange.linkagesubject",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 're-trafficking alert',
-                'verbose_name_plural': 're-trafficking alerts',
-                'ordering': ['status', '-raised_at', '-id'],
+                "verbose_name": "re-trafficking alert",
+                "verbose_name_plural": "re-trafficking alerts",
+                "ordering": ["status", "-raised_at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='inboxitem',
-            index=models.Index(fields=['country', 'kind', '-received_at'], name='exchange_in_country_cd0a1a_idx'),
+            model_name="inboxitem",
+            index=models.Index(
+                fields=["country", "kind", "-received_at"], name="exchange_in_country_cd0a1a_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inboxitem',
-            constraint=models.UniqueConstraint(fields=('country', 'idempotency_key'), name='exchange_inbox_once'),
+            model_name="inboxitem",
+            constraint=models.UniqueConstraint(
+                fields=("country", "idempotency_key"), name="exchange_inbox_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='linkagetoken',
-            constraint=models.UniqueConstraint(fields=('country', 'subject_ref'), name='exchange_token_per_subject'),
+            model_name="linkagetoken",
+            constraint=models.UniqueConstraint(
+                fields=("country", "subject_ref"), name="exchange_token_per_subject"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hubalert',
-            constraint=models.UniqueConstraint(fields=('newer_token', 'earlier_token'), name='exchange_alert_pair_once'),
+            model_name="hubalert",
+            constraint=models.UniqueConstraint(
+                fields=("newer_token", "earlier_token"), name="exchange_alert_pair_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hubalert',
-            constraint=models.CheckConstraint(condition=models.Q(('newer_country', models.F('earlier_country')), _negated=True), name='exchange_alert_two_countries'),
+            model_name="hubalert",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("newer_country", models.F("earlier_country")), _negated=True),
+                name="exchange_alert_two_countries",
+            ),
         ),
         migrations.AddIndex(
-            model_name='outboxitem',
-            index=models.Index(fields=['status', 'next_attempt_at', 'id'], name='exchange_ou_status_b95879_idx'),
+            model_name="outboxitem",
+            index=models.Index(
+                fields=["status", "next_attempt_at", "id"], name="exchange_ou_status_b95879_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='receivedalert',
-            constraint=models.UniqueConstraint(fields=('country', 'hub_alert_id'), name='exchange_received_alert_once'),
+            model_name="receivedalert",
+            constraint=models.UniqueConstraint(
+                fields=("country", "hub_alert_id"), name="exchange_received_alert_once"
+            ),
         ),
     ]

@@ -12,46 +12,56 @@ def fill_chains(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('common', '0002_load_countries'),
-        ('exchange', '0002_consolidation'),
+        ("common", "0002_load_countries"),
+        ("exchange", "0002_consolidation"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outboxitem',
-            name='chain',
-            field=models.CharField(blank=True, max_length=160, verbose_name='ordering chain'),
+            model_name="outboxitem",
+            name="chain",
+            field=models.CharField(blank=True, max_length=160, verbose_name="ordering chain"),
         ),
         migrations.AddField(
-            model_name='outboxitem',
-            name='claimed_by',
-            field=models.CharField(blank=True, max_length=32, verbose_name='sending pusher'),
+            model_name="outboxitem",
+            name="claimed_by",
+            field=models.CharField(blank=True, max_length=32, verbose_name="sending pusher"),
         ),
         migrations.AddField(
-            model_name='outboxitem',
-            name='claimed_until',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='lease ends'),
+            model_name="outboxitem",
+            name="claimed_until",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="lease ends"),
         ),
         migrations.AddField(
-            model_name='outboxitem',
-            name='failures',
-            field=models.PositiveIntegerField(default=0, verbose_name='failures in a row'),
+            model_name="outboxitem",
+            name="failures",
+            field=models.PositiveIntegerField(default=0, verbose_name="failures in a row"),
         ),
         migrations.AddField(
-            model_name='outboxitem',
-            name='parked_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='parked'),
+            model_name="outboxitem",
+            name="parked_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="parked"),
         ),
         migrations.AlterField(
-            model_name='outboxitem',
-            name='status',
-            field=models.CharField(choices=[('pending', 'Waiting to be sent'), ('sent', 'Acknowledged by the hub'), ('failed', 'Refused by the hub'), ('cancelled', 'Not sent (no consent)'), ('parked', 'Parked after repeated failures')], default='pending', max_length=12, verbose_name='status'),
+            model_name="outboxitem",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Waiting to be sent"),
+                    ("sent", "Acknowledged by the hub"),
+                    ("failed", "Refused by the hub"),
+                    ("cancelled", "Not sent (no consent)"),
+                    ("parked", "Parked after repeated failures"),
+                ],
+                default="pending",
+                max_length=12,
+                verbose_name="status",
+            ),
         ),
         migrations.AddIndex(
-            model_name='outboxitem',
-            index=models.Index(fields=['country', 'chain', 'id'], name='exchange_outbox_chain'),
+            model_name="outboxitem",
+            index=models.Index(fields=["country", "chain", "id"], name="exchange_outbox_chain"),
         ),
         migrations.RunPython(fill_chains, migrations.RunPython.noop),
     ]
