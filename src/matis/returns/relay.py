@@ -336,10 +336,10 @@ def receive_request(envelope: RelayEnvelope) -> None:
         handover_expected_on=_date(data, "handover_expected_on", required=False),
         received_at=timezone.now(),
         given_name=_text(data, "given_name"),
-        family_name=_text(data, "family_name", required=False),
+        family_name=_text(data, "family_name", required=False) or None,
         date_of_birth=_date(data, "date_of_birth", required=False),
         age=age,
-        sex=sex,
+        sex=sex or None,
     )
     incoming.full_clean(exclude=["uid"])
     incoming.save()

@@ -620,8 +620,7 @@ def incoming_erase(incoming: IncomingRepatriation, *, status: str, on: dt.date |
     reception stays: it is our own record of our returned national.
     """
     for name in IncomingRepatriation.PERSONAL_FIELDS:
-        field = IncomingRepatriation._meta.get_field(name)
-        setattr(incoming, name, None if field.null else "")
+        setattr(incoming, name, None)  # NULL: nothing, not even a ciphertext, stays
     if status == RepatriationStatus.WITHDRAWN:
         incoming.withdrawn_on = on or dt.date.today()
     if incoming.status != RepatriationStatus.COMPLETED and incoming.status != status:

@@ -60,11 +60,16 @@ class IncomingRepatriation(StepFlow, Transitions, TimeStampedModel):
         default=RepatriationStatus.IN_PROGRESS,
     )
     # The minimum about the person (encrypted at rest).
-    given_name = EncryptedCharField(_("Given name(s) as written"), max_length=200, blank=True)
-    family_name = EncryptedCharField(_("Family name as written"), max_length=200, blank=True)
+    # null (not "") once erased: an encrypted "" would still be a ciphertext in the table
+    given_name = EncryptedCharField(
+        _("Given name(s) as written"), max_length=200, null=True, blank=True
+    )
+    family_name = EncryptedCharField(
+        _("Family name as written"), max_length=200, null=True, blank=True
+    )
     date_of_birth = EncryptedDateField(_("Date of birth"), null=True, blank=True)
     age = models.PositiveSmallIntegerField(_("Age"), null=True, blank=True)
-    sex = models.CharField(_("Sex"), max_length=24, choices=Gender.choices, blank=True)
+    sex = models.CharField(_("Sex"), max_length=24, choices=Gender.choices, null=True, blank=True)
     home_case = models.ForeignKey(
         Case,
         verbose_name=_("Case in the home country"),
