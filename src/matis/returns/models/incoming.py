@@ -69,7 +69,9 @@ class IncomingRepatriation(StepFlow, Transitions, TimeStampedModel):
     )
     date_of_birth = EncryptedDateField(_("Date of birth"), null=True, blank=True)
     age = models.PositiveSmallIntegerField(_("Age"), null=True, blank=True)
-    sex = models.CharField(_("Sex"), max_length=24, choices=Gender.choices, null=True, blank=True)
+    sex = models.CharField(  # noqa: DJ001 - NULL, like the names, marks an erased value
+        _("Sex"), max_length=24, choices=Gender.choices, null=True, blank=True
+    )
     home_case = models.ForeignKey(
         Case,
         verbose_name=_("Case in the home country"),
