@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -45,6 +44,12 @@ from matis.access.models import AuditAction
 from matis.cases.htcds import Gender
 from matis.common.models import Country
 from matis.exchange import conf as exchange_conf
+from matis.exchange.relay import (
+    NoConsent,
+    RelayEnvelope,
+    register_relay_kind,
+    relay_enqueue,
+)
 from matis.returns.choices import (
     CLOSED_STATUSES,
     RESPONSIBLE_SIDE,
@@ -59,9 +64,6 @@ from matis.returns.models import (
     Repatriation,
     RepatriationStep,
 )
-
-if TYPE_CHECKING:  # pragma: no cover
-    from matis.exchange.relay import RelayEnvelope
 
 KIND_REQUEST = "repatriation.request"
 KIND_STEP = "repatriation.step"
@@ -117,12 +119,7 @@ def is_national_instance() -> bool:
     return exchange_conf.national_country() is not None
 
 
-try:  # TEMPORARY guard until the i14-relay branch is merged
-    from matis.exchange.relay import NoConsent
-
-    NO_CONSENT_ERRORS: tuple[type[Exception], ...] = (NoConsent,)
-except ModuleNotFoundError:
-    NO_CONSENT_ERRORS = ()
+NO_CONSENT_ERRORS: tuple[type[Exception], ...] = (NoConsent,)
 
 
 def is_remote(country_id: str) -> bool:
@@ -135,8 +132,6 @@ def is_remote(country_id: str) -> bool:
 
 
 def _enqueue(*, recipient: str, kind: str, data: dict, key: str, case_ids=()):
-    from matis.exchange.relay import relay_enqueue
-
     return relay_enqueue(
         recipient=recipient, kind=kind, data=data, idempotency_key=key, case_ids=case_ids
     )
@@ -158,9 +153,16 @@ def _step_data(rep, record) -> dict:
     }
 
 
-def _key(rep, what: str) -> str:
-    # unique per sender forever: the sending instance's country, the return's uid, the event
-    return f"{rep.sending_country_id}:return:{rep.uid}:{what}"
+def _key(country: str, uid, what: str) -> str:
+    """Unique per sender forever: the sending instance's country, the return's uid, the event.
+
+    At most 100 characters (the relay's limit): 3 + 5 + 36 + what."""
+    return f"{country}:ret:{uid}:{what}"
+
+
+def _version(record) -> str:
+    """One item per save of a step (started, then completed): its id and save time (µs)."""
+    return f"{record.pk}:{int(record.updated_at.timestamp() * 1_000_000)}"
 
 
 def send_request(rep: Repatriation) -> None:
@@ -183,7 +185,7 @@ def send_request(rep: Repatriation) -> None:
         recipient=rep.receiving_country_id,
         kind=KIND_REQUEST,
         data=data,
-        key=_key(rep, "request"),
+        key=_key(rep.sending_country_id, rep.uid, "request"),
         case_ids=[rep.case_id],
     )
 
@@ -194,7 +196,7 @@ def send_step(rep: Repatriation, record: RepatriationStep) -> None:
         recipient=rep.receiving_country_id,
         kind=KIND_STEP,
         data=_step_data(rep, record),
-        key=_key(rep, f"step:{record.pk}:{record.updated_at.isoformat()}"),
+        key=_key(rep.sending_country_id, rep.uid, f"step:{_version(record)}"),
         case_ids=[rep.case_id],
     )
 
@@ -206,8 +208,7 @@ def send_reply(incoming: IncomingRepatriation, record: IncomingRepatriationStep)
         recipient=incoming.sending_country_id,
         kind=KIND_REPLY,
         data=data,
-        key=f"{incoming.receiving_country_id}:return:{incoming.uid}:reply:{record.pk}:"
-        f"{record.updated_at.isoformat()}",
+        key=_key(incoming.receiving_country_id, incoming.uid, f"reply:{_version(record)}"),
     )
 
 
@@ -217,7 +218,7 @@ def send_end(rep: Repatriation, kind: str, on: dt.date) -> None:
         recipient=rep.receiving_country_id,
         kind=kind,
         data={"uid": str(rep.uid), "on": _iso(on)},
-        key=_key(rep, kind.rsplit(".", 1)[1]),
+        key=_key(rep.sending_country_id, rep.uid, kind.rsplit(".", 1)[1]),
     )
 
 
@@ -466,10 +467,6 @@ RECEIVERS = {
 
 def register_kinds() -> None:
     """Declare the return kinds to the relay (called from the returns AppConfig.ready())."""
-    try:
-        from matis.exchange.relay import register_relay_kind
-    except ModuleNotFoundError:  # TEMPORARY until the i14-relay branch is merged
-        return
     for kind, fields in KINDS.items():
         register_relay_kind(
             kind, receive=RECEIVERS[kind], fields=fields, personal=kind in PERSONAL_KINDS

@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+from pathlib import Path
 
 import pytest
+
+# The exchange tests' relay fixtures (hub in-process, country keys, ``relay_loopback``),
+# used here as they are, not copied: sender -> hub -> recipient in one test database.
+_spec = importlib.util.spec_from_file_location(
+    "exchange_test_fixtures", Path(__file__).parents[1] / "exchange" / "conftest.py"
+)
+_exchange = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_exchange)
+hub = _exchange.hub
+country_keys = _exchange.country_keys
+relay_loopback = _exchange.relay_loopback
 
 D = dt.date
 JAN_10, JAN_5, JAN_20 = D(2025, 1, 10), D(2025, 1, 5), D(2025, 1, 20)
@@ -97,22 +110,8 @@ def relay_wire(monkeypatch, settings):
     from django.db import transaction
     from django.utils import timezone
 
+    from matis.exchange.relay import RelayEnvelope
     from matis.returns import relay
-
-    try:
-        from matis.exchange.relay import RelayEnvelope
-    except ModuleNotFoundError:  # TEMPORARY until the i14-relay branch is merged
-        from dataclasses import dataclass
-
-        @dataclass(frozen=True)
-        class RelayEnvelope:
-            sender: str
-            recipient: str
-            kind: str
-            data: dict
-            idempotency_key: str
-            sequence: int
-            sent_at: dt.datetime
 
     class Wire:
         def __init__(self):

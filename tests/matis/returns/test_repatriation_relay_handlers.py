@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from matis.access.models import AuditAction, AuditLog
 from matis.cases.models import Case
+from matis.exchange.relay import RelayEnvelope
 from matis.returns import measures, relay, services
 from matis.returns.choices import RepatriationStatus, Side, Step
 from matis.returns.models import (
@@ -129,14 +130,16 @@ def test_a_bad_or_oversized_request_is_refused_naming_the_field(two_countries, r
     }
 
     def env(data, kind=relay.KIND_REQUEST):
-        from matis.returns.relay import RECEIVERS
-
-        class Env:
-            sender, recipient, sequence, sent_at = "THA", "KHM", 1, timezone.now()
-
-        e = Env()
-        e.kind, e.data, e.idempotency_key = kind, data, f"THA:test:{uuid.uuid4()}"
-        return RECEIVERS[kind], e
+        e = RelayEnvelope(
+            sender="THA",
+            recipient="KHM",
+            kind=kind,
+            data=data,
+            idempotency_key=f"THA:test:{uuid.uuid4()}",
+            sequence=1,
+            sent_at=timezone.now(),
+        )
+        return relay.RECEIVERS[kind], e
 
     for data, field in (
         ({**base, "case_summary": "x"}, "case_summary"),
