@@ -36,7 +36,6 @@ import datetime as dt
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from matis.access.audit import audit_record
@@ -471,9 +470,3 @@ def register_kinds() -> None:
         register_relay_kind(
             kind, receive=RECEIVERS[kind], fields=fields, personal=kind in PERSONAL_KINDS
         )
-
-
-def apply(envelope: RelayEnvelope) -> None:
-    """Apply one item atomically (tests and tools; the relay calls the receivers itself)."""
-    with transaction.atomic():
-        RECEIVERS[envelope.kind](envelope)
