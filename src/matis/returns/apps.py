@@ -11,3 +11,9 @@ class ReturnsConfig(AppConfig):
     demo_loader = "matis.returns.demo.load_demo"
     demo_order = 55
     nav_items = (NavItem("returns:list", _("Returns"), "returns.view_returns"),)
+
+    def ready(self) -> None:
+        # The return item kinds of the country-to-country relay (matis.returns.relay).
+        from matis.returns import relay
+
+        relay.register_kinds()

@@ -51,6 +51,17 @@ class RepatriationStatus(models.TextChoices):
     STOPPED = "stopped", _("Stopped")
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
+    WITHDRAWN = "withdrawn", _("Consent withdrawn")
+
+
+# The statuses in which a return may still move on.
+OPEN_STATUSES = (RepatriationStatus.IN_PROGRESS, RepatriationStatus.STOPPED)
+# The statuses in which nothing more happens.
+CLOSED_STATUSES = (
+    RepatriationStatus.COMPLETED,
+    RepatriationStatus.CANCELLED,
+    RepatriationStatus.WITHDRAWN,
+)
 
 
 class ServiceKind(models.TextChoices):

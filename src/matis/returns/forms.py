@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from matis.access.models import Agency
+from matis.cases.choices import Language
 from matis.cases.forms import DateInput
 from matis.cases.models import ServiceProvider
 from matis.common.models import COMMIT_COUNTRIES, Country
@@ -33,22 +34,36 @@ class AgencyChoice(forms.ModelChoiceField):
 
 
 class RequestForm(forms.Form):
+    """One database: name the home country's agency. A national instance (``relayed``):
+    name the home country only; its government chooses the agency on its own instance."""
+
     receiving_agency = AgencyChoice(
         label=_("Receiving agency in the home country"), queryset=Agency.objects.none()
     )
+    receiving_country = forms.ModelChoiceField(
+        label=_("Home country"), queryset=Country.objects.none()
+    )
     requested_on = _date(_("Requested on"), initial=dt.date.today)
+    handover_expected_on = _date(_("Handover expected on"), required=False)
     notes = forms.CharField(
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
-    def __init__(self, *args, sending_country: str, **kwargs):
+    def __init__(self, *args, sending_country: str, relayed: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["receiving_agency"].queryset = (
-            Agency.objects.filter(country_id__in=COMMIT_COUNTRIES, is_active=True)
-            .exclude(country_id=sending_country)
-            .select_related("country")
-            .order_by("country_id", "name")
-        )
+        if relayed:
+            del self.fields["receiving_agency"]
+            self.fields["receiving_country"].queryset = Country.objects.filter(
+                pk__in=COMMIT_COUNTRIES
+            ).exclude(pk=sending_country)
+        else:
+            del self.fields["receiving_country"]
+            self.fields["receiving_agency"].queryset = (
+                Agency.objects.filter(country_id__in=COMMIT_COUNTRIES, is_active=True)
+                .exclude(country_id=sending_country)
+                .select_related("country")
+                .order_by("country_id", "name")
+            )
 
 
 class StepForm(forms.Form):
@@ -71,6 +86,21 @@ class StepForm(forms.Form):
         self.fields["step"].choices = [(s, labels[s]) for s in steps]
         if Step.RECEPTION not in steps:
             del self.fields["open_case"]
+
+
+class WithdrawForm(forms.Form):
+    on = _date(_("Consent withdrawn on"), initial=dt.date.today)
+    language = forms.ChoiceField(label=_("Language explained in"), choices=Language.choices)
+
+
+class AssignForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
+
+    def __init__(self, *args, country_id: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(
+            country_id=country_id, is_active=True
+        ).order_by("name")
 
 
 class CancelForm(forms.Form):

@@ -32,10 +32,11 @@ from matis.cases import gates as case_gates
 from matis.cases.choices import ConsentPurpose
 from matis.cases.gates import CaseNotAvailable
 from matis.cases.services import consent_allows
-from matis.returns.choices import RepatriationStatus, Side
-from matis.returns.models import Repatriation
+from matis.returns.choices import CLOSED_STATUSES, Side
+from matis.returns.models import IncomingRepatriation, Repatriation
 
 REPATRIATION = "returns.repatriation"  # what the audit log names a refused return
+INCOMING = "returns.incomingrepatriation"
 
 
 def sending_queryset(user) -> QuerySet[Repatriation]:
@@ -59,7 +60,8 @@ def receiving_candidates(user) -> QuerySet[Repatriation]:
     """Returns addressed to ``user``'s agency or country, before the consent check."""
     if not has_perm(user, "returns.view_returns"):
         return Repatriation.objects.none()
-    mine = Q(receiving_country_id=user.country_id)
+    # a relayed return's home government works on its own instance (IncomingRepatriation)
+    mine = Q(receiving_country_id=user.country_id, relayed=False)
     if user.role == Role.CASE_WORKER:
         if not user.agency_id:
             return Repatriation.objects.none()
@@ -130,7 +132,7 @@ def access_repatriation(user, repatriation_id, *, purpose: str = "view") -> Repa
         raise deny(user, REPATRIATION, repatriation_id, purpose, error=CaseNotAvailable)
     may_act = (
         may_act_sending(user, found) if side == Side.SENDING else True
-    ) and found.status not in (RepatriationStatus.COMPLETED, RepatriationStatus.CANCELLED)
+    ) and found.status not in CLOSED_STATUSES
     audit_record(
         actor=user,
         action=AuditAction.RECORD_READ,
@@ -169,3 +171,57 @@ def receiving_view(repatriation: Repatriation) -> PersonMinimum:
         stateless=person.stateless,
         languages=person.language_labels,
     )
+
+
+# --- returns received from another national instance ------------------------------------------
+
+
+def incoming_queryset(user) -> QuerySet[IncomingRepatriation]:
+    """Received returns ``user`` may read: the named agency's case workers, the country's
+    case supervisors. An unassigned return is seen by the supervisors only (they assign it)."""
+    if not has_perm(user, "returns.view_returns") or not user.country_id:
+        return IncomingRepatriation.objects.none()
+    mine = Q(receiving_country_id=user.country_id)
+    if user.role == Role.CASE_WORKER:
+        if not user.agency_id:
+            return IncomingRepatriation.objects.none()
+        mine &= Q(receiving_agency_id=user.agency_id)
+    elif user.role != Role.CASE_SUPERVISOR:
+        return IncomingRepatriation.objects.none()
+    return IncomingRepatriation.objects.filter(mine)
+
+
+def may_act_incoming(user, incoming: IncomingRepatriation) -> bool:
+    return incoming_queryset(user).filter(pk=incoming.pk).exists()
+
+
+@dataclass
+class IncomingAccess:
+    repatriation: IncomingRepatriation
+    may_act: bool
+    side: str = Side.RECEIVING
+    is_sending: bool = False
+
+
+def access_incoming(user, incoming_id, *, purpose: str = "view") -> IncomingAccess:
+    """The received return ``incoming_id`` if ``user`` may read it (audited), else CaseNotAvailable."""
+    number = parse_id(incoming_id)
+    found = (
+        None
+        if number is None
+        else incoming_queryset(user)
+        .select_related("sending_country", "receiving_country", "receiving_agency")
+        .filter(pk=number)
+        .first()
+    )
+    if found is None:
+        raise deny(user, INCOMING, incoming_id, purpose, error=CaseNotAvailable)
+    audit_record(
+        actor=user,
+        action=AuditAction.RECORD_READ,
+        obj=found,
+        country_id=user.country_id,
+        purpose=purpose,
+        side=str(Side.RECEIVING),
+    )
+    return IncomingAccess(found, may_act=found.status not in CLOSED_STATUSES)

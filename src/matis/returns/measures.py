@@ -12,6 +12,12 @@ Definitions (see ``docs/returns.md``):
   handover at the border, for returns handed over in the year;
 - *step days*: for each step, from its first start to its last completion,
   for the same returns;
+- *days from request to reception*: from the sending government's request
+  date to the home government's reception date, for returns received in the
+  year. Across two national instances each side holds both dates (the request
+  date travels with the request, the reception date with the home country's
+  reply), so each computes the same figure from the two governments' own
+  timestamps; a return known on both sides in one database counts once;
 - *overdue*: a return not yet handed over, in progress or stopped, requested
   more than ``MATIS_RETURNS_PENDING_DAYS`` (default 90) days before today;
 - *re-trafficking rate*: cases closed, returned (handover) or received in the
@@ -40,6 +46,7 @@ from matis.returns.instruments import surveys
 from matis.returns.models import (
     FeedbackSurvey,
     FollowUpVisit,
+    IncomingRepatriation,
     PlannedService,
     ReintegrationPlan,
     Repatriation,
@@ -96,7 +103,8 @@ def overdue_returns(country=None, *, today: dt.date | None = None):
     )
 
 
-def is_overdue(rep: Repatriation, *, today: dt.date | None = None) -> bool:
+def is_overdue(rep, *, today: dt.date | None = None) -> bool:
+    """A return (sent or received) not handed over and requested longer ago than the limit."""
     today = today or dt.date.today()
     return (
         rep.status in (RepatriationStatus.IN_PROGRESS, RepatriationStatus.STOPPED)
@@ -138,8 +146,65 @@ def swiftness(country=None, year: int | None = None) -> list[dict]:
     return rows
 
 
+def request_to_reception(country=None, year: int | None = None) -> list[dict]:
+    """Returns received (reception completed) in ``year``: corridor and days from request.
+
+    From the returns we send (reception date reported by the home country) and
+    the returns we receive from another instance (request date reported by the
+    sender); a return on both sides (same ``uid``) counts once.
+    """
+    rows: dict = {}
+    for model in (Repatriation, IncomingRepatriation):
+        qs = model.objects.filter(
+            _touching(_country_id(country)),
+            status=RepatriationStatus.COMPLETED,
+            completed_on__isnull=False,
+        )
+        if year is not None:
+            qs = qs.filter(completed_on__year=year)
+        for uid, sending, receiving, requested, received in qs.values_list(
+            "uid", "sending_country_id", "receiving_country_id", "requested_on", "completed_on"
+        ):
+            rows.setdefault(
+                uid,
+                {
+                    "sending": sending,
+                    "receiving": receiving,
+                    "year": received.year,
+                    "days": (received - requested).days,
+                },
+            )
+    return list(rows.values())
+
+
+def reception_by_corridor(country=None, year: int | None = None) -> list[dict]:
+    """Per corridor and year: returns received, median and mean days from request to reception."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for row in request_to_reception(country, year):
+        groups[(row["sending"], row["receiving"], row["year"])].append(row["days"])
+    return [
+        {
+            "corridor": f"{sending}→{receiving}",
+            "year": yr,
+            "received": len(days),
+            "median_days": _median(days),
+            "mean_days": _mean(days),
+        }
+        for (sending, receiving, yr), days in sorted(groups.items())
+    ]
+
+
+def _received_only(country_id):
+    """Returns we receive from another instance that no Repatriation here stands for."""
+    return IncomingRepatriation.objects.filter(_touching(country_id)).exclude(
+        uid__in=Repatriation.objects.values("uid")
+    )
+
+
 def _repatriation_block(country_id, year: int, today: dt.date) -> dict:
     touching = Repatriation.objects.filter(_touching(country_id))
+    received_only = _received_only(country_id)
+    reception_days = [r["days"] for r in request_to_reception(country_id, year)]
     returned = list(
         touching.filter(returned_on__year=year).prefetch_related("steps").order_by("pk")
     )
@@ -148,17 +213,21 @@ def _repatriation_block(country_id, year: int, today: dt.date) -> dict:
     for r in returned:
         for step, d in step_days(r).items():
             per_step[step].append(d)
+    open_statuses = [RepatriationStatus.IN_PROGRESS, RepatriationStatus.STOPPED]
     return {
-        "requested": touching.filter(requested_on__year=year).count(),
+        "requested": touching.filter(requested_on__year=year).count()
+        + received_only.filter(requested_on__year=year).count(),
         "returned": len(returned),
         "median_days_to_return": _median(days),
         "mean_days_to_return": _mean(days),
         "step_median_days": {str(s): _median(per_step[s]) for s in STEP_ORDER if per_step.get(s)},
         "by_corridor": swiftness(country_id, year),
-        "pending": touching.filter(
-            status__in=[RepatriationStatus.IN_PROGRESS, RepatriationStatus.STOPPED],
-            returned_on__isnull=True,
-        ).count(),
+        "received": len(reception_days),
+        "median_days_request_to_reception": _median(reception_days),
+        "mean_days_request_to_reception": _mean(reception_days),
+        "reception_by_corridor": reception_by_corridor(country_id, year),
+        "pending": touching.filter(status__in=open_statuses, returned_on__isnull=True).count()
+        + received_only.filter(status__in=open_statuses, returned_on__isnull=True).count(),
         "overdue": overdue_returns(country_id, today=today).count(),
         "overdue_after_days": pending_days_limit(),
     }

@@ -1,4 +1,10 @@
-"""Writes for returns, reintegration, feedback and re-trafficking: keyword-only, atomic, audited."""
+"""Writes for returns, reintegration, feedback and re-trafficking: keyword-only, atomic, audited.
+
+A return whose home country runs its own national instance (``relay.is_remote``)
+is carried over the hub relay: each government's steps are written here by
+:func:`step_write` (the one place a step and the status it implies are stored)
+and queued to the other instance by :mod:`matis.returns.relay`.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +15,18 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from matis.access.audit import audit_record
-from matis.access.models import Agency, AuditAction, User
+from matis.access.models import Agency, AuditAction, Role, User
+from matis.access.permissions import has_perm
 from matis.cases import gates as case_gates
 from matis.cases.choices import ConsentPurpose
 from matis.cases.models import IDENTIFIED, Case, IdentificationDecision, ServiceProvider
-from matis.cases.services import case_register, require_consent
-from matis.returns import gates
+from matis.cases.selectors import cases_with_consent
+from matis.cases.services import case_register, consent_allows, consent_record, require_consent
+from matis.common.models import Country
+from matis.returns import gates, relay
 from matis.returns import instruments as tools
 from matis.returns.choices import (
+    OPEN_STATUSES,
     RESPONSIBLE_SIDE,
     RETURN_STEP,
     ClosureReason,
@@ -30,6 +40,8 @@ from matis.returns.choices import (
 from matis.returns.models import (
     FeedbackSurvey,
     FollowUpVisit,
+    IncomingRepatriation,
+    IncomingRepatriationStep,
     PlannedService,
     ReintegrationPlan,
     Repatriation,
@@ -38,7 +50,7 @@ from matis.returns.models import (
     WrongCountry,
 )
 
-OPEN_STATUSES = (RepatriationStatus.IN_PROGRESS, RepatriationStatus.STOPPED)
+__all__ = ["OPEN_STATUSES"]
 
 
 def _not_future(day: dt.date, field: str) -> None:
@@ -73,25 +85,43 @@ def next_return_reference(sending: str, receiving: str, year: int) -> str:
     return f"{prefix}{number:05d}"
 
 
+def _country_name(code: str) -> str:
+    country = Country.objects.filter(pk=code).first()
+    return str(country.display_name) if country else code
+
+
 @transaction.atomic
 def repatriation_request(
     *,
     actor: User,
     case: Case,
-    receiving_agency: Agency,
     requested_on: dt.date,
+    receiving_agency: Agency | None = None,
+    receiving_country: Country | str | None = None,
+    handover_expected_on: dt.date | None = None,
     notes: str = "",
 ) -> Repatriation:
-    """Start a return: the sending side asks the home country's agency to take the person back.
+    """Start a return: the sending side asks the home country to take the person back.
 
-    The receiving side sees the request only once the person consents to
-    sharing with that country (see :mod:`matis.returns.gates`).
+    Name the home country's agency (one database) or only the home country
+    (required when that country runs its own instance: its government then
+    chooses the agency). In one database the receiving side sees the request
+    only once the person consents to sharing with that country (see
+    :mod:`matis.returns.gates`); across instances the request leaves only with
+    that consent, so it is required here.
     """
     _require_case_editor(actor, case)
     if actor.agency is None or actor.agency.country_id != case.country_id:
         raise WrongCountry(Step.REQUEST, case.country_id, actor.country_id)
-    receiving = receiving_agency.country_id
+    if receiving_agency is not None:
+        receiving = receiving_agency.country_id
+    else:
+        receiving = getattr(receiving_country, "pk", receiving_country)
     if receiving is None or receiving == case.country_id:
+        field = "receiving_agency" if receiving_country is None else "receiving_country"
+        raise ValidationError({field: _("Choose an agency of the person's home country.")})
+    relayed = relay.is_remote(receiving)
+    if not relayed and receiving_agency is None:
         raise ValidationError(
             {"receiving_agency": _("Choose an agency of the person's home country.")}
         )
@@ -103,8 +133,18 @@ def repatriation_request(
     _not_future(requested_on, "requested_on")
     if requested_on < identified_on:
         raise ValidationError({"requested_on": _("The request is before the identification.")})
+    if handover_expected_on is not None and handover_expected_on < requested_on:
+        raise ValidationError({"handover_expected_on": _("The handover is before the request.")})
     if Repatriation.objects.filter(case=case, status__in=OPEN_STATUSES).exists():
         raise ValidationError(_("A return of this person is already under way."))
+    if relayed and not consent_allows(case, ConsentPurpose.CROSS_BORDER, country=receiving):
+        raise ValidationError(
+            _(
+                "%(country)s runs its own system: the request can go there only with the "
+                "person's consent to sharing with %(country)s. Record the consent first."
+            )
+            % {"country": _country_name(receiving)}
+        )
     rep = Repatriation.objects.create(
         reference=next_return_reference(case.country_id, receiving, requested_on.year),
         case=case,
@@ -114,16 +154,18 @@ def repatriation_request(
         receiving_agency=receiving_agency,
         identified_on=identified_on,
         requested_on=requested_on,
+        handover_expected_on=handover_expected_on,
+        relayed=relayed,
     )
-    RepatriationStep.objects.create(
-        repatriation=rep,
+    step_write(
+        rep,
         step=Step.REQUEST,
         side=Side.SENDING,
-        agency=actor.agency,
         started_on=requested_on,
         completed_on=requested_on,
         outcome=Outcome.POSITIVE,
-        notes=notes.strip(),
+        notes=notes,
+        agency=actor.agency,
         recorded_by=actor,
     )
     audit_record(
@@ -133,7 +175,10 @@ def repatriation_request(
         country_id=actor.country_id,
         case=case.pk,
         corridor=rep.corridor,
+        relayed=relayed,
     )
+    if relayed:
+        relay.send_request(rep)
     return rep
 
 
@@ -148,6 +193,8 @@ def _check_actor(actor: User, rep: Repatriation, step: str) -> str:
         if not gates.may_act_sending(actor, rep):
             raise PermissionDenied
     else:
+        if rep.relayed:  # the home government records its steps on its own instance
+            raise WrongCountry(step, needed, agency_country or actor.country_id)
         if not gates.receiving_candidates(actor).filter(pk=rep.pk).exists():
             raise PermissionDenied
         require_consent(rep.case, ConsentPurpose.CROSS_BORDER, country=rep.receiving_country_id)
@@ -174,6 +221,97 @@ def _open_receiving_case(actor: User, rep: Repatriation, opened_on: dt.date) -> 
     )
 
 
+def _check_step_dates(
+    started_on: dt.date, completed_on: dt.date | None, outcome: str, *, local: bool
+) -> None:
+    if local:
+        _not_future(started_on, "started_on")
+    if completed_on is not None:
+        if local:
+            _not_future(completed_on, "completed_on")
+        if completed_on < started_on:
+            raise ValidationError({"completed_on": _("Completed before it started.")})
+        if outcome not in Outcome.values:
+            raise ValidationError({"outcome": _("Give the outcome of the step.")})
+    elif outcome:
+        raise ValidationError({"completed_on": _("An outcome needs the date the step ended.")})
+
+
+def step_write(
+    holder: Repatriation | IncomingRepatriation,
+    *,
+    step: str,
+    side: str,
+    started_on: dt.date,
+    completed_on: dt.date | None = None,
+    outcome: str = "",
+    notes: str = "",
+    agency: Agency | None = None,
+    agency_name: str = "",
+    recorded_by: User | None = None,
+    remote_id: int | None = None,
+):
+    """Store a step of ``holder`` (a return we send or receive) and the status it implies.
+
+    The caller has checked who acts (:func:`repatriation_step_record`,
+    :func:`incoming_step_record`) or received the step over the relay
+    (``remote_id``: the step's id at the other instance; its agency by name).
+    Checks the order (``StepOutOfOrder``) and the dates; audit is the caller's.
+    """
+    holder.check_step(step)
+    _check_step_dates(started_on, completed_on, outcome, local=remote_id is None)
+    previous = holder.latest_step()
+    if previous is not None and previous.completed_on and started_on < previous.completed_on:
+        raise ValidationError({"started_on": _("This step starts before the previous one ended.")})
+    record = None
+    if remote_id is not None:
+        record = holder.steps.filter(remote_id=remote_id, side=side).first()
+    elif previous is not None and previous.step == step and previous.completed_on is None:
+        record = previous
+    if record is not None:
+        record.started_on = started_on
+        record.completed_on = completed_on
+        record.outcome = outcome
+        record.notes = notes.strip() or record.notes
+        if remote_id is None:
+            record.agency = agency
+            record.recorded_by = recorded_by
+        else:
+            record.agency_name = agency_name
+        record.save()
+    else:
+        record = holder.steps.create(
+            step=step,
+            side=side,
+            agency=agency,
+            agency_name=agency_name,
+            remote_id=remote_id,
+            started_on=started_on,
+            completed_on=completed_on,
+            outcome=outcome,
+            notes=notes.strip(),
+            recorded_by=recorded_by,
+        )
+    new_status = holder.status
+    if holder.status == RepatriationStatus.STOPPED:
+        new_status = RepatriationStatus.IN_PROGRESS  # a new attempt resumes the return
+    if outcome == Outcome.NEGATIVE:
+        new_status = RepatriationStatus.STOPPED
+        if isinstance(holder, Repatriation):
+            holder.status_reason = notes.strip()
+    elif outcome == Outcome.POSITIVE:
+        if step == RETURN_STEP:
+            holder.returned_on = completed_on
+        if step == Step.RECEPTION:
+            new_status = RepatriationStatus.COMPLETED
+            holder.completed_on = completed_on
+    if new_status != holder.status:
+        holder.check_transition(new_status)
+        holder.status = new_status
+    holder.save()
+    return record
+
+
 @transaction.atomic
 def repatriation_step_record(
     *,
@@ -190,64 +328,31 @@ def repatriation_step_record(
 
     Raises :class:`~matis.returns.models.StepOutOfOrder` for a step the
     transition table does not allow now, :class:`~matis.returns.models.WrongCountry`
-    when the actor's agency is not of the government responsible for the step,
-    and ``ConsentRequired`` when the receiving side acts without the person's
-    consent to sharing with its country.
+    when the actor's agency is not of the government responsible for the step
+    (or, for a relayed return, for any of the home government's steps: they
+    are recorded on its instance), and ``ConsentRequired`` when the receiving
+    side acts without the person's consent to sharing with its country, or the
+    sending side tells a home country on another instance without it.
     """
     rep = Repatriation.objects.select_for_update().get(pk=repatriation.pk)
     rep.check_step(step)
     side = _check_actor(actor, rep, step)
-    _not_future(started_on, "started_on")
-    if completed_on is not None:
-        _not_future(completed_on, "completed_on")
-        if completed_on < started_on:
-            raise ValidationError({"completed_on": _("Completed before it started.")})
-        if outcome not in Outcome.values:
-            raise ValidationError({"outcome": _("Give the outcome of the step.")})
-    elif outcome:
-        raise ValidationError({"completed_on": _("An outcome needs the date the step ended.")})
-    previous = rep.latest_step()
-    if previous is not None and previous.completed_on and started_on < previous.completed_on:
-        raise ValidationError({"started_on": _("This step starts before the previous one ended.")})
-    if previous is not None and previous.step == step and previous.completed_on is None:
-        record = previous
-        record.started_on = started_on
-        record.completed_on = completed_on
-        record.outcome = outcome
-        record.notes = notes.strip() or record.notes
-        record.agency = actor.agency
-        record.recorded_by = actor
-        record.save()
-    else:
-        record = RepatriationStep.objects.create(
-            repatriation=rep,
-            step=step,
-            side=side,
-            agency=actor.agency,
-            started_on=started_on,
-            completed_on=completed_on,
-            outcome=outcome,
-            notes=notes.strip(),
-            recorded_by=actor,
-        )
-    new_status = rep.status
-    if rep.status == RepatriationStatus.STOPPED:
-        new_status = RepatriationStatus.IN_PROGRESS  # a new attempt resumes the return
-    if outcome == Outcome.NEGATIVE:
-        new_status = RepatriationStatus.STOPPED
-        rep.status_reason = notes.strip()
-    elif outcome == Outcome.POSITIVE:
-        if step == RETURN_STEP:
-            rep.returned_on = completed_on
-        if step == Step.RECEPTION:
-            new_status = RepatriationStatus.COMPLETED
-            rep.completed_on = completed_on
-    if new_status != rep.status:
-        rep.check_transition(new_status)
-        rep.status = new_status
+    if rep.relayed:
+        require_consent(rep.case, ConsentPurpose.CROSS_BORDER, country=rep.receiving_country_id)
+    record = step_write(
+        rep,
+        step=step,
+        side=side,
+        started_on=started_on,
+        completed_on=completed_on,
+        outcome=outcome,
+        notes=notes,
+        agency=actor.agency,
+        recorded_by=actor,
+    )
     if step == Step.RECEPTION and open_case and rep.receiving_case_id is None:
         rep.receiving_case = _open_receiving_case(actor, rep, completed_on or started_on)
-    rep.save()
+        rep.save(update_fields=["receiving_case", "updated_at"])
     audit_record(
         actor=actor,
         action=AuditAction.STATUS_CHANGE,
@@ -258,6 +363,8 @@ def repatriation_step_record(
         outcome=outcome,
         status=rep.status,
     )
+    if rep.relayed:
+        relay.send_step(rep, record)
     return record
 
 
@@ -280,10 +387,259 @@ def repatriation_cancel(*, actor: User, repatriation: Repatriation, reason: str)
         country_id=actor.country_id,
         status=rep.status,
     )
+    if rep.relayed:
+        relay.send_end(rep, relay.KIND_CANCELLED, dt.date.today())
     return rep
 
 
-# --- reintegration -------------------------------------------------------------------------
+# --- withdrawal of consent -----------------------------------------------------------------
+
+
+def _withdraw(*, actor: User | None, rep: Repatriation, on: dt.date) -> bool:
+    """A relayed return whose consent is gone: stop it here and tell the home country.
+
+    Queued personal items are cancelled by the relay itself (it checks the
+    consent again before each attempt); the withdrawal notice carries no
+    personal field. A completed return keeps its status (the home country
+    erases its copy of the personal fields all the same). Returns False when
+    there was nothing to do.
+    """
+    if not rep.relayed or rep.status in (
+        RepatriationStatus.WITHDRAWN,
+        RepatriationStatus.CANCELLED,
+    ):
+        return False
+    if rep.status in OPEN_STATUSES:
+        rep.check_transition(RepatriationStatus.WITHDRAWN)
+        rep.status = RepatriationStatus.WITHDRAWN
+        rep.status_reason = str(_("Consent to sharing with the home country withdrawn."))
+        rep.save(update_fields=["status", "status_reason", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CONSENT_CHANGE,
+        obj=rep,
+        country_id=rep.sending_country_id,
+        status=rep.status,
+        propagated=rep.receiving_country_id,
+    )
+    relay.send_end(rep, relay.KIND_WITHDRAWN, on)
+    return True
+
+
+@transaction.atomic
+def repatriation_consent_changed(*, event) -> int:
+    """After a cross-border consent event: propagate a withdrawal to the returns it covered.
+
+    Call with the :class:`~matis.cases.models.ConsentEvent` just recorded (the
+    cases app's ``consent_record`` is the natural caller). Returns the number
+    of returns stopped and notified.
+    """
+    if event.given or event.purpose != ConsentPurpose.CROSS_BORDER:
+        return 0
+    reps = Repatriation.objects.select_for_update().filter(
+        case_id=event.case_id, receiving_country_id=event.recipient_country_id, relayed=True
+    )
+    return sum(_withdraw(actor=event.recorded_by, rep=rep, on=event.on) for rep in reps)
+
+
+@transaction.atomic
+def repatriation_consent_withdraw(
+    *, actor: User, repatriation: Repatriation, on: dt.date, language: str
+) -> Repatriation:
+    """The person withdraws consent to sharing with the home country (from the return's page).
+
+    Recorded on the case like any consent (``consent_record``, audited), then
+    propagated: the return stops and the home country is told to erase.
+    """
+    rep = Repatriation.objects.select_for_update().get(pk=repatriation.pk)
+    if not gates.may_act_sending(actor, rep):
+        raise PermissionDenied
+    event = consent_record(
+        actor=actor,
+        case=rep.case,
+        purpose=ConsentPurpose.CROSS_BORDER,
+        given=False,
+        on=on,
+        language=language,
+        recipient_country=rep.receiving_country,
+    )
+    repatriation_consent_changed(event=event)
+    rep.refresh_from_db()
+    return rep
+
+
+@transaction.atomic
+def repatriation_withdrawals_propagate(*, country_id: str | None = None) -> int:
+    """Catch up: relayed returns still open or completed whose consent no longer stands.
+
+    For a withdrawal recorded on the case page while the cases app does not
+    call :func:`repatriation_consent_changed` (``matis returns
+    propagate-withdrawals``). Returns the number of returns notified.
+    """
+    reps = (
+        Repatriation.objects.select_for_update()
+        .filter(relayed=True)
+        .exclude(status__in=[RepatriationStatus.WITHDRAWN, RepatriationStatus.CANCELLED])
+    )
+    if country_id:
+        reps = reps.filter(sending_country_id=country_id)
+    done = 0
+    for rep in reps:
+        covered = cases_with_consent(
+            ConsentPurpose.CROSS_BORDER,
+            country=rep.receiving_country_id,
+            cases=Case.objects.filter(pk=rep.case_id),
+        ).exists()
+        if not covered:
+            done += _withdraw(actor=None, rep=rep, on=dt.date.today())
+    return done
+
+
+# --- a return we receive from another instance -----------------------------------------------
+
+
+def _check_incoming_actor(actor: User, incoming: IncomingRepatriation, step: str) -> None:
+    side = RESPONSIBLE_SIDE[Step(step)]
+    needed = incoming.receiving_country_id
+    agency_country = actor.agency.country_id if actor.agency_id else None
+    if side != Side.RECEIVING or actor.country_id != needed or agency_country != needed:
+        raise WrongCountry(step, incoming.country_of(side), agency_country or actor.country_id)
+    if not gates.may_act_incoming(actor, incoming):
+        raise PermissionDenied
+
+
+def _open_home_case(actor: User, incoming: IncomingRepatriation, opened_on: dt.date) -> Case:
+    """Register the returnee at home from the fields the request carried (nothing else)."""
+    person = {
+        "given_name": incoming.given_name,
+        "family_name": incoming.family_name,
+        "gender": incoming.sex or None,
+        "primary_citizenship": incoming.receiving_country,
+    }
+    if incoming.date_of_birth:
+        person["date_of_birth"] = incoming.date_of_birth
+    elif incoming.age is not None:
+        person["age_at_registration"] = incoming.age
+    return case_register(
+        actor=actor,
+        person={k: v for k, v in person.items() if v is not None},
+        case={"opened_on": opened_on},
+    )
+
+
+@transaction.atomic
+def incoming_step_record(
+    *,
+    actor: User,
+    incoming: IncomingRepatriation,
+    step: str,
+    started_on: dt.date,
+    completed_on: dt.date | None = None,
+    outcome: str = "",
+    notes: str = "",
+    open_case: bool = False,
+) -> IncomingRepatriationStep:
+    """The home government records one of its steps; the step goes back to the sender.
+
+    At a completed reception ``open_case`` opens the returnee's case here
+    (``case_register``: audited, encrypted) from the received fields.
+    """
+    incoming = IncomingRepatriation.objects.select_for_update().get(pk=incoming.pk)
+    incoming.check_step(step)
+    _check_incoming_actor(actor, incoming, step)
+    record = step_write(
+        incoming,
+        step=step,
+        side=Side.RECEIVING,
+        started_on=started_on,
+        completed_on=completed_on,
+        outcome=outcome,
+        notes=notes,
+        agency=actor.agency,
+        recorded_by=actor,
+    )
+    if incoming.receiving_agency_id is None:
+        incoming.receiving_agency = actor.agency
+    if (
+        step == Step.RECEPTION
+        and outcome == Outcome.POSITIVE
+        and open_case
+        and incoming.home_case_id is None
+    ):
+        incoming.home_case = _open_home_case(actor, incoming, completed_on or started_on)
+    incoming.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.STATUS_CHANGE,
+        obj=incoming,
+        country_id=actor.country_id,
+        step=step,
+        side=str(Side.RECEIVING),
+        outcome=outcome,
+        status=incoming.status,
+        home_case=incoming.home_case_id,
+    )
+    relay.send_reply(incoming, record)
+    return record
+
+
+@transaction.atomic
+def incoming_assign(
+    *, actor: User, incoming: IncomingRepatriation, agency: Agency
+) -> IncomingRepatriation:
+    """A case supervisor of the home country gives a received return to one of its agencies."""
+    incoming = IncomingRepatriation.objects.select_for_update().get(pk=incoming.pk)
+    if (
+        actor.role != Role.CASE_SUPERVISOR
+        or actor.country_id != incoming.receiving_country_id
+        or not has_perm(actor, "returns.view_returns")
+    ):
+        raise PermissionDenied
+    if agency.country_id != incoming.receiving_country_id:
+        raise ValidationError({"agency": _("Choose an agency of your country.")})
+    before = incoming.receiving_agency_id
+    incoming.receiving_agency = agency
+    incoming.save(update_fields=["receiving_agency", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.RECORD_UPDATE,
+        obj=incoming,
+        country_id=actor.country_id,
+        changes={"receiving_agency": [before, agency.pk]},
+    )
+    return incoming
+
+
+def incoming_erase(incoming: IncomingRepatriation, *, status: str, on: dt.date | None) -> None:
+    """Erase the personal fields of a received return; keep a non-personal stub.
+
+    Called when the sender tells us the person withdrew consent
+    (``status="withdrawn"``) or the return was cancelled. The stub keeps the
+    uid, the reference, the dates and the status; the notes of our steps go
+    too (they are about the person). A case already opened at home at the
+    reception stays: it is our own record of our returned national.
+    """
+    for name in IncomingRepatriation.PERSONAL_FIELDS:
+        setattr(incoming, name, None)  # NULL: nothing, not even a ciphertext, stays
+    if status == RepatriationStatus.WITHDRAWN:
+        incoming.withdrawn_on = on or dt.date.today()
+    if incoming.status != RepatriationStatus.COMPLETED and incoming.status != status:
+        incoming.check_transition(status)
+        incoming.status = status
+    incoming.save()
+    for record in incoming.steps.all():
+        if record.notes:
+            record.notes = ""
+            record.save(update_fields=["notes", "updated_at"])
+    audit_record(
+        actor=None,
+        action=AuditAction.RECORD_UPDATE,
+        obj=incoming,
+        country_id=incoming.receiving_country_id,
+        via="relay",
+        erased=sorted(IncomingRepatriation.PERSONAL_FIELDS),
+        status=incoming.status,
+    )
 
 
 @transaction.atomic

@@ -31,6 +31,22 @@ def measure_tables(data: dict, *, country, years: list[int]) -> dict[str, Table]
         ],
         note=_("Step columns: median days from the start to the completion of the step."),
     )
+    reception = Table(
+        "reception",
+        _("Days from request to reception, by corridor"),
+        [
+            Column("corridor", _("Corridor")),
+            Column("year", _("Year"), "year"),
+            Column("received", _("Received"), "int"),
+            Column("median_days", _("Median days"), "number"),
+            Column("mean_days", _("Mean days"), "number"),
+        ],
+        data["repatriation"].get("reception_by_corridor", []),
+        note=_(
+            "From the sending government's request date to the home government's "
+            "reception date: each government's own record of its step."
+        ),
+    )
     outcomes = Table(
         "reintegration",
         _("Reintegration outcomes by months since the plan was made"),
@@ -72,7 +88,7 @@ def measure_tables(data: dict, *, country, years: list[int]) -> dict[str, Table]
         [Column("goal", _("Goal")), Column("rating", _("Mean rating"), "number")],
         [{"goal": g, "rating": v} for g, v in data["feedback"]["by_goal"].items()],
     )
-    return {t.name: t for t in (corridors, outcomes, retrafficking, feedback)}
+    return {t.name: t for t in (corridors, reception, outcomes, retrafficking, feedback)}
 
 
 def measure_charts(built: dict[str, Table]) -> dict[str, dict]:

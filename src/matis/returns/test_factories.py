@@ -8,11 +8,20 @@ that no Thai user is on its receiving side.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+
+from django.utils import timezone
 
 from matis.access.models import Agency, OrganisationType, Role, User
 from matis.cases.test_factories import make_case
 from matis.returns.choices import Outcome, Side, Step
-from matis.returns.models import PlannedService, ReintegrationPlan, Repatriation, RepatriationStep
+from matis.returns.models import (
+    IncomingRepatriation,
+    PlannedService,
+    ReintegrationPlan,
+    Repatriation,
+    RepatriationStep,
+)
 from matis.testing.factories import factory_for
 
 
@@ -76,3 +85,37 @@ def _planned_service(country: str, marker: str) -> PlannedService:
         case=case, country_id=country, agency=case.agency, created_by=creator
     )
     return PlannedService.objects.create(plan=plan, kind="livelihood")
+
+
+@factory_for(IncomingRepatriation)
+def _incoming(country: str, marker: str) -> IncomingRepatriation:
+    """A return received by ``country`` from another instance, given to one of its agencies."""
+    agency = Agency.objects.create(
+        name=f"Home agency {marker}",
+        country_id=country,
+        org_type=OrganisationType.CENTRAL_GOVERNMENT,
+    )
+    today = dt.date.today()
+    incoming = IncomingRepatriation.objects.create(
+        uid=uuid.uuid4(),
+        reference=f"RT-{_receiving_country(country)}-{country}-T-{marker[-12:]}",
+        sending_country_id=_receiving_country(country),
+        receiving_country_id=country,
+        receiving_agency=agency,
+        requested_on=today,
+        received_at=timezone.now(),
+        given_name=marker,
+        family_name="Synthetic",
+        sex="Feminine",
+        age=30,
+    )
+    incoming.steps.create(
+        step=Step.REQUEST,
+        side=Side.SENDING,
+        agency_name="Sending agency (synthetic)",
+        remote_id=1,
+        started_on=today,
+        completed_on=today,
+        outcome=Outcome.POSITIVE,
+    )
+    return incoming

@@ -11,21 +11,24 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from matis.access.audit import audit_list_read
+from matis.access.audit import audit_list_read, audit_record
 from matis.access.gates import get_scoped_or_deny
+from matis.access.models import AuditAction
 from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.cases import gates as case_gates
 from matis.cases.models import Case
 from matis.cases.pages import run_form
+from matis.cases.services import ConsentRequired
 from matis.common.models import Country
 from matis.common.views import measures_page as common_measures_page
 from matis.common.views import require
 from matis.common.workflow import TransitionNotAllowed
-from matis.returns import forms, gates, measures, services, tables
+from matis.returns import forms, gates, measures, relay, services, tables
 from matis.returns import instruments as tools
 from matis.returns.choices import RESPONSIBLE_SIDE, Side, Step
 from matis.returns.models import (
+    IncomingRepatriation,
     PlannedService,
     ReintegrationPlan,
     Repatriation,
@@ -51,6 +54,29 @@ def _workflow(call):
         return call()
     except (TransitionNotAllowed, WrongCountry) as exc:
         raise ValidationError(workflow_message(exc)) from exc
+    except (ConsentRequired, *relay.NO_CONSENT_ERRORS) as exc:
+        raise ValidationError(
+            _("The person's consent to sharing with the home country does not stand.")
+        ) from exc
+
+
+def _side_country(holder, side: str) -> str:
+    country = holder.sending_country if side == Side.SENDING else holder.receiving_country
+    return country.display_name
+
+
+def _turn(holder, my_side: str) -> dict:
+    """Whose turn it is: the side, its country and the next step (None once it is over)."""
+    side = holder.whose_turn()
+    if side is None:
+        return {}
+    step = holder.next_step()
+    return {
+        "side": side,
+        "ours": side == my_side,
+        "country": _side_country(holder, side),
+        "step": dict(Step.choices)[step] if step else "",
+    }
 
 
 def _detail_url(rep) -> str:
@@ -76,8 +102,13 @@ def repatriation_list(request):
         .order_by("-requested_on", "-id")[:200]
     )
     incoming = gates.receiving_visible(user)
+    received = list(
+        gates.incoming_queryset(user)
+        .select_related("sending_country", "receiving_agency")
+        .order_by("-requested_on", "-id")[:200]
+    )
     today = dt.date.today()
-    for rep in [*outgoing, *incoming]:
+    for rep in [*outgoing, *incoming, *received]:
         rep.overdue = measures.is_overdue(rep, today=today)
     # The list shows each person's name: one audit row naming the cases, as the case list.
     audit_list_read(
@@ -86,12 +117,23 @@ def repatriation_list(request):
         case_ids=[rep.case_id for rep in [*outgoing, *incoming]],
         purpose="returns_list",
     )
+    if received:  # names received from another instance: no case here to name
+        audit_record(
+            actor=user,
+            action=AuditAction.RECORD_READ,
+            country_id=user.country_id,
+            object_type=gates.INCOMING,
+            object_id="",
+            purpose="returns_list",
+            ids=[r.pk for r in received],
+        )
     return render(
         request,
         "returns/list.html",
         {
             "outgoing": outgoing,
             "incoming": incoming,
+            "received": received,
             "limit": measures.pending_days_limit(),
         },
     )
@@ -102,7 +144,8 @@ def repatriation_list(request):
 def repatriation_start(request, pk: int):
     user = request.user
     case = case_gates.access_case_for_update(user, pk, purpose="return_request")
-    form = forms.RequestForm(request.POST or None, sending_country=case.country_id)
+    relayed = relay.is_national_instance()  # then every other country is remote
+    form = forms.RequestForm(request.POST or None, sending_country=case.country_id, relayed=relayed)
     created = {}
 
     def action(f):
@@ -110,8 +153,10 @@ def repatriation_start(request, pk: int):
             lambda: services.repatriation_request(
                 actor=user,
                 case=case,
-                receiving_agency=f.cleaned_data["receiving_agency"],
+                receiving_agency=f.cleaned_data.get("receiving_agency"),
+                receiving_country=f.cleaned_data.get("receiving_country"),
                 requested_on=f.cleaned_data["requested_on"],
+                handover_expected_on=f.cleaned_data["handover_expected_on"],
                 notes=f.cleaned_data["notes"],
             )
         )
@@ -151,6 +196,7 @@ def repatriation_detail(request, pk: int):
     steps = list(rep.steps.select_related("agency", "agency__country"))
     for s in steps:
         s.notes_visible = s.side == access.side
+        s.country_label = _side_country(rep, s.side)
     return render(
         request,
         "returns/detail.html",
@@ -160,6 +206,8 @@ def repatriation_detail(request, pk: int):
             "steps": steps,
             "person": gates.receiving_view(rep) if not access.is_sending else None,
             "next_steps": _steps_for(access),
+            "turn": _turn(rep, access.side),
+            "may_withdraw": access.is_sending and access.may_act and rep.relayed,
             "overdue": measures.is_overdue(rep),
             "limit": measures.pending_days_limit(),
             "days_to_return": (rep.returned_on - rep.identified_on).days
@@ -224,6 +272,136 @@ def repatriation_cancel(request, pk: int):
         redirect_to=_detail_url(rep),
         template=FORM,
         context={"rep": rep, "title": _("Cancel the return"), "danger": True},
+    )
+
+
+@scoped("country", model=Repatriation, lookup="pk", field="sending_country")
+@login_required
+def repatriation_withdraw(request, pk: int):
+    """The person withdraws consent to sharing with a home country on another instance."""
+    user = request.user
+    access = gates.access_repatriation(user, pk, purpose="return_withdraw")
+    rep = access.repatriation
+    require(access.is_sending and access.may_act and rep.relayed)
+    form = forms.WithdrawForm(request.POST or None)
+    return run_form(
+        request,
+        form,
+        lambda f: services.repatriation_consent_withdraw(
+            actor=user,
+            repatriation=rep,
+            on=f.cleaned_data["on"],
+            language=f.cleaned_data["language"],
+        ),
+        success=_("Consent withdrawn: the return is stopped and the home country told to erase."),
+        redirect_to=_detail_url(rep),
+        template=FORM,
+        context={"rep": rep, "title": _("The person withdraws consent"), "danger": True},
+    )
+
+
+# --- returns received from another national instance -----------------------------------------
+
+
+def _incoming_url(incoming) -> str:
+    return reverse("returns:incoming_detail", args=[incoming.pk])
+
+
+def _incoming_steps(access) -> list[str]:
+    incoming = access.repatriation
+    if not access.may_act:
+        return []
+    return sorted(
+        (s for s in incoming.allowed_steps() if RESPONSIBLE_SIDE[Step(s)] == Side.RECEIVING),
+        key=list(Step.values).index,
+    )
+
+
+@scoped("country", model=IncomingRepatriation, lookup="pk", field="receiving_country")
+@require_safe
+@login_required
+def incoming_detail(request, pk: int):
+    user = request.user
+    access = gates.access_incoming(user, pk, purpose="view")
+    incoming = access.repatriation
+    steps = list(incoming.steps.select_related("agency"))
+    for s in steps:
+        s.notes_visible = s.side == Side.RECEIVING
+        s.country_label = _side_country(incoming, s.side)
+    return render(
+        request,
+        "returns/incoming.html",
+        {
+            "rep": incoming,
+            "access": access,
+            "steps": steps,
+            "next_steps": _incoming_steps(access),
+            "turn": _turn(incoming, Side.RECEIVING),
+            "may_assign": user.role == "case_supervisor" and access.may_act,
+            "overdue": measures.is_overdue(incoming),
+            "limit": measures.pending_days_limit(),
+            "days_to_reception": (incoming.completed_on - incoming.requested_on).days
+            if incoming.completed_on
+            else None,
+        },
+    )
+
+
+@scoped("country", model=IncomingRepatriation, lookup="pk", field="receiving_country")
+@login_required
+def incoming_step(request, pk: int):
+    user = request.user
+    access = gates.access_incoming(user, pk, purpose="return_step")
+    steps = _incoming_steps(access)
+    require(bool(steps))
+    incoming = access.repatriation
+    form = forms.StepForm(request.POST or None, steps=steps)
+    if "open_case" in form.fields:
+        form.fields["open_case"].initial = has_perm(user, "cases.register_case")
+
+    def action(f):
+        _workflow(
+            lambda: services.incoming_step_record(
+                actor=user,
+                incoming=incoming,
+                step=f.cleaned_data["step"],
+                started_on=f.cleaned_data["started_on"],
+                completed_on=f.cleaned_data["completed_on"],
+                outcome=f.cleaned_data["outcome"],
+                notes=f.cleaned_data["notes"],
+                open_case=f.cleaned_data.get("open_case", False),
+            )
+        )
+
+    return run_form(
+        request,
+        form,
+        action,
+        success=_("Step recorded."),
+        redirect_to=_incoming_url(incoming),
+        template=FORM,
+        context={"rep": incoming, "title": _("Record a step of the return")},
+    )
+
+
+@scoped("country", model=IncomingRepatriation, lookup="pk", field="receiving_country")
+@login_required
+def incoming_assign(request, pk: int):
+    user = request.user
+    access = gates.access_incoming(user, pk, purpose="return_assign")
+    require(user.role == "case_supervisor" and access.may_act)
+    incoming = access.repatriation
+    form = forms.AssignForm(request.POST or None, country_id=incoming.receiving_country_id)
+    return run_form(
+        request,
+        form,
+        lambda f: services.incoming_assign(
+            actor=user, incoming=incoming, agency=f.cleaned_data["agency"]
+        ),
+        success=_("Return given to the agency."),
+        redirect_to=_incoming_url(incoming),
+        template=FORM,
+        context={"rep": incoming, "title": _("Give the return to an agency")},
     )
 
 

@@ -9,14 +9,21 @@ from django.utils import translation
 
 from matis.common.workflow import TransitionNotAllowed, transition_table
 from matis.returns.choices import PlanStatus, RepatriationStatus, Step
-from matis.returns.models import ReintegrationPlan, Repatriation, StepOutOfOrder
+from matis.returns.models import (
+    IncomingRepatriation,
+    ReintegrationPlan,
+    Repatriation,
+    StepOutOfOrder,
+)
 
-# Written from the code before the transition idiom was unified.
+# Written from the code before the transition idiom was unified; "withdrawn" (issue 14):
+# the person withdrew consent to a home country on another instance, which stops the return.
 STATUS = {
-    "in_progress": {"stopped", "completed", "cancelled"},
-    "stopped": {"in_progress", "cancelled"},
+    "in_progress": {"stopped", "completed", "cancelled", "withdrawn"},
+    "stopped": {"in_progress", "cancelled", "withdrawn"},
     "completed": set(),
     "cancelled": set(),
+    "withdrawn": set(),
 }
 # A reintegration plan is closed once (services.plan_close); it is not reopened.
 PLAN = {"open": {"closed"}, "closed": set()}
@@ -33,6 +40,8 @@ STEPS = {
 
 def test_the_declared_tables_are_the_allowed_changes():
     assert transition_table(Repatriation) == STATUS
+    assert transition_table(IncomingRepatriation) == STATUS
+    assert IncomingRepatriation.STEP_TRANSITIONS == Repatriation.STEP_TRANSITIONS
     assert set(STATUS) == set(RepatriationStatus.values)
     assert transition_table(ReintegrationPlan) == PLAN
     assert set(PLAN) == set(PlanStatus.values)

@@ -1,5 +1,6 @@
 """Return and reintegration records (split by sub-domain; import from here)."""
 
+from matis.returns.models.incoming import IncomingRepatriation, IncomingRepatriationStep
 from matis.returns.models.reintegration import (
     FeedbackSurvey,
     FollowUpVisit,
@@ -17,6 +18,8 @@ from matis.returns.models.repatriation import (
 __all__ = [
     "FeedbackSurvey",
     "FollowUpVisit",
+    "IncomingRepatriation",
+    "IncomingRepatriationStep",
     "PlannedService",
     "ReintegrationPlan",
     "Repatriation",

@@ -24,6 +24,7 @@ from matis.cases.protection import EncryptedTextField
 from matis.common.models import Country, TimeStampedModel
 from matis.common.workflow import TransitionNotAllowed, Transitions
 from matis.returns.choices import (
+    CLOSED_STATUSES,
     RESPONSIBLE_SIDE,
     Outcome,
     RepatriationStatus,
@@ -60,7 +61,13 @@ class WrongCountry(Exception):
         super().__init__(f"step {step} belongs to {needed_country}, not {actor_country}")
 
 
-class Repatriation(Transitions, TimeStampedModel):
+class StepFlow:
+    """The order of the steps, shared by a return we send and a return we receive.
+
+    A model using it has ``status`` and a ``steps`` relation of step records
+    (``step``, ``completed_on``, ``outcome``).
+    """
+
     # After the latest step (None: no step yet), the steps that may be recorded next.
     STEP_TRANSITIONS = {
         None: {Step.REQUEST},
@@ -76,11 +83,59 @@ class Repatriation(Transitions, TimeStampedModel):
             RepatriationStatus.STOPPED,
             RepatriationStatus.COMPLETED,
             RepatriationStatus.CANCELLED,
+            RepatriationStatus.WITHDRAWN,
         },
-        RepatriationStatus.STOPPED: {RepatriationStatus.IN_PROGRESS, RepatriationStatus.CANCELLED},
+        RepatriationStatus.STOPPED: {
+            RepatriationStatus.IN_PROGRESS,
+            RepatriationStatus.CANCELLED,
+            RepatriationStatus.WITHDRAWN,
+        },
         RepatriationStatus.COMPLETED: set(),
         RepatriationStatus.CANCELLED: set(),
+        RepatriationStatus.WITHDRAWN: set(),
     }
+
+    def latest_step(self):
+        return self.steps.order_by("-id").first()
+
+    def allowed_steps(self) -> set[str]:
+        """The steps that may be recorded now, from :attr:`STEP_TRANSITIONS`.
+
+        An open step (started, not completed) may only be completed; a step
+        that ended "not possible" may be tried again (which resumes a stopped
+        return); a completed step opens the next one.
+        """
+        if self.status in CLOSED_STATUSES:
+            return set()
+        latest = self.latest_step()
+        if latest is None:
+            return set(self.STEP_TRANSITIONS[None])
+        if latest.completed_on is None or latest.outcome == Outcome.NEGATIVE:
+            return {latest.step}
+        return set(self.STEP_TRANSITIONS[Step(latest.step)])
+
+    def check_step(self, step: str) -> None:
+        allowed = self.allowed_steps()
+        if step not in allowed:
+            raise StepOutOfOrder(step, allowed)
+
+    def whose_turn(self) -> str | None:
+        """The side (:class:`Side`) whose step comes next; None once the return is over."""
+        sides = {RESPONSIBLE_SIDE[Step(s)] for s in self.allowed_steps()}
+        return str(sides.pop()) if len(sides) == 1 else None
+
+    def next_step(self) -> str | None:
+        allowed = sorted(self.allowed_steps(), key=list(Step.values).index)
+        return allowed[0] if allowed else None
+
+
+class Repatriation(StepFlow, Transitions, TimeStampedModel):
+    """A return as the sending government records it (and, in one database, both governments).
+
+    ``relayed`` is set when the receiving country runs its own national
+    instance: its steps then arrive over the relay (``matis.returns.relay``)
+    and are stored with the other government's agency name only.
+    """
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(_("Return number"), max_length=40, unique=True)
@@ -95,10 +150,16 @@ class Repatriation(Transitions, TimeStampedModel):
         Agency, verbose_name=_("Sending agency"), on_delete=models.PROTECT, related_name="+"
     )
     receiving_agency = models.ForeignKey(
-        Agency, verbose_name=_("Receiving agency"), on_delete=models.PROTECT, related_name="+"
+        Agency,
+        verbose_name=_("Receiving agency"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     identified_on = models.DateField(_("Identified on"))
     requested_on = models.DateField(_("Requested on"))
+    handover_expected_on = models.DateField(_("Handover expected on"), null=True, blank=True)
     returned_on = models.DateField(_("Returned on"), null=True, blank=True)
     completed_on = models.DateField(_("Received on"), null=True, blank=True)
     status = models.CharField(
@@ -116,6 +177,8 @@ class Repatriation(Transitions, TimeStampedModel):
         blank=True,
         related_name="received_returns",
     )
+    relayed = models.BooleanField(_("Home country on its own instance"), default=False)
+    home_case_opened = models.BooleanField(_("Case opened in the home country"), default=False)
 
     class Meta:
         ordering = ["-requested_on", "-id"]
@@ -145,30 +208,6 @@ class Repatriation(Transitions, TimeStampedModel):
     def responsible_country(self, step: str) -> str:
         return self.country_of(RESPONSIBLE_SIDE[Step(step)])
 
-    def latest_step(self) -> RepatriationStep | None:
-        return self.steps.order_by("-id").first()
-
-    def allowed_steps(self) -> set[str]:
-        """The steps that may be recorded now, from :attr:`STEP_TRANSITIONS`.
-
-        An open step (started, not completed) may only be completed; a step
-        that ended "not possible" may be tried again (which resumes a stopped
-        return); a completed step opens the next one.
-        """
-        if self.status in (RepatriationStatus.COMPLETED, RepatriationStatus.CANCELLED):
-            return set()
-        latest = self.latest_step()
-        if latest is None:
-            return set(self.STEP_TRANSITIONS[None])
-        if latest.completed_on is None or latest.outcome == Outcome.NEGATIVE:
-            return {latest.step}
-        return set(self.STEP_TRANSITIONS[Step(latest.step)])
-
-    def check_step(self, step: str) -> None:
-        allowed = self.allowed_steps()
-        if step not in allowed:
-            raise StepOutOfOrder(step, allowed)
-
 
 class RepatriationStep(TimeStampedModel):
     """One step of a return: who did it (agency), when, with what outcome."""
@@ -177,14 +216,23 @@ class RepatriationStep(TimeStampedModel):
     step = models.CharField(_("Step"), max_length=20, choices=Step.choices)
     side = models.CharField(_("Government"), max_length=10, choices=Side.choices)
     agency = models.ForeignKey(
-        Agency, verbose_name=_("Responsible agency"), on_delete=models.PROTECT, related_name="+"
+        Agency,
+        verbose_name=_("Responsible agency"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
+    # A step of the other government that came over the relay: its agency's name
+    # (no agency row here) and its id at the other instance.
+    agency_name = models.CharField(_("Responsible agency"), max_length=200, blank=True)
+    remote_id = models.PositiveBigIntegerField(null=True, blank=True)
     started_on = models.DateField(_("Started on"))
     completed_on = models.DateField(_("Completed on"), null=True, blank=True)
     outcome = models.CharField(_("Outcome"), max_length=10, choices=Outcome.choices, blank=True)
     notes = EncryptedTextField(_("Notes"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
 
     class Meta:
@@ -194,6 +242,10 @@ class RepatriationStep(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.repatriation_id}:{self.step}"
+
+    @property
+    def agency_label(self) -> str:
+        return self.agency.name if self.agency_id else self.agency_name
 
     @property
     def days(self) -> int | None:
