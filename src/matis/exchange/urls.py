@@ -1,11 +1,12 @@
 from django.urls import path
 
-from matis.exchange import views
+from matis.exchange import decisions, views
 
 app_name = "exchange"
 urlpatterns = [
     path("api/inbox/", views.hub_inbox, name="hub_inbox"),
     path("api/alerts/", views.hub_alerts, name="hub_alerts"),
+    path("api/decisions/", decisions.hub_decisions, name="hub_decisions"),
     path("", views.outbox, name="outbox"),
     path("outbox/<int:pk>/retry/", views.outbox_retry, name="outbox_retry"),
     path("alerts/", views.alert_list, name="alert_list"),

@@ -19,6 +19,7 @@ class ItemKind(models.TextChoices):
     LINKAGE_TOKEN = "linkage_token", _("Linkage token")
     TOKEN_REVOKE = "token_revoke", _("Linkage token withdrawn")
     ALERT_DECISION = "alert_decision", _("Decision on a re-trafficking alert")
+    DECISION_STATUS = "decision_status", _("Status on a SOM/IMM follow-up action")
 
 
 class OutboxStatus(models.TextChoices):
