@@ -23,9 +23,9 @@ def queued(monkeypatch):
     """Everything the services hand to relay_enqueue, in order (the relay itself is not run)."""
     sent = []
 
-    def capture(*, recipient, kind, data, idempotency_key, case_ids=()):
+    def capture(*, recipient, kind, data, idempotency_key, case_ids=(), sender=None):
         sent.append(
-            {"recipient": recipient, "kind": kind, "data": data, "key": idempotency_key,
+            {"sender": sender, "recipient": recipient, "kind": kind, "data": data, "key": idempotency_key,
              "case_ids": list(case_ids)}
         )  # fmt: skip
 
@@ -55,7 +55,7 @@ def test_without_consent_only_a_non_personal_notice_leaves(detained, coop_worker
     assert not notice.personal
     assert [q["kind"] for q in queued] == [services.KIND_NOTICE_BASIC]
     data = queued[0]["data"]
-    assert queued[0]["recipient"] == "KHM"
+    assert queued[0]["recipient"] == "KHM" and queued[0]["sender"] == "THA"
     assert set(data) <= services.BASIC_NOTICE_FIELDS
     for personal in ("given_name", "family_name", "date_of_birth", "place_name", "romanised_name"):
         assert personal not in data

@@ -209,6 +209,7 @@ def assessment_approve(*, actor: User, assessment: Assessment) -> Assessment:
     }
     for country in assessment.recipients:
         relay_enqueue(
+            sender=assessment.country_id,
             recipient=country,
             kind=KIND_ASSESSMENT,
             data=data,

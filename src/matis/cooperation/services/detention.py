@@ -196,6 +196,7 @@ def detention_notice_send(*, actor: User, placement: Placement) -> DetentionNoti
         recorded_by=actor,
     )
     relay_enqueue(
+        sender=notice.country_id,
         recipient=nationality,
         kind=KIND_NOTICE if personal else KIND_NOTICE_BASIC,
         data=_personal_data(notice) if personal else _basic_data(notice),
@@ -303,6 +304,7 @@ def detention_notice_acknowledge(
         recorded_by=actor,
     )
     relay_enqueue(
+        sender=notice.country_id,
         recipient=notice.other_country_id,
         kind=KIND_ACK,
         data={
@@ -406,6 +408,7 @@ def detention_status_record(
     )
     _apply_status(notice, event)
     relay_enqueue(
+        sender=notice.country_id,
         recipient=notice.other_country_id,
         kind=KIND_STATUS,
         data={
