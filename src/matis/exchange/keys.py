@@ -143,3 +143,36 @@ def country_key_revoke(*, actor, key_id: str) -> CountryKey:
         event="revoked",
     )
     return key
+
+
+# --- the instance's own relay keys (matis.exchange.relay) ------------------------------------
+# A national instance keeps its private relay keys under the same vault key, with a
+# derivation of their own: a copy of the database without MATIS_EXCHANGE_VAULT_KEY
+# cannot open what other countries sent it.
+
+
+def _instance_fernet() -> MultiFernet:
+    vault = settings.MATIS_EXCHANGE_VAULT_KEY
+    if vault:
+        _fernet()  # the same strength check
+        return MultiFernet([_derived(vault, b"instance-relay-keys-vault")])
+    if settings.IS_PRODUCTION:
+        raise ExchangeNotConfigured(
+            "MATIS_EXCHANGE_VAULT_KEY is not set: the instance's private relay keys are "
+            "kept under a key of their own, never under MATIS_SECRET_KEY."
+        )
+    return MultiFernet([_derived(settings.SECRET_KEY, b"instance-relay-keys")])
+
+
+def vault_encrypt(plain: bytes) -> str:
+    """Encrypt an instance's private relay keys for storage."""
+    return _instance_fernet().encrypt(plain).decode("ascii")
+
+
+def vault_decrypt(token: str) -> bytes:
+    try:
+        return _instance_fernet().decrypt(token.encode("ascii"))
+    except InvalidToken:
+        raise UnknownKey(
+            "the instance's relay key cannot be decrypted with this MATIS_EXCHANGE_VAULT_KEY"
+        ) from None

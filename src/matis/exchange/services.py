@@ -228,6 +228,8 @@ def _token_payload(item: OutboxItem) -> tuple[str, dict]:
 
 def _build(item: OutboxItem) -> None:
     """Make the payload once; afterwards every attempt sends the same bytes."""
+    if item.kind == ItemKind.RELAY:
+        return  # sealed for the recipient when first posted (matis.exchange.relay.relay_post)
     if item.payload is not None:
         check_payload(item.kind, item.payload)  # again before sending (k may have been raised)
         return
@@ -257,6 +259,10 @@ def _check_still_allowed(item: OutboxItem) -> None:
         ).values_list("pk", flat=True)
         if set(item.case_ids) - set(still):
             raise NotAllowed("consent to statistics withdrawn since the release was made")
+    elif item.kind == ItemKind.RELAY:
+        from matis.exchange.relay import relay_still_allowed
+
+        relay_still_allowed(item)
     elif item.kind == ItemKind.LINKAGE_TOKEN:
         case = Case.objects.filter(pk=item.case_ids[0]).first()
         if case is None:
@@ -396,7 +402,12 @@ def outbox_push(
             transport = transports.get(item.country_id) or transport_factory(item.country_id)
             transports[item.country_id] = transport
             try:
-                response = transport.post_item(_envelope(item), item.idempotency_key)
+                if item.kind == ItemKind.RELAY:  # to another country, sealed for it
+                    from matis.exchange.relay import relay_post
+
+                    response = relay_post(transport, item)
+                else:
+                    response = transport.post_item(_envelope(item), item.idempotency_key)
             except HubUnreachable as exc:
                 _defer(item, str(exc), timezone.now())
                 result.unreachable = True

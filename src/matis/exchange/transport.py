@@ -14,6 +14,7 @@ from matis.exchange.signing import sign_request
 
 INBOX_PATH = "exchange/api/inbox/"
 ALERTS_PATH = "exchange/api/alerts/"
+RELAY_PREFIX = "exchange/api/relay/"  # the country-to-country relay (matis.exchange.relay)
 
 
 class HubUnreachable(Exception):
@@ -82,6 +83,11 @@ class HttpTransport:
     def get_alerts(self, query: str = "") -> HubResponse:
         return self._send("GET", ALERTS_PATH, query=query)
 
+    def call(self, method: str, relative: str, *, query: str = "", body: bytes = b"",
+             idempotency_key: str = "") -> HubResponse:  # fmt: skip
+        """Any signed request (the relay's endpoints)."""
+        return self._send(method, relative, query=query, body=body, idempotency_key=idempotency_key)
+
 
 class LocalTransport:
     """The demo's hub lives in the same database: requests are signed and verified all the same.
@@ -110,7 +116,13 @@ class LocalTransport:
         )
         if not conf.is_hub():  # as the HTTP endpoints: absent where no hub runs
             return HubResponse(404, {"error": "not_found", "detail": "no hub here"})
-        if method == "POST":
+        if relative.startswith(RELAY_PREFIX):
+            from matis.exchange.relay import hub_relay_answer
+
+            answer = hub_relay_answer(
+                method=method, path=path, query=query, headers=signed.headers, body=body
+            )
+        elif method == "POST":
             answer = hub.hub_inbox_answer(path=path, query=query, headers=signed.headers, body=body)
         else:
             answer = hub.hub_alerts_answer(path=path, query=query, headers=signed.headers)
@@ -122,3 +134,8 @@ class LocalTransport:
 
     def get_alerts(self, query: str = "") -> HubResponse:
         return self._send("GET", ALERTS_PATH, query=query)
+
+    def call(self, method: str, relative: str, *, query: str = "", body: bytes = b"",
+             idempotency_key: str = "") -> HubResponse:  # fmt: skip
+        """Any signed request (the relay's endpoints)."""
+        return self._send(method, relative, query=query, body=body, idempotency_key=idempotency_key)

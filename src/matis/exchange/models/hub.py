@@ -190,3 +190,114 @@ class HubAlert(models.Model):
         if country_id == self.earlier_country_id:
             return "earlier"
         raise ValueError(f"{country_id} is not a party to alert {self.pk}")
+
+
+# --- the country-to-country relay (matis.exchange.relay) ------------------------------------
+
+
+class RelayDirectoryKey(models.Model):
+    """A national instance's public relay keys as registered with its credential.
+
+    The newest row of a country (``superseded_at`` empty) is what the
+    directory serves. The hub could serve another key than the one a country
+    registered: senders pin the fingerprint and administrators compare it out
+    of band (docs/exchange.md, "Trust model").
+    """
+
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
+    )
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    box_public = models.CharField(max_length=64)
+    sign_public = models.CharField(max_length=64)
+    key_id = models.CharField(_("registered with key"), max_length=40)
+    registered_at = models.DateTimeField(_("registered"), default=timezone.now)
+    superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["country_id", "-registered_at", "-id"]
+        verbose_name = _("relay directory key")
+        verbose_name_plural = _("relay directory keys")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "fingerprint"], name="exchange_directory_key_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country_id}:{self.fingerprint[:16]}"
+
+
+class RelayItem(models.Model):
+    """A sealed item waiting at the hub for its recipient; deleted once the recipient applied it.
+
+    ``envelope`` is what the sender posted: routing metadata in clear and the
+    data encrypted for the recipient instance's key (the hub cannot open it).
+    """
+
+    sender = models.ForeignKey(
+        Country, verbose_name=_("sender"), on_delete=models.PROTECT, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        Country, verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=80)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100)
+    sequence = models.PositiveBigIntegerField(_("sequence"))
+    envelope = models.TextField()
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    parked_error = models.CharField(_("refused by the recipient"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["recipient_id", "id"]
+        verbose_name = _("relayed item")
+        verbose_name_plural = _("relayed items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sender", "idempotency_key"], name="exchange_relayitem_once"
+            ),
+            models.UniqueConstraint(
+                fields=["sender", "recipient", "sequence"], name="exchange_relayitem_sequence"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sender_id}->{self.recipient_id}#{self.sequence}"
+
+
+class RelayReceipt(models.Model):
+    """What became of a relayed item (metadata only): kept after the item itself is deleted.
+
+    Stores the digest of the sealed envelope so a repeat post is recognised
+    after the item is gone. A status change writes a new row (a higher id), so
+    a sender follows its receipts with an id cursor.
+    """
+
+    sender = models.ForeignKey(
+        Country, verbose_name=_("sender"), on_delete=models.PROTECT, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        Country, verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=80)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100)
+    sequence = models.PositiveBigIntegerField(_("sequence"))
+    digest = models.CharField(max_length=64)
+    status = models.CharField(_("status"), max_length=10)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("relay receipt")
+        verbose_name_plural = _("relay receipts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sender", "idempotency_key"], name="exchange_relayreceipt_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sender_id}->{self.recipient_id}#{self.sequence}:{self.status}"

@@ -19,6 +19,7 @@ class ItemKind(models.TextChoices):
     LINKAGE_TOKEN = "linkage_token", _("Linkage token")
     TOKEN_REVOKE = "token_revoke", _("Linkage token withdrawn")
     ALERT_DECISION = "alert_decision", _("Decision on a re-trafficking alert")
+    RELAY = "relay", _("Item for another country (encrypted for it)")
     DECISION_STATUS = "decision_status", _("Status on a SOM/IMM follow-up action")
 
 
@@ -140,3 +141,174 @@ class ReceivedAlert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == AlertStatus.OPEN
+
+
+# --- the country-to-country relay (matis.exchange.relay) ------------------------------------
+
+
+class InstanceKey(models.Model):
+    """This instance's long-term relay keys: X25519 (items are sealed to it) and Ed25519 (signs).
+
+    The private halves are stored encrypted with the vault key
+    (:func:`matis.exchange.keys.vault_encrypt`); the public halves are
+    registered at the hub's directory. An older key stays (``retired_at``) so
+    items sealed to it can still be opened.
+    """
+
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
+    )
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, unique=True)
+    box_public = models.CharField(max_length=64)
+    sign_public = models.CharField(max_length=64)
+    private_encrypted = models.TextField()
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    registered_at = models.DateTimeField(_("registered at the hub"), null=True, blank=True)
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["country_id", "-created_at", "-id"]
+        verbose_name = _("instance relay key")
+        verbose_name_plural = _("instance relay keys")
+
+    def __str__(self) -> str:
+        return f"{self.country_id}:{self.fingerprint[:16]}"
+
+
+class PeerKeySource(models.TextChoices):
+    HUB = "hub", _("First seen at the hub's directory")
+    ADMIN = "admin", _("Set by an administrator (checked out of band)")
+
+
+class PeerKey(models.Model):
+    """Another national instance's public relay keys, pinned by this instance (``holder``)."""
+
+    holder = models.ForeignKey(
+        Country, verbose_name=_("held by"), on_delete=models.PROTECT, related_name="+"
+    )
+    peer = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
+    )
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    box_public = models.CharField(max_length=64)
+    sign_public = models.CharField(max_length=64)
+    source = models.CharField(_("pinned from"), max_length=8, choices=PeerKeySource.choices)
+    pinned_at = models.DateTimeField(_("pinned"), default=timezone.now)
+
+    class Meta:
+        ordering = ["holder_id", "peer_id"]
+        verbose_name = _("pinned relay key")
+        verbose_name_plural = _("pinned relay keys")
+        constraints = [
+            models.UniqueConstraint(fields=["holder", "peer"], name="exchange_peerkey_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.holder_id}->{self.peer_id}:{self.fingerprint[:16]}"
+
+
+class RelayCounter(models.Model):
+    """The last sequence number given to an item from ``sender`` to ``recipient``."""
+
+    sender = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+    recipient = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+    last_sequence = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sender", "recipient"], name="exchange_relay_counter")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sender_id}->{self.recipient_id}:{self.last_sequence}"
+
+
+class RelayDelivery(models.TextChoices):
+    QUEUED = "queued", _("Queued here")
+    AT_HUB = "at_hub", _("Waiting at the hub")
+    APPLIED = "applied", _("Applied by the recipient")
+    PARKED = "parked", _("Refused by the recipient (parked)")
+    VOID = "void", _("Place-holder for a cancelled item")
+
+
+class RelayOutgoing(models.Model):
+    """What an outbox item of kind ``relay`` carries, and what the recipient made of it.
+
+    ``data`` is the plaintext (this instance's own data); it is sealed for the
+    recipient when first sent and the sealed envelope is the outbox item's
+    payload. A *void* item holds the sequence number of a cancelled item so
+    the recipient's ordering does not wait for ever.
+    """
+
+    outbox_item = models.OneToOneField(OutboxItem, on_delete=models.CASCADE, related_name="relay")
+    sender = models.ForeignKey(
+        Country, verbose_name=_("sender"), on_delete=models.PROTECT, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        Country, verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=80)
+    key = models.CharField(_("idempotency key"), max_length=100)
+    sequence = models.PositiveBigIntegerField(_("sequence"))
+    data = models.JSONField(null=True, blank=True)
+    is_void = models.BooleanField(default=False)
+    delivery = models.CharField(
+        _("delivery"), max_length=10, choices=RelayDelivery.choices, default=RelayDelivery.QUEUED
+    )
+    delivery_error = models.CharField(_("refusal"), max_length=500, blank=True)
+    delivery_at = models.DateTimeField(null=True, blank=True)
+    hub_receipt = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sender_id", "recipient_id", "sequence", "id"]
+        verbose_name = _("item for another country")
+        verbose_name_plural = _("items for other countries")
+        indexes = [models.Index(fields=["sender", "recipient", "sequence"])]
+
+    def __str__(self) -> str:
+        return f"{self.sender_id}->{self.recipient_id}#{self.sequence}"
+
+
+class RelayReceivedStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    PARKED = "parked", _("Parked (refused)")
+    VOID = "void", _("Place-holder (the sender cancelled the item)")
+
+
+class RelayReceived(models.Model):
+    """One item received from another country's instance: applied once, in sequence order.
+
+    Holds routing metadata and the outcome only; what the item says is kept
+    by the kind's ``receive()`` in its own records.
+    """
+
+    recipient = models.ForeignKey(
+        Country, verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="+"
+    )
+    sender = models.ForeignKey(
+        Country, verbose_name=_("sender"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=80)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100)
+    sequence = models.PositiveBigIntegerField(_("sequence"))
+    status = models.CharField(_("status"), max_length=10, choices=RelayReceivedStatus.choices)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    acked_at = models.DateTimeField(_("acknowledged to the hub"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["recipient_id", "sender_id", "sequence"]
+        verbose_name = _("item from another country")
+        verbose_name_plural = _("items from other countries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "sender", "idempotency_key"], name="exchange_relay_once"
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "sender", "sequence"], name="exchange_relay_sequence_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sender_id}->{self.recipient_id}#{self.sequence}"
