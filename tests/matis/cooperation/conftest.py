@@ -102,3 +102,21 @@ def envelope(*, sender, recipient, kind, data, seq=1, key=None):
 @pytest.fixture
 def make_envelope():
     return envelope
+
+
+def _exchange_fixtures():
+    """The exchange tests' fixtures (``hub``, ``country_keys``, ``relay_loopback``), shared here."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "exchange" / "conftest.py"
+    spec = importlib.util.spec_from_file_location("cooperation_exchange_fixtures", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_exchange = _exchange_fixtures()
+hub = _exchange.hub
+country_keys = _exchange.country_keys
+relay_loopback = _exchange.relay_loopback
