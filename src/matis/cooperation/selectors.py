@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from matis.access.audit import audit_record
@@ -13,7 +13,7 @@ from matis.access.models import AuditAction
 from matis.access.permissions import has_perm
 from matis.access.scoping import scope_queryset
 from matis.cases.choices import DETENTION_KINDS, PlacementKind
-from matis.cases.gates import cases_editable_by
+from matis.cases.gates import cases_editable_by, cases_visible_to
 from matis.cases.models import Placement
 from matis.common.models import Country
 from matis.common.tables import Column, Table
@@ -34,9 +34,15 @@ from matis.cooperation.models.decisions import is_overdue
 
 
 def notices_visible(user) -> QuerySet[DetentionNotice]:
+    """Notices of the user's country: received ones, and sent ones of cases the user may read.
+
+    A sent notice is part of its case: the case gate's rule (agency, assignment,
+    supervision, break-the-glass) decides who sees it.
+    """
     if not has_perm(user, "cooperation.view_detention_notices"):
         return DetentionNotice.objects.none()
-    return scope_queryset(user, DetentionNotice.objects.select_related("other_country"))
+    notices = scope_queryset(user, DetentionNotice.objects.select_related("other_country"))
+    return notices.filter(Q(direction=Direction.IN) | Q(case__in=cases_visible_to(user)))
 
 
 def notice_for(user, pk, *, purpose: str = "detention_notice") -> DetentionNotice:

@@ -248,3 +248,16 @@ def test_pages_show_notice_on_both_sides(detained, coop_workers, queued, client,
     rows = api.get("results", api)
     assert [r["notice"] for r in rows] == [str(received.notice)]
     assert "given_name" not in rows[0]
+
+
+def test_a_sent_notice_is_seen_only_by_those_who_see_the_case(
+    detained, coop_workers, queued, make_user, make_agency
+):
+    from matis.cooperation.selectors import notices_visible
+
+    placement = detained("THA", "KHM")
+    notice = services.detention_notice_send(actor=coop_workers["THA"], placement=placement)
+    other_agency = make_user(role="case_worker", country="THA", agency=make_agency("THA"))
+    assert list(notices_visible(coop_workers["THA"])) == [notice]
+    assert list(notices_visible(other_agency)) == []
+    assert list(notices_visible(coop_workers["KHM"])) == []
