@@ -29,6 +29,7 @@ from matis.cooperation.models import (
     ReceivedDecision,
 )
 from matis.cooperation.models.decisions import is_overdue
+from matis.exchange.models import OutboxStatus, RelayDelivery, RelayOutgoing
 
 # --- detention notices ------------------------------------------------------------------------
 
@@ -57,6 +58,34 @@ def notice_for(user, pk, *, purpose: str = "detention_notice") -> DetentionNotic
             case=notice.case_id,
         )
     return notice
+
+
+def notice_delivery(notice: DetentionNotice) -> dict | None:
+    """Where a sent notice is: queued, at the hub, applied, parked (refused) or cancelled.
+
+    Cancelled means the relay stopped it before sending (the person withdrew
+    consent): the country of nationality has not been told.
+    """
+    if notice.direction != Direction.OUT:
+        return None
+    keys = [f"{notice.country_id}:detention:{notice.notice}"]
+    keys.append(keys[0] + ":basic")
+    sent = (
+        RelayOutgoing.objects.filter(sender_id=notice.country_id, key__in=keys, is_void=False)
+        .select_related("outbox_item")
+        .order_by("-id")
+        .first()
+    )
+    if sent is None:
+        return None
+    if sent.outbox_item.status == OutboxStatus.CANCELLED:
+        return {"state": "cancelled", "label": _("Not sent: consent withdrawn before sending")}
+    labels = dict(RelayDelivery.choices)
+    return {
+        "state": sent.delivery,
+        "label": labels.get(sent.delivery, sent.delivery),
+        "error": sent.delivery_error,
+    }
 
 
 def placements_to_notify(user) -> QuerySet[Placement]:

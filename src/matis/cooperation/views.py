@@ -110,6 +110,12 @@ def detention_detail(request, pk):
     if request.method == "POST":
         require(may_follow_up)
         try:
+            if "send_basic" in request.POST:
+                services.detention_notice_send_basic(actor=request.user, notice=notice)
+                messages.warning(
+                    request, _("A notice without personal details replaces the one stopped.")
+                )
+                return redirect("cooperation:detention_detail", pk=notice.pk)
             if "acknowledge" in request.POST and ack_form.is_valid():
                 services.detention_notice_acknowledge(
                     actor=request.user,
@@ -136,6 +142,7 @@ def detention_detail(request, pk):
             "ack_form": ack_form,
             "status_form": status_form,
             "can_acknowledge": notice.direction == Direction.IN and notice.acknowledged_at is None,
+            "delivery": selectors.notice_delivery(notice),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -18,6 +18,7 @@ from matis.cooperation.models import (
     Direction,
     ReceivedAssessment,
 )
+from matis.cooperation.selectors import notice_delivery
 from matis.exchange.models import RelayItem, RelayOutgoing
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +92,16 @@ def test_consent_withdrawn_before_sending_stops_the_personal_notice(
     cross_border_consent(placement.case, "KHM", given=False)
     relay_loopback.deliver()
     assert not DetentionNotice.objects.filter(country_id="KHM", notice=sent.notice).exists()
+    assert notice_delivery(sent)["state"] == "cancelled"
+    # the country of nationality is then told without the person's details
+    with relay_loopback.at("THA"):
+        services.detention_notice_send_basic(actor=coop_workers["THA"], notice=sent)
+    relay_loopback.deliver()
+    sent.refresh_from_db()
+    assert not sent.personal and sent.given_name == ""
+    assert notice_delivery(sent)["state"] == "applied"
+    received = DetentionNotice.objects.get(country_id="KHM", notice=sent.notice)
+    assert not received.personal and received.given_name == ""
 
 
 def test_assessment_reaches_only_the_named_country(relay_loopback, make_user):

@@ -276,6 +276,44 @@ def detention_notice_receive(envelope: RelayEnvelope) -> DetentionNotice:
     return notice
 
 
+@transaction.atomic
+def detention_notice_send_basic(*, actor: User, notice: DetentionNotice) -> DetentionNotice:
+    """Replace a personal notice the relay cancelled (consent withdrawn) by a non-personal one.
+
+    The country of nationality is still told that a national is detained, without
+    learning who; the personal fields are erased from the sender's copy of the notice.
+    """
+    from matis.cooperation.selectors import notice_delivery
+
+    notice = DetentionNotice.objects.select_for_update().get(pk=notice.pk)
+    require(actor, "cooperation.send_detention_notice", notice)
+    delivery = notice_delivery(notice)
+    if not notice.personal or delivery is None or delivery["state"] != "cancelled":
+        raise CooperationError(_("Only a personal notice stopped before sending is replaced."))
+    notice.personal = False
+    notice.given_name = notice.family_name = notice.romanised_name = ""
+    notice.date_of_birth = None
+    notice.place_name = notice.province = ""
+    notice.languages = []
+    notice.save()
+    relay_enqueue(
+        sender=notice.country_id,
+        recipient=notice.other_country_id,
+        kind=KIND_NOTICE_BASIC,
+        data=_basic_data(notice),
+        idempotency_key=f"{notice.country_id}:detention:{notice.notice}:basic",
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.SHARE,
+        obj=notice,
+        recipient=notice.other_country_id,
+        personal=False,
+        replaces_cancelled=True,
+    )
+    return notice
+
+
 # --- acknowledgement ----------------------------------------------------------------------
 
 
