@@ -138,6 +138,8 @@ def _serve(host: str, port: int, threads: int, *, worker: bool = True) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    if args.region:
+        return _demo_region(args)
     os.environ["MATIS_ENV"] = "demo"
     if not _port_free("127.0.0.1", args.port):
         print(
@@ -168,6 +170,24 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("  Press Ctrl+C to stop.", flush=True)
     _serve("127.0.0.1", args.port, threads=8, worker=not args.no_worker)
     return 0
+
+
+def _demo_region(args: argparse.Namespace) -> int:
+    """The hub and two national instances, each its own process and database (matis.demo_region)."""
+    from pathlib import Path
+
+    from matis import demo_region
+
+    for port in (args.port, args.port + 1, args.port + 2):
+        if not _port_free("127.0.0.1", port):
+            print(
+                f"error: port {port} on 127.0.0.1 is in use; the regional demo needs "
+                f"{args.port}-{args.port + 2}: try `matis demo --region --port {args.port + 10}`",
+                file=sys.stderr,
+            )
+            return 2
+    home = Path(os.environ.get("MATIS_HOME") or Path.home() / ".matis")
+    return demo_region.run(home=home, port=args.port, every=args.every, serve=not args.no_serve)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -209,6 +229,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-serve", action="store_true", help="set up the demo data and exit")
     demo.add_argument(
         "--no-worker", action="store_true", help="do not start the background-job worker"
+    )
+    demo.add_argument(
+        "--region",
+        action="store_true",
+        help="the hub and two national instances (THA, KHM) as separate processes and databases",
+    )
+    demo.add_argument(
+        "--every", type=float, default=5.0, help="--region: seconds between exchange syncs"
     )
     demo.set_defaults(func=cmd_demo)
 

@@ -99,6 +99,8 @@ def test_only_settings_and_launchers_read_the_environment():
         "wsgi.py",  # DJANGO_SETTINGS_MODULE, before Django starts
         "asgi.py",
         "testing/pytest_plugin.py",  # sets MATIS_ENV=test before Django starts
+        "testing/region.py",  # builds each child instance's environment (separate processes)
+        "demo_region.py",  # the regional demo's launcher (child processes, before Django starts)
     }
     readers = {
         str(path.relative_to(root))

@@ -62,6 +62,78 @@ def _cmd_pull(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_relay_pull(args: argparse.Namespace) -> int:
+    """Apply what other countries sent through the hub (in order, once); fetch receipts."""
+    from matis.exchange.relay import relay_pull, relay_retry_parked
+
+    country = _country(args)
+    out = {}
+    if args.retry_parked:
+        out["retried"] = relay_retry_parked(
+            actor=None, country_id=country, sender=args.retry_parked.upper()
+        )
+    out["applied"] = relay_pull(country_id=country)
+    print(json.dumps(out))
+    return 0
+
+
+def _cmd_sync(args: argparse.Namespace) -> int:
+    """Push the outbox, pull relayed items and alerts; with --every, again and again."""
+    from matis.exchange.relay import RelayUnavailable, relay_pull
+    from matis.exchange.services import alerts_pull, outbox_push
+    from matis.exchange.transport import HubUnreachable
+
+    country = _country(args)
+    while True:
+        result = outbox_push(country_id=country).as_dict()
+        try:
+            result["relay_applied"] = relay_pull(country_id=country)
+            result["new_alerts"] = alerts_pull(country_id=country)
+        except (HubUnreachable, RelayUnavailable) as exc:
+            result["pull_error"] = str(exc)
+        print(json.dumps(result), flush=True)
+        if not args.every:
+            return 0
+        time.sleep(args.every)
+
+
+def _cmd_relay_keys(args: argparse.Namespace) -> int:
+    from matis.exchange.models import PeerKey
+    from matis.exchange.relay import (
+        fingerprint_display,
+        instance_key,
+        peer_key_pin,
+        relay_keys_register,
+    )
+
+    country = _country(args)
+    if args.action == "register":
+        key = relay_keys_register(country_id=country)
+    elif args.action == "pin":
+        if not args.peer or not args.fingerprint:
+            raise SystemExit("error: pin needs --peer and --fingerprint")
+        pinned = peer_key_pin(
+            actor=None,
+            holder=country,
+            peer=args.peer.upper(),
+            expected_fingerprint=args.fingerprint,
+        )
+        print(f"pinned {pinned.peer_id}: {fingerprint_display(pinned.fingerprint)}")
+        return 0
+    else:
+        key = instance_key(country)
+    print(f"{country} relay key: {fingerprint_display(key.fingerprint)}")
+    print(
+        f"  registered at the hub: {key.registered_at.isoformat() if key.registered_at else 'no'}"
+    )
+    for peer in PeerKey.objects.filter(holder_id=country).order_by("peer_id"):
+        print(
+            f"  pinned {peer.peer_id} ({peer.source}, {peer.pinned_at:%Y-%m-%d}): "
+            f"{fingerprint_display(peer.fingerprint)}"
+        )
+    return 0
+
+
 def _cmd_status(args: argparse.Namespace) -> int:
     from django.db.models import Count
 
@@ -166,6 +238,31 @@ def add_commands(subparsers, setup) -> None:
     pull = sub.add_parser("pull-alerts", help="fetch this country's re-trafficking alerts")
     pull.add_argument("--country", help="ISO alpha-3 (default: MATIS_COUNTRY)")
     pull.set_defaults(func=wrap(_cmd_pull))
+
+    relay_pull = sub.add_parser(
+        "pull", help="apply items other countries sent through the hub (relay), in order"
+    )
+    relay_pull.add_argument("--country", help="ISO alpha-3 (default: MATIS_COUNTRY)")
+    relay_pull.add_argument(
+        "--retry-parked", metavar="SENDER", help="first let this sender's parked item be retried"
+    )
+    relay_pull.set_defaults(func=wrap(_cmd_relay_pull))
+
+    sync = sub.add_parser("sync", help="push the outbox and pull relay items and alerts")
+    sync.add_argument("--country", help="ISO alpha-3 (default: MATIS_COUNTRY)")
+    sync.add_argument("--every", type=float, default=0.0, help="repeat every N seconds")
+    sync.set_defaults(func=wrap(_cmd_sync))
+
+    relay_keys = sub.add_parser("relay-keys", help="this instance's relay key and pinned keys")
+    relay_keys.add_argument(
+        "action", choices=("show", "register", "pin"), nargs="?", default="show"
+    )
+    relay_keys.add_argument("--country", help="ISO alpha-3 (default: MATIS_COUNTRY)")
+    relay_keys.add_argument("--peer", help="pin: the other country (ISO alpha-3)")
+    relay_keys.add_argument(
+        "--fingerprint", help="pin: the fingerprint read out by its administrator"
+    )
+    relay_keys.set_defaults(func=wrap(_cmd_relay_keys))
 
     status = sub.add_parser("status", help="counts of the outbox and the inbox (JSON)")
     status.set_defaults(func=wrap(_cmd_status))

@@ -657,7 +657,12 @@ def relay_status_pull(*, country_id: str, transport=None) -> int:
         if out is None or receipt <= out.hub_receipt or row.get("status") not in mapping:
             continue
         out.delivery = mapping[row["status"]]
-        out.delivery_error = str(row.get("error", ""))[:500]
+        out.delivery_error = open_error(
+            sender=country_id,
+            recipient=out.recipient_id,
+            key=out.key,
+            text=str(row.get("error", "")),
+        )[:500]
         out.delivery_at, out.hub_receipt = timezone.now(), receipt
         out.save(update_fields=["delivery", "delivery_error", "delivery_at", "hub_receipt"])
         updated += 1
@@ -857,7 +862,56 @@ def _fetch(transport) -> list[dict]:
         since = int(response.body["next"])
 
 
+SEALED_ERROR = "sealed:"
+ERROR_BYTES = 200  # a sealed error fits the receipt's 500 characters
+
+
+def _error_aad(sender: str, recipient: str, key: str) -> bytes:
+    return f"MATIS-RELAY-1 error\n{sender}\n{recipient}\n{key}".encode()
+
+
+def seal_error(*, recipient: str, sender: str, key: str, error: str, transport=None) -> str:
+    """A parked item's error, encrypted for the sender: the hub relays it but cannot read it
+    (a receive() error may quote what it refused)."""
+    try:
+        pinned = peer_key(holder=recipient, peer=sender, transport=transport)
+    except RelayUnavailable:
+        return "parked at the recipient (the error is kept there)"
+    sender_box = base64.b64decode(pinned.box_public)
+    ephemeral = X25519PrivateKey.generate()
+    epk = ephemeral.public_key().public_bytes_raw()
+    secret = _kdf(ephemeral.exchange(X25519PublicKey.from_public_bytes(sender_box)), epk,
+                  sender_box)  # fmt: skip
+    nonce = secrets.token_bytes(12)
+    plain = error.encode("utf-8")[:ERROR_BYTES].decode("utf-8", "ignore").encode("utf-8")
+    sealed = ChaCha20Poly1305(secret).encrypt(nonce, plain, _error_aad(sender, recipient, key))
+    return SEALED_ERROR + ":".join(map(_b64, (epk, nonce, sealed)))
+
+
+def open_error(*, sender: str, recipient: str, key: str, text: str) -> str:
+    """The sender reads a sealed error with its own keys (plain text is returned as it is)."""
+    if not text.startswith(SEALED_ERROR):
+        return text
+    try:
+        epk, nonce, sealed = (base64.b64decode(p) for p in text[len(SEALED_ERROR) :].split(":"))
+    except ValueError:
+        return "parked (the error is unreadable)"
+    for own in InstanceKey.objects.filter(country_id=sender):
+        box_private, _sign = _private(own)
+        secret = _kdf(box_private.exchange(X25519PublicKey.from_public_bytes(epk)), epk,
+                      base64.b64decode(own.box_public))  # fmt: skip
+        try:
+            plain = ChaCha20Poly1305(secret).decrypt(
+                nonce, sealed, _error_aad(sender, recipient, key)
+            )
+        except InvalidTag:
+            continue
+        return plain.decode("utf-8", "replace")
+    return "parked (the error is sealed for another key)"
+
+
 def _acknowledge(transport, received: list[RelayReceived]) -> None:
+    received = [r for r in received if r.acked_at is None]  # the hub knows the others
     if not received:
         return
     acks = [
@@ -865,7 +919,15 @@ def _acknowledge(transport, received: list[RelayReceived]) -> None:
             "sender": r.sender_id,
             "idempotency_key": r.idempotency_key,
             "status": r.status,
-            "error": r.error,
+            "error": seal_error(
+                recipient=r.recipient_id,
+                sender=r.sender_id,
+                key=r.idempotency_key,
+                error=r.error,
+                transport=transport,
+            )
+            if r.error
+            else "",
         }
         for r in received
     ]

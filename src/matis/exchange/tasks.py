@@ -13,7 +13,8 @@ logger = logging.getLogger(__name__)
 
 @task()
 def push_outbox(country_id: str | None = None) -> dict:
-    """Send what is due; items the hub did not acknowledge wait for their next attempt."""
+    """Send what is due, pull alerts and relayed items; what failed waits for the next run."""
+    from matis.exchange.relay import RelayUnavailable, relay_pull
     from matis.exchange.services import alerts_pull, outbox_push
     from matis.exchange.transport import HubUnreachable
 
@@ -22,7 +23,8 @@ def push_outbox(country_id: str | None = None) -> dict:
     if country and not result["unreachable"]:
         try:
             result["new_alerts"] = alerts_pull(country_id=country)
-        except HubUnreachable as exc:
-            logger.warning("alerts not pulled: %s", exc)
+            result["relay_applied"] = relay_pull(country_id=country)
+        except (HubUnreachable, RelayUnavailable) as exc:
+            logger.warning("alerts or relay items not pulled: %s", exc)
     logger.info("exchange push: %s", result)
     return result

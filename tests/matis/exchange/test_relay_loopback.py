@@ -217,6 +217,9 @@ def test_a_failing_receive_parks_the_item_and_holds_back_later_ones(
     # the sender sees the refusal; the hub keeps items 2 and 3
     out = RelayOutgoing.objects.get(sequence=2)
     assert out.delivery == RelayDelivery.PARKED and "cannot be filed" in out.delivery_error
+    hub_receipt = RelayReceipt.objects.get(sequence=2)
+    assert hub_receipt.status == "parked" and "cannot be filed" not in hub_receipt.error
+    assert hub_receipt.error.startswith("sealed:")  # the hub relays the error, cannot read it
     assert sorted(RelayItem.objects.values_list("sequence", flat=True)) == [2, 3]
 
     relay_loopback.deliver()  # still parked: nothing moves
