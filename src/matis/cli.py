@@ -20,6 +20,7 @@ APP_CLI_MODULES = [
     "matis.returns.cli",
     "matis.justice.cli",
     "matis.exchange.cli",
+    "matis.cooperation.cli",
 ]
 
 

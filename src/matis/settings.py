@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "matis.returns",
     "matis.justice",
     "matis.exchange",
+    "matis.cooperation",
 ]
 
 MIDDLEWARE = [

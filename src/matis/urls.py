@@ -23,6 +23,7 @@ APPS_WITH_URLS = [
     ("returns/", "matis.returns"),
     ("justice/", "matis.justice"),
     ("exchange/", "matis.exchange"),
+    ("cooperation/", "matis.cooperation"),
 ]
 
 router = DefaultRouter()

@@ -171,6 +171,7 @@ ANALYSTS = _roles(
     R.SECRETARIAT_ANALYST, R.STATISTICS_OFFICER, R.TASK_FORCE_OFFICER, R.JUSTICE_OFFICER
 )
 EXCHANGE_OUTBOX_ROLES = _roles(R.TASK_FORCE_OFFICER, R.STATISTICS_OFFICER, R.ADMINISTRATOR)
+ASSESSMENT_WRITERS = _roles(R.TASK_FORCE_OFFICER, R.STATISTICS_OFFICER, R.JUSTICE_OFFICER)
 
 # The table. Keep one row per permission; group by app; say why where it is not obvious.
 # Every row is read(...) or write(...); the auditor holds reads only.
@@ -248,6 +249,24 @@ PERMISSIONS: dict[str, Rule | AnyOf] = {
     ),
     "exchange.view_alerts": read(Rule(CASE_EDITORS, NATIONAL)),
     "exchange.decide_alert": write(Rule(CASE_EDITORS, superuser=True)),
+    # --- cooperation: detention notices (PRO2), assessments (P&C5), SOM/IMM decisions
+    # Notices name detained persons: case workers and supervisors of the country only.
+    "cooperation.view_detention_notices": read(Rule(CASE_EDITORS, NATIONAL)),
+    "cooperation.send_detention_notice": write(
+        Rule(CASE_EDITORS, NATIONAL, (own_country,), needs_agency=True)
+    ),
+    "cooperation.follow_up_detention": write(Rule(CASE_EDITORS, NATIONAL, (own_country,))),
+    "cooperation.view_assessments": read(Rule(ASSESSMENT_WRITERS | {R.AUDITOR}, NATIONAL)),
+    "cooperation.write_assessment": write(Rule(ASSESSMENT_WRITERS, NATIONAL, (own_country,))),
+    "cooperation.approve_assessment": write(
+        Rule(ASSESSMENT_WRITERS, NATIONAL, (own_country, not_submitter))
+    ),
+    "cooperation.view_decisions": read(EVERYONE),
+    "cooperation.record_decision": write(SECRETARIAT),
+    "cooperation.track_decisions": read(
+        Rule(_roles(R.SECRETARIAT_ANALYST, R.ADMINISTRATOR, R.AUDITOR), REGION, superuser=True)
+    ),
+    "cooperation.report_action_status": write(TASK_FORCE_OF_COUNTRY),
     # --- analytics
     "analytics.view_analyses": read(EVERYONE),
     # An analysis's own tables, summary and chart can hold cells of 1 to 4 built from

@@ -268,6 +268,10 @@ def _apply(item: InboxItem) -> None:
             alert_id=data.get("alert"),
             decision=data.get("decision"),
         )
+    elif item.kind == ItemKind.DECISION_STATUS:
+        from matis.exchange.decisions import decision_status_apply
+
+        decision_status_apply(country_id=item.country_id, data=data)
 
 
 def _ref(value) -> uuid.UUID:

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from matis.exchange import relay, views
+from matis.exchange import decisions, relay, views
 
 app_name = "exchange"
 urlpatterns = [
     path("api/inbox/", views.hub_inbox, name="hub_inbox"),
     path("api/alerts/", views.hub_alerts, name="hub_alerts"),
+    path("api/decisions/", decisions.hub_decisions, name="hub_decisions"),
     path("api/relay/", relay.hub_relay_view, {"endpoint": ""}, name="hub_relay"),
     path("api/relay/ack/", relay.hub_relay_view, {"endpoint": "ack"}, name="hub_relay_ack"),
     path(

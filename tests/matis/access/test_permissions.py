@@ -69,6 +69,11 @@ USER_LEVEL: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "exchange.decide_alert": ({CW, CS}, NONE),
     "analytics.view_analyses": (ALL, ALL),
     "analytics.run_analysis": ({SEC, STAT, TFO, JO}, {SEC}),
+    "cooperation.view_detention_notices": ({CW, CS}, NONE),
+    "cooperation.view_assessments": ({TFO, STAT, JO, AUD}, NONE),
+    "cooperation.view_decisions": (ALL, ALL),
+    "cooperation.record_decision": (NONE, {SEC}),
+    "cooperation.track_decisions": (NONE, {SEC, ADM, AUD}),
 }
 
 # Object-level permissions: (permission, object) -> (roles allowed in THA, roles allowed region-wide).
@@ -76,6 +81,8 @@ THA, VNM = "THA", "VNM"
 # An analysis: of a country, made by a user (the users below have pk 7).
 Made = namedtuple("Made", "country_id created_by_id")
 MINE_THA, OTHERS_THA, MINE_REGIONAL = Made(THA, 7), Made(THA, 8), Made(None, 7)
+# An assessment submitted by a user (four eyes: the submitter does not approve).
+Submitted = namedtuple("Submitted", "country_id submitted_by_id")
 OBJECT_LEVEL: dict[tuple[str, object], tuple[frozenset[str], frozenset[str]]] = {
     ("monitoring.edit_report", THA): ({TFO}, NONE),
     ("monitoring.edit_report", VNM): (NONE, NONE),
@@ -100,6 +107,17 @@ OBJECT_LEVEL: dict[tuple[str, object], tuple[frozenset[str], frozenset[str]]] = 
     ("analytics.view_raw_results", MINE_REGIONAL): ({SEC, STAT, TFO, JO}, {SEC}),
     ("analytics.view_raw_results", OTHERS_THA): (NONE, NONE),
     ("analytics.view_raw_results", THA): (NONE, NONE),
+    ("cooperation.send_detention_notice", THA): ({CW, CS}, NONE),
+    ("cooperation.send_detention_notice", VNM): (NONE, NONE),
+    ("cooperation.follow_up_detention", THA): ({CW, CS}, NONE),
+    ("cooperation.follow_up_detention", VNM): (NONE, NONE),
+    ("cooperation.write_assessment", THA): ({TFO, STAT, JO}, NONE),
+    ("cooperation.write_assessment", VNM): (NONE, NONE),
+    ("cooperation.approve_assessment", Submitted(THA, 8)): ({TFO, STAT, JO}, NONE),
+    ("cooperation.approve_assessment", Submitted(THA, 7)): (NONE, NONE),
+    ("cooperation.approve_assessment", Submitted(VNM, 8)): (NONE, NONE),
+    ("cooperation.report_action_status", THA): ({TFO}, NONE),
+    ("cooperation.report_action_status", VNM): (NONE, NONE),
 }
 
 

@@ -20,6 +20,7 @@ class ItemKind(models.TextChoices):
     TOKEN_REVOKE = "token_revoke", _("Linkage token withdrawn")
     ALERT_DECISION = "alert_decision", _("Decision on a re-trafficking alert")
     RELAY = "relay", _("Item for another country (encrypted for it)")
+    DECISION_STATUS = "decision_status", _("Status on a SOM/IMM follow-up action")
 
 
 class OutboxStatus(models.TextChoices):
