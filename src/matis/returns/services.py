@@ -454,7 +454,7 @@ def repatriation_consent_withdraw(
     rep = Repatriation.objects.select_for_update().get(pk=repatriation.pk)
     if not gates.may_act_sending(actor, rep):
         raise PermissionDenied
-    event = consent_record(
+    consent_record(
         actor=actor,
         case=rep.case,
         purpose=ConsentPurpose.CROSS_BORDER,
@@ -462,8 +462,7 @@ def repatriation_consent_withdraw(
         on=on,
         language=language,
         recipient_country=rep.receiving_country,
-    )
-    repatriation_consent_changed(event=event)
+    )  # consent_record propagates it (repatriation_consent_changed)
     rep.refresh_from_db()
     return rep
 
@@ -472,9 +471,10 @@ def repatriation_consent_withdraw(
 def repatriation_withdrawals_propagate(*, country_id: str | None = None) -> int:
     """Catch up: relayed returns still open or completed whose consent no longer stands.
 
-    For a withdrawal recorded on the case page while the cases app does not
-    call :func:`repatriation_consent_changed` (``matis returns
-    propagate-withdrawals``). Returns the number of returns notified.
+    ``consent_record`` propagates each withdrawal as it is recorded
+    (:func:`repatriation_consent_changed`); this catches up on withdrawals
+    recorded before it did (``matis returns propagate-withdrawals``).
+    Returns the number of returns notified.
     """
     reps = (
         Repatriation.objects.select_for_update()

@@ -90,6 +90,10 @@ def consent_record(
     from matis.exchange.services import outbox_enqueue_consent_change
 
     outbox_enqueue_consent_change(event=event)
+    # a withdrawal stops the relayed returns it covered and tells the home country
+    from matis.returns.services import repatriation_consent_changed
+
+    repatriation_consent_changed(event=event)
     audit_record(
         actor=actor,
         action=AuditAction.CONSENT_CHANGE,
