@@ -56,8 +56,8 @@ def indicator_values(request):
                     parsed[name] = v.check_value(raw)
                 except v.FieldError as exc:
                     errors.append(f"{row.indicator.code} ({name}): {exc}")
-            if row.indicator.source == PlanIndicator.Source.COMPUTED:
-                parsed["actual"] = row.actual.value if row.actual else None
+            if row.actual_is_computed:
+                parsed["actual"] = row.actual.value
             values.append(
                 services.IndicatorValues(
                     pk, parsed.get("baseline"), parsed.get("target"), parsed.get("actual")
