@@ -364,12 +364,15 @@ def _victims_identified(country_id: str, year: int, excluded: dict) -> dict[str,
         ).values("pk", "person_id", "opened_on", "exploitation_types")
     }
     first_decision: dict[int, object] = {}
+    decided_in_year: set[int] = set()  # persons with an identification decision in the year
     for case_id, on in (
         IdentificationDecision.objects.filter(case_id__in=cases, decision__in=identified)
         .order_by("decided_on")
         .values_list("case_id", "decided_on")
     ):
         first_decision.setdefault(case_id, on)
+        if on.year == year:
+            decided_in_year.add(cases[case_id]["person_id"])
     first_of_person: dict[int, object] = {}
     forms_of_person: dict[int, set] = defaultdict(set)
     for case_id, row in cases.items():
@@ -379,12 +382,7 @@ def _victims_identified(country_id: str, year: int, excluded: dict) -> dict[str,
             first_of_person[person] = on
         forms_of_person[person] |= set(row["exploitation_types"] or ())
     counted = [p for p, on in first_of_person.items() if on.year == year]
-    decided_this_year = {
-        cases[c]["person_id"]
-        for c, on in first_decision.items()
-        if on.year == year and cases[c]["person_id"] not in counted
-    }
-    excluded["identified_earlier"] = len(decided_this_year)
+    excluded["identified_earlier"] = len(decided_in_year - set(counted))
     excluded["withdrawn"] = (
         IdentificationDecision.objects.filter(
             case__country_id=country_id, decision__in=identified, decided_on__year=year
