@@ -16,7 +16,13 @@ import pytest
 from matis.access.models import Agency, AuditLog, OrganisationType
 from matis.cases.choices import PlacementKind, ReferralStatus
 from matis.cases.htcds import TraffickingStatus
-from matis.cases.models import Facility, IdentificationDecision, Placement, Referral, ServiceProvider
+from matis.cases.models import (
+    Facility,
+    IdentificationDecision,
+    Placement,
+    Referral,
+    ServiceProvider,
+)
 from matis.cases.test_factories import make_case
 from matis.justice.models import Charge, CompensationClaim, Defendant, Verdict, VictimWitness
 from matis.justice.test_factories import make_criminal_case

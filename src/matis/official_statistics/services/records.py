@@ -475,17 +475,17 @@ def _justice(country_id: str, year: int, excluded: dict) -> dict[str, dict[str, 
     opened = CriminalCase.objects.filter(country_id=country_id, opened_on__year=year)
     out["INVESTIGATIONS_OPENED"] = {"": opened.count()}
     contact = _Tally(RULES["PERSONS_FORMAL_CONTACT"].dimensions)
-    for pk, gender, nationality in Defendant.objects.filter(
-        criminal_case__in=opened
-    ).values_list("pk", "gender", "nationality_id"):
+    for pk, gender, nationality in Defendant.objects.filter(criminal_case__in=opened).values_list(
+        "pk", "gender", "nationality_id"
+    ):
         contact.add(pk, dims(gender, nationality))
     out["PERSONS_FORMAL_CONTACT"] = contact.counts()
 
     defendants = {
         pk: dims(g, n)
-        for pk, g, n in Defendant.objects.filter(
-            criminal_case__country_id=country_id
-        ).values_list("pk", "gender", "nationality_id")
+        for pk, g, n in Defendant.objects.filter(criminal_case__country_id=country_id).values_list(
+            "pk", "gender", "nationality_id"
+        )
     }
     first_charge: dict[int, object] = {}
     for defendant, on in (
@@ -626,8 +626,10 @@ def _protect(proposal: RecordsProposal) -> None:
         hidden = [f for f in cells if f.censored_below]
         if len(hidden) == 1:
             # one hidden cell could be worked out from the total: hide the next smallest too
-            shown = sorted((f for f in cells if not f.censored_below and f.value > 0),
-                           key=lambda f: (f.value, f.series_key))
+            shown = sorted(
+                (f for f in cells if not f.censored_below and f.value > 0),
+                key=lambda f: (f.value, f.series_key),
+            )
             if shown:
                 shown[0].censored_below, shown[0].stored_value = threshold, None
 

@@ -30,6 +30,7 @@ from matis.reports.builder.progress import (
     progress_by_country,
     summary_lines,
 )
+from matis.reports.builder.statistics import records_statistics_section
 
 __all__ = ["AnnualReportContent", "Section", "build_report"]
 
@@ -72,6 +73,7 @@ def build_report(*, plan: Plan, year: int, country_id: str | None = None) -> Ann
         priority_section(data, year),
         budget_section(data, year),
         indicator_section(indicators, data, year),
+        records_statistics_section(data.countries, year),
         npa_section(countries),
     ]
     if is_final:
