@@ -38,18 +38,14 @@ def _glotip_totals() -> dict[tuple[str, str, int], Decimal]:
 
 
 def test_the_bundled_glotip_file_is_the_shared_one():
+    from pathlib import Path
+
     from matis.official_statistics.loader import data_path
 
-    shared = open(GLOTIP_FILE, "rb").read() if _exists(GLOTIP_FILE) else None
-    if shared is None:
+    shared = Path(GLOTIP_FILE)
+    if not shared.exists():
         pytest.skip("the shared data directory is not mounted here")
-    assert data_path("glotip_COMMIT6.csv").read_bytes() == shared
-
-
-def _exists(path: str) -> bool:
-    import os
-
-    return os.path.exists(path)
+    assert data_path("glotip_COMMIT6.csv").read_bytes() == shared.read_bytes()
 
 
 def test_every_statistics_provider_named_by_an_indicator_is_registered():

@@ -46,7 +46,10 @@ NOT_A_VICTIM = TraffickingStatus.NOT_A_VICTIM_OF_TRAFFICKING
 D = dt.date
 
 
-def _case(marker, *, gender, age, citizenship, forms, status=ACTUAL, opened=D(2024, 1, 2)):
+OPENED = D(2024, 1, 2)
+
+
+def _case(marker, *, gender, age, citizenship, forms, status=ACTUAL, opened=OPENED):
     case = make_case("THA", marker)
     person = case.person
     person.gender, person.age_at_registration = gender, age

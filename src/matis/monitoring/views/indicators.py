@@ -14,7 +14,6 @@ from matis.access.scoping import scoped
 from matis.monitoring import selectors, services
 from matis.monitoring.models import (
     IndicatorActual,
-    PlanIndicator,
 )
 from matis.monitoring.views.common import error_messages, pick_country
 
