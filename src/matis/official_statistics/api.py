@@ -471,7 +471,7 @@ class RecordsProposalViewSet(viewsets.ViewSet):
             records_proposal_apply(actor=request.user, country_id=country, year=year)
         except ProposalError as exc:
             raise ValidationError({"detail": str(exc)}) from None
-        submission = Submission.objects.get(country_id=country, period=year)
+        submission = selectors.submission_list(request.user).get(country_id=country, period=year)
         return Response(StatisticsSubmissionSerializer(submission).data)
 
 
