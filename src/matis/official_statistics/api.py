@@ -385,7 +385,7 @@ class RecordsFigureSerializer(serializers.Serializer):
 
 class RecordsProposalSerializer(serializers.Serializer):
     country = serializers.CharField()
-    year = serializers.IntegerField()
+    year = serializers.IntegerField(allow_null=True)
     figures = RecordsFigureSerializer(many=True)
     rules = serializers.DictField(
         help_text="Counting rule of each indicator, in the language asked"
@@ -394,9 +394,12 @@ class RecordsProposalSerializer(serializers.Serializer):
     problems = serializers.ListField(child=serializers.CharField())
 
 
-def _proposal_year(request) -> int:
+def _proposal_year(request, *, required: bool = True) -> int | None:
+    raw = request.query_params.get("year") or request.data.get("year")
+    if raw in (None, "") and not required:
+        return None
     try:
-        return int(request.query_params.get("year") or request.data.get("year"))
+        return int(raw)
     except (TypeError, ValueError):
         raise ValidationError({"year": "give the year, e.g. ?year=2024"}) from None
 
@@ -406,8 +409,8 @@ class RecordsProposalViewSet(viewsets.ViewSet):
     """Figures from records: the proposed submission of the caller's country, and applying it.
 
     Statistics officers (and task force officers, administrators) of a country
-    only. Reading is one audited aggregate read of case data; applying writes a
-    draft submission (small counts stored as <min_cell) that a second officer
+    only. ``GET ?year=`` is one audited aggregate read of case data; ``POST
+    ?year=`` applies the proposal: it writes a draft submission (small counts stored as <min_cell) that a second officer
     approves through the submission workflow.
     """
 
@@ -422,7 +425,7 @@ class RecordsProposalViewSet(viewsets.ViewSet):
         return country
 
     @extend_schema(
-        parameters=[OpenApiParameter("year", int, required=True)],
+        parameters=[OpenApiParameter("year", int, description="without it: the rules only")],
         responses=RecordsProposalSerializer,
     )
     def list(self, request):
@@ -432,7 +435,19 @@ class RecordsProposalViewSet(viewsets.ViewSet):
             rule_texts,
         )
 
-        country, year = self._country(request), _proposal_year(request)
+        country = self._country(request)
+        year = _proposal_year(request, required=False)
+        if year is None:  # the counting rules only: no records are read
+            return Response(
+                {
+                    "country": country,
+                    "year": None,
+                    "figures": [],
+                    "rules": rule_texts(),
+                    "excluded": {},
+                    "problems": [],
+                }
+            )
         proposal = records_proposal_compute(actor=request.user, country_id=country, year=year)
         return Response(
             {
@@ -458,8 +473,7 @@ class RecordsProposalViewSet(viewsets.ViewSet):
         request=None,
         responses=StatisticsSubmissionSerializer,
     )
-    @action(detail=False, methods=["post"])
-    def apply(self, request):
+    def create(self, request):
         """Write the proposal into the year's draft submission (never approves it)."""
         from matis.official_statistics.services.records import (
             ProposalError,

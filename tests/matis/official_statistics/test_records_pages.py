@@ -79,8 +79,12 @@ def test_api_proposal_and_apply(client, make_user, two_victims):
     )
     assert (total["value"], total["stored"]) == (2, "<11")
     assert "first identification decision" in data["rules"]["VICTIMS_DETECTED"]["year"]
-    assert client.get("/api/v1/statistics/records-proposal/").status_code == 400  # no year
-    response = client.post("/api/v1/statistics/records-proposal/apply/?year=2024")
+    reads = AuditLog.objects.filter(object_type="statistics.records_proposal").count()
+    rules_only = client.get("/api/v1/statistics/records-proposal/").json()  # no year
+    assert rules_only["figures"] == [] and "VICTIMS_DETECTED" in rules_only["rules"]
+    assert AuditLog.objects.filter(object_type="statistics.records_proposal").count() == reads
+    assert client.get("/api/v1/statistics/records-proposal/?year=x").status_code == 400
+    response = client.post("/api/v1/statistics/records-proposal/?year=2024")
     assert response.status_code == 200 and response.json()["status"] == "draft"
     assert Observation.objects.filter(country_id="THA", period=2024).exists()
     client.force_login(make_user("statistics_officer", "KHM"))
