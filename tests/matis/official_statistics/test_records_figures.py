@@ -440,3 +440,32 @@ def test_large_counts_are_stored_as_counted(make_user, settings):
     assert stored["SEX=M"].censored_below == 2
     assert stored["SEX=F"].censored_below == 2
     assert stored["AGE=Y_GE18"].value == 4
+
+
+def test_disclosure_hides_complementary_cells_without_touching_the_database(settings):
+    """The stored form of a FORM breakdown: a small sub-form hides its parent and one more."""
+    from matis.official_statistics.services.records import Figure, RecordsProposal, _protect
+
+    settings.MATIS_DISCLOSURE = {**settings.MATIS_DISCLOSURE, "min_cell": 11}
+    proposal = RecordsProposal("THA", 2024)
+    proposal.figures = [
+        Figure("VICTIMS_DETECTED", "", 40),
+        Figure("VICTIMS_DETECTED", "FORM=SEXUAL", 25),
+        Figure("VICTIMS_DETECTED", "FORM=OTHER", 15),
+        Figure("VICTIMS_DETECTED", "FORM=FORCED_CRIMINALITY", 12),
+        Figure("VICTIMS_DETECTED", "FORM=BEGGING", 3),
+        Figure("VICTIMS_DETECTED", "SEX=F", 40),
+        Figure("VICTIMS_REPATRIATED", "", 12),
+        Figure("DAYS_TO_RETURN", "", 30.5),
+    ]
+    _protect(proposal)
+    stored = {(f.indicator, f.series_key): f.stored_display for f in proposal.figures}
+    assert stored[("VICTIMS_DETECTED", "")] == "40"
+    assert stored[("VICTIMS_DETECTED", "FORM=BEGGING")] == "<11"  # 3: primary
+    # OTHER (15) minus FORCED_CRIMINALITY (12) would give begging away: OTHER is hidden;
+    # with two hidden cells in the breakdown no further cell is needed.
+    assert stored[("VICTIMS_DETECTED", "FORM=OTHER")] == "<11"
+    assert stored[("VICTIMS_DETECTED", "FORM=FORCED_CRIMINALITY")] == "12"
+    assert stored[("VICTIMS_DETECTED", "FORM=SEXUAL")] == "25"
+    assert stored[("VICTIMS_DETECTED", "SEX=F")] == "40"
+    assert stored[("DAYS_TO_RETURN", "")] == "30.50"  # 12 returns >= 11: published

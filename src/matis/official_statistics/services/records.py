@@ -604,7 +604,12 @@ def _check_structure(proposal, lookup: StructureLookup, indicator: str, keys, un
 
 
 def _protect(proposal: RecordsProposal) -> None:
-    """Set what would be stored: small counts as ``<min_cell``, thin medians as missing."""
+    """Set what would be stored: small counts as ``<min_cell``, thin medians as missing.
+
+    Within each one-way breakdown: a hidden sub-form hides its parent form too, and
+    a breakdown with a single hidden cell hides its next smallest cell, so that
+    neither the total nor the parent gives a hidden count away.
+    """
     threshold = min_cell()
     n_returns = proposal.value("VICTIMS_REPATRIATED") or 0
     by_breakdown: dict[tuple[str, str], list[Figure]] = defaultdict(list)
@@ -623,6 +628,14 @@ def _protect(proposal: RecordsProposal) -> None:
         if dim:
             by_breakdown[(f.indicator, dim)].append(f)
     for cells in by_breakdown.values():
+        # A hidden sub-form could be worked out from its parent ("Other forms") minus the
+        # other sub-forms: hide the parent too.
+        by_key = {f.series_key: f for f in cells}
+        for f in list(cells):
+            dim, _eq, code = f.series_key.partition("=")
+            parent = by_key.get(f"{dim}={FORM_PARENT[code]}") if code in FORM_PARENT else None
+            if f.censored_below and parent is not None and not parent.censored_below:
+                parent.censored_below, parent.stored_value = threshold, None
         hidden = [f for f in cells if f.censored_below]
         if len(hidden) == 1:
             # one hidden cell could be worked out from the total: hide the next smallest too
