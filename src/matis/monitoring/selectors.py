@@ -187,6 +187,11 @@ class IndicatorRow:
             self.actual.value if self.actual else None, self.target.value if self.target else None
         )
 
+    @property
+    def actual_is_computed(self) -> bool:
+        """A computed value (not typed in): a computed indicator with no value takes one by hand."""
+        return self.actual is not None and self.actual.source == PlanIndicator.Source.COMPUTED
+
 
 def indicator_rows(*, country_id: str, period: ReportingPeriod) -> list[IndicatorRow]:
     """Every indicator with the country's baseline, target and actual for the period."""

@@ -390,6 +390,119 @@ class DashboardViewSet(viewsets.ViewSet):
         return self._table(request, "context")
 
 
+class RecordsFigureSerializer(serializers.Serializer):
+    indicator = serializers.CharField()
+    series_key = serializers.CharField(allow_blank=True)
+    value = serializers.FloatField(allow_null=True, help_text="The true count (internal).")
+    stored = serializers.CharField(help_text="What the submission stores: 12, <11 or ..")
+
+
+class RecordsProposalSerializer(serializers.Serializer):
+    country = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    figures = RecordsFigureSerializer(many=True)
+    rules = serializers.DictField(
+        help_text="Counting rule of each indicator, in the language asked"
+    )
+    excluded = serializers.DictField(child=serializers.IntegerField())
+    problems = serializers.ListField(child=serializers.CharField())
+
+
+def _proposal_year(request, *, required: bool = True) -> int | None:
+    raw = request.query_params.get("year") or request.data.get("year")
+    if raw in (None, "") and not required:
+        return None
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise ValidationError({"year": "give the year, e.g. ?year=2024"}) from None
+
+
+@scoped("country", model=Submission)
+class RecordsProposalViewSet(viewsets.ViewSet):
+    """Figures from records: the proposed submission of the caller's country, and applying it.
+
+    Statistics officers (and task force officers, administrators) of a country
+    only. ``GET ?year=`` is one audited aggregate read of case data; ``POST
+    ?year=`` applies the proposal: it writes a draft submission (small counts stored as <min_cell) that a second officer
+    approves through the submission workflow.
+    """
+
+    def _country(self, request) -> str:
+        from django.core.exceptions import PermissionDenied
+
+        from matis.access.permissions import has_perm
+
+        country = request.user.country_id
+        if not country or not has_perm(request.user, "statistics.edit_submission", country):
+            raise PermissionDenied
+        return country
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, description="without it: the rules only")],
+        responses=RecordsProposalSerializer,
+    )
+    def list(self, request):
+        """The proposal for a year: every figure with its true count and what would be stored."""
+        from matis.official_statistics.services.records import (
+            records_proposal_compute,
+            rule_texts,
+        )
+
+        country = self._country(request)
+        year = _proposal_year(request, required=False)
+        if year is None:  # the counting rules only: no records are read
+            return Response(
+                {
+                    "country": country,
+                    "year": None,
+                    "figures": [],
+                    "rules": rule_texts(),
+                    "excluded": {},
+                    "problems": [],
+                }
+            )
+        proposal = records_proposal_compute(actor=request.user, country_id=country, year=year)
+        return Response(
+            {
+                "country": country,
+                "year": year,
+                "figures": [
+                    {
+                        "indicator": f.indicator,
+                        "series_key": f.series_key,
+                        "value": f.value,
+                        "stored": f.stored_display,
+                    }
+                    for f in proposal.figures
+                ],
+                "rules": rule_texts(),
+                "excluded": proposal.excluded,
+                "problems": proposal.problems,
+            }
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, required=True)],
+        request=None,
+        responses=StatisticsSubmissionSerializer,
+    )
+    def create(self, request):
+        """Write the proposal into the year's draft submission (never approves it)."""
+        from matis.official_statistics.services.records import (
+            ProposalError,
+            records_proposal_apply,
+        )
+
+        country, year = self._country(request), _proposal_year(request)
+        try:
+            records_proposal_apply(actor=request.user, country_id=country, year=year)
+        except ProposalError as exc:
+            raise ValidationError({"detail": str(exc)}) from None
+        submission = selectors.submission_list(request.user).get(country_id=country, period=year)
+        return Response(StatisticsSubmissionSerializer(submission).data)
+
+
 def add_routes(router) -> None:
     router.register(
         "statistics/observations", ObservationViewSet, basename="statistics-observation"
@@ -399,3 +512,6 @@ def add_routes(router) -> None:
     router.register("statistics/rules", RuleViewSet, basename="statistics-rule")
     router.register("statistics/submissions", SubmissionViewSet, basename="statistics-submission")
     router.register("statistics/dashboard", DashboardViewSet, basename="statistics-dashboard")
+    router.register(
+        "statistics/records-proposal", RecordsProposalViewSet, basename="statistics-records"
+    )

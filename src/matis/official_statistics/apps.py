@@ -38,6 +38,9 @@ class StatisticsConfig(AppConfig):
     )
 
     def ready(self):
+        from matis.official_statistics.providers import register_providers
+
+        register_providers()
         post_migrate.connect(
             _load_structure_after_migrate, sender=self, dispatch_uid="statistics_load_structure"
         )

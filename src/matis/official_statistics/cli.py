@@ -1,4 +1,4 @@
-"""``matis statistics ...``: import files, load the structure and the contextual series."""
+"""``matis statistics ...``: import files, figures from records, the structure, context series."""
 
 from __future__ import annotations
 
@@ -156,6 +156,53 @@ def cmd_load_adx_mapping(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_from_records(args: argparse.Namespace) -> int:
+    """Print the figures from records (true counts, with the stored form); apply on request."""
+    from django.core.exceptions import PermissionDenied
+
+    from matis.access.models import User
+    from matis.official_statistics.services.records import (
+        RULES,
+        ProposalError,
+        records_proposal_apply,
+        records_proposal_compute,
+    )
+
+    user = User.objects.filter(email=args.user.lower(), is_active=True).first()
+    if user is None:
+        print(f"error: no active user {args.user}", file=sys.stderr)
+        return 2
+    try:
+        proposal = records_proposal_compute(
+            actor=user, country_id=user.country_id or "", year=args.year
+        )
+    except PermissionDenied as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for code, figures in proposal.by_indicator().items():
+        rule = RULES[code]
+        print(f"{code}")
+        print(f"  counts: {rule.counts}")
+        print(f"  year:   {rule.year}")
+        print(f"  once:   {rule.duplicates}")
+        for f in figures:
+            value = "-" if f.value is None else f"{f.value:g}"
+            print(f"    {f.series_key or 'total':<28} {value:>10}  stored as {f.stored_display}")
+    for reason, n in proposal.excluded.items():
+        print(f"not counted: {reason} {n}")
+    for problem in proposal.problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    if not args.apply:
+        return 1 if proposal.problems else 0
+    try:
+        result = records_proposal_apply(actor=user, country_id=user.country_id, year=args.year)
+    except ProposalError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"applied to the draft submission {user.country_id} {args.year}: {result}")
+    return 0
+
+
 def add_commands(subparsers, setup) -> None:
     parser = subparsers.add_parser("statistics", help="official statistics: import, structure")
     sub = parser.add_subparsers(dest="statistics_command", required=True)
@@ -214,6 +261,17 @@ def add_commands(subparsers, setup) -> None:
         "--update", action="store_true", help="also reset the file's entries to the file's values"
     )
     mapping.set_defaults(func=with_setup(cmd_load_adx_mapping))
+
+    records = sub.add_parser(
+        "from-records",
+        help="figures from case, return and justice records, with their counting rules",
+    )
+    records.add_argument("--user", required=True, help="email of the country's statistics officer")
+    records.add_argument("--year", type=int, required=True, help="the year (CE)")
+    records.add_argument(
+        "--apply", action="store_true", help="write them into the year's draft submission"
+    )
+    records.set_defaults(func=with_setup(cmd_from_records))
 
     context = sub.add_parser("load-context", help="load the TIP tier and 3P index series")
     context.set_defaults(func=with_setup(cmd_load_context))

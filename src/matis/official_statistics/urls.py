@@ -17,6 +17,7 @@ urlpatterns = [
     path("submissions/<int:pk>/action/", views.submission_action, name="submission_action"),
     path("submissions/<int:pk>/comment/", views.submission_comment, name="submission_comment"),
     path("submissions/<int:pk>/download/", views.submission_download, name="submission_download"),
+    path("from-records/", views.records_proposal, name="records_proposal"),
     path("observations/<int:pk>/", views.observation_detail, name="observation_detail"),
     path("import/", views.import_upload, name="import_upload"),
     path("import/<int:pk>/", views.import_job, name="import_job"),

@@ -33,9 +33,11 @@ def test_standard_set_loads_once():
     assert all(i.name_th for i in PlanIndicator.objects.all())
 
 
-def test_values_are_set_once_and_computed_actuals_cannot_be_typed(period, tfo):
+def test_values_are_set_once_and_computed_actuals_cannot_be_typed(
+    period, tfo, make_report, secretariat
+):
     indicators_load()
-    reported = PlanIndicator.objects.get(code="victims-returned")
+    reported = PlanIndicator.objects.get(code="labour-inspections")
     computed = PlanIndicator.objects.get(code="practitioners-trained")
     values = [IndicatorValues(reported.pk, Decimal(10), Decimal(20), Decimal(15))]
     assert indicator_values_set(actor=tfo, country_id="THA", period=period, values=values) == 3
@@ -45,11 +47,26 @@ def test_values_are_set_once_and_computed_actuals_cannot_be_typed(period, tfo):
     from matis.access.models import AuditLog
 
     event = AuditLog.objects.filter(object_type="monitoring.indicatorvalues").latest("id")
-    assert list(event.changes) == ["victims-returned target"]
-    assert [Decimal(v) for v in event.changes["victims-returned target"]] == [20, 25]
+    assert list(event.changes) == ["labour-inspections target"]
+    assert [Decimal(v) for v in event.changes["labour-inspections target"]] == [20, 25]
     values = [IndicatorValues(reported.pk, Decimal(10), Decimal(20), Decimal(15))]
     assert indicator_values_set(actor=tfo, country_id="THA", period=period, values=values) == 1
     assert IndicatorTarget.objects.get(indicator=reported, country_id="THA").value == 20
+    # With no computed value for THA and the year, the value is typed in by hand ...
+    typed = [IndicatorValues(computed.pk, actual=Decimal(5))]
+    assert indicator_values_set(actor=tfo, country_id="THA", period=period, values=typed) == 1
+    actual = IndicatorActual.objects.get(indicator=computed, country_id="THA")
+    assert (actual.value, actual.source) == (5, "reported")
+    assert actual.note.startswith("Typed in by hand")
+    # ... and kept by a refresh that still finds none.
+    indicator_actuals_refresh(actor=secretariat, period=period)
+    assert IndicatorActual.objects.get(indicator=computed, country_id="THA").value == 5
+    # Once the records give a value, it replaces the typed one and cannot be typed over.
+    make_report(code="P&C2", workflow="approved").outputs.create(kind="officials_trained", count=40)
+    indicator_actuals_refresh(actor=secretariat, period=period)
+    actual = IndicatorActual.objects.get(indicator=computed, country_id="THA")
+    assert (actual.value, actual.source) == (40, "computed")
+    assert actual.note == "Sum of 'officials_trained' outputs in approved activity reports"
     with pytest.raises(ValidationError):
         indicator_values_set(
             actor=tfo,
@@ -76,6 +93,16 @@ def test_outputs_provider_sums_approved_reports_only(period, make_report, secret
 
 def test_another_app_can_plug_in_a_provider(period, secretariat):
     indicators_load()
+    registered = get_provider("statistics.victims_identified")  # the statistics app's
+    unregister_provider("statistics.victims_identified")
+    try:
+        _plug_in_a_provider(period, secretariat)
+    finally:
+        unregister_provider("statistics.victims_identified")
+        register_provider(registered.code, registered.func, label=registered.label)
+
+
+def _plug_in_a_provider(period, secretariat):
     calls = []
 
     def victims(*, countries, years):

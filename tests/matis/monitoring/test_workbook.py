@@ -149,7 +149,9 @@ def test_new_reports_are_created_for_filled_rows(period, tfo):
     assert ActivityReport.objects.filter(country_id="THA", period=period).count() == 30
 
 
-def test_indicator_values_round_trip_and_computed_values_are_protected(period, tfo):
+def test_indicator_values_round_trip_and_computed_values_are_protected(
+    period, tfo, make_report, secretariat
+):
     indicators_load()
     data = build_workbook(country_id="THA", period=period)
     sheet = load_workbook(io.BytesIO(data))["Indicators"]
@@ -167,6 +169,12 @@ def test_indicator_values_round_trip_and_computed_values_are_protected(period, t
     assert IndicatorActual.objects.get(indicator__code="victims-returned").value == Decimal("131.5")
     assert workbook_import(actor=tfo, data=filled).count(INDICATORS, "updated") == 0
 
+    # victims-returned is computed from approved statistics; with none for THA it was
+    # typed in above. practitioners-trained has a computed value: it cannot be typed over.
+    make_report(code="P&C2", workflow="approved").outputs.create(kind="officials_trained", count=40)
+    from matis.monitoring.services import indicator_actuals_refresh
+
+    indicator_actuals_refresh(actor=secretariat, period=period)
     computed_row = rows["practitioners-trained"]
     bad = edit(filled, lambda wb: wb["Indicators"].__setitem__(f"H{computed_row}", 999))
     with pytest.raises(ImportRejected) as caught:

@@ -22,7 +22,7 @@ from matis.official_statistics.models import (
 
 @pytest.mark.django_db
 def test_structure_is_loaded_and_reloading_changes_nothing():
-    assert StatisticalIndicator.objects.count() == 10  # loaded after migrate
+    assert StatisticalIndicator.objects.count() == 13  # loaded after migrate
     assert {
         "VICTIMS_DETECTED",
         "PERSONS_FORMAL_CONTACT",
@@ -34,6 +34,9 @@ def test_structure_is_loaded_and_reloading_changes_nothing():
         "VICTIMS_DETAINED",
         "REFERRALS",
         "REINTEGRATION_CLOSED",
+        "DAYS_TO_RETURN",  # the three figures from records
+        "INVESTIGATIONS_OPENED",
+        "VICTIMS_COMPENSATED",
     } == set(StatisticalIndicator.objects.values_list("code", flat=True))
     assert (
         Code.objects.get(code_list__code="CL_FORM", code="FORCED_CRIMINALITY").parent.code

@@ -63,6 +63,18 @@ def _note(changes: dict, key: str, existing, value: Decimal | None) -> None:
     ]
 
 
+# The source shown for a computed indicator's value typed in by hand (no computed value).
+HAND_ENTRY_NOTE = "Typed in by hand: no computed value for this country and year"
+
+
+def _has_computed_value(indicator: PlanIndicator, country_id: str, year: int) -> bool:
+    """Whether the indicator's provider has a value for the country and year (one call)."""
+    if not has_provider(indicator.provider_code):
+        return False
+    values = get_provider(indicator.provider_code).values(countries=[country_id], years=[year])
+    return (country_id, year) in values
+
+
 @transaction.atomic
 def indicator_values_set(
     *,
@@ -108,20 +120,28 @@ def indicator_values_set(
         indicator = indicators.get(row.indicator_id)
         if indicator is None:
             raise ValidationError(_("Unknown indicator %(id)s.") % {"id": row.indicator_id})
-        if indicator.source == PlanIndicator.Source.COMPUTED:
-            current = actuals.get(indicator.pk)
+        current = actuals.get(indicator.pk)
+        if indicator.source == PlanIndicator.Source.COMPUTED and (
+            (current is not None and current.source == PlanIndicator.Source.COMPUTED)
+            or _has_computed_value(indicator, country_id, period.year)
+        ):
             if row.actual is not None and (current is None or current.value != row.actual):
                 raise ValidationError(
                     _("%(code)s is computed; its actual value cannot be typed in.")
                     % {"code": indicator.code}
                 )
         else:
+            # A reported indicator, or a computed one with no computed value for this
+            # country and year (no records, no approved statistics): typed in by hand.
+            extra = {"source": PlanIndicator.Source.REPORTED, "updated_by": who}
+            if indicator.source == PlanIndicator.Source.COMPUTED:
+                extra["note"] = HAND_ENTRY_NOTE
             if _upsert(
                 IndicatorActual,
                 {"indicator": indicator, "country_id": country_id, "period": period},
                 row.actual,
-                {"source": PlanIndicator.Source.REPORTED, "updated_by": who},
-                actuals.get(indicator.pk),
+                extra,
+                current,
             ):
                 changed += 1
                 _note(changes, f"{indicator.code} actual", actuals.get(indicator.pk), row.actual)
@@ -169,7 +189,9 @@ def indicator_actuals_refresh(
     """Recompute the actual values of computed indicators from their providers.
 
     Indicators whose provider is not registered (yet) are left as they are and
-    counted under ``no_provider``.
+    counted under ``no_provider``. A value typed in by hand (no computed value
+    then) stays until the provider has one, which replaces it. Each computed
+    value names its provider as its source.
     """
     if actor is not None and not has_perm(actor, "monitoring.refresh_indicators"):
         raise PermissionDenied(_("Only the secretariat recomputes indicators."))
@@ -187,19 +209,24 @@ def indicator_actuals_refresh(
         if not has_provider(indicator.provider_code):
             stats["no_provider"] += 1
             continue
-        values = get_provider(indicator.provider_code).values(
-            countries=countries, years=[period.year]
-        )
+        provider = get_provider(indicator.provider_code)
+        values = provider.values(countries=countries, years=[period.year])
+        note = provider.label[:300]
         for country in countries:
             value = values.get((country, period.year))
             current = existing.get((indicator.pk, country))
             if value is None:
-                if current is not None:
+                if current is not None and current.source == PlanIndicator.Source.COMPUTED:
                     current.delete()
                     stats["removed"] += 1
                 continue
             value = Decimal(value).quantize(Decimal("0.0001"))
-            if current is not None and current.value == value:
+            if (
+                current is not None
+                and current.value == value
+                and current.source == PlanIndicator.Source.COMPUTED
+                and current.note == note
+            ):
                 continue
             IndicatorActual.objects.update_or_create(
                 indicator=indicator,
@@ -208,6 +235,7 @@ def indicator_actuals_refresh(
                 defaults={
                     "value": value,
                     "source": PlanIndicator.Source.COMPUTED,
+                    "note": note,
                     "updated_by": None,
                 },
             )

@@ -14,7 +14,6 @@ from matis.access.scoping import scoped
 from matis.monitoring import selectors, services
 from matis.monitoring.models import (
     IndicatorActual,
-    PlanIndicator,
 )
 from matis.monitoring.views.common import error_messages, pick_country
 
@@ -56,8 +55,8 @@ def indicator_values(request):
                     parsed[name] = v.check_value(raw)
                 except v.FieldError as exc:
                     errors.append(f"{row.indicator.code} ({name}): {exc}")
-            if row.indicator.source == PlanIndicator.Source.COMPUTED:
-                parsed["actual"] = row.actual.value if row.actual else None
+            if row.actual_is_computed:
+                parsed["actual"] = row.actual.value
             values.append(
                 services.IndicatorValues(
                     pk, parsed.get("baseline"), parsed.get("target"), parsed.get("actual")

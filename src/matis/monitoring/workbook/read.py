@@ -20,7 +20,6 @@ from matis.common.models import COMMIT_COUNTRIES
 from matis.monitoring import validation as v
 from matis.monitoring.models import (
     BudgetKind,
-    PlanIndicator,
     ReportingPeriod,
 )
 from matis.monitoring.selectors import indicator_rows
@@ -313,8 +312,8 @@ def _read(workbook, actor: User | None, reader: _Reader):
         baseline = reader.check(sheet, "F", row, v.check_value, values["baseline"])
         target = reader.check(sheet, "G", row, v.check_value, values["target"])
         actual = reader.check(sheet, "H", row, v.check_value, values["actual"])
-        if stored.indicator.source == PlanIndicator.Source.COMPUTED:
-            stored_actual = stored.actual.value if stored.actual else None
+        if stored.actual_is_computed:  # a computed indicator with no value takes one by hand
+            stored_actual = stored.actual.value
             if actual is not None and actual != stored_actual:
                 reader.error(
                     sheet,

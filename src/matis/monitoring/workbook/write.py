@@ -19,7 +19,6 @@ from matis.monitoring.models import (
     ActivityReport,
     BudgetKind,
     PartnerType,
-    PlanIndicator,
     ProgressStatus,
     ReportingPeriod,
 )
@@ -236,7 +235,7 @@ def build_workbook(*, country_id: str, period: ReportingPeriod) -> bytes:
         )
         for col in "ABCDE":
             indicators[f"{col}{indicators.max_row}"].fill = LOCKED_FILL
-        if indicator.source == PlanIndicator.Source.COMPUTED:
+        if row.actual_is_computed:
             indicators[f"H{indicators.max_row}"].fill = LOCKED_FILL
     workbook.move_sheet("Lists", offset=len(workbook.sheetnames))
     return workbook_bytes(workbook)

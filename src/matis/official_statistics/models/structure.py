@@ -26,6 +26,7 @@ class Unit(models.TextChoices):
     COUNT = "count", _("Count")
     RATE = "rate", _("Rate per 100,000")
     PERCENT = "percent", _("Percent")
+    DAYS = "days", _("Days")
 
 
 # How external files spell the units (matched case-insensitively).

@@ -17,6 +17,7 @@ from matis.official_statistics.views.imports import (
     import_job_status,
     import_upload,
 )
+from matis.official_statistics.views.records import records_proposal
 from matis.official_statistics.views.submissions import (
     observation_detail,
     submission_action,
@@ -41,6 +42,7 @@ __all__ = [
     "indicator_list",
     "observation_detail",
     "observations_file_response",
+    "records_proposal",
     "submission_action",
     "submission_comment",
     "submission_detail",

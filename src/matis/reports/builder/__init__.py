@@ -32,6 +32,7 @@ from matis.reports.builder.progress import (
     summary_lines,
 )
 from matis.reports.builder.received import received_section
+from matis.reports.builder.statistics import records_statistics_section
 
 __all__ = ["AnnualReportContent", "Section", "build_report"]
 
@@ -74,6 +75,7 @@ def build_report(*, plan: Plan, year: int, country_id: str | None = None) -> Ann
         priority_section(data, year),
         budget_section(data, year),
         indicator_section(indicators, data, year),
+        records_statistics_section(data.countries, year),
         npa_section(countries),
     ]
     if is_final:
