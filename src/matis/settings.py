@@ -472,5 +472,14 @@ MATIS_EXCHANGE_BACKOFF_BASE = env_float("MATIS_EXCHANGE_BACKOFF_BASE", 30.0)
 MATIS_EXCHANGE_BACKOFF_MAX = env_float("MATIS_EXCHANGE_BACKOFF_MAX", 6 * 3600.0)
 MATIS_LINKAGE_THRESHOLD = env_float("MATIS_LINKAGE_THRESHOLD", 0.8)
 MATIS_LINKAGE_BACKEND = env_str("MATIS_LINKAGE_BACKEND", "duckdb")
+# The hub's matching job on Spark (MATIS_LINKAGE_BACKEND=spark): where it runs, with
+# what resources, and where its Parquet inputs and outputs go (a shared file system
+# when the master is a cluster).
+MATIS_SPARK_MASTER = env_str("MATIS_SPARK_MASTER", "local[*]")
+MATIS_SPARK_EXECUTOR_MEMORY = env_str("MATIS_SPARK_EXECUTOR_MEMORY")
+MATIS_SPARK_EXECUTOR_CORES = env_int("MATIS_SPARK_EXECUTOR_CORES", 0)
+MATIS_SPARK_DRIVER_MEMORY = env_str("MATIS_SPARK_DRIVER_MEMORY")
+MATIS_SPARK_PARTITIONS = env_int("MATIS_SPARK_PARTITIONS", 8)
+MATIS_SPARK_WORKDIR = env_path("MATIS_SPARK_WORKDIR")
 # The hub endpoints answer in this process too (the one-database demo).
 MATIS_EXCHANGE_LOCAL_HUB = env_flag("MATIS_EXCHANGE_LOCAL_HUB", default=ENV == "demo")

@@ -11,4 +11,5 @@ urlpatterns = [
     path("alerts/", views.alert_list, name="alert_list"),
     path("alerts/<int:pk>/", views.alert_detail, name="alert_detail"),
     path("hub/", views.hub_overview, name="hub_overview"),
+    path("hub/match/status/", views.hub_match_status, name="hub_match_status"),
 ]

@@ -7,6 +7,7 @@ from matis.exchange.models.hub import (
     InboxItem,
     LinkageToken,
     LinkDecision,
+    MatchRun,
 )
 from matis.exchange.models.national import (
     AlertStatus,
@@ -27,6 +28,7 @@ __all__ = [
     "LinkDecision",
     "LinkageSubject",
     "LinkageToken",
+    "MatchRun",
     "OutboxItem",
     "OutboxStatus",
     "ReceivedAlert",
