@@ -41,23 +41,32 @@ DENSITY = 0.31
 FLIP = 0.03
 
 
+def _random_filters(rng: np.random.Generator, n: int, density: float) -> np.ndarray:
+    """``n`` packed filters, each bit set with probability ``density`` (one byte per bit drawn)."""
+    cut = round(density * 256)
+    return np.packbits(
+        rng.integers(0, 256, size=(n, FILTER_BYTES * 8), dtype=np.uint8) < cut, axis=1
+    )
+
+
 def synthetic_tokens(n: int, seed: int) -> tuple[Encodings, Encodings, int]:
     """Two sides of ``n`` tokens; right rows 0..n/2-1 are noisy copies of left rows."""
     rng = np.random.default_rng(seed)
     left = np.empty((n, FILTER_BYTES), dtype=np.uint8)
     right = np.empty((n, FILTER_BYTES), dtype=np.uint8)
     n_shared = n // 2
-    step = 500_000
+    step = 100_000
     for start in range(0, n, step):
         stop = min(start + step, n)
-        bits = rng.random((stop - start, FILTER_BYTES * 8)) < DENSITY
-        left[start:stop] = np.packbits(bits, axis=1)
-        other = rng.random((stop - start, FILTER_BYTES * 8)) < DENSITY
-        right[start:stop] = np.packbits(other, axis=1)
-    for start in range(0, n_shared, step):
-        stop = min(start + step, n_shared)
-        flips = np.packbits(rng.random((stop - start, FILTER_BYTES * 8)) < FLIP, axis=1)
-        right[start:stop] = left[start:stop] ^ flips
+        left[start:stop] = _random_filters(rng, stop - start, DENSITY)
+        if start >= n_shared:
+            right[start:stop] = _random_filters(rng, stop - start, DENSITY)
+        else:
+            shared = min(stop, n_shared)
+            flips = _random_filters(rng, shared - start, FLIP)
+            right[start:shared] = left[start:shared] ^ flips
+            if shared < stop:
+                right[shared:stop] = _random_filters(rng, stop - shared, DENSITY)
     fingerprint = MATIS_SCHEMA.fingerprint
     return (
         Encodings(np.arange(n), left, fingerprint),
