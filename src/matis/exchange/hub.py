@@ -313,7 +313,7 @@ def _token_upsert(country_id: str, data: dict) -> LinkageToken:
 # (the background task matis.exchange.tasks.run_match, or `matis exchange match`)
 # compares every pending token with every stored token, blocked, and raises the alerts.
 
-MATCH_READ_ROWS = 20_000  # tokens read from the database (and written to Parquet) at a time
+MATCH_READ_ROWS = 10_000  # tokens read from the database (and written to Parquet) at a time
 MATCH_ALERT_BATCH = 500  # matched pairs turned into alerts per transaction
 
 
