@@ -5,39 +5,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exchange', '0001_initial'),
+        ("exchange", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MatchRun',
+            name="MatchRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('queued', 'Waiting'), ('running', 'Running'), ('done', 'Done'), ('rejected', 'Rejected: nothing was written'), ('failed', 'Failed')], default='queued', max_length=12, verbose_name='status')),
-                ('phase', models.CharField(blank=True, max_length=200, verbose_name='phase')),
-                ('done', models.PositiveIntegerField(default=0)),
-                ('total', models.PositiveIntegerField(default=0)),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started')),
-                ('progress_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='requested')),
-                ('backend', models.CharField(blank=True, max_length=20, verbose_name='engine')),
-                ('n_tokens', models.PositiveIntegerField(default=0, verbose_name='tokens matched')),
-                ('n_compared', models.PositiveBigIntegerField(default=0, verbose_name='pairs compared')),
-                ('n_alerts', models.PositiveIntegerField(default=0, verbose_name='new alerts')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("rejected", "Rejected: nothing was written"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("phase", models.CharField(blank=True, max_length=200, verbose_name="phase")),
+                ("done", models.PositiveIntegerField(default=0)),
+                ("total", models.PositiveIntegerField(default=0)),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="started")),
+                ("progress_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished"),
+                ),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="requested"
+                    ),
+                ),
+                ("backend", models.CharField(blank=True, max_length=20, verbose_name="engine")),
+                ("n_tokens", models.PositiveIntegerField(default=0, verbose_name="tokens matched")),
+                (
+                    "n_compared",
+                    models.PositiveBigIntegerField(default=0, verbose_name="pairs compared"),
+                ),
+                ("n_alerts", models.PositiveIntegerField(default=0, verbose_name="new alerts")),
             ],
             options={
-                'verbose_name': 'matching run',
-                'verbose_name_plural': 'matching runs',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "matching run",
+                "verbose_name_plural": "matching runs",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='linkagetoken',
-            name='match_pending',
-            field=models.BooleanField(db_index=True, default=True, verbose_name='waiting for matching'),
+            model_name="linkagetoken",
+            name="match_pending",
+            field=models.BooleanField(
+                db_index=True, default=True, verbose_name="waiting for matching"
+            ),
         ),
     ]
