@@ -498,5 +498,15 @@ DEFAULT_FROM_EMAIL = SERVER_EMAIL = env_str("MATIS_EMAIL_FROM", "matis@localhost
 if not IS_PRODUCTION:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = MATIS_HOME / "mail"
+
+# The hub's matching job on Spark (MATIS_LINKAGE_BACKEND=spark): where it runs, with
+# what resources, and where its Parquet inputs and outputs go (a shared file system
+# when the master is a cluster).
+MATIS_SPARK_MASTER = env_str("MATIS_SPARK_MASTER", "local[*]")
+MATIS_SPARK_EXECUTOR_MEMORY = env_str("MATIS_SPARK_EXECUTOR_MEMORY")
+MATIS_SPARK_EXECUTOR_CORES = env_int("MATIS_SPARK_EXECUTOR_CORES", 0)
+MATIS_SPARK_DRIVER_MEMORY = env_str("MATIS_SPARK_DRIVER_MEMORY")
+MATIS_SPARK_PARTITIONS = env_int("MATIS_SPARK_PARTITIONS", 8)
+MATIS_SPARK_WORKDIR = env_path("MATIS_SPARK_WORKDIR")
 # The hub endpoints answer in this process too (the one-database demo).
 MATIS_EXCHANGE_LOCAL_HUB = env_flag("MATIS_EXCHANGE_LOCAL_HUB", default=ENV == "demo")

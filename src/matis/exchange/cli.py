@@ -204,10 +204,23 @@ def _cmd_keys_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_match(args: argparse.Namespace) -> int:
-    from matis.exchange.hub import rematch_all
+    """Run a matching run now (the one the worker would run), with --all every token again."""
+    from matis.common.jobs import JobStatus
+    from matis.exchange.hub import match_pending_tokens
 
-    print(json.dumps({"new_alerts": rematch_all()}))
-    return 0
+    run = match_pending_tokens(rematch=args.all)
+    out = {
+        "run": run.pk,
+        "status": run.status,
+        "backend": run.backend,
+        "tokens": run.n_tokens,
+        "pairs_compared": run.n_compared,
+        "new_alerts": run.n_alerts,
+    }
+    if run.error:
+        out["error"] = run.error
+    print(json.dumps(out))
+    return 0 if run.status == JobStatus.DONE else 1
 
 
 def _cmd_consolidate(args: argparse.Namespace) -> int:
@@ -275,7 +288,10 @@ def add_commands(subparsers, setup) -> None:
     status = sub.add_parser("status", help="counts of the outbox and the inbox (JSON)")
     status.set_defaults(func=wrap(_cmd_status))
 
-    match = sub.add_parser("match", help="hub: match all tokens again (blocked), raise alerts")
+    match = sub.add_parser(
+        "match", help="hub: match the pending tokens against all (blocked), raise alerts"
+    )
+    match.add_argument("--all", action="store_true", help="match every token again")
     match.set_defaults(func=wrap(_cmd_match))
 
     consolidate = sub.add_parser(

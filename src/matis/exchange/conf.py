@@ -149,6 +149,31 @@ def linkage_backend() -> str:
     return name
 
 
+def spark_config():
+    """The matching job's :class:`tipstats.linkage.spark.SparkConfig` (``MATIS_SPARK_*``)."""
+    from tipstats.linkage.spark import SparkConfig
+
+    partitions = int(_number("MATIS_SPARK_PARTITIONS", settings.MATIS_SPARK_PARTITIONS, minimum=1))
+    cores = int(
+        _number("MATIS_SPARK_EXECUTOR_CORES", settings.MATIS_SPARK_EXECUTOR_CORES, minimum=0)
+    )
+    return SparkConfig(
+        master=settings.MATIS_SPARK_MASTER or "local[*]",
+        app_name="matis-hub-matching",
+        executor_memory=settings.MATIS_SPARK_EXECUTOR_MEMORY or None,
+        executor_cores=cores or None,
+        driver_memory=settings.MATIS_SPARK_DRIVER_MEMORY or None,
+        partitions=partitions,
+        options=(("spark.ui.enabled", "false"),),
+    )
+
+
+def spark_workdir() -> Path:
+    """Where the hub and the Spark job exchange Parquet (``MATIS_SPARK_WORKDIR``)."""
+    configured = settings.MATIS_SPARK_WORKDIR
+    return Path(configured) if configured else Path(settings.MATIS_HOME) / "linkage"
+
+
 def hub_url() -> str:
     url = _setting("MATIS_EXCHANGE_HUB_URL")
     if not url:

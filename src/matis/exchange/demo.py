@@ -113,6 +113,7 @@ def _push_all() -> dict:
 
 @transaction.atomic
 def load_demo() -> str:
+    from matis.exchange.hub import match_pending_tokens
     from matis.exchange.models import CountryKey, ReceivedAlert
     from matis.exchange.services import alert_decide, alerts_pull
 
@@ -129,6 +130,7 @@ def load_demo() -> str:
     for (c1, _g1, _f1), (c2, g2, f2), dob, _confirmed in SYNTHETIC_RETRAFFICKED:
         newer_cases.append(_register(c2, g2, f2, dob, today - dt.timedelta(days=20), c1))
     second = _push_all()
+    match_pending_tokens()  # what the hub's background worker does after the tokens arrive
     for country in COMMIT_COUNTRIES:
         alerts_pull(country_id=country)
     for pair, earlier, newer in zip(

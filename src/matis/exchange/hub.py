@@ -1,13 +1,16 @@
-"""The regional hub: verify a signed request, store each item once, apply it, raise alerts."""
+"""The regional hub: verify a signed request, store each item once, apply it; match in batches."""
 
 from __future__ import annotations
 
 import json
 import logging
+import shutil
+import tempfile
 import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qs
 
 import numpy as np
@@ -17,6 +20,7 @@ from django.utils import timezone
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction
+from matis.common.jobs import JobStatus
 from matis.exchange import conf
 from matis.exchange.keys import UnknownKey, secret_of, valid_key
 from matis.exchange.models import (
@@ -27,6 +31,7 @@ from matis.exchange.models import (
     ItemKind,
     LinkageToken,
     LinkDecision,
+    MatchRun,
 )
 from matis.exchange.privacy import PersonalDataRefused, ReleaseNotAnonymous, check_payload
 from matis.exchange.signing import (
@@ -258,8 +263,8 @@ def _apply(item: InboxItem) -> None:
             for r in data["records"]
         )
     elif item.kind == ItemKind.LINKAGE_TOKEN:
-        token = _token_upsert(item.country_id, data)
-        raise_alerts_for(token)
+        _token_upsert(item.country_id, data)  # stored as pending: a batch run matches it
+        match_run_request()
     elif item.kind == ItemKind.TOKEN_REVOKE:
         token_revoke(country_id=item.country_id, subject_ref=_ref(data.get("subject_ref")))
     elif item.kind == ItemKind.ALERT_DECISION:
@@ -304,42 +309,19 @@ def _token_upsert(country_id: str, data: dict) -> LinkageToken:
             "schema_fingerprint": data["schema"],
             "consent_countries": sorted(set(countries)),
             "updated_at": timezone.now(),
+            "match_pending": True,
         },
     )
     return token
 
 
 # --- matching and alerts ------------------------------------------------------------------
+# Receiving a token stores it as pending and asks for a run (match_run_request); a run
+# (the background task matis.exchange.tasks.run_match, or `matis exchange match`)
+# compares every pending token with every stored token, blocked, and raises the alerts.
 
-
-def _backend():
-    name = conf.linkage_backend()
-    if name == "spark":
-        from tipstats.linkage.spark import SparkBackend, local_spark_session
-
-        return SparkBackend(local_spark_session())
-    return name
-
-
-def _encodings(tokens: list[LinkageToken]) -> linkage.Encodings:
-    blocks = {}
-    names = set().union(*(t.block_tokens.keys() for t in tokens)) if tokens else set()
-    for name in names:
-        width = max(len(t.block_tokens.get(name, [])) for t in tokens)
-        blocks[name] = np.array(
-            [
-                [int(h, 16) for h in t.block_tokens.get(name, [])]
-                + [0] * (width - len(t.block_tokens.get(name, [])))
-                for t in tokens
-            ],
-            dtype=np.uint64,
-        )
-    return linkage.Encodings.from_base64(
-        [t.pk for t in tokens],
-        [t.clk for t in tokens],
-        schema_fingerprint=linkage.MATIS_SCHEMA.fingerprint,
-        block_tokens=blocks,
-    )
+MATCH_READ_ROWS = 10_000  # tokens read from the database (and written to Parquet) at a time
+MATCH_ALERT_BATCH = 500  # matched pairs turned into alerts per transaction
 
 
 def consent_permits(a: LinkageToken, b: LinkageToken) -> bool:
@@ -347,48 +329,163 @@ def consent_permits(a: LinkageToken, b: LinkageToken) -> bool:
     return b.country_id in a.consent_countries and a.country_id in b.consent_countries
 
 
-def _matcher(*, blocking=None) -> linkage.Matcher:
+def _blocking() -> tuple[linkage.BlockingRule, ...]:
+    # same sex and birth year within the window, united with LSH on the filter bits
+    return (linkage.KeyBlocking(), linkage.LSHBlocking())
+
+
+def _encodings_of(rows: list[tuple[int, str, dict]]) -> linkage.Encodings:
+    """Encodings of ``(pk, clk, block_tokens)`` rows; their ids are the token pks."""
+    blocks = {}
+    names = set().union(*(b.keys() for _, _, b in rows)) if rows else set()
+    for name in names:
+        width = max(len(b.get(name, [])) for _, _, b in rows)
+        blocks[name] = np.array(
+            [
+                [int(h, 16) for h in b.get(name, [])] + [0] * (width - len(b.get(name, [])))
+                for _, _, b in rows
+            ],
+            dtype=np.uint64,
+        ).reshape(len(rows), width)
+    return linkage.Encodings.from_base64(
+        [pk for pk, _, _ in rows],
+        [clk for _, clk, _ in rows],
+        schema_fingerprint=linkage.MATIS_SCHEMA.fingerprint,
+        block_tokens=blocks,
+    )
+
+
+def _token_chunks(pks: list[int], on_read=None):
+    """The tokens ``pks`` as :class:`~tipstats.linkage.Encodings`, ``MATCH_READ_ROWS`` at a time.
+
+    A token revoked since ``pks`` was listed is simply not there.
+    """
+    for start in range(0, len(pks), MATCH_READ_ROWS):
+        part = pks[start : start + MATCH_READ_ROWS]
+        rows = list(
+            LinkageToken.objects.filter(pk__in=part)
+            .order_by("pk")
+            .values_list("pk", "clk", "block_tokens")
+        )
+        if on_read is not None:
+            on_read(len(part))
+        if rows:
+            yield _encodings_of(rows)
+
+
+def _concat(chunks) -> linkage.Encodings:
+    chunks = list(chunks)
+    if not chunks:
+        return _encodings_of([])
+    names = set().union(*(c.block_tokens.keys() for c in chunks))
+    blocks = {}
+    for name in names:
+        width = max(c.block_tokens[name].shape[1] for c in chunks if name in c.block_tokens)
+        blocks[name] = np.concatenate(
+            [
+                np.pad(c.block_tokens[name], ((0, 0), (0, width - c.block_tokens[name].shape[1])))
+                if name in c.block_tokens
+                else np.zeros((len(c), width), dtype=np.uint64)
+                for c in chunks
+            ]
+        )
+    return linkage.Encodings(
+        np.concatenate([c.ids for c in chunks]),
+        np.concatenate([c.packed for c in chunks]),
+        linkage.MATIS_SCHEMA.fingerprint,
+        blocks,
+    )
+
+
+@dataclass
+class _Pairs:
+    """The matched pairs of a run, in batches of ``(left pk, right pk, dice)``."""
+
+    n_compared: int
+    n_pairs: int
+    batches: object  # an iterator of lists of (int, int, float)
+
+
+def _local_pairs(pending: list[int], stored: list[int], progress) -> _Pairs:
+    """In this process (DuckDB or numpy): both sides in memory, read a chunk at a time."""
+    left = _concat(_token_chunks(pending, progress))
+    right = _concat(_token_chunks(stored, progress))
+    if not len(left) or not len(right):
+        return _Pairs(0, 0, iter(()))
     threshold = conf.linkage_threshold()
-    return linkage.Matcher(
-        blocking=blocking,
+    result = linkage.Matcher(
+        blocking=_blocking(),
         score="dice",
         threshold=threshold,
         dice_floor=min(threshold, 0.5),
         one_to_one=False,
-        backend=_backend(),
+        backend=conf.linkage_backend(),
+    ).link(left, right)
+    rows = [(int(r.left_id), int(r.right_id), float(r.dice)) for r in result.matches.itertuples()]
+    batches = (
+        rows[start : start + MATCH_ALERT_BATCH] for start in range(0, len(rows), MATCH_ALERT_BATCH)
     )
+    return _Pairs(result.n_comparisons, len(rows), batches)
 
 
-def raise_alerts_for(token: LinkageToken) -> list[HubAlert]:
-    """Compare ``token`` with every token of the countries it may be shared with; raise alerts.
+def _spark_pairs(run: MatchRun, pending: list[int], stored: list[int], progress) -> _Pairs:
+    """On Spark: the tokens written to Parquet a chunk at a time, the job's pairs read back."""
+    from tipstats.linkage.spark import read_scored_pairs, spark_link_parquet, write_side
 
-    One person against all others is cheap enough to compare every pair
-    (no blocking, so nothing is missed); :func:`rematch_all` runs the
-    blocked all-against-all job.
-    """
-    if not token.consent_countries:
-        return []
-    others = LinkageToken.objects.filter(country_id__in=token.consent_countries).exclude(
-        country_id=token.country_id
-    )
-    others = [o for o in others if consent_permits(token, o)]
-    if not others:
-        return []
-    result = _matcher().link(_encodings([token]), _encodings(others))
-    by_pk = {o.pk: o for o in others}
-    return [
-        _alert_for(token, by_pk[int(row.right_id)], float(row.dice))
-        for row in result.matches.itertuples()
-    ]
+    workdir = conf.spark_workdir()
+    workdir.mkdir(parents=True, exist_ok=True)
+    directory = Path(tempfile.mkdtemp(prefix=f"match-{run.pk}-", dir=workdir))
+    ids: dict[str, list[np.ndarray]] = {"left": [], "right": []}
+
+    def chunks(pks, side):
+        for enc in _token_chunks(pks, progress):
+            ids[side].append(np.asarray(enc.ids, dtype=np.int64))
+            yield enc
+
+    blocking = _blocking()
+    try:
+        left = write_side(
+            chunks(pending, "left"), directory / "left", blocking=blocking, side="left"
+        )
+        right = write_side(
+            chunks(stored, "right"), directory / "right", blocking=blocking, side="right"
+        )
+        left_pks = np.concatenate(ids["left"]) if ids["left"] else np.empty(0, np.int64)
+        right_pks = np.concatenate(ids["right"]) if ids["right"] else np.empty(0, np.int64)
+        if not left.n_records or not right.n_records:
+            shutil.rmtree(directory, ignore_errors=True)
+            return _Pairs(0, 0, iter(()))
+        job = spark_link_parquet(
+            conf.spark_config().session(),
+            left,
+            right,
+            directory / "out",
+            dice_floor=conf.linkage_threshold(),
+        )
+    except BaseException:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
+
+    def batches():
+        try:
+            for frame in read_scored_pairs(job.scored_path, batch_rows=MATCH_ALERT_BATCH):
+                lp = left_pks[frame["i"].to_numpy(np.int64)]
+                rp = right_pks[frame["j"].to_numpy(np.int64)]
+                dice = frame["dice"].to_numpy(np.float64)
+                yield list(zip(lp.tolist(), rp.tolist(), dice.tolist(), strict=True))
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
+
+    return _Pairs(job.n_comparisons, job.n_scored, batches())
 
 
-def _alert_for(a: LinkageToken, b: LinkageToken, dice: float) -> HubAlert:
+def _alert_for(a: LinkageToken, b: LinkageToken, dice: float) -> tuple[HubAlert, bool]:
     newer, earlier = (a, b) if (a.first_received_at, a.pk) > (b.first_received_at, b.pk) else (b, a)
     existing = HubAlert.objects.filter(
         Q(newer_token=newer, earlier_token=earlier) | Q(newer_token=earlier, earlier_token=newer)
     ).first()
     if existing is not None:
-        return existing
+        return existing, False
     alert = HubAlert.objects.create(
         newer_token=newer,
         earlier_token=earlier,
@@ -404,25 +501,138 @@ def _alert_for(a: LinkageToken, b: LinkageToken, dice: float) -> HubAlert:
         newer_country=newer.country_id,
         earlier_country=earlier.country_id,
     )
-    return alert
+    return alert, True
 
 
-@transaction.atomic
+def _raise_alerts(batch, *, pending: set[int], cutoff) -> int:
+    """Alerts for one batch of matched pairs, in one transaction; returns how many are new.
+
+    The pair's tokens are read again (locked, on PostgreSQL): a token revoked
+    since the run began raises nothing, and one received again since then is
+    pending again and left to the next run. A pair of two pending tokens is
+    found from both sides and counted from the lower pk's side only.
+    """
+    pks = {a for a, _, _ in batch} | {b for _, b, _ in batch}
+    new = 0
+    with transaction.atomic():
+        tokens = {t.pk: t for t in LinkageToken.objects.select_for_update().filter(pk__in=pks)}
+        for a_pk, b_pk, dice in batch:
+            a, b = tokens.get(a_pk), tokens.get(b_pk)
+            if a is None or b is None or a.pk == b.pk or a.country_id == b.country_id:
+                continue
+            if b.pk in pending and b.pk < a.pk:
+                continue
+            if a.updated_at > cutoff or b.updated_at > cutoff or not consent_permits(a, b):
+                continue
+            new += _alert_for(a, b, dice)[1]
+    return new
+
+
+def match_run_request() -> MatchRun:
+    """Ask for a matching run: the queued one, or a new one the worker starts after commit."""
+    queued = MatchRun.objects.filter(status=JobStatus.QUEUED).order_by("pk").first()
+    if queued is not None:
+        return queued
+    run = MatchRun.objects.create(backend=conf.linkage_backend())
+    transaction.on_commit(lambda: _enqueue_match(run.pk))
+    return run
+
+
+def _enqueue_match(run_id: int) -> None:
+    from matis.exchange.tasks import run_match
+
+    run_match.enqueue(run_id)
+
+
+def match_run_execute(run: MatchRun) -> MatchRun:
+    """Run ``run``: every token pending when it starts, against every stored token.
+
+    Progress is written to the run (shown on the hub page). Each pending
+    token is compared once and then marked matched; alerts are raised in
+    batches, each in its own transaction, and an alert is never raised twice,
+    so a run that fails part-way is simply run again.
+    """
+    backend = conf.linkage_backend()
+    run.backend = backend
+    run.save(update_fields=["backend"])
+    run.start(phase="read")
+    cutoff = timezone.now()
+    pending = list(
+        LinkageToken.objects.filter(match_pending=True, updated_at__lte=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    stored = list(LinkageToken.objects.order_by("pk").values_list("pk", flat=True))
+    total_read = len(pending) + len(stored)
+    read = 0
+
+    def progress(n: int) -> None:
+        nonlocal read
+        read += n
+        run.report_progress(phase="read", done=read, total=total_read)
+
+    try:
+        if pending:
+            if backend == "spark":
+                pairs = _spark_pairs(run, pending, stored, progress)
+            else:
+                pairs = _local_pairs(pending, stored, progress)
+            run.report_progress(phase="alerts", done=0, total=pairs.n_pairs)
+            done = new = 0
+            pending_set = set(pending)
+            for batch in pairs.batches:
+                new += _raise_alerts(batch, pending=pending_set, cutoff=cutoff)
+                done += len(batch)
+                run.report_progress(phase="alerts", done=done, total=pairs.n_pairs)
+            for start in range(0, len(pending), 1000):
+                LinkageToken.objects.filter(
+                    pk__in=pending[start : start + 1000], updated_at__lte=cutoff
+                ).update(match_pending=False)
+        else:
+            pairs, new = _Pairs(0, 0, iter(())), 0
+    except Exception as exc:
+        logger.exception("matching run %s failed", run.pk)
+        run.finish(JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:1000])
+        return run
+    run.finish(
+        JobStatus.DONE,
+        phase="done",
+        n_tokens=len(pending),
+        n_compared=pairs.n_compared,
+        n_alerts=new,
+    )
+    if LinkageToken.objects.filter(match_pending=True).exists():
+        match_run_request()  # received while this run read the tokens: the next run takes them
+    logger.info(
+        "matching run %s: %s pending tokens, %s pairs compared, %s new alerts",
+        run.pk,
+        len(pending),
+        pairs.n_compared,
+        new,
+    )
+    return run
+
+
+def match_pending_tokens(*, rematch: bool = False) -> MatchRun:
+    """Run matching now, in this process (``matis exchange match``, tests, the demo).
+
+    Takes the queued run if there is one (the worker then finds it done).
+    ``rematch`` first marks every token pending: all against all again.
+    """
+    if rematch:
+        LinkageToken.objects.update(match_pending=True)
+    run = MatchRun.objects.filter(status=JobStatus.QUEUED).order_by("pk").first()
+    if run is None:
+        run = MatchRun.objects.create(backend=conf.linkage_backend())
+    return match_run_execute(run)
+
+
 def rematch_all() -> int:
-    """All tokens against all tokens of other countries (blocked); returns new alerts raised."""
-    tokens = list(LinkageToken.objects.order_by("pk"))
-    if len(tokens) < 2:
-        return 0
-    before = HubAlert.objects.count()
-    encodings = _encodings(tokens)
-    blocking = (linkage.KeyBlocking(), linkage.LSHBlocking())
-    result = _matcher(blocking=blocking).link(encodings, encodings)
-    by_pk = {t.pk: t for t in tokens}
-    for row in result.matches.itertuples():
-        a, b = by_pk[int(row.left_id)], by_pk[int(row.right_id)]
-        if a.pk < b.pk and a.country_id != b.country_id and consent_permits(a, b):
-            _alert_for(a, b, float(row.dice))
-    return HubAlert.objects.count() - before
+    """Every token against every token of other countries again (blocked); new alerts raised."""
+    run = match_pending_tokens(rematch=True)
+    if run.status != JobStatus.DONE:
+        raise RuntimeError(f"matching failed: {run.error}")
+    return run.n_alerts
 
 
 def token_revoke(*, country_id: str, subject_ref: uuid.UUID) -> int:

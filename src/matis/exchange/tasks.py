@@ -1,4 +1,4 @@
-"""Background job: send the outbox and pull alerts (the worker runs it; the CLI does the same)."""
+"""Background jobs: send the outbox and pull alerts (national); match tokens (hub)."""
 
 from __future__ import annotations
 
@@ -28,3 +28,16 @@ def push_outbox(country_id: str | None = None) -> dict:
             logger.warning("alerts or relay items not pulled: %s", exc)
     logger.info("exchange push: %s", result)
     return result
+
+
+@task()
+def run_match(run_id: int) -> str:
+    """Hub: one matching run (pending tokens against the stored ones, blocked; alerts)."""
+    from matis.common.jobs import JobStatus
+    from matis.exchange.hub import match_run_execute
+    from matis.exchange.models import MatchRun
+
+    run = MatchRun.objects.filter(pk=run_id).first()
+    if run is None or run.status != JobStatus.QUEUED:
+        return str(run.status) if run else "missing"
+    return str(match_run_execute(run).status)

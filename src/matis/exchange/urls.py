@@ -19,4 +19,5 @@ urlpatterns = [
     path("alerts/<int:pk>/", views.alert_detail, name="alert_detail"),
     path("hub/", views.hub_overview, name="hub_overview"),
     path("hub/received/", views.consolidation, name="consolidation"),
+    path("hub/match/status/", views.hub_match_status, name="hub_match_status"),
 ]

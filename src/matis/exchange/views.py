@@ -25,9 +25,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 from matis.access.audit import audit_list_read
 from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
+from matis.common.jobs import job_status_response
 from matis.exchange import conf, selectors, services
 from matis.exchange.hub import MAX_BODY_BYTES, HubAnswer, hub_alerts_answer, hub_inbox_answer
-from matis.exchange.models import AlertStatus, HubAlert, OutboxItem, ReceivedAlert
+from matis.exchange.models import (
+    AlertStatus,
+    HubAlert,
+    LinkageToken,
+    MatchRun,
+    OutboxItem,
+    ReceivedAlert,
+)
 from matis.exchange.transport import item_too_large
 
 logger = logging.getLogger(__name__)
@@ -178,6 +186,8 @@ def hub_overview(request):
             "measure": selectors.retrafficking_measure(),
             "alerts": selectors.hub_alert_counts(),
             "released": selectors.deidentified_summary(),
+            "match_run": MatchRun.objects.order_by("-pk").first(),
+            "match_pending": LinkageToken.objects.filter(match_pending=True).count(),
         },
     )
 
@@ -204,6 +214,23 @@ def consolidation(request):
             "reporting_years": years,
             "reporting_year": year,
         },
+    )
+
+
+@login_required
+@require_GET
+@scoped("country", model=HubAlert, field="newer_country")
+def hub_match_status(request):
+    """Progress of the latest matching run, for ``includes/job_progress.html``."""
+    if not has_perm(request.user, "exchange.view_hub"):
+        raise PermissionDenied
+    if not conf.is_hub():
+        raise Http404
+    run = MatchRun.objects.order_by("-pk").first()
+    if run is None:
+        raise Http404
+    return job_status_response(
+        run, tokens=run.n_tokens, pairs_compared=run.n_compared, new_alerts=run.n_alerts
     )
 
 

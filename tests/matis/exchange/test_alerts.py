@@ -1,4 +1,8 @@
-"""Re-trafficking alerts: raised across countries only with both consents; confirmed by both."""
+"""Re-trafficking alerts: raised across countries only with both consents; confirmed by both.
+
+Receiving a token only stores it; the hub's matching run (``match_pending_tokens``,
+what the background worker runs) raises the alerts.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from matis.exchange.hub import rematch_all
+from matis.exchange.hub import match_pending_tokens, rematch_all
 from matis.exchange.models import HubAlert, LinkageToken, ReceivedAlert
 from matis.exchange.selectors import retrafficking_measure
 from matis.exchange.services import alerts_pull, outbox_push
@@ -20,9 +24,12 @@ def same_person_twice(person_case, consent, local_transports):
     tha = person_case("THA", given="Sokha", family="Chan", dob=DOB)
     consent(tha, "cross_border", "KHM")
     outbox_push(transport_factory=local_transports)
+    match_pending_tokens()
     khm = person_case("KHM", given="សុខា", family="ចាន់", dob=DOB)
     consent(khm, "cross_border", "THA")
     outbox_push(transport_factory=local_transports)
+    assert not HubAlert.objects.exists()  # receipt stores the token; the run matches it
+    match_pending_tokens()
     return tha, khm
 
 
@@ -41,6 +48,7 @@ def test_no_alert_without_both_consents(person_case, consent, local_transports):
     consent(lao, "cross_border", "THA")  # Laos person consented to Thailand
     outbox_push(transport_factory=local_transports)
     assert LinkageToken.objects.count() == 2
+    assert match_pending_tokens().n_tokens == 2
     assert not HubAlert.objects.exists()
     assert rematch_all() == 0
 
@@ -52,6 +60,7 @@ def test_different_people_raise_no_alert(person_case, consent, local_transports)
     consent(tha, "cross_border", "KHM")
     consent(khm, "cross_border", "THA")
     outbox_push(transport_factory=local_transports)
+    assert match_pending_tokens().n_tokens == 2
     assert not HubAlert.objects.exists()
 
 

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from matis.common.jobs import BackgroundJob
 from matis.common.models import Country
 from matis.exchange.models.national import ItemKind
 
@@ -108,6 +109,8 @@ class LinkageToken(models.Model):
     consent_countries = models.JSONField(default=list)
     first_received_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # received (or received again) since the last matching run: the next run compares it
+    match_pending = models.BooleanField(_("waiting for matching"), default=True, db_index=True)
 
     class Meta:
         ordering = ["first_received_at", "id"]
@@ -301,3 +304,33 @@ class RelayReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender_id}->{self.recipient_id}#{self.sequence}:{self.status}"
+
+
+class MatchRun(BackgroundJob):
+    """One batch run of matching: the pending tokens against every stored token (blocked).
+
+    Receiving a token only stores it as pending and asks for a run
+    (:func:`matis.exchange.hub.match_run_request`); the background worker
+    (:func:`matis.exchange.tasks.run_match`) or ``matis exchange match`` runs it.
+    """
+
+    PHASE_LABELS = {
+        "read": _("Reading the tokens"),
+        "compare": _("Comparing the tokens"),
+        "alerts": _("Raising alerts"),
+        "done": _("Done"),
+    }
+
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    backend = models.CharField(_("engine"), max_length=20, blank=True)
+    n_tokens = models.PositiveIntegerField(_("tokens matched"), default=0)
+    n_compared = models.PositiveBigIntegerField(_("pairs compared"), default=0)
+    n_alerts = models.PositiveIntegerField(_("new alerts"), default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("matching run")
+        verbose_name_plural = _("matching runs")
+
+    def __str__(self) -> str:
+        return f"matching run {self.pk} ({self.status})"

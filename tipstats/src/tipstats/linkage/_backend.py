@@ -5,6 +5,12 @@ candidate pairs, and computing the Dice coefficient of each pair. Scoring,
 1-to-1 assignment and evaluation are small and run in numpy whatever the
 backend. Backends that need another engine live in their own subpackage
 (``tipstats.linkage.duckdb``, ``tipstats.linkage.spark``).
+
+A backend may instead make and score the candidate pairs in one step,
+``link_pairs(left, right, blocking, *, dice_floor, max_block_pairs)`` returning
+``(left_rows, right_rows, dice, n_comparisons, n_pairs_skipped)`` for the pairs
+at or above the floor; :class:`tipstats.linkage.Matcher` then calls it, so the
+candidate pairs never leave the engine (the Spark backend does this).
 """
 
 from __future__ import annotations

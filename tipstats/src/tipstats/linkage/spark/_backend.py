@@ -1,77 +1,135 @@
-"""Spark backend: blocking joins and Dice computed by Spark SQL.
+"""Spark backend for :class:`tipstats.linkage.Matcher`: the linkage as a Parquet-to-Parquet job.
 
-The encodings travel to Spark as ``(row, w0 .. w{n-1})`` frames of signed
-64-bit words (Spark has no unsigned type; the AND and popcount of the bit
-pattern are the same), the keys as ``(row, key)`` frames. Spark joins the
-keys, drops duplicate pairs and computes ``bit_count(l.wk & r.wk)`` summed
-over the words; only pairs at or above the Dice floor come back to the
-driver, where scoring and assignment run as for every backend.
+:meth:`SparkBackend.link_pairs` writes both sides as Parquet (a chunk of
+encodings at a time), runs :func:`~tipstats.linkage.spark.spark_link_parquet`
+(blocking joins, distinct pairs and Dice all in Spark) and reads the pairs at
+or above the Dice floor back in batches. Candidate pairs never come to the
+driver: :meth:`candidate_pairs`, which would have to return them as arrays,
+refuses, and :class:`~tipstats.linkage.Matcher` calls :meth:`link_pairs`
+instead.
 
-For a region that outgrows one machine the same SQL runs on a cluster: give
-:class:`SparkBackend` a session connected to it.
+For a region that outgrows one machine the same job runs on a cluster: give
+:class:`SparkBackend` a session made by :class:`SparkConfig` with the
+cluster's master URL, and a ``workdir`` on storage every executor sees.
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .._backend import CandidatePairs
-from .._blocking import KeyTable
+from .._blocking import BlockingRule, KeyTable
 from .._encoding import Encodings
+from ._job import SparkConfig, read_scored_pairs, spark_link_parquet, write_side
 
 if TYPE_CHECKING:  # pragma: no cover
-    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql import SparkSession
 
 __all__ = ["SparkBackend", "local_spark_session"]
 
 
 def local_spark_session(app_name: str = "tipstats-linkage", *, cores: int = 2) -> SparkSession:
     """A local-mode Spark session sized for tests and one-machine runs."""
-    from pyspark.sql import SparkSession
-
-    return (
-        SparkSession.builder.master(f"local[{cores}]")
-        .appName(app_name)
-        .config("spark.sql.shuffle.partitions", str(max(2, cores * 2)))
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "false")
-        .getOrCreate()
-    )
+    return SparkConfig(
+        master=f"local[{cores}]",
+        app_name=app_name,
+        partitions=max(2, cores * 2),
+        options=(("spark.ui.enabled", "false"),),
+    ).session()
 
 
-def _signed(keys: np.ndarray) -> np.ndarray:
-    return np.asarray(keys, dtype=np.uint64).view(np.int64)
+def _chunks(enc: Encodings, rows: int) -> Iterator[Encodings]:
+    for start in range(0, len(enc), rows):
+        yield enc.take(np.arange(start, min(start + rows, len(enc))))
 
 
 class SparkBackend:
-    """Joins and Dice in Spark; the interface of :class:`tipstats.linkage.LinkageBackend`.
+    """The linkage as a Spark job over Parquet; see the module docstring.
 
     Parameters
     ----------
     spark
-        A ``pyspark.sql.SparkSession``; :func:`local_spark_session` makes a
-        local one.
+        A ``pyspark.sql.SparkSession`` (:meth:`SparkConfig.session`, or
+        :func:`local_spark_session`).
+    workdir
+        Where the job's Parquet inputs and outputs are written (a temporary
+        directory under it per run, removed afterwards); the system's
+        temporary directory by default. On a cluster: a shared file system.
+    chunk_rows
+        Encodings written to Parquet per chunk.
+    batch_rows
+        Scored pairs read back per batch.
     """
 
     name = "spark"
 
-    def __init__(self, spark: SparkSession) -> None:
+    def __init__(
+        self,
+        spark: SparkSession,
+        *,
+        workdir: str | Path | None = None,
+        chunk_rows: int = 200_000,
+        batch_rows: int = 200_000,
+    ) -> None:
         self.spark = spark
+        self.workdir = Path(workdir) if workdir is not None else None
+        self.chunk_rows = chunk_rows
+        self.batch_rows = batch_rows
+        self.last_job = None
 
-    def _frame(self, data: dict[str, np.ndarray]) -> DataFrame:
-        schema = ", ".join(f"`{k}` bigint" for k in data)
-        columns = [np.asarray(v, dtype=np.int64).tolist() for v in data.values()]
-        return self.spark.createDataFrame(list(zip(*columns, strict=True)), schema)
+    def link_pairs(
+        self,
+        left: Encodings,
+        right: Encodings,
+        blocking: Sequence[BlockingRule] | None,
+        *,
+        dice_floor: float,
+        max_block_pairs: int,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
+        """``(left_rows, right_rows, dice, n_comparisons, n_pairs_skipped)``, pairs sorted.
 
-    def _words_frame(self, enc: Encodings, prefix: str) -> DataFrame:
-        words = enc.words.view(np.int64)
-        data = {"row": np.arange(len(enc), dtype=np.int64)}
-        data.update({f"{prefix}{k}": words[:, k] for k in range(words.shape[1])})
-        data[f"{prefix}pop"] = enc.popcounts.astype(np.int64)
-        return self._frame(data)
+        Only the pairs at or above ``dice_floor`` are returned (read back
+        from the job's Parquet output in batches).
+        """
+        left.check_comparable(right)
+        if self.workdir is not None:
+            self.workdir.mkdir(parents=True, exist_ok=True)
+        run = Path(tempfile.mkdtemp(prefix="linkage-", dir=self.workdir))
+        try:
+            ls = write_side(
+                _chunks(left, self.chunk_rows), run / "left", blocking=blocking, side="left"
+            )
+            rs = write_side(
+                _chunks(right, self.chunk_rows), run / "right", blocking=blocking, side="right"
+            )
+            job = spark_link_parquet(
+                self.spark,
+                ls,
+                rs,
+                run / "out",
+                dice_floor=dice_floor,
+                max_block_pairs=max_block_pairs,
+                blocked=bool(blocking),
+            )
+            self.last_job = job
+            parts = list(read_scored_pairs(job.scored_path, batch_rows=self.batch_rows))
+        finally:
+            shutil.rmtree(run, ignore_errors=True)
+        if parts:
+            i = np.concatenate([p["i"].to_numpy(np.int64) for p in parts])
+            j = np.concatenate([p["j"].to_numpy(np.int64) for p in parts])
+            dice = np.concatenate([p["dice"].to_numpy(np.float64) for p in parts])
+        else:
+            i = j = np.empty(0, dtype=np.int64)
+            dice = np.empty(0, dtype=np.float64)
+        order = np.lexsort((j, i))
+        return i[order], j[order], dice[order], job.n_comparisons, job.n_pairs_skipped
 
     def candidate_pairs(
         self,
@@ -80,62 +138,22 @@ class SparkBackend:
         n_right: int,
         max_block_pairs: int,
     ) -> CandidatePairs:
-        from pyspark.sql import functions as F
-
-        found = None
-        skipped = 0
-        for left, right in tables:
-            lk = self._frame({"i": left.rows, "key": _signed(left.keys)})
-            rk = self._frame({"j": right.rows, "key": _signed(right.keys)})
-            sizes = (
-                lk.groupBy("key").count().withColumnRenamed("count", "nl")
-                .join(rk.groupBy("key").count().withColumnRenamed("count", "nr"), "key")
-                .withColumn("size", F.col("nl") * F.col("nr"))
-            )  # fmt: skip
-            skipped += int(
-                sizes.where(F.col("size") > max_block_pairs).agg(F.sum("size")).first()[0] or 0
-            )
-            ok = sizes.where(F.col("size") <= max_block_pairs).select("key")
-            pairs = lk.join(ok, "key").join(rk, "key").select("i", "j")
-            found = pairs if found is None else found.unionByName(pairs)
-        if found is None:
-            empty = np.empty(0, dtype=np.int64)
-            return CandidatePairs(empty, empty.copy(), 0)
-        rows = found.distinct().collect()
-        i = np.array([r["i"] for r in rows], dtype=np.int64)
-        j = np.array([r["j"] for r in rows], dtype=np.int64)
-        order = np.lexsort((j, i))
-        return CandidatePairs(i[order], j[order], skipped)
-
-    def _dice_sql(self, pairs: DataFrame, left: Encodings, right: Encodings, floor: float):
-        from pyspark.sql import functions as F
-
-        n_words = left.words.shape[1]
-        lw = self._words_frame(left, "a").withColumnRenamed("row", "i")
-        rw = self._words_frame(right, "b").withColumnRenamed("row", "j")
-        joined = pairs.join(lw, "i").join(rw, "j")
-        common = sum(F.bit_count(F.col(f"a{k}").bitwiseAND(F.col(f"b{k}"))) for k in range(n_words))
-        total = F.col("apop") + F.col("bpop")
-        dice = F.when(total > 0, 2.0 * common / total).otherwise(F.lit(0.0))
-        scored = joined.select("i", "j", dice.alias("dice")).where(F.col("dice") >= floor)
-        rows = scored.collect()
-        i = np.array([r["i"] for r in rows], dtype=np.int64)
-        j = np.array([r["j"] for r in rows], dtype=np.int64)
-        dice = np.array([r["dice"] for r in rows], dtype=np.float64)
-        order = np.lexsort((j, i))
-        return i[order], j[order], dice[order]
+        raise NotImplementedError(
+            "the Spark backend keeps candidate pairs in Spark; use link_pairs "
+            "(tipstats.linkage.Matcher does)"
+        )
 
     def score_pairs(
         self, left: Encodings, right: Encodings, pairs: CandidatePairs, *, dice_floor: float
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        left.check_comparable(right)
-        frame = self._frame({"i": pairs.left_rows, "j": pairs.right_rows})
-        return self._dice_sql(frame, left, right, dice_floor)
+        raise NotImplementedError(
+            "the Spark backend makes and scores candidate pairs in one job; use link_pairs"
+        )
 
     def score_all_pairs(
         self, left: Encodings, right: Encodings, *, dice_floor: float
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        left.check_comparable(right)
-        li = self._frame({"i": np.arange(len(left), dtype=np.int64)})
-        rj = self._frame({"j": np.arange(len(right), dtype=np.int64)})
-        return self._dice_sql(li.crossJoin(rj), left, right, dice_floor)
+        i, j, dice, _, _ = self.link_pairs(
+            left, right, None, dice_floor=dice_floor, max_block_pairs=0
+        )
+        return i, j, dice
