@@ -83,7 +83,6 @@ def test_finding_20_page_size_is_bounded_and_cursors_are_checked(analyst, glotip
     assert analyst.get(URL, {"cursor": "not-a-cursor"}).status_code == 404
 
 
-@pytest.mark.slow
 @pytest.mark.django_db
 def test_finding_20_postgresql_reads_a_page_by_index(analyst, glotip_approved):
     if connection.vendor != "postgresql":
