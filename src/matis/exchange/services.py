@@ -529,12 +529,16 @@ def _send_one(item: OutboxItem, *, pusher: str, transport_for_country, result: P
     """Prepare, send and record one leased item; False when the push should stop."""
     try:
         with transaction.atomic():
-            _build(item)
-            _check_still_allowed(item)
-    except NotAllowed as exc:
-        _record(item, pusher, _settle(OutboxStatus.CANCELLED, str(exc)))
-        result.cancelled += 1
-        return True
+            try:
+                _build(item)
+                _check_still_allowed(item)
+                not_allowed = None
+            except NotAllowed as exc:  # what the check wrote (a relay void) is kept
+                not_allowed = exc
+        if not_allowed is not None:
+            _record(item, pusher, _settle(OutboxStatus.CANCELLED, str(not_allowed)))
+            result.cancelled += 1
+            return True
     except PersonalDataRefused as exc:
         _record(item, pusher, _settle(OutboxStatus.FAILED, str(exc)))
         result.failed += 1

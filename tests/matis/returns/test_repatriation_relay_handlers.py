@@ -362,16 +362,18 @@ def test_withdrawal_stops_the_return_and_cambodia_erases_what_it_received(
     assert not rep.steps.filter(step=Step.NATIONALITY).exists()
 
 
-def test_a_withdrawal_recorded_on_the_case_page_is_propagated_by_the_catch_up(
+def test_a_withdrawal_recorded_on_the_case_page_is_propagated_at_once(
     two_countries, identified_case, consent, relay_wire
 ):
     w = two_countries
     case, rep = _requested(w, relay_wire, identified_case, consent)
     relay_wire.deliver()
     consent(w.tha_worker, case, country="KHM", on=D(2025, 2, 2), given=False)
-    relay_wire.queued.clear()  # whatever else the consent change queued (linkage tokens)
-    assert services.repatriation_withdrawals_propagate(country_id="THA") == 1
-    assert services.repatriation_withdrawals_propagate(country_id="THA") == 0  # once
+    rep.refresh_from_db()
+    assert rep.status == RepatriationStatus.WITHDRAWN  # consent_record propagated it
+    (withdrawn,) = relay_wire.queued
+    assert withdrawn["kind"] == relay.KIND_WITHDRAWN
+    assert services.repatriation_withdrawals_propagate(country_id="THA") == 0  # nothing left
     relay_wire.deliver()
     incoming = IncomingRepatriation.objects.get(uid=rep.uid)
     assert incoming.status == RepatriationStatus.WITHDRAWN and incoming.given_name is None
