@@ -58,7 +58,9 @@ def _submit_and_approve(submission, officer, admin) -> dict:
         violation_comment,
     )
 
+    submission.refresh_from_db()  # as the services left it
     submission_submit(actor=officer, submission=submission)
+    submission.refresh_from_db()
     for warning in submission.violations.all():  # a lone synthetic figure trips rules
         violation_comment(actor=officer, violation=warning, comment="synthetic test figure")
     try:  # four eyes: the officer who submitted cannot approve
@@ -109,13 +111,14 @@ def revise(value: str) -> dict:
 
 def session() -> dict:
     """A signed-in secretariat analyst's session on the hub (as the login view leaves it)."""
+    from importlib import import_module
+
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
     from matis.access.models import Role, User
 
     user, _ = User.objects.get_or_create(email=ANALYST, defaults={"role": Role.SECRETARIAT_ANALYST})
-    store = SessionStore()
+    store = import_module(settings.SESSION_ENGINE).SessionStore()  # the configured store
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
