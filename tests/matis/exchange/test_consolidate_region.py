@@ -135,12 +135,10 @@ def test_approved_statistics_reach_the_hub_across_processes_and_a_revision_repla
     assert v1["submission_id"] == v2["submission_id"] == observation["submission_id"]
     assert {v1["country_id"], v2["country_id"]} == {"THA"}
     assert hub.query("select count(*) from exchange_inboxitem where country_id='THA'") == [(2,)]
-    assert hub.query(
-        "select count(*) from official_statistics_observation where country_id='THA'"
-    ) == [(1,)]
+    assert hub.query("select count(*) from statistics_observation where country_id='THA'") == [(1,)]
     # the hub never saw THA's people: its submission has no submitter or approver there
     assert hub.query(
-        "select submitted_by_id, approved_by_id from official_statistics_submission "
+        "select submitted_by_id, approved_by_id from statistics_submission "
         "where id = ?", (observation["submission_id"],),
     ) == [(None, None)]  # fmt: skip
     hub_dump = hub.dump()
