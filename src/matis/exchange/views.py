@@ -114,9 +114,13 @@ def outbox(request):
     status = request.GET.get("status", "")
     if status:
         items = items.filter(status=status)
-    page = Paginator(items.order_by("-id"), 50).get_page(request.GET.get("page"))
+    page = Paginator(items.select_related("relay").order_by("-id"), 50).get_page(
+        request.GET.get("page")
+    )
     parked = selectors.outbox_parked_chains(request.user)
     for item in page.object_list:
+        # a relay item: its recipient and what became of it there (None for the other kinds)
+        item.relay_out = getattr(item, "relay", None)
         first_parked = parked.get((item.country_id, item.chain))
         item.held = item.status == "pending" and first_parked is not None and first_parked < item.pk
     return render(

@@ -62,7 +62,7 @@ def test_two_runs_started_at_once_raise_each_alert_once(pending_pairs, monkeypat
                 runs.append(match_run_execute(MatchRun.objects.create(backend="duckdb")))
             else:
                 runs.append(match_pending_tokens())
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:  # reported below
             errors.append(exc)
         finally:
             connections.close_all()
