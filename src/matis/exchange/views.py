@@ -174,6 +174,11 @@ def alert_detail(request, pk):
 # --- hub pages -------------------------------------------------------------------------------
 
 
+def _latest_match_run() -> MatchRun | None:
+    """The latest run that ran (one ended at once as ``busy`` would hide the one running)."""
+    return MatchRun.objects.exclude(phase="busy").order_by("-pk").first()
+
+
 @login_required
 @scoped("country", model=HubAlert, field="newer_country")
 def hub_overview(request):
@@ -190,7 +195,7 @@ def hub_overview(request):
             "measure": selectors.retrafficking_measure(),
             "alerts": selectors.hub_alert_counts(),
             "released": selectors.deidentified_summary(),
-            "match_run": MatchRun.objects.order_by("-pk").first(),
+            "match_run": _latest_match_run(),
             "match_pending": LinkageToken.objects.filter(match_pending=True).count(),
         },
     )
@@ -230,7 +235,7 @@ def hub_match_status(request):
         raise PermissionDenied
     if not conf.is_hub():
         raise Http404
-    run = MatchRun.objects.order_by("-pk").first()
+    run = _latest_match_run()
     if run is None:
         raise Http404
     return job_status_response(

@@ -142,3 +142,30 @@ def test_an_alert_raised_meanwhile_for_the_pair_is_taken_not_an_error(pending_pa
     assert (found.pk, new) == (alert.pk, False)
     assert len(calls) == 2
     assert HubAlert.objects.count() == len(PAIRS)  # and the transaction is still usable
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="the lock of this process: SQLite")
+@pytest.mark.django_db
+def test_without_postgresql_a_run_in_this_process_holds_the_lock(pending_pairs):
+    with hub._match_lock() as taken:
+        assert taken
+        run = match_pending_tokens()
+    assert (run.status, run.phase, run.n_alerts) == (JobStatus.DONE, "busy", 0)
+    assert not HubAlert.objects.exists()
+    with hub._match_lock() as taken:  # released again
+        assert taken
+
+
+@pytest.mark.django_db
+def test_the_hub_page_follows_the_run_running_not_one_that_found_it_busy(
+    pending_pairs, user_client
+):
+    running = MatchRun.objects.create(backend="duckdb")
+    running.start(phase="read")
+    busy = MatchRun.objects.create(backend="duckdb")
+    busy.finish(JobStatus.DONE, phase="busy")  # as a second run that found `running` does
+    secretariat = user_client("secretariat_analyst", None)
+    status = secretariat.get("/exchange/hub/match/status/").json()
+    assert (status["status"], status["finished"]) == ("running", False)
+    page = secretariat.get("/exchange/hub/").content.decode()
+    assert 'data-progress-url="/exchange/hub/match/status/"' in page
