@@ -219,6 +219,8 @@ def _cmd_match(args: argparse.Namespace) -> int:
     }
     if run.error:
         out["error"] = run.error
+    if run.phase == "busy":  # another run holds the lock: it or the next one matches the tokens
+        out["note"] = run.phase_label()
     print(json.dumps(out))
     return 0 if run.status == JobStatus.DONE else 1
 

@@ -6,15 +6,17 @@ import json
 import logging
 import shutil
 import tempfile
+import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs
 
 import numpy as np
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -479,20 +481,32 @@ def _spark_pairs(run: MatchRun, pending: list[int], stored: list[int], progress)
     return _Pairs(job.n_comparisons, job.n_scored, batches())
 
 
+def _alert_of_pair(a: LinkageToken, b: LinkageToken) -> HubAlert | None:
+    """The alert already raised for the pair, in either order."""
+    return HubAlert.objects.filter(
+        Q(newer_token=a, earlier_token=b) | Q(newer_token=b, earlier_token=a)
+    ).first()
+
+
 def _alert_for(a: LinkageToken, b: LinkageToken, dice: float) -> tuple[HubAlert, bool]:
     newer, earlier = (a, b) if (a.first_received_at, a.pk) > (b.first_received_at, b.pk) else (b, a)
-    existing = HubAlert.objects.filter(
-        Q(newer_token=newer, earlier_token=earlier) | Q(newer_token=earlier, earlier_token=newer)
-    ).first()
+    existing = _alert_of_pair(newer, earlier)
     if existing is not None:
         return existing, False
-    alert = HubAlert.objects.create(
-        newer_token=newer,
-        earlier_token=earlier,
-        newer_country_id=newer.country_id,
-        earlier_country_id=earlier.country_id,
-        similarity=round(dice, 4),
-    )
+    try:
+        with transaction.atomic():  # a savepoint: a pair raised meanwhile leaves the batch usable
+            alert = HubAlert.objects.create(
+                newer_token=newer,
+                earlier_token=earlier,
+                newer_country_id=newer.country_id,
+                earlier_country_id=earlier.country_id,
+                similarity=round(dice, 4),
+            )
+    except IntegrityError:
+        existing = _alert_of_pair(newer, earlier)
+        if existing is None:
+            raise
+        return existing, False
     audit_record(
         actor=None,
         action=AuditAction.ALERT_RAISE,
@@ -544,8 +558,68 @@ def _enqueue_match(run_id: int) -> None:
     run_match.enqueue(run_id)
 
 
+# The hub runs one matching run at a time: two at once would compare the same
+# pending tokens and race to raise the same alerts. On PostgreSQL a session
+# advisory lock (freed by the database if the worker dies); elsewhere (SQLite:
+# development, one worker process) a lock of this process.
+MATCH_LOCK_KEY = 0x4D415449_4D544348  # "MATIMTCH"
+_match_lock_local = threading.Lock()
+
+
+@contextmanager
+def _match_lock() -> Iterator[bool]:
+    """Try to take the hub's matching lock without waiting; yields whether it was taken."""
+    if connection.vendor != "postgresql":
+        taken = _match_lock_local.acquire(blocking=False)
+        try:
+            yield taken
+        finally:
+            if taken:
+                _match_lock_local.release()
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [MATCH_LOCK_KEY])
+        taken = bool(cursor.fetchone()[0])
+    try:
+        yield taken
+    finally:
+        if taken:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [MATCH_LOCK_KEY])
+            except DatabaseError:  # the connection is gone, and the lock with it
+                logger.warning("matching lock not released: the connection was lost")
+
+
 def match_run_execute(run: MatchRun) -> MatchRun:
-    """Run ``run``: every token pending when it starts, against every stored token.
+    """Run ``run`` unless it was taken already or another run is running.
+
+    The run is first claimed (waiting -> running, once: the worker and ``matis
+    exchange match`` may both hold it), then the hub's matching lock is tried.
+    A run that finds another one running ends at once, phase ``busy``: the
+    tokens it was asked for are matched by the running one or by the next run,
+    which the running one requests when it ends and tokens are still pending.
+    """
+    now = timezone.now()
+    claimed = MatchRun.objects.filter(pk=run.pk, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, started_at=now, progress_at=now
+    )
+    if not claimed:
+        run.refresh_from_db()
+        return run
+    with _match_lock() as taken:
+        if not taken:
+            run.finish(JobStatus.DONE, phase="busy")
+            logger.info("matching run %s not run: another run is running", run.pk)
+            return run
+        _match_run(run)
+    if run.status == JobStatus.DONE and LinkageToken.objects.filter(match_pending=True).exists():
+        match_run_request()  # received meanwhile, or left by a busy run: the next run takes them
+    return run
+
+
+def _match_run(run: MatchRun) -> MatchRun:
+    """The run itself: every token pending when it starts, against every stored token.
 
     Progress is written to the run (shown on the hub page). Each pending
     token is compared once and then marked matched; alerts are raised in
@@ -601,8 +675,6 @@ def match_run_execute(run: MatchRun) -> MatchRun:
         n_compared=pairs.n_compared,
         n_alerts=new,
     )
-    if LinkageToken.objects.filter(match_pending=True).exists():
-        match_run_request()  # received while this run read the tokens: the next run takes them
     logger.info(
         "matching run %s: %s pending tokens, %s pairs compared, %s new alerts",
         run.pk,
@@ -632,6 +704,8 @@ def rematch_all() -> int:
     run = match_pending_tokens(rematch=True)
     if run.status != JobStatus.DONE:
         raise RuntimeError(f"matching failed: {run.error}")
+    if run.phase == "busy":
+        raise RuntimeError("another matching run is running: the tokens are matched after it")
     return run.n_alerts
 
 

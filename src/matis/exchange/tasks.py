@@ -40,4 +40,5 @@ def run_match(run_id: int) -> str:
     run = MatchRun.objects.filter(pk=run_id).first()
     if run is None or run.status != JobStatus.QUEUED:
         return str(run.status) if run else "missing"
-    return str(match_run_execute(run).status)
+    run = match_run_execute(run)
+    return "busy" if run.phase == "busy" else str(run.status)

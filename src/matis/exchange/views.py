@@ -114,9 +114,13 @@ def outbox(request):
     status = request.GET.get("status", "")
     if status:
         items = items.filter(status=status)
-    page = Paginator(items.order_by("-id"), 50).get_page(request.GET.get("page"))
+    page = Paginator(items.select_related("relay").order_by("-id"), 50).get_page(
+        request.GET.get("page")
+    )
     parked = selectors.outbox_parked_chains(request.user)
     for item in page.object_list:
+        # a relay item: its recipient and what became of it there (None for the other kinds)
+        item.relay_out = getattr(item, "relay", None)
         first_parked = parked.get((item.country_id, item.chain))
         item.held = item.status == "pending" and first_parked is not None and first_parked < item.pk
     return render(
@@ -170,6 +174,11 @@ def alert_detail(request, pk):
 # --- hub pages -------------------------------------------------------------------------------
 
 
+def _latest_match_run() -> MatchRun | None:
+    """The latest run that ran (one ended at once as ``busy`` would hide the one running)."""
+    return MatchRun.objects.exclude(phase="busy").order_by("-pk").first()
+
+
 @login_required
 @scoped("country", model=HubAlert, field="newer_country")
 def hub_overview(request):
@@ -186,7 +195,7 @@ def hub_overview(request):
             "measure": selectors.retrafficking_measure(),
             "alerts": selectors.hub_alert_counts(),
             "released": selectors.deidentified_summary(),
-            "match_run": MatchRun.objects.order_by("-pk").first(),
+            "match_run": _latest_match_run(),
             "match_pending": LinkageToken.objects.filter(match_pending=True).count(),
         },
     )
@@ -226,7 +235,7 @@ def hub_match_status(request):
         raise PermissionDenied
     if not conf.is_hub():
         raise Http404
-    run = MatchRun.objects.order_by("-pk").first()
+    run = _latest_match_run()
     if run is None:
         raise Http404
     return job_status_response(

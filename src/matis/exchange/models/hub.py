@@ -319,6 +319,7 @@ class MatchRun(BackgroundJob):
         "compare": _("Comparing the tokens"),
         "alerts": _("Raising alerts"),
         "done": _("Done"),
+        "busy": _("Not run: another run was running; it or the next run matches these tokens"),
     }
 
     created_at = models.DateTimeField(_("requested"), default=timezone.now)
