@@ -26,9 +26,10 @@ def old_state(app: str, before: str, after: str):
     def forward() -> None:
         executor.loader.build_graph()
         executor.migrate([(app, after)])
-        # ... and on to the app's latest migration, so later tests see today's schema.
+        # ... and on to every app's latest migration, so later tests see today's schema
+        # (unapplying ``after`` also unapplied the other apps' migrations that depend on it)
         executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes(app))
+        executor.migrate(executor.loader.graph.leaf_nodes())
 
     return old_apps, forward
 
