@@ -13,18 +13,17 @@ fields and leaves a non-personal stub (uid, reference, dates, status).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from matis.access.models import Agency
 from matis.cases.htcds import Gender
 from matis.cases.models import Case
-from matis.cases.protection import EncryptedCharField, EncryptedDateField, EncryptedTextField
+from matis.cases.protection import EncryptedCharField, EncryptedDateField
 from matis.common.models import Country, TimeStampedModel
 from matis.common.workflow import Transitions
-from matis.returns.choices import Outcome, RepatriationStatus, Side, Step
-from matis.returns.models.repatriation import StepFlow
+from matis.returns.choices import RepatriationStatus, Side
+from matis.returns.models.repatriation import StepFlow, StepRecord
 
 
 class IncomingRepatriation(StepFlow, Transitions, TimeStampedModel):
@@ -102,46 +101,13 @@ class IncomingRepatriation(StepFlow, Transitions, TimeStampedModel):
         return self.sending_country_id if side == Side.SENDING else self.receiving_country_id
 
 
-class IncomingRepatriationStep(TimeStampedModel):
+class IncomingRepatriationStep(StepRecord):
     """One step of a return we receive: ours (agency, user) or the sender's (agency name)."""
 
     repatriation = models.ForeignKey(
         IncomingRepatriation, on_delete=models.CASCADE, related_name="steps"
     )
-    step = models.CharField(_("Step"), max_length=20, choices=Step.choices)
-    side = models.CharField(_("Government"), max_length=10, choices=Side.choices)
-    agency = models.ForeignKey(
-        Agency,
-        verbose_name=_("Responsible agency"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    agency_name = models.CharField(_("Responsible agency"), max_length=200, blank=True)
-    remote_id = models.PositiveBigIntegerField(null=True, blank=True)
-    started_on = models.DateField(_("Started on"))
-    completed_on = models.DateField(_("Completed on"), null=True, blank=True)
-    outcome = models.CharField(_("Outcome"), max_length=10, choices=Outcome.choices, blank=True)
-    notes = EncryptedTextField(_("Notes"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
 
-    class Meta:
-        ordering = ["id"]
+    class Meta(StepRecord.Meta):
         verbose_name = _("Step of a return we receive")
         verbose_name_plural = _("Steps of a return we receive")
-
-    def __str__(self) -> str:
-        return f"{self.repatriation_id}:{self.step}"
-
-    @property
-    def agency_label(self) -> str:
-        return self.agency.name if self.agency_id else self.agency_name
-
-    @property
-    def days(self) -> int | None:
-        if self.completed_on is None:
-            return None
-        return (self.completed_on - self.started_on).days

@@ -209,10 +209,11 @@ class Repatriation(StepFlow, Transitions, TimeStampedModel):
         return self.country_of(RESPONSIBLE_SIDE[Step(step)])
 
 
-class RepatriationStep(TimeStampedModel):
-    """One step of a return: who did it (agency), when, with what outcome."""
+class StepRecord(TimeStampedModel):
+    """What one step of a return records, on either side: who did it (an agency here, or
+    the other government's agency name and its id there when it came over the relay),
+    when, with what outcome. Each record keeps its own table (``repatriation`` FK)."""
 
-    repatriation = models.ForeignKey(Repatriation, on_delete=models.CASCADE, related_name="steps")
     step = models.CharField(_("Step"), max_length=20, choices=Step.choices)
     side = models.CharField(_("Government"), max_length=10, choices=Side.choices)
     agency = models.ForeignKey(
@@ -223,8 +224,6 @@ class RepatriationStep(TimeStampedModel):
         null=True,
         blank=True,
     )
-    # A step of the other government that came over the relay: its agency's name
-    # (no agency row here) and its id at the other instance.
     agency_name = models.CharField(_("Responsible agency"), max_length=200, blank=True)
     remote_id = models.PositiveBigIntegerField(null=True, blank=True)
     started_on = models.DateField(_("Started on"))
@@ -236,9 +235,8 @@ class RepatriationStep(TimeStampedModel):
     )
 
     class Meta:
+        abstract = True
         ordering = ["id"]
-        verbose_name = _("Step of a return")
-        verbose_name_plural = _("Steps of a return")
 
     def __str__(self) -> str:
         return f"{self.repatriation_id}:{self.step}"
@@ -252,3 +250,13 @@ class RepatriationStep(TimeStampedModel):
         if self.completed_on is None:
             return None
         return (self.completed_on - self.started_on).days
+
+
+class RepatriationStep(StepRecord):
+    """One step of a return we send."""
+
+    repatriation = models.ForeignKey(Repatriation, on_delete=models.CASCADE, related_name="steps")
+
+    class Meta(StepRecord.Meta):
+        verbose_name = _("Step of a return")
+        verbose_name_plural = _("Steps of a return")
