@@ -486,6 +486,10 @@ MATIS_EXCHANGE_BACKOFF_MAX = env_float("MATIS_EXCHANGE_BACKOFF_MAX", 6 * 3600.0)
 MATIS_EXCHANGE_MAX_FAILURES = env_int("MATIS_EXCHANGE_MAX_FAILURES", 8)
 # A pusher's claim on the item it is sending; must outlast one HTTP call (30 s timeout).
 MATIS_EXCHANGE_LEASE_SECONDS = env_float("MATIS_EXCHANGE_LEASE_SECONDS", 600)
+# PRO2: recording a placement of a foreign national in detention or a closed shelter
+# notifies the country of nationality at once (0: a colleague sends it from the
+# Detention notices page).
+MATIS_DETENTION_AUTO_NOTIFY = env_flag("MATIS_DETENTION_AUTO_NOTIFY", True)
 MATIS_LINKAGE_THRESHOLD = env_float("MATIS_LINKAGE_THRESHOLD", 0.8)
 MATIS_LINKAGE_BACKEND = env_str("MATIS_LINKAGE_BACKEND", "duckdb")
 # Mail to administrators (e.g. an exchange item parked after repeated failures).

@@ -10,6 +10,13 @@ import pytest
 _n = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _manual_detention_notices(settings):
+    """Most tests here drive the notice by hand (``MATIS_DETENTION_AUTO_NOTIFY=0``);
+    ``test_cooperation_auto_notify.py`` switches automatic notification back on."""
+    settings.MATIS_DETENTION_AUTO_NOTIFY = False
+
+
 @pytest.fixture
 def coop_workers(db, make_agency, make_user):
     """A case worker in each of THA, KHM and LAO (each in an agency of her country)."""

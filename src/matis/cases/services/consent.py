@@ -94,6 +94,11 @@ def consent_record(
     from matis.returns.services import repatriation_consent_changed
 
     repatriation_consent_changed(event=event)
+    if given and purpose == ConsentPurpose.CROSS_BORDER and recipient_country is not None:
+        # a detention notice sent without personal fields is completed (PRO2)
+        from matis.cooperation.services import detention_consent_changed
+
+        detention_consent_changed(actor=actor, case=case, country=recipient_country.pk)
     audit_record(
         actor=actor,
         action=AuditAction.CONSENT_CHANGE,

@@ -80,6 +80,10 @@ def placement_add(
         actor=actor, action=AuditAction.RECORD_CREATE, obj=case, placement=placement.pk, kind=kind
     )
     raise_placement_alerts(actor=actor, placement=placement)
+    # a foreign national detained: the country of nationality is notified at once (PRO2)
+    from matis.cooperation.services import placement_recorded
+
+    placement_recorded(actor=actor, placement=placement)
     return placement
 
 

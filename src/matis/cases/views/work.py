@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -108,7 +109,20 @@ def placement_new(request, pk: int):
 
     def action(f):
         data = dict(f.cleaned_data)
-        services.placement_add(actor=user, case=case, kind=data["facility"].kind, **data)
+        placement = services.placement_add(
+            actor=user, case=case, kind=data["facility"].kind, **data
+        )
+        notice = placement.detention_notices.first()  # sent at once to the country of nationality
+        if notice is not None:
+            messages.info(
+                request,
+                _("The country of nationality has been notified of this placement.")
+                if notice.personal
+                else _(
+                    "The country of nationality has been notified without personal details: "
+                    "they follow when the person consents to sharing with that country."
+                ),
+            )
 
     return case_form(
         request, case, form, action, success=_("Placement recorded."), title=_("Record a placement")

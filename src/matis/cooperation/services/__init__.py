@@ -31,7 +31,9 @@ from matis.cooperation.services.detention import (
     KIND_STATUS,
     PERSONAL_NOTICE_FIELDS,
     STATUS_FIELDS,
+    auto_notify_enabled,
     detention_ack_receive,
+    detention_consent_changed,
     detention_notice_acknowledge,
     detention_notice_receive,
     detention_notice_send,
@@ -39,6 +41,7 @@ from matis.cooperation.services.detention import (
     detention_status_receive,
     detention_status_record,
     notifiable_nationality,
+    placement_recorded,
 )
 
 __all__ = [
@@ -62,9 +65,11 @@ __all__ = [
     "assessment_receive",
     "assessment_return",
     "assessment_submit",
+    "auto_notify_enabled",
     "decision_record",
     "decisions_pull",
     "detention_ack_receive",
+    "detention_consent_changed",
     "detention_notice_acknowledge",
     "detention_notice_receive",
     "detention_notice_send",
@@ -72,4 +77,5 @@ __all__ = [
     "detention_status_receive",
     "detention_status_record",
     "notifiable_nationality",
+    "placement_recorded",
 ]

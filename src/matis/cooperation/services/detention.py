@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction, User
+from matis.access.permissions import has_perm
 from matis.cases.choices import DETENTION_KINDS, ConsentPurpose, PlacementKind
 from matis.cases.models import Case, Placement
 from matis.cases.selectors import cases_with_consent
@@ -180,13 +182,7 @@ def detention_notice_send(*, actor: User, placement: Placement) -> DetentionNoti
         created_by=actor,
     )
     if personal:
-        notice.given_name = person.given_name
-        notice.family_name = person.family_name
-        notice.romanised_name = person.display_romanised
-        notice.date_of_birth = person.date_of_birth
-        notice.place_name = placement.facility.name
-        notice.province = placement.facility.province
-        notice.languages = list(person.languages or [])
+        _fill_personal(notice, person, placement)
     notice.save()
     DetentionStatusEvent.objects.create(
         notice=notice,
@@ -215,8 +211,106 @@ def detention_notice_send(*, actor: User, placement: Placement) -> DetentionNoti
     return notice
 
 
+def _fill_personal(notice: DetentionNotice, person, placement: Placement) -> None:
+    notice.given_name = person.given_name
+    notice.family_name = person.family_name
+    notice.romanised_name = person.display_romanised
+    notice.date_of_birth = person.date_of_birth
+    notice.place_name = placement.facility.name
+    notice.province = placement.facility.province
+    notice.languages = list(person.languages or [])
+
+
+def _receive_personal_fields(notice: DetentionNotice, data: dict) -> None:
+    notice.given_name = field_text(data, "given_name", max_length=200, required=False)
+    notice.family_name = field_text(data, "family_name", max_length=200, required=False)
+    notice.romanised_name = field_text(data, "romanised_name", max_length=400, required=False)
+    notice.date_of_birth = field_date(data, "date_of_birth", required=False)
+    notice.place_name = field_text(data, "place_name", max_length=200, required=False)
+    notice.province = field_text(data, "province", max_length=120, required=False)
+    languages = data.get("languages") or []
+    if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
+        raise BadItem("languages: a list of language codes expected")
+    notice.languages = languages[:20]
+
+
+# --- automatic notification (PRO2 "without delay") ------------------------------------------
+
+
+def auto_notify_enabled() -> bool:
+    return bool(getattr(settings, "MATIS_DETENTION_AUTO_NOTIFY", True))
+
+
+def placement_recorded(*, actor: User, placement: Placement) -> DetentionNotice | None:
+    """Called by ``placement_add``: notify the country of nationality at once.
+
+    Sends the notice when the placement notifies someone and the recorder may send
+    notices (personal with consent, non-personal otherwise, as
+    :func:`detention_notice_send`). Returns None, leaving the placement on the
+    *Detention notices* list for a colleague who may, when the instance has switched
+    automatic notification off (``MATIS_DETENTION_AUTO_NOTIFY=0``), when the
+    recorder lacks the permission, or when nobody is to be notified.
+    """
+    if not auto_notify_enabled():
+        return None
+    if not is_notifiable_placement(placement) or notifiable_nationality(placement) is None:
+        return None
+    if not has_perm(actor, "cooperation.send_detention_notice", placement.case):
+        return None
+    return detention_notice_send(actor=actor, placement=placement)
+
+
+@transaction.atomic
+def detention_consent_changed(*, actor: User, case: Case, country: str) -> list[DetentionNotice]:
+    """Called by ``consent_record``: a cross-border consent naming ``country`` was given.
+
+    Every non-personal notice of this case's open placements already sent to that
+    country is completed with the personal fields (same notice number, kind
+    ``detention.notice``): the consulate learns who is detained once the person
+    agrees. A withdrawal needs nothing here: the relay re-checks consent before
+    every attempt and cancels a personal notice not yet sent.
+    """
+    if not auto_notify_enabled() or not _has_consent(case, country):
+        return []
+    upgraded = []
+    notices = (
+        DetentionNotice.objects.select_for_update()
+        .filter(case=case, direction=Direction.OUT, other_country_id=country, personal=False)
+        .select_related("placement__facility", "case__person")
+    )
+    for notice in notices:
+        placement = notice.placement
+        if placement is None or placement.end_date is not None:
+            continue
+        notice.personal = True
+        _fill_personal(notice, case.person, placement)
+        notice.save()
+        relay_enqueue(
+            sender=notice.country_id,
+            recipient=country,
+            kind=KIND_NOTICE,
+            data=_personal_data(notice),
+            idempotency_key=f"{notice.country_id}:detention:{notice.notice}:personal",
+            case_ids=[case.pk],
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.SHARE,
+            obj=notice,
+            recipient=country,
+            personal=True,
+            completes_basic_notice=True,
+        )
+        upgraded.append(notice)
+    return upgraded
+
+
 def detention_notice_receive(envelope: RelayEnvelope) -> DetentionNotice:
-    """Recipient side of both notice kinds: keep what arrived, nothing more."""
+    """Recipient side of both notice kinds: keep what arrived, nothing more.
+
+    A personal notice for a number already received without personal fields
+    completes that notice (the person consented after the first notice left).
+    """
     data = envelope.data
     personal = envelope.kind == KIND_NOTICE
     notice_id = field_uuid(data, "notice")
@@ -224,6 +318,19 @@ def detention_notice_receive(envelope: RelayEnvelope) -> DetentionNotice:
         raise BadItem("nationality: the notice is not about a national of this country")
     found = DetentionNotice.objects.filter(country_id=envelope.recipient, notice=notice_id).first()
     if found is not None:
+        if personal and not found.personal and found.other_country_id == envelope.sender:
+            found.personal = True
+            _receive_personal_fields(found, data)
+            found.save()
+            audit_record(
+                actor=None,
+                action=AuditAction.IMPORT,
+                obj=found,
+                sender=envelope.sender,
+                personal=True,
+                kind=envelope.kind,
+                completes_basic_notice=True,
+            )
         return found
     count = data.get("count")
     if not isinstance(count, int) or count < 1:
@@ -248,16 +355,7 @@ def detention_notice_receive(envelope: RelayEnvelope) -> DetentionNotice:
         end_date=end,
     )
     if personal:
-        notice.given_name = field_text(data, "given_name", max_length=200, required=False)
-        notice.family_name = field_text(data, "family_name", max_length=200, required=False)
-        notice.romanised_name = field_text(data, "romanised_name", max_length=400, required=False)
-        notice.date_of_birth = field_date(data, "date_of_birth", required=False)
-        notice.place_name = field_text(data, "place_name", max_length=200, required=False)
-        notice.province = field_text(data, "province", max_length=120, required=False)
-        languages = data.get("languages") or []
-        if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
-            raise BadItem("languages: a list of language codes expected")
-        notice.languages = languages[:20]
+        _receive_personal_fields(notice, data)
     notice.save()
     DetentionStatusEvent.objects.create(
         notice=notice,
