@@ -4,11 +4,14 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from matis.common import views as common_views
+from matis.common.apidocs import ApiDocsView
 
 # (URL prefix, app module) for every app with pages and/or an API.
 APPS_WITH_URLS = [
@@ -37,12 +40,18 @@ for _prefix, module in APPS_WITH_URLS:
 urlpatterns = [
     path("", common_views.home, name="home"),
     path("health/", common_views.health, name="health"),
+    # browsers ask for /favicon.ico on pages without a <link rel="icon"> (PDF, API docs)
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("matis/img/favicon.svg"), permanent=True),
+        name="favicon",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", RedirectView.as_view(pattern_name="api-docs"), name="api-redoc"),
 ]
 for prefix, module in APPS_WITH_URLS:
     urlpatterns.append(path(prefix, include(f"{module}.urls")))
