@@ -161,9 +161,13 @@ def format_cell(
     if kind == "usd":
         return formats.number_format(Decimal(value).quantize(Decimal(1)), 0, force_grouping=True)
     if kind == "number":
-        number = Decimal(value).normalize()
+        # a float by its shortest repr (57.1, not 57.100000000000001...), then no trailing zeros
+        number = Decimal(repr(value) if isinstance(value, float) else value)
+        if number.as_tuple().exponent < -4:  # at most 4 places, rounded (number_format cuts)
+            number = number.quantize(Decimal("0.0001"))
+        number = number.normalize()
         places = max(0, -number.as_tuple().exponent)
-        return formats.number_format(number, min(places, 4), force_grouping=True)
+        return formats.number_format(number, places, force_grouping=True)
     return str(value)
 
 

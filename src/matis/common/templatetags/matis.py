@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from matis.common.calendars import display_date, display_year, display_year_range
 from matis.common.i18n import local_text
+from matis.common.tables import format_cell
 
 register = template.Library()
 
@@ -21,6 +22,13 @@ def mdate(value, fmt="DATE_FORMAT"):
 def myear(value):
     """``{{ 2011|myear }}`` -> 2011, or 2554 for Thai readers."""
     return display_year(value)
+
+
+@register.filter
+def mnumber(value):
+    """``{{ amount|mnumber }}``: 11,634,984 or 57.1 - grouped, no trailing zeros, in the
+    active language's number format (the tables' "number" cells, :func:`format_cell`)."""
+    return format_cell(value, "number", blank="—")
 
 
 @register.simple_tag
@@ -42,6 +50,20 @@ def ltext(obj, field):
 
 
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def chart_empty(spec) -> bool:
+    """True when a chart spec carries no data at all (its own values and every layer's are
+    empty): the page says so instead of drawing axes with an infinite extent."""
+    if not isinstance(spec, dict):
+        return False
+    values = (spec.get("data") or {}).get("values")
+    layers = spec.get("layer") or []
+    if values is None:
+        layer_values = [(layer.get("data") or {}).get("values") for layer in layers]
+        return bool(layer_values) and all(v == [] for v in layer_values)
+    return values == [] and all(not (layer.get("data") or {}).get("values") for layer in layers)
 
 
 @register.simple_tag
