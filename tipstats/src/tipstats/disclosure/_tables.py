@@ -363,7 +363,6 @@ def audit_suppression(
     """
     values = _counts(table)
     s = _structure(values)
-    index, columns = _labels(table)
     full = _frame_of(np.zeros(s.values.size, dtype=bool), table, s)
     mask = suppressed.reindex_like(full).fillna(False).astype(bool).to_numpy().ravel()
     if threshold is None:
