@@ -187,3 +187,13 @@ def test_errors(monthly):
     text = monthly.assign(cases=monthly["cases"].astype(str))
     with pytest.raises(ValueError, match="must be numeric"):
         interrupted_time_series(text, intervention_at="2022-07-01", **kwargs)
+
+
+@pytest.mark.parametrize("bad", [np.inf, -np.inf])
+def test_an_infinite_outcome_is_refused_naming_the_period(bad):
+    # Reported: an infinite outcome gave a level change of -inf with warnings.
+    y = np.arange(10, dtype=float)
+    y[5] = bad
+    df = pd.DataFrame({"t": range(10), "y": y})
+    with pytest.raises(ValueError, match="outcome column 'y' is infinite for period 5"):
+        interrupted_time_series(df, time="t", outcome="y", intervention_at=5)

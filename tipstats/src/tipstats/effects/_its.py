@@ -264,6 +264,13 @@ def interrupted_time_series(
             f"outcome column {outcome!r} is missing for period {at}; a time series needs a "
             "value for every period"
         )
+    infinite = ~np.isfinite(y_raw.to_numpy(dtype=float))
+    if infinite.any():
+        at = data[time].to_numpy()[infinite][0]
+        raise ValueError(
+            f"outcome column {outcome!r} is infinite for period {at}; a time series needs a "
+            "finite value for every period"
+        )
     t = _positions(data[time], time)
     try:
         post = (data[time] >= _coerce_like(intervention_at, data[time])).to_numpy()
