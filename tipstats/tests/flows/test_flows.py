@@ -190,7 +190,7 @@ def test_errors(cases):
 def test_weights_whose_sum_overflows_are_refused_by_name():
     # Reported: weights of 1e308 gave every route a share of 0.
     df = pd.DataFrame({"o": ["A", "A", "B"], "d": ["X", "Y", "X"], "w": [1e308] * 3})
-    with pytest.raises(ValueError, match="weight column 'w'.*rescale"):
+    with pytest.raises(ValueError, match=r"weight column 'w'.*rescale"):
         route_table(df, origin="o", destination="d", weight="w")
     with pytest.raises(ValueError, match="weight column 'w'"):
         corridor_matrix(df, origin="o", destination="d", weight="w")
