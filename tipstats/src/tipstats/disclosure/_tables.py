@@ -149,8 +149,13 @@ def _intervals(
     return out
 
 
-def _protected(s, status, threshold, low, protection) -> bool:
-    for k in np.nonzero(status != _PUBLISHED)[0]:
+def _protected(s, status, threshold, low, protection, near=None) -> bool:
+    hidden = np.nonzero(status != _PUBLISHED)[0]
+    if near is not None:  # numbers sharing a line with `near` first: the likeliest to fail
+        lines = s.equations[s.equations[:, near] != 0]
+        shares = (lines[:, hidden] != 0).any(axis=0)
+        hidden = np.r_[hidden[shares], hidden[~shares]]
+    for k in hidden:
         ((lo, hi),) = _intervals(s, status, threshold, low, only=k).values()
         if hi - lo < protection:
             return False
@@ -165,7 +170,7 @@ def _prune(s, status, threshold, low, protection) -> np.ndarray:
     for k in order:
         trial = status.copy()
         trial[k] = _PUBLISHED
-        if _protected(s, trial, threshold, low, protection):
+        if _protected(s, trial, threshold, low, protection, near=k):
             status = trial
     return status
 
