@@ -451,7 +451,10 @@ MATIS_EVIDENCE_MAX_BYTES = env_int("MATIS_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 # being singled out in what leaves MATIS.
 # - min_cell: published analysis tables show counts below it as "<min_cell"
 #   (11, as the CTDC uses; the analysis pages say "below 11", so changing it
-#   needs new page texts).
+#   needs new page texts), totals included; numbers hidden only so that a
+#   small one cannot be worked out show as "x".
+# - protection: every hidden number of a published table can only be
+#   narrowed to a range at least this wide (docs/methods/disclosure.md).
 # - k_anonymity: every combination of quasi-identifiers in a de-identified
 #   release to the hub occurs at least k times (MATIS_EXCHANGE_K).
 # - l_diversity: within every group of records that look alike on what an
@@ -465,6 +468,7 @@ MATIS_EVIDENCE_MAX_BYTES = env_int("MATIS_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 # MATIS never sets that one.
 MATIS_DISCLOSURE = {
     "min_cell": 11,
+    "protection": 5,
     "k_anonymity": env_int("MATIS_EXCHANGE_K", 11),
     "l_diversity": env_int("MATIS_EXCHANGE_L", 2),
     "max_suppression": 0.1,

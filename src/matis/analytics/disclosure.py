@@ -1,14 +1,22 @@
 """Disclosure control for publishing an analysis's tables (tipstats.disclosure does the work).
 
 Counts below the threshold (``MATIS_DISCLOSURE["min_cell"]`` in settings: 11,
-as the CTDC uses for k-anonymity) are suppressed. A two-way table (the corridor matrix) gets small-cell suppression
-with complementary cells so that its published totals cannot reveal them; a
-list of counts with a published total gets at least two suppressed cells, for
-the same reason. Other tables (estimates, odds ratios, coefficients) are
-model outputs, not counts of people, and are published as they are.
+as the CTDC uses for k-anonymity) are suppressed, and so are enough other
+numbers that nothing published gives them away: every table of counts goes
+through :func:`tipstats.disclosure.suppress_small_cells`, which treats the
+published totals as cells too (a total under the threshold is hidden) and
+checks by linear programming that every hidden number can only be narrowed
+to a range at least ``MATIS_DISCLOSURE["protection"]`` wide. A small count is
+labelled ``<11``; a number hidden only to protect a small one is labelled
+``x`` (it is not small). Other tables (estimates, odds ratios, coefficients)
+are model outputs, not counts of people, and are published as they are.
+
+:func:`protect_table` is the one entry point for publishing a table of counts.
 """
 
 from __future__ import annotations
+
+import numbers
 
 import pandas as pd
 from django.conf import settings
@@ -16,6 +24,7 @@ from django.conf import settings
 from tipstats import disclosure
 
 COUNT_COLUMNS = ("count", "n_cases")
+SUPPRESSED_LABEL = disclosure.COMPLEMENTARY_LABEL
 
 
 def min_cell() -> int:
@@ -23,47 +32,60 @@ def min_cell() -> int:
     return int(settings.MATIS_DISCLOSURE["min_cell"])
 
 
-def _suppressed(threshold: int) -> str:
-    return f"<{threshold}"
+def protection() -> int | None:
+    """The least width of a hidden number's feasible range (``MATIS_DISCLOSURE["protection"]``)."""
+    value = settings.MATIS_DISCLOSURE.get("protection")
+    return None if value is None else int(value)
 
 
-def _suppress_count_column(frame: pd.DataFrame, column: str, threshold: int) -> pd.DataFrame:
+def _suppress_count_column(
+    frame: pd.DataFrame, column: str, threshold: int, width: int | None
+) -> pd.DataFrame:
     values = pd.to_numeric(frame[column], errors="coerce").fillna(0)
-    small = (values >= 1) & (values < threshold)
-    if small.sum() == 1:
-        # one hidden cell could be worked out from the total: hide the next smallest too
-        candidates = values[~small & (values > 0)]
-        if not candidates.empty:
-            small.loc[candidates.idxmin()] = True
-    out = frame.copy().astype(object)
-    out.loc[small, column] = _suppressed(threshold)
+    result = disclosure.suppress_small_cells(
+        values.reset_index(drop=True), threshold=threshold, protection=width
+    )
+    labels = result.labelled(suppressed=SUPPRESSED_LABEL)
+    out = frame.copy().astype(object).reset_index(drop=True)
+    out[column] = labels.iloc[:-1].to_numpy()
     total = {c: "" for c in out.columns}
     total[out.columns[0]] = "Total"
-    total[column] = int(values.sum())
+    total[column] = labels.iloc[-1]
     return pd.concat([out, pd.DataFrame([total])], ignore_index=True)
 
 
-def _suppress_matrix(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
+def _suppress_matrix(frame: pd.DataFrame, threshold: int, width: int | None) -> pd.DataFrame:
     index_col = frame.columns[0]
     counts = frame.set_index(index_col).apply(pd.to_numeric, errors="coerce").fillna(0).astype(int)
-    result = disclosure.suppress_small_cells(counts, threshold=threshold)
-    released = result.released.astype(object).where(result.released.notna(), _suppressed(threshold))
-    return released.reset_index().rename(columns={"index": index_col})
+    result = disclosure.suppress_small_cells(counts, threshold=threshold, protection=width)
+    released = result.labelled(suppressed=SUPPRESSED_LABEL)
+    released.index.name = index_col
+    return released.reset_index()
 
 
-def protect_table(table: dict, *, kind: str, threshold: int | None = None) -> dict:
-    """The publishable form of one stored result table (``threshold``: default :func:`min_cell`)."""
-    threshold = threshold or min_cell()
+def protect_table(
+    table: dict, *, kind: str, threshold: int | None = None, protection_width: int | None = None
+) -> dict:
+    """The publishable form of one stored result table.
+
+    ``threshold`` defaults to :func:`min_cell`, ``protection_width`` to
+    :func:`protection` (or tipstats' default, half the threshold).
+    """
+    if threshold is None:
+        threshold = min_cell()
+    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Integral) or threshold < 2:
+        raise ValueError(f"threshold must be an integer >= 2, not {threshold!r}")
+    width = protection_width if protection_width is not None else protection()
     frame = pd.DataFrame(table["rows"], columns=table["columns"])
     if kind == "flows" and "n_cases" not in frame.columns and len(frame.columns) > 1:
-        protected = _suppress_matrix(frame, threshold)
+        protected = _suppress_matrix(frame, threshold, width)
     else:
         column = next((c for c in COUNT_COLUMNS if c in frame.columns), None)
         if column is None:
             return table
         if "share" in frame.columns:
             frame = frame.drop(columns=["share"])  # shares would reveal suppressed counts
-        protected = _suppress_count_column(frame, column, threshold)
+        protected = _suppress_count_column(frame, column, threshold, width)
     rows = [
         [
             None

@@ -213,7 +213,8 @@ def test_publishing_suppresses_small_counts_so_totals_cannot_reveal_them(
     from matis.analytics.models import Dataset
 
     # Hand-checked: routes with 3, 30 and 40 cases. The 3 is under 11; hiding it alone
-    # would let anyone take it back from the total 73, so the next smallest (30) goes too.
+    # would let anyone take it back from the total 73, so the next smallest (30) goes too,
+    # labelled "x" (hidden), not "<11": it is not small.
     rows = "origin,destination\n" + "KHM,THA\n" * 3 + "LAO,THA\n" * 30 + "MMR,THA\n" * 40
     _upload(analyst, "routes to publish", rows)
     dataset = Dataset.objects.get()
@@ -234,11 +235,14 @@ def test_publishing_suppresses_small_counts_so_totals_cannot_reveal_them(
     columns = analysis.published_tables[0]["columns"]
     n = columns.index("n_cases")
     assert "share" not in columns
-    assert routes["KHM"][n] == "<11" and routes["LAO"][n] == "<11" and routes["MMR"][n] == 40
+    assert routes["KHM"][n] == "<11" and routes["LAO"][n] == "x" and routes["MMR"][n] == 40
     assert routes["Total"][n] == 73
     matrix = analysis.published_tables[1]
     body = str(matrix["rows"])
     assert "<11" in body and "3" not in [str(v) for row in matrix["rows"] for v in row[1:]]
+    # the one-column matrix: its margins repeat the cells, so they are hidden alike
+    published = [str(v) for row in matrix["rows"] for v in row[1:]]
+    assert "30" not in published and "73" in published
     assert AuditLog.objects.filter(
         action=AuditAction.STATUS_CHANGE, object_id=str(analysis.pk)
     ).exists()
@@ -264,3 +268,25 @@ def test_only_statistics_officers_and_the_secretariat_publish(
     assert client.post(f"/analytics/{analysis.pk}/publish/").status_code == 403
     analysis.refresh_from_db()
     assert not analysis.published
+
+
+def test_protect_table_one_origin_keeps_large_cells_and_hides_small_margins():
+    from matis.analytics.disclosure import protect_table
+
+    # Reported: every cell came back "<11" (40 and 25 too) and the Total row exact.
+    table = {"name": "m", "columns": ["origin", "THA", "VNM", "CHN"], "rows": [["KHM", 40, 3, 25]]}
+    out = protect_table(table, kind="flows", threshold=11)
+    rows = {row[0]: row[1:] for row in out["rows"]}
+    assert out["columns"] == ["origin", "THA", "VNM", "CHN", "Total"]
+    assert rows["KHM"] == [40, "<11", "x", 68]
+    assert rows["Total"] == [40, "<11", "x", 68]  # the column totals hide the same
+    # a margin under the threshold is not published either
+    small = {
+        "name": "m",
+        "columns": ["origin", "THA", "VNM"],
+        "rows": [["KHM", 2, 1], ["LAO", 30, 40]],
+    }
+    rows = {row[0]: row[1:] for row in protect_table(small, kind="flows", threshold=11)["rows"]}
+    assert rows["KHM"][2] == "<11"
+    with pytest.raises(ValueError, match="threshold"):
+        protect_table(table, kind="flows", threshold=2.5)

@@ -13,6 +13,7 @@ from tipstats.disclosure import (
     audit_suppression,
     check_k_anonymity,
     k_anonymise,
+    protect_counts,
     require_k_anonymous,
     round_table,
     suppress_small_cells,
@@ -158,31 +159,26 @@ TABLE = pd.DataFrame(
 
 def test_small_cells_are_suppressed_with_complementary_cells():
     out = suppress_small_cells(TABLE, threshold=5)
-    suppressed = out.released.loc[TABLE.index, TABLE.columns].isna()
-    expected = pd.DataFrame(
-        [[True, True, False], [True, True, False], [False, False, False]],
-        index=TABLE.index,
-        columns=TABLE.columns,
-    )
-    pd.testing.assert_frame_equal(suppressed, expected)
-    assert out.n_primary == 2 and out.n_complementary == 2
-    # totals are published from the full counts
-    assert out.released.loc["Thailand", "Total"] == 38
-    assert out.released.loc["Total", "labour"] == 41
-    assert out.released.loc["Total", "Total"] == 143
+    status = out.status.loc[TABLE.index, TABLE.columns]
+    assert status.loc["Thailand", "labour"] == "primary"
+    assert status.loc["Cambodia", "sexual"] == "primary"
+    assert out.n_primary == 2 and out.n_complementary >= 2
+    # every line holding a hidden number holds at least two
+    hidden = out.status != "published"
+    assert not (hidden.sum(axis=1) == 1).any() and not (hidden.sum(axis=0) == 1).any()
+    # what is published is the true count
+    shown = out.released.notna()
+    full = _extended(TABLE)
+    assert (out.released[shown] == full[shown]).fillna(True).all().all()
 
 
-def test_suppressed_cells_cannot_be_recovered_from_totals():
-    out = suppress_small_cells(TABLE, threshold=5)
-    intervals = out.intervals.set_index(["row", "column"])
-    # Thailand row: sexual + labour = 38 - 15 = 23; sexual column: Th + Ca = 35 - 14 = 21;
-    # labour column: Th + Ca = 41 - 8 = 33; Cambodia row: sexual + labour = 43 - 12 = 31.
-    # One free parameter t = Thailand/sexual in [0, 21]: labour = 23 - t in [2, 23], etc.
-    assert intervals.loc[("Thailand", "sexual"), ["lower", "upper"]].tolist() == [0, 21]
-    assert intervals.loc[("Thailand", "labour"), ["lower", "upper"]].tolist() == [2, 23]
-    assert intervals.loc[("Cambodia", "sexual"), ["lower", "upper"]].tolist() == [0, 21]
-    assert intervals.loc[("Cambodia", "labour"), ["lower", "upper"]].tolist() == [10, 31]
-    assert ((intervals["upper"] - intervals["lower"]) > 0).all()
+def test_suppressed_cells_cannot_be_recovered_from_totals_or_labels():
+    out = suppress_small_cells(TABLE, threshold=5, protection=2)
+    widths = out.intervals["upper"] - out.intervals["lower"]
+    assert (widths >= 2).all()
+    # the true value lies in its interval
+    assert (out.intervals["lower"] <= out.intervals["value"]).all()
+    assert (out.intervals["value"] <= out.intervals["upper"]).all()
 
 
 def test_a_single_suppressed_cell_would_be_recovered():
@@ -190,6 +186,156 @@ def test_a_single_suppressed_cell_would_be_recovered():
     mask.loc["Thailand", "labour"] = True
     audit = audit_suppression(TABLE, mask)
     assert audit.loc[0, "lower"] == audit.loc[0, "upper"] == 3  # why complementary is needed
+
+
+def test_a_rectangle_over_two_small_cells_is_too_narrow_once_the_labels_are_known():
+    # The old pattern: Thailand/labour (3) and Cambodia/sexual (1) with Thailand/sexual
+    # (20) and Cambodia/labour (30) hidden. From the totals alone labour lies in [2, 23];
+    # but "<5" says both small cells are in [1, 4]: t = Thailand/sexual has 23 - t in
+    # [1, 4] and 21 - t in [1, 4], so t in [19, 20] and Thailand/labour in [3, 4].
+    mask = pd.DataFrame(False, index=TABLE.index, columns=TABLE.columns)
+    mask.loc[["Thailand", "Cambodia"], ["sexual", "labour"]] = True
+    loose = audit_suppression(TABLE, mask).set_index(["row", "column"])
+    assert loose.loc[("Thailand", "labour"), ["lower", "upper"]].tolist() == [2, 23]
+    known = audit_suppression(TABLE, mask, threshold=5).set_index(["row", "column"])
+    assert known.loc[("Thailand", "labour"), ["lower", "upper"]].tolist() == [3, 4]
+    # width 1: below the default protection for threshold 5 (2), so not released like this
+    out = suppress_small_cells(TABLE, threshold=5)
+    assert out.protection == 2
+    assert not (out.status.loc[TABLE.index, TABLE.columns] != "published").equals(mask)
+
+
+def _extended(table):
+    full = table.copy()
+    full["Total"] = full.sum(axis=1)
+    full.loc["Total"] = full.sum(axis=0)
+    return full.astype(float)
+
+
+def _brute_force_ranges(table, out, cap):
+    """Every whole table with cells in 0..cap agreeing with the release: ranges of hidden numbers."""
+    n, m = table.shape
+    grids = np.meshgrid(*[np.arange(cap + 1)] * (n * m), indexing="ij")
+    cells = np.stack([g.ravel() for g in grids], axis=1).reshape(-1, n, m)
+    ext = np.zeros((cells.shape[0], n + 1, m + 1))
+    ext[:, :n, :m] = cells
+    ext[:, :n, m] = cells.sum(axis=2)
+    ext[:, n, :m] = cells.sum(axis=1)
+    ext[:, n, m] = cells.sum(axis=(1, 2))
+    status = out.status.to_numpy()
+    released = out.released.to_numpy(dtype=float, na_value=np.nan)
+    ok = np.ones(cells.shape[0], dtype=bool)
+    for (r, c), st in np.ndenumerate(status):
+        v = ext[:, r, c]
+        if st == "published":
+            ok &= v == released[r, c]
+        elif st == "primary":
+            ok &= (v >= 1) & (v < out.threshold)
+        else:
+            ok &= v >= out.threshold
+    feasible = ext[ok]
+    return {
+        (r, c): (feasible[:, r, c].min(), feasible[:, r, c].max())
+        for (r, c), st in np.ndenumerate(status)
+        if st != "published"
+    }
+
+
+def test_one_row_table_totals_do_not_give_the_row_away():
+    # Reported: the whole row was hidden and the Total row showed 3, 20, 30.
+    table = pd.DataFrame([[3, 20, 30]], index=["r"], columns=list("abc"))
+    out = suppress_small_cells(table, threshold=5)
+    labels = out.labelled()
+    assert labels.loc["r", "a"] == "<5" and labels.loc["Total", "a"] == "<5"
+    assert 3 not in labels.loc["Total"].tolist()
+    # the complementary cell is not small and is not labelled as if it were
+    comp = out.status == "complementary"
+    assert comp.to_numpy().any()
+    assert set(labels.to_numpy()[comp.to_numpy()]) == {"x"}
+    assert (out.released.to_numpy(dtype=float, na_value=np.nan)[comp.to_numpy()] != 20).all()
+    # independent check by enumeration: no hidden number narrower than the protection
+    ranges = _brute_force_ranges(table, out, cap=53)
+    assert ranges and all(hi - lo >= out.protection for lo, hi in ranges.values())
+    audited = {
+        (list(out.status.index).index(r), list(out.status.columns).index(c)): (lo, hi)
+        for r, c, lo, hi in out.intervals[["row", "column", "lower", "upper"]].itertuples(
+            index=False
+        )
+    }
+    assert audited == ranges  # the LP audit agrees with enumeration
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_small_random_tables_meet_the_protection_by_enumeration(seed):
+    rng = np.random.default_rng(seed)
+    table = pd.DataFrame(rng.choice([0, 1, 2, 3, 6, 7, 9], size=(2, 2)), columns=["a", "b"])
+    out = suppress_small_cells(table, threshold=5, protection=2)
+    assert (out.status.loc[table.index, table.columns] == "primary").to_numpy().sum() == int(
+        ((table >= 1) & (table < 5)).to_numpy().sum()
+    )
+    ranges = _brute_force_ranges(table, out, cap=int(table.to_numpy().sum()) + 10)
+    assert all(hi - lo >= 2 for lo, hi in ranges.values()), ranges
+
+
+def test_margins_under_the_threshold_are_suppressed():
+    table = pd.DataFrame([[2, 1], [30, 40]], index=["x", "y"], columns=["a", "b"])
+    out = suppress_small_cells(table, threshold=5)
+    assert out.status.loc["x", "Total"] == "primary"  # row total 3
+    assert out.labelled().loc["x", "Total"] == "<5"
+    # a list of counts: its total is a margin too
+    small = suppress_small_cells(pd.Series([1, 2], index=["p", "q"]), threshold=5)
+    assert small.status["Total"] == "primary"
+
+
+def test_a_list_with_one_small_count_hides_a_second_and_labels_it_honestly():
+    out = suppress_small_cells(pd.Series([40, 3, 25, 60], index=list("abcd")), threshold=11)
+    labels = out.labelled()
+    assert labels["b"] == "<11" and labels["c"] == "x" and labels["Total"] == 128
+    assert labels["a"] == 40 and labels["d"] == 60
+    assert (out.intervals["upper"] - out.intervals["lower"] >= out.protection).all()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"threshold": 2.5}, "threshold"),
+        ({"threshold": True}, "threshold"),
+        ({"threshold": 1}, "threshold"),
+        ({"threshold": 5, "protection": 4}, "protection"),
+        ({"threshold": 5, "protection": 0}, "protection"),
+    ],
+)
+def test_bad_arguments_are_refused_by_name(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        suppress_small_cells(TABLE, **kwargs)
+
+
+def test_bad_tables_are_refused():
+    with pytest.raises(ValueError, match="finite"):
+        suppress_small_cells(pd.DataFrame([[1.0, np.inf]]))
+    with pytest.raises(ValueError, match="whole"):
+        suppress_small_cells(pd.DataFrame([[1.5, 2.0]]))
+    with pytest.raises(ValueError, match="non-negative"):
+        suppress_small_cells(pd.DataFrame([[-1, 20]]))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_controlled_rounding_keeps_the_table_adding_up(seed):
+    out = protect_counts(TABLE, method="round", base=5, seed=seed).released
+    full = _extended(TABLE)
+    assert (out.to_numpy() % 5 == 0).all()
+    assert (np.abs(out.to_numpy() - full.to_numpy()) < 5).all()  # totals too
+    inner = out.loc[TABLE.index, TABLE.columns]
+    assert (inner.sum(axis=1) == out.loc[TABLE.index, "Total"]).all()
+    assert (inner.sum(axis=0) == out.loc["Total", TABLE.columns]).all()
+    assert out.loc["Total", "Total"] == out.loc["Total", TABLE.columns].sum()
+
+
+def test_protect_counts_suppresses_by_default():
+    out = protect_counts(TABLE, threshold=5)
+    assert out.n_primary == 2
+    with pytest.raises(ValueError, match="method"):
+        protect_counts(TABLE, method="noise")
 
 
 def test_rounding_to_base():

@@ -187,3 +187,59 @@ def test_errors(monthly):
     text = monthly.assign(cases=monthly["cases"].astype(str))
     with pytest.raises(ValueError, match="must be numeric"):
         interrupted_time_series(text, intervention_at="2022-07-01", **kwargs)
+
+
+@pytest.mark.parametrize("bad", [np.inf, -np.inf])
+def test_an_infinite_outcome_is_refused_naming_the_period(bad):
+    # Reported: an infinite outcome gave a level change of -inf with warnings.
+    y = np.arange(10, dtype=float)
+    y[5] = bad
+    df = pd.DataFrame({"t": range(10), "y": y})
+    with pytest.raises(ValueError, match="outcome column 'y' is infinite for period 5"):
+        interrupted_time_series(df, time="t", outcome="y", intervention_at=5)
+
+
+def _coverage(phi: float, errors: str, n_sim: int, seed: int) -> dict[str, float]:
+    """Share of 95% intervals covering the true level and trend change, 24 periods."""
+    rng = np.random.default_rng(seed)
+    n, t0 = 24, 12
+    t = np.arange(n)
+    truth = {"level_change": 3.0, "slope_change": 0.2}
+    mean = 10 + 0.5 * t + (t >= t0) * (3.0 + 0.2 * (t - t0))
+    hits = dict.fromkeys(truth, 0)
+    for _ in range(n_sim):
+        e = np.empty(n)
+        e[0] = rng.standard_normal() / math.sqrt(1 - phi**2)
+        for i in range(1, n):
+            e[i] = phi * e[i - 1] + rng.standard_normal()
+        df = pd.DataFrame({"t": t, "y": mean + e})
+        res = interrupted_time_series(df, time="t", outcome="y", intervention_at=t0, errors=errors)
+        for name, value in truth.items():
+            hits[name] += getattr(res, f"{name}_ci_low") <= value <= getattr(res, f"{name}_ci_high")
+    return {name: h / n_sim for name, h in hits.items()}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("phi", [0.0, 0.6])
+def test_ar1_errors_keep_coverage_at_24_periods(phi):
+    # Reported: Newey-West with the default lag covered 85% with independent errors and
+    # 64-72% with AR(1) 0.6 at 24 periods. Prais-Winsten with a bias-corrected rho
+    # reaches at least 90% in both (1,000 seeded series; Monte Carlo error about 0.009).
+    ar1 = _coverage(phi, "ar1", 1000, seed=2026)
+    assert min(ar1.values()) >= 0.90, ar1
+    newey_west = _coverage(phi, "newey_west", 300, seed=2026)
+    assert min(newey_west.values()) < min(ar1.values())  # why the option exists
+
+
+def test_ar1_errors_option_reports_rho_and_is_checked():
+    rng = np.random.default_rng(3)
+    e = np.zeros(40)
+    for i in range(1, 40):
+        e[i] = 0.7 * e[i - 1] + rng.standard_normal()
+    df = pd.DataFrame({"t": range(40), "y": 5 + 0.1 * np.arange(40) + e})
+    res = interrupted_time_series(df, time="t", outcome="y", intervention_at=20, errors="ar1")
+    assert res.errors == "ar1" and 0.3 < res.rho < 0.99
+    assert res.level_change_ci_low < res.level_change < res.level_change_ci_high
+    assert "Prais-Winsten" in res.summary()
+    with pytest.raises(ValueError, match="errors must be one of"):
+        interrupted_time_series(df, time="t", outcome="y", intervention_at=20, errors="gls")

@@ -185,3 +185,15 @@ def test_errors(cases):
         corridor_matrix(cases, normalize="rows", **COLS)
     with pytest.raises(ValueError, match="DataFrame"):
         route_table([1, 2], **COLS)
+
+
+def test_weights_whose_sum_overflows_are_refused_by_name():
+    # Reported: weights of 1e308 gave every route a share of 0.
+    df = pd.DataFrame({"o": ["A", "A", "B"], "d": ["X", "Y", "X"], "w": [1e308] * 3})
+    with pytest.raises(ValueError, match=r"weight column 'w'.*rescale"):
+        route_table(df, origin="o", destination="d", weight="w")
+    with pytest.raises(ValueError, match="weight column 'w'"):
+        corridor_matrix(df, origin="o", destination="d", weight="w")
+    # large but summable weights keep their shares
+    ok = route_table(df.assign(w=[1e307, 1e307, 2e307]), origin="o", destination="d", weight="w")
+    assert ok["share"].tolist() == pytest.approx([0.5, 0.25, 0.25])

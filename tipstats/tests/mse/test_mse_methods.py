@@ -67,6 +67,18 @@ def test_two_lists_stepwise_cannot_add_the_unidentifiable_interaction():
     assert result.population_estimate == pytest.approx(90 * 90 / 80)
 
 
+@pytest.mark.parametrize("method", mse.METHODS)
+@pytest.mark.parametrize("interval", ["profile", "bca"])
+def test_two_lists_every_method_gives_lincoln_petersen(method, interval):
+    # Reported: aic_stepwise fitted the two-list interaction (4 parameters, 3 cells)
+    # before checking it and died with a numpy broadcasting error.
+    frame = pd.DataFrame({"A": [1, 0, 1], "B": [0, 1, 1], "count": [40, 30, 20]})
+    kwargs = {"n_boot": 50, "seed": 1} if interval == "bca" else {}
+    result = mse.fit(frame, count="count", method=method, interval=interval, **kwargs)
+    assert result.interactions == ()
+    assert result.population_estimate == pytest.approx(60 * 50 / 20, rel=1e-10)
+
+
 def test_two_lists_without_overlap_has_no_estimate():
     with pytest.raises(mse.EstimateNotAvailableError, match="does not exist"):
         mse.fit(table({"10": 10, "01": 12}, "AB"), method="main_effects")

@@ -240,3 +240,45 @@ def test_acyclic_directed_network_has_undefined_eigenvector_centrality():
     assert table.loc["A", "degree"] == 2
     h = nx.DiGraph([("A", "B"), ("B", "C"), ("A", "D"), ("D", "E")])
     assert table.loc["B", "betweenness"] == pytest.approx(nx.betweenness_centrality(h)["B"])
+
+
+def test_link_reliability_normalises_source_group_keys_like_build_network():
+    # Reported: 0.91 from link_reliability against 0.70 from build_network on the same evidence.
+    kwargs = {"reliabilities": {"victim": 0.7}, "source_groups": {"Law Enforcement": "victim"}}
+    alone = link_reliability(["victim", "law_enforcement"], **kwargs)
+    assert alone == pytest.approx(0.70)  # one group: the better of .7 and .7
+    df = pd.DataFrame(
+        [("a", "b", "victim"), ("a", "b", "law enforcement")], columns=["s", "t", "by"]
+    )
+    graph = build_network(df, source_col="s", target_col="t", evidence_col="by", **kwargs)
+    assert graph.edges["a", "b"]["reliability"] == pytest.approx(alone)
+
+
+def test_certain_links_take_the_fewest_links_in_weighted_betweenness():
+    # Reported: reliability 1.0 gave distance 0, so a two-link detour through b tied with
+    # the direct link a-c and b's weighted betweenness was arbitrary.
+    df = pd.DataFrame(
+        [("a", "b", "court"), ("b", "c", "court"), ("a", "c", "court"), ("c", "d", "victim")],
+        columns=["s", "t", "by"],
+    )
+    graph = build_network(
+        df, source_col="s", target_col="t", evidence_col="by", reliabilities={"court": 1.0}
+    )
+    assert all(d["distance"] > 0 for _, _, d in graph.edges(data=True))
+    table = central_actors(graph).set_index("actor")
+    assert table.loc["b", "weighted_betweenness"] == 0.0  # no shortest path passes b
+    # c lies on every path to d: (a, d) and (b, d) of the 3 * 2 / 2 = 3 pairs not involving c
+    assert table.loc["c", "weighted_betweenness"] == pytest.approx(2 / 3)
+
+
+def test_eigenvector_centrality_outside_the_largest_part_is_nan_with_a_warning():
+    df = pd.DataFrame(
+        [("a", "b", "victim"), ("b", "c", "victim"), ("a", "c", "ngo"), ("d", "e", "ngo")],
+        columns=["s", "t", "by"],
+    )
+    graph = build_network(df, source_col="s", target_col="t", evidence_col="by")
+    with pytest.warns(RuntimeWarning, match="2 separate parts"):
+        table = central_actors(graph).set_index("actor")
+    assert table.loc[["d", "e"], "eigenvector"].isna().all()
+    assert table.loc[["d", "e"], "weighted_eigenvector"].isna().all()
+    assert table.loc[["a", "b", "c"], "eigenvector"].to_numpy() == pytest.approx([3**-0.5] * 3)

@@ -171,3 +171,16 @@ def test_result_is_frozen():
     r = odds_ratio(TABLE)
     with pytest.raises(AttributeError):
         r.odds_ratio = 1.0
+
+
+@pytest.mark.parametrize("big", [2**63 + 10, 10**30])
+def test_counts_too_large_to_hold_exactly_are_refused_by_cell(big):
+    # Reported: counts above int64 ended in "math domain error".
+    with pytest.raises(ValueError, match=r"cell \[0, 0\] \(exposed cases\).*2\*\*53"):
+        odds_ratio([[big, 5], [3, 4]])
+
+
+def test_large_counts_within_range_give_the_right_odds_ratio():
+    big = 2**52
+    result = odds_ratio([[big, big // 2], [1000, 1000]])
+    assert result.odds_ratio == pytest.approx(2.0, rel=1e-12)

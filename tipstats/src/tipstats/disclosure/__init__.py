@@ -29,15 +29,18 @@ from ._ldiv import (
     require_l_diverse,
 )
 from ._tables import (
+    COMPLEMENTARY_LABEL,
     ROUNDING_METHODS,
     RoundedTable,
     SuppressedTable,
     audit_suppression,
+    protect_counts,
     round_table,
     suppress_small_cells,
 )
 
 __all__ = [
+    "COMPLEMENTARY_LABEL",
     "L_DIVERSITY_KINDS",
     "ROUNDING_METHODS",
     "SUPPRESSED",
@@ -60,6 +63,7 @@ __all__ = [
     "check_k_anonymity",
     "check_l_diversity",
     "k_anonymise",
+    "protect_counts",
     "require_k_anonymous",
     "require_l_diverse",
     "round_table",

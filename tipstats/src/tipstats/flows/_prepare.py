@@ -35,6 +35,13 @@ def _clean_weights(series: pd.Series, column: Hashable) -> pd.Series:
             f"weight column {column!r} must hold non-negative numbers; row {row!r} has "
             f"{series.loc[row]!r}"
         )
+    with np.errstate(over="ignore"):
+        total = float(values.to_numpy().sum())
+    if not np.isfinite(total):
+        raise ValueError(
+            f"weight column {column!r} adds up to more than the largest number a float holds "
+            f"(about 1.8e308); shares would be meaningless: rescale the weights"
+        )
     return values
 
 

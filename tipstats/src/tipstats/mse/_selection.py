@@ -161,10 +161,13 @@ def aic_stepwise(data: CaptureData, threshold: float = 0.05) -> SelectedModel:
         for pair in pairs_all:
             if pair in chosen_pairs:
                 continue
-            candidate = _fit_model(data, method, [*chosen_pairs, pair], steps)
-            X = candidate.design.X
+            # identifiability before fitting: with two lists the interaction has as many
+            # parameters as observed patterns plus one, and the fit cannot even be set up
+            design = build_design(data, [*chosen_pairs, pair], structural_zeros=False)
+            X = design.X
             if X.shape[1] > X.shape[0] or np.linalg.matrix_rank(X) < X.shape[1]:
                 continue  # not identifiable (e.g. the interaction of two lists)
+            candidate = _fit_model(data, method, [*chosen_pairs, pair], steps)
             aic = candidate.fit.aic
             if best is None or aic < best[0]:
                 best = (aic, candidate, pair)

@@ -113,8 +113,29 @@ def central_actors(
     betweenness = nx.betweenness_centrality(graph, normalized=True)
     weighted_betweenness = nx.betweenness_centrality(graph, normalized=True, weight="distance")
     if graph.number_of_edges() > 0:
-        eigenvector = _eigenvector(graph, None)
-        weighted_eigenvector = _eigenvector(graph, "reliability")
+        # eigenvector centrality ranks actors within one connected network; on a
+        # disconnected one every actor outside the largest component gets 0, which reads
+        # as "peripheral" when it means "not comparable": compute it on the largest
+        # component and give the others NaN, with a warning
+        components = list(
+            nx.weakly_connected_components(graph)
+            if graph.is_directed()
+            else nx.connected_components(graph)
+        )
+        main = max(components, key=len)
+        core = graph.subgraph(main)
+        eigenvector = dict.fromkeys(graph, float("nan"))
+        weighted_eigenvector = dict.fromkeys(graph, float("nan"))
+        eigenvector.update(_eigenvector(core, None))
+        weighted_eigenvector.update(_eigenvector(core, "reliability"))
+        if len(components) > 1:
+            warnings.warn(
+                f"the network has {len(components)} separate parts; eigenvector centrality "
+                f"is computed within the largest ({len(main)} actors) and is NaN for the "
+                f"{graph.number_of_nodes() - len(main)} actors outside it",
+                RuntimeWarning,
+                stacklevel=2,
+            )
     else:
         eigenvector = weighted_eigenvector = dict.fromkeys(graph, 0.0)
     table = pd.DataFrame(

@@ -96,17 +96,38 @@ def link_reliability(
         Probability-style score in (0, 1].
     """
     rel = {**DEFAULT_RELIABILITIES, **_check_reliabilities(reliabilities or {})}
-    groups = {**DEFAULT_SOURCE_GROUPS, **(source_groups or {})}
-    best: dict[str, float] = {}
+    groups = _source_groups(source_groups)
+    kinds = set()
     for t in types:
         key = normalize_evidence_type(t)
         if key not in rel:
             raise ValueError(f"no reliability given for evidence type {key!r}")
-        g = groups.get(key, key)
-        best[g] = max(best.get(g, 0.0), rel[key])
-    if not best:
+        kinds.add(key)
+    if not kinds:
         raise ValueError("a link needs at least one evidence type")
-    return 1.0 - math.prod(1.0 - r for r in best.values())
+    return _combine(kinds, rel, groups)[0]
+
+
+def _source_groups(source_groups: Mapping[str, str] | None) -> dict[str, str]:
+    """The default groups with overrides, keys normalised as evidence types are."""
+    return {
+        **DEFAULT_SOURCE_GROUPS,
+        **{normalize_evidence_type(k): str(v) for k, v in (source_groups or {}).items()},
+    }
+
+
+def _combine(kinds, rel: Mapping[str, float], groups: Mapping[str, str]):
+    """Reliability of a link from its evidence types, and the best reliability per group."""
+    best: dict[str, float] = {}
+    for kind in kinds:
+        g = groups.get(kind, kind)
+        best[g] = max(best.get(g, 0.0), rel[kind])
+    return 1.0 - math.prod(1.0 - r for r in best.values()), best
+
+
+HOP_LENGTH = 1e-9
+"""Added to every link's length ``-ln(reliability)``: among chains equally reliable (links of
+reliability 1 have length 0), shortest paths take the fewest links instead of an arbitrary one."""
 
 
 def build_network(
@@ -191,10 +212,7 @@ def build_network(
                 f"available columns: {list(links_df.columns)!r}"
             )
     rel = {**DEFAULT_RELIABILITIES, **_check_reliabilities(reliabilities or {})}
-    groups = {
-        **DEFAULT_SOURCE_GROUPS,
-        **{normalize_evidence_type(k): str(v) for k, v in (source_groups or {}).items()},
-    }
+    groups = _source_groups(source_groups)
 
     graph: nx.Graph = nx.DiGraph() if directed else nx.Graph()
     graph.graph["reliabilities"] = dict(rel)
@@ -225,18 +243,14 @@ def build_network(
 
     for _, _, data in graph.edges(data=True):
         support = dict(sorted(data["support"].items()))
-        best: dict[str, float] = {}
-        for kind in support:
-            g = groups.get(kind, kind)
-            best[g] = max(best.get(g, 0.0), rel[kind])
-        reliability = 1.0 - math.prod(1.0 - r for r in best.values())
+        reliability, best = _combine(support, rel, groups)
         data.update(
             support=support,
             n_reports=sum(support.values()),
             source_groups=tuple(sorted(best)),
             n_source_groups=len(best),
             reliability=reliability,
-            distance=-math.log(reliability),
+            distance=-math.log(reliability) + HOP_LENGTH,
         )
     return graph
 

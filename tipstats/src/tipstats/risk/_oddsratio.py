@@ -121,6 +121,9 @@ class OddsRatioResult:
         return "\n".join(lines)
 
 
+MAX_COUNT = 2**53
+
+
 def _as_table(table: object) -> np.ndarray:
     """Validate a 2x2 table of non-negative integer counts and return it as int64."""
     try:
@@ -139,6 +142,12 @@ def _as_table(table: object) -> np.ndarray:
                 raise ValueError(
                     f"table cell [{i}, {j}] ({_CELL_NAMES[i][j]}) must be a non-negative "
                     f"integer count; got {value!r}"
+                )
+            if value > MAX_COUNT:
+                raise ValueError(
+                    f"table cell [{i}, {j}] ({_CELL_NAMES[i][j]}) is {value:.4g}, above "
+                    f"{MAX_COUNT} (2**53), the largest count held exactly; no table of "
+                    "people is that large: check the input"
                 )
     return arr.astype(np.int64)
 
@@ -296,7 +305,7 @@ def odds_ratio_from_table(
     corrected = bool((table == 0).any())
     cells = table.astype(float) + (HALDANE_ANSCOMBE_CORRECTION if corrected else 0.0)
     (ca, cb), (cc, cd) = cells
-    log_or = math.log(ca * cd / (cb * cc))
+    log_or = math.log(ca) + math.log(cd) - math.log(cb) - math.log(cc)
     se = math.sqrt(1 / ca + 1 / cb + 1 / cc + 1 / cd)
     z = stats.norm.ppf(1 - alpha / 2)
     p_value = 2 * stats.norm.sf(abs(log_or) / se)
