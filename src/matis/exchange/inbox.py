@@ -16,6 +16,7 @@ def alerts_to_decide(user, *, today):
 
     return alerts_visible(user).filter(status=AlertStatus.OPEN).order_by("raised_at", "id")
 
+
 def describe_alert(alert) -> InboxItem:
     return InboxItem(
         key=f"exchange.alerts:{alert.pk}",

@@ -71,3 +71,6 @@ class NotifiedItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="inbox_notified_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.key}"

@@ -144,9 +144,7 @@ def immediate_send(*, user: User, today: dt.date) -> bool:
     all_keys = set().union(*current.values()) if current else set()
     with transaction.atomic():
         known = set(
-            NotifiedItem.objects.select_for_update()
-            .filter(user=user)
-            .values_list("key", flat=True)
+            NotifiedItem.objects.select_for_update().filter(user=user).values_list("key", flat=True)
         )
         NotifiedItem.objects.filter(user=user).exclude(key__in=all_keys).delete()
         new = {code: len(keys - known) for code, keys in current.items() if keys - known}
@@ -184,7 +182,7 @@ def inbox_mails_send(
                     run.sent += 1
                 else:
                     run.skipped += 1
-            except Exception:  # noqa: BLE001 - one user's mail must not stop the others
+            except Exception:
                 run.failed += 1
                 logger.exception("inbox mail to user %s failed", user.pk)
     audit_record(
@@ -193,6 +191,10 @@ def inbox_mails_send(
         object_type="inbox.mail",
         job="inbox_mails_send",
         day=day.isoformat(),
-        **{f"{k}_{f}": getattr(r, f) for k, r in runs.items() for f in ("sent", "skipped", "failed")},
+        **{
+            f"{k}_{f}": getattr(r, f)
+            for k, r in runs.items()
+            for f in ("sent", "skipped", "failed")
+        },
     )
     return runs

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from matis.access.scoping import scoped

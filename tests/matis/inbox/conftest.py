@@ -12,6 +12,12 @@ PLANTED_FAMILY = "Vorblatt-Synthetic"
 
 
 @pytest.fixture
+def planted_name() -> tuple[str, str]:
+    """The synthetic victim's given and family name that every referred case carries."""
+    return PLANTED_GIVEN, PLANTED_FAMILY
+
+
+@pytest.fixture
 def people(db, make_agency, make_user):
     """Case workers, supervisors, statistics and task force officers in THA and KHM, and the
     secretariat; a service provider in each country run by a second agency."""
@@ -77,7 +83,11 @@ def refer(people):
             language="th",
         )
         return referral_create(
-            actor=worker, case=case, provider=provider, reason="AdditionalServicesRequired", services=["Legal"]
+            actor=worker,
+            case=case,
+            provider=provider,
+            reason="AdditionalServicesRequired",
+            services=["Legal"],
         )
 
     return make

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def menu_count(html: str) -> int | None:
     nav = html.split('<nav class="main-nav"', 1)[1].split("</nav>", 1)[0]
-    found = re.search(r'href="/inbox/"[^>]*>[^<]*<span class="badge nav-count" data-count="(\d+)"', nav)
+    found = re.search(
+        r'href="/inbox/"[^>]*>[^<]*<span class="badge nav-count" data-count="(\d+)"', nav
+    )
     return int(found.group(1)) if found else None
 
 

@@ -205,10 +205,13 @@ def test_an_expiring_accreditation_awaits_the_task_force_of_its_country(people):
     only(people, "registers.accreditations", {"THA_tfo": 1, "secretariat": 1})
 
 
-def test_an_overdue_return_awaits_the_sending_agency(people):
+def test_an_overdue_return_awaits_the_sending_agency(people, settings):
+    """Overdue as the returns measures say: requested more than MATIS_RETURNS_PENDING_DAYS ago
+    and not handed over."""
     from matis.cases.services import case_register
     from matis.returns.models import Repatriation
 
+    settings.MATIS_RETURNS_PENDING_DAYS = 90
     case = case_register(
         actor=people.THA_worker,
         person={"given_name": "Synth", "family_name": "Returnee", "gender": "Feminine",
@@ -216,19 +219,21 @@ def test_an_overdue_return_awaits_the_sending_agency(people):
         case={"opened_on": dt.date.today()},
         documents=[],
     )  # fmt: skip
-    today = timezone.localdate()
+    today = dt.date.today()
     repatriation = Repatriation.objects.create(
         reference="RET-SYN-1",
         case=case,
         sending_country_id="THA",
         receiving_country_id="KHM",
         sending_agency=people.THA_shelter,
-        identified_on=today - dt.timedelta(days=60),
-        requested_on=today - dt.timedelta(days=50),
-        handover_expected_on=today + dt.timedelta(days=5),
+        identified_on=today - dt.timedelta(days=100),
+        requested_on=today - dt.timedelta(days=80),
     )
     only(people, "returns.overdue", {})
-    repatriation.handover_expected_on = today - dt.timedelta(days=1)
+    repatriation.requested_on = today - dt.timedelta(days=91)
     repatriation.save()
     # the receiving side (KHM) sees nothing without the person's cross-border consent
     only(people, "returns.overdue", {"THA_worker": 1, "THA_supervisor": 1})
+    repatriation.returned_on = today
+    repatriation.save()
+    only(people, "returns.overdue", {})

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,44 +14,96 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='NotificationPreference',
+            name="NotificationPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('frequency', models.CharField(choices=[('immediate', 'At once, when new work arrives'), ('daily', 'One daily digest'), ('none', 'No e-mail')], default='daily', max_length=12, verbose_name='e-mail about my inbox')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='inbox_preference', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("immediate", "At once, when new work arrives"),
+                            ("daily", "One daily digest"),
+                            ("none", "No e-mail"),
+                        ],
+                        default="daily",
+                        max_length=12,
+                        verbose_name="e-mail about my inbox",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="inbox_preference",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'inbox e-mail preference',
-                'verbose_name_plural': 'inbox e-mail preferences',
+                "verbose_name": "inbox e-mail preference",
+                "verbose_name_plural": "inbox e-mail preferences",
             },
         ),
         migrations.CreateModel(
-            name='DigestRecord',
+            name="DigestRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='day')),
-                ('item_count', models.PositiveIntegerField(verbose_name='items')),
-                ('sent_at', models.DateTimeField(auto_now_add=True, verbose_name='sent')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="day")),
+                ("item_count", models.PositiveIntegerField(verbose_name="items")),
+                ("sent_at", models.DateTimeField(auto_now_add=True, verbose_name="sent")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'daily digest sent',
-                'verbose_name_plural': 'daily digests sent',
-                'ordering': ['-day', 'user_id'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'day'), name='inbox_one_digest_per_day')],
+                "verbose_name": "daily digest sent",
+                "verbose_name_plural": "daily digests sent",
+                "ordering": ["-day", "user_id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "day"), name="inbox_one_digest_per_day")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='NotifiedItem',
+            name="NotifiedItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=120)),
-                ('notified_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=120)),
+                ("notified_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'key'), name='inbox_notified_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "key"), name="inbox_notified_once")
+                ],
             },
         ),
     ]
