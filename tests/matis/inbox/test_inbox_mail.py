@@ -134,3 +134,28 @@ def test_send_digests_refuses_a_bad_day():
 
     with pytest.raises(CommandError, match="--day"):
         call_command("send_digests", "--day", "2026-13-01")
+
+
+@pytest.mark.parametrize(
+    ("preferred", "used"),
+    [("th", "th"), ("zh_Hans", "zh-hans"), ("zh-hans", "zh-hans"), ("", "en"), ("fr", "en")],
+)
+def test_the_mail_language_is_the_users_if_matis_offers_it(make_user, preferred, used):
+    from matis.inbox.services import user_language
+
+    assert user_language(make_user(preferred_language=preferred)) == used
+
+
+def test_a_mail_reads_as_a_short_list_of_counts(people, refer, mailoutbox, settings):
+    settings.MATIS_SITE_URL = "https://matis.example.org/"
+    refer("THA")
+    inbox_mails_send()
+    [mail] = mailoutbox
+    lines = [line for line in mail.body.splitlines() if line.strip()]
+    assert lines[:4] == [
+        "This is what awaits you in MATIS today:",
+        "- Referrals to answer: 1",
+        "Open your inbox (sign-in required):",
+        "https://matis.example.org/inbox/",
+    ]
+    assert mail.subject == "MATIS daily digest: 1 item awaits you"

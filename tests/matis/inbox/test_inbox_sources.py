@@ -237,3 +237,31 @@ def test_an_overdue_return_awaits_the_sending_agency(people, settings):
     repatriation.returned_on = today
     repatriation.save()
     only(people, "returns.overdue", {})
+
+
+def test_a_re_trafficking_alert_awaits_who_may_read_the_case(people):
+    from matis.cases.test_factories import make_case
+    from matis.exchange.models import AlertStatus, LinkageSubject, ReceivedAlert
+
+    case = make_case("THA", "inbox-alert", agency=people.THA_shelter)
+    alert = ReceivedAlert.objects.create(
+        hub_alert_id=4711,
+        country_id="THA",
+        subject=LinkageSubject.objects.create(case=case),
+        other_country_id="KHM",
+        similarity=0.93,
+        this_case_is_newer=True,
+        raised_at=timezone.now(),
+    )
+    only(people, "exchange.alerts", {"THA_worker": 1, "THA_supervisor": 1})
+    alert.status = AlertStatus.DISMISSED
+    alert.save()
+    only(people, "exchange.alerts", {})
+
+
+def test_an_overdue_agreement_review_awaits_the_task_force_of_its_country(people):
+    from matis.registers.models import Agreement
+    from matis.testing.factories import make_scoped_object
+
+    make_scoped_object(Agreement, "KHM")  # signed in 2012, never reviewed
+    only(people, "registers.agreement_reviews", {"KHM_tfo": 1, "secretariat": 1})
