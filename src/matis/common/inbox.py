@@ -34,7 +34,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -182,8 +181,8 @@ def inbox_sections(
 ) -> list[InboxSection]:
     """The non-empty sections of ``user``'s inbox, each with up to ``limit`` items.
 
-    Also refreshes the menu's count (:func:`menu_count`), so a page showing the
-    sections and the menu shows one number.
+    Also keeps the total for the menu of the same request (:func:`menu_count`), so a
+    page showing the sections and the menu shows one number, counted once.
     """
     today = today or timezone.localdate()
     sections = []
@@ -191,28 +190,26 @@ def inbox_sections(
         n = source.count(user, today=today)
         if n:
             sections.append(InboxSection(source, n, source.items(user, today=today, limit=limit)))
-    if getattr(user, "pk", None) is not None:
-        cache.set(_menu_key(user), sum(s.count for s in sections), MENU_COUNT_SECONDS)
+    if getattr(user, "is_authenticated", False):
+        setattr(user, _TOTAL_ATTRIBUTE, sum(s.count for s in sections))
     return sections
 
 
-# The menu's count is asked on every page: kept this long per user, so a page costs one
-# cache read instead of a query per source. Pages listing the sections refresh it.
-MENU_COUNT_SECONDS = 60
-
-
-def _menu_key(user) -> str:
-    return f"matis.inbox.count.{user.pk}"
+# The total is kept on the user object, which lives as long as one request: the menu,
+# the home page and the inbox page of one request count once and agree. It is not kept
+# across requests, so the menu never shows a stale number. A source should count with a
+# fixed number of queries whatever the number of rows (the returns source also checks
+# the consent of each overdue return addressed to the user's country).
+_TOTAL_ATTRIBUTE = "_matis_inbox_total"
 
 
 def menu_count(user) -> int:
-    """The number of items in ``user``'s inbox, for the menu (cached briefly)."""
-    key = _menu_key(user)
-    count = cache.get(key)
-    if count is None:
-        count = inbox_total(user)
-        cache.set(key, count, MENU_COUNT_SECONDS)
-    return count
+    """The number of items in ``user``'s inbox, for the menu (counted once per request)."""
+    total = getattr(user, _TOTAL_ATTRIBUTE, None)
+    if total is None:
+        total = inbox_total(user)
+        setattr(user, _TOTAL_ATTRIBUTE, total)
+    return total
 
 
 def inbox_keys(user, *, today: dt.date | None = None) -> dict[str, set[str]]:
