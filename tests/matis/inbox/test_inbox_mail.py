@@ -159,3 +159,13 @@ def test_a_mail_reads_as_a_short_list_of_counts(people, refer, mailoutbox, setti
         "https://matis.example.org/inbox/",
     ]
     assert mail.subject == "MATIS daily digest: 1 item awaits you"
+
+
+def test_the_background_job_sends_the_same_mails(people, refer, mailoutbox):
+    from matis.inbox.tasks import send_inbox_mails
+
+    refer("THA")
+    result = send_inbox_mails.enqueue()
+    daily = result.return_value["daily"]
+    assert (daily["sent"], daily["failed"]) == (1, 0)
+    assert [m.to for m in mailoutbox] == [[people.THA_ngo_worker.email]]
