@@ -6,17 +6,19 @@ ask every source the same two questions, so this module imports no domain app::
 
     from matis.common.inbox import InboxItem, register_source
 
-    def referrals_to_answer(user, *, today):
-        return referral_answer_filter_queryset(user).filter(status="pending")
+    def referrals_to_answer(user, *, today):   # through the referral page's gate
+        return Referral.objects.filter(referral_answer_filter(user), status="pending")
 
     register_source(
         "cases.referrals",
         label=_("Referrals to answer"),
-        permission="cases.view_referrals",
+        permission="cases.view_referrals",   # the user-level row the page checks
         rows=referrals_to_answer,
-        describe=lambda referral: InboxItem(...),
+        describe=lambda referral: InboxItem(key=f"cases.referrals:{referral.pk}", ...),
         url_name="cases:referral_list",
     )
+
+(``src/matis/cases/inbox.py`` is the full version.)
 
 ``rows(user, *, today)`` returns a queryset (or list) of the records that
 await ``user``. It must use the same access rules as the page that lists
