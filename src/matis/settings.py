@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "matis.common",
     "matis.access",
+    "matis.inbox",
     "matis.plans",
     "matis.official_statistics",
     "matis.monitoring",
@@ -506,6 +507,10 @@ DEFAULT_FROM_EMAIL = SERVER_EMAIL = env_str("MATIS_EMAIL_FROM", "matis@localhost
 if not IS_PRODUCTION:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = MATIS_HOME / "mail"
+
+# The address users reach MATIS at (https://matis.example.org), for the links in
+# inbox mails; empty: the links are paths only.
+MATIS_SITE_URL = env_str("MATIS_SITE_URL", "")
 
 # The hub's matching job on Spark (MATIS_LINKAGE_BACKEND=spark): where it runs, with
 # what resources, and where its Parquet inputs and outputs go (a shared file system

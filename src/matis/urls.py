@@ -27,6 +27,7 @@ APPS_WITH_URLS = [
     ("justice/", "matis.justice"),
     ("exchange/", "matis.exchange"),
     ("cooperation/", "matis.cooperation"),
+    ("inbox/", "matis.inbox"),
 ]
 
 router = DefaultRouter()

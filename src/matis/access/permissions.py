@@ -180,6 +180,8 @@ PERMISSIONS: dict[str, Rule | AnyOf] = {
     "access.view_agencies": read(EVERYONE),
     "access.manage_users": write(Rule(_roles(R.ADMINISTRATOR), superuser=True)),
     "access.view_audit_log": read(Rule(_roles(R.AUDITOR, R.ADMINISTRATOR), superuser=True)),
+    # --- inbox: every user has one; each source inside applies its own page's rule
+    "inbox.view_inbox": read(EVERYONE),
     # --- plans
     "plans.view_plan": read(EVERYONE),
     # --- monitoring: progress reports, NPA, indicators, periods

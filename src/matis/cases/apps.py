@@ -19,4 +19,8 @@ class CasesConfig(AppConfig):
     )
 
     def ready(self):
+        from matis.cases.inbox import register_inbox_sources
+
+        register_inbox_sources()
+
         from matis.cases import checks  # noqa: F401 - registers the key check

@@ -4,7 +4,8 @@ Each item names the permission its page checks (a row of
 :data:`matis.access.permissions.PERMISSIONS`), so the menu and the page give
 the same answer. ``available`` is the dotted path of a function that says
 whether the page exists on this instance at all (the hub pages run only on
-the hub).
+the hub). ``badge`` is the dotted path of a function giving a count to show
+beside the label (the number of items in the user's inbox).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ class NavItem:
     label: Any
     permission: str
     available: str | None = None
+    # Dotted path of ``f(user) -> int``: a count shown beside the label (the inbox's).
+    badge: str | None = None
 
     def shown_to(self, user) -> bool:
         # Imported here: AppConfig modules declare NavItems before any model can load.
@@ -53,6 +56,7 @@ def nav_items_for(request) -> list[dict]:
                     "url": url,
                     "label": item.label,
                     "active": request.path.startswith(url) and url != "/",
+                    "badge": import_string(item.badge)(user) if item.badge else None,
                 }
             )
     return items

@@ -14,13 +14,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from matis.access.scoping import scoped
+from matis.common.inbox import inbox_sections
 from matis.common.models import COMMIT_COUNTRIES, Country
 
 
 @scoped("global")
 @login_required
 def home(request):
-    return render(request, "home.html", {})
+    # What awaits the user, from every app's inbox source (each through its own gate).
+    return render(request, "home.html", {"inbox_sections": inbox_sections(request.user, limit=5)})
 
 
 @scoped("global")

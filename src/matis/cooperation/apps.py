@@ -26,6 +26,10 @@ class CooperationConfig(AppConfig):
 
     def ready(self) -> None:
         """Declare the relay kinds this app sends and receives (fields = the minimum)."""
+        from matis.cooperation.inbox import register_inbox_sources
+
+        register_inbox_sources()
+
         from matis.cooperation import services as s
         from matis.exchange.relay import register_relay_kind
 

@@ -20,3 +20,8 @@ class ExchangeConfig(AppConfig):
             available="matis.exchange.conf.is_hub",
         ),
     )
+
+    def ready(self):
+        from matis.exchange.inbox import register_inbox_sources
+
+        register_inbox_sources()

@@ -18,6 +18,10 @@ class MonitoringConfig(AppConfig):
     )
 
     def ready(self):
+        from matis.monitoring.inbox import register_inbox_sources
+
+        register_inbox_sources()
+
         from matis.monitoring.providers import register_builtin_providers
 
         register_builtin_providers()

@@ -38,6 +38,10 @@ class StatisticsConfig(AppConfig):
     )
 
     def ready(self):
+        from matis.official_statistics.inbox import register_inbox_sources
+
+        register_inbox_sources()
+
         from matis.official_statistics.providers import register_providers
 
         register_providers()

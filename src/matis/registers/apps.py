@@ -13,6 +13,10 @@ class RegistersConfig(AppConfig):
     nav_items = (NavItem("registers:index", _("Registers"), "registers.view_records"),)
 
     def ready(self):
+        from matis.registers.inbox import register_inbox_sources
+
+        register_inbox_sources()
+
         from matis.registers.indicators import register_providers
 
         register_providers()

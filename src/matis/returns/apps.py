@@ -13,6 +13,10 @@ class ReturnsConfig(AppConfig):
     nav_items = (NavItem("returns:list", _("Returns"), "returns.view_returns"),)
 
     def ready(self) -> None:
+        from matis.returns.inbox import register_inbox_sources
+
+        register_inbox_sources()
+
         # The return item kinds of the country-to-country relay (matis.returns.relay).
         from matis.returns import relay
 

@@ -40,6 +40,7 @@ USER_LEVEL: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "access.view_agencies": (ALL, ALL),
     "access.manage_users": ({ADM}, {ADM}),
     "access.view_audit_log": ({AUD, ADM}, {AUD, ADM}),
+    "inbox.view_inbox": (ALL, ALL),
     "plans.view_plan": (ALL, ALL),
     "monitoring.view_dashboards": (ALL, ALL),
     "monitoring.view_reports": ({TFO, SEC, STAT, AUD, ADM}, {SEC, AUD, ADM}),
