@@ -92,9 +92,14 @@ def test_an_answered_referral_leaves_the_inbox(people, refer):
     assert counts(people.THA_ngo_worker, "cases.referrals") == 0
 
 
-def test_a_detention_alerts_the_supervisor_and_asks_the_worker_to_notify(people):
+@pytest.mark.parametrize("automatic", [True, False])
+def test_a_detention_alerts_the_supervisor_and_asks_the_worker_to_notify(
+    people, settings, automatic
+):
     """A KHM national detained in THA: THA's supervisor has an alert; THA's worker a notice
-    to send. Nobody in KHM, and no other role, sees either."""
+    to send, unless the placement sent it at once (MATIS_DETENTION_AUTO_NOTIFY). Nobody in
+    KHM, and no other role, sees either."""
+    settings.MATIS_DETENTION_AUTO_NOTIFY = automatic
     from matis.cases.choices import PlacementKind
     from matis.cases.models import Facility
     from matis.cases.services import case_register, placement_add
@@ -127,8 +132,10 @@ def test_a_detention_alerts_the_supervisor_and_asks_the_worker_to_notify(people)
         start_date=dt.date.today() - dt.timedelta(days=2),
     )
     only(people, "cases.alerts", {"THA_supervisor": 1})
-    # the supervisor may change the case too, so she or he may send the notice as well
-    only(people, "cooperation.to_notify", {"THA_worker": 1, "THA_supervisor": 1})
+    if automatic:  # the notice left with the placement: nothing to send
+        only(people, "cooperation.to_notify", {})
+    else:  # the supervisor may change the case too, so she or he may send the notice as well
+        only(people, "cooperation.to_notify", {"THA_worker": 1, "THA_supervisor": 1})
 
 
 def test_a_received_detention_notice_awaits_acknowledgement_in_the_country_of_nationality(
