@@ -217,7 +217,7 @@ def _sqlite_snapshot(workdir: Path) -> Snapshot:
     if not source_path.exists():
         raise BackupError(f"The SQLite database {source_path} does not exist.")
     target = workdir / "matis.sqlite3"
-    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=60)
+    source = sqlite3.connect(f"{source_path.resolve().as_uri()}?mode=ro", uri=True, timeout=60)
     copy = sqlite3.connect(target)
     try:
         source.backup(copy)
@@ -729,7 +729,7 @@ def _restore_sqlite(dump: Path) -> None:
     target = Path(_database()["NAME"])
     target.parent.mkdir(parents=True, exist_ok=True)
     connections.close_all()
-    source = sqlite3.connect(f"file:{dump}?mode=ro", uri=True)
+    source = sqlite3.connect(f"{dump.resolve().as_uri()}?mode=ro", uri=True)
     destination = sqlite3.connect(target, timeout=60)
     try:
         source.backup(destination)

@@ -202,6 +202,7 @@ def round_trip(
     assert (
         "Table monitoring_evidencefile has 0 rows; the archive's manifest says 1." in drifted.stderr
     )
+    return manifest
 
 
 def test_sqlite_backup_and_restore_into_a_fresh_instance(tmp_path):
