@@ -229,6 +229,148 @@ def cmd_plans_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def read_passphrase(args: argparse.Namespace, *, confirm: bool) -> str:
+    """The operator passphrase: from a file, a named environment variable or a prompt.
+
+    Never an argument in clear: command lines are visible to other accounts.
+    """
+    if args.passphrase_file:
+        try:
+            with open(args.passphrase_file, encoding="utf-8") as handle:
+                text = handle.readline().rstrip("\r\n")
+        except OSError as exc:
+            raise SystemExit(
+                f"error: passphrase file {args.passphrase_file}: {exc.strerror}"
+            ) from None
+        if not text:
+            raise SystemExit(f"error: passphrase file {args.passphrase_file} is empty")
+        return text
+    if args.passphrase_env:
+        text = os.environ.get(args.passphrase_env, "")
+        if not text:
+            raise SystemExit(f"error: environment variable {args.passphrase_env} is not set")
+        return text
+    import getpass
+
+    text = getpass.getpass("Passphrase for the key export: ")
+    if confirm and getpass.getpass("Repeat the passphrase: ") != text:
+        raise SystemExit("error: the two passphrases differ")
+    return text
+
+
+def _add_passphrase_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--passphrase-file", metavar="FILE", help="read the passphrase from the first line of FILE"
+    )
+    group.add_argument(
+        "--passphrase-env",
+        metavar="NAME",
+        help="read the passphrase from environment variable NAME (default: prompt)",
+    )
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    passphrase = read_passphrase(args, confirm=True)
+    _setup()
+    from matis.ops.backup import BackupError, backup_create
+    from matis.ops.keyexport import KeyExportError
+
+    try:
+        result = backup_create(
+            output=args.output,
+            keys_output=args.keys_output,
+            passphrase=passphrase,
+            progress=lambda line: print(line, flush=True),
+        )
+    except (BackupError, KeyExportError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    counts = result.manifest["database"]["row_counts"]
+    print(f"Archive:    {result.archive}")
+    print(
+        f"  {len(counts)} tables, {sum(counts.values())} rows, {len(result.manifest['files'])} files"
+    )
+    print(f"Key export: {result.keys}")
+    print("  Keep the key export and its passphrase apart from the archive (docs/admin-guide.md).")
+    return 0
+
+
+def _print_verification(verification) -> int:
+    print(
+        f"Verified {verification.tables} tables ({verification.rows} rows), "
+        f"{verification.encrypted_values} encrypted values, {verification.files} files."
+    )
+    if verification.ok:
+        print("Verification passed.")
+        return 0
+    for problem in verification.problems:
+        print(f"  problem: {problem}", file=sys.stderr)
+    print(f"Verification FAILED: {len(verification.problems)} problems.", file=sys.stderr)
+    return 1
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    passphrase = read_passphrase(args, confirm=False)
+    _setup()
+    from matis.ops.backup import BackupError, backup_restore
+
+    keys = args.keys or f"{args.archive}.keys"
+    try:
+        result = backup_restore(
+            archive=args.archive,
+            keys=keys,
+            passphrase=passphrase,
+            force=args.force,
+            secrets_out=args.secrets_out,
+            progress=lambda line: print(line, flush=True),
+        )
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"Restored {args.archive} ({result.manifest['created_at']}), {result.files} files.")
+    if result.key_file:
+        print(f"Case-data keys written to {result.key_file}.")
+    if result.secret_names:
+        where = f"written to {args.secrets_out}" if args.secrets_out else "not written"
+        print(
+            f"The key export also holds {', '.join(result.secret_names)} ({where}): set them in "
+            "the service's environment (`--secrets-out FILE` writes them, mode 0600)."
+        )
+    return _print_verification(result.verification)
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    _setup()
+    from matis.ops.backup import BackupError, read_manifest, verify_instance
+
+    try:
+        manifest = read_manifest(args.archive)
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return _print_verification(verify_instance(manifest))
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        _setup()
+    except ImproperlyConfigured as exc:
+        print(f"ERROR: the configuration is refused: {exc}", file=sys.stderr)
+        return 1
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    try:
+        call_command("check", deploy=True, fail_level="WARNING")
+    except SystemCheckError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="matis", description="MATIS - Mekong Anti-Trafficking Information System"
@@ -274,6 +416,46 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--file", help="registry YAML (default: the bundled one)")
     load.add_argument("--force", action="store_true")
     load.set_defaults(func=cmd_plans_load)
+
+    backup = sub.add_parser(
+        "backup",
+        help="archive the database, uploaded files and configuration; export the keys apart",
+    )
+    backup.add_argument(
+        "--output", default=".", help="folder (a dated name is chosen) or archive file name"
+    )
+    backup.add_argument(
+        "--keys-output", metavar="FILE", help="key export (default: the archive's name + .keys)"
+    )
+    _add_passphrase_options(backup)
+    backup.set_defaults(func=cmd_backup)
+
+    restore = sub.add_parser(
+        "restore", help="restore a backup into an empty instance, then verify it"
+    )
+    restore.add_argument("archive", help="the backup archive (.tar.gz)")
+    restore.add_argument("--keys", metavar="FILE", help="key export (default: ARCHIVE.keys)")
+    restore.add_argument(
+        "--force", action="store_true", help="overwrite an instance that already holds data"
+    )
+    restore.add_argument(
+        "--secrets-out",
+        metavar="FILE",
+        help="write the export's other secrets (MATIS_SECRET_KEY, ...) as NAME=value lines",
+    )
+    _add_passphrase_options(restore)
+    restore.set_defaults(func=cmd_restore)
+
+    verify = sub.add_parser(
+        "verify", help="compare this instance with a backup's manifest (after a restore)"
+    )
+    verify.add_argument("archive", help="the backup archive (.tar.gz)")
+    verify.set_defaults(func=cmd_verify)
+
+    check = sub.add_parser(
+        "check", help="Django's deployment checks and MATIS's own; non-zero exit on a finding"
+    )
+    check.set_defaults(func=cmd_check)
 
     # Feature apps add their own sub-commands in matis/<app>/cli.py: add_commands(sub, setup)
     for module_name in APP_CLI_MODULES:

@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "matis.justice",
     "matis.exchange",
     "matis.cooperation",
+    "matis.ops",
 ]
 
 MIDDLEWARE = [
@@ -291,6 +292,16 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+
+# Two-factor sign-in for every account (enforced by matis.access; `matis check`
+# warns while it is off).
+MATIS_REQUIRE_2FA = env_flag("MATIS_REQUIRE_2FA")
+
+# `matis check` runs `check --deploy --fail-level WARNING`; these findings are not
+# deployment problems: drf_spectacular.W001 is about the names of enums in the API
+# schema; HSTS for subdomains (W005) and browser preloading (W021) are decisions
+# about a government's whole domain, which one application cannot make for it.
+SILENCED_SYSTEM_CHECKS = ["drf_spectacular.W001", "security.W005", "security.W021"]
 
 # --- internationalisation ----------------------------------------------------
 LANG_INFO.setdefault("lo", {"bidi": False, "code": "lo", "name": "Lao", "name_local": "ພາສາລາວ"})

@@ -100,6 +100,7 @@ def test_only_settings_and_launchers_read_the_environment():
         "asgi.py",
         "testing/pytest_plugin.py",  # sets MATIS_ENV=test before Django starts
         "testing/region.py",  # builds each child instance's environment (separate processes)
+        "ops/backup.py",  # the environment of pg_dump / pg_restore (child processes, PG* only)
         "demo_region.py",  # the regional demo's launcher (child processes, before Django starts)
     }
     readers = {
