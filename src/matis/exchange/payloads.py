@@ -309,7 +309,6 @@ def _plain(value):
 # --- linkage tokens ---------------------------------------------------------------------
 
 
-
 def consent_countries(case: Case) -> list[str]:
     """COMMIT countries the person consented to share with across the border (alpha-3)."""
     covered = set(_consent_countries(case, among=COMMIT_COUNTRIES))

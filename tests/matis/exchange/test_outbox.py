@@ -11,6 +11,7 @@ from django.utils import timezone
 from matis.exchange.models import InboxItem, ItemKind, LinkageToken, OutboxItem, OutboxStatus
 from matis.exchange.services import backoff_delay, enqueue_pending, outbox_push
 from matis.exchange.transport import HubUnreachable
+from tipstats import linkage
 
 
 class FlakyHub:
@@ -205,6 +206,9 @@ def test_token_payload_carries_no_plain_value(person_case, consent, local_transp
     assert set(item.payload) == {
         "subject_ref", "clk", "block_tokens", "schema", "consent_countries",
     }  # fmt: skip
+    # the hardened schema: no blocking tokens (they chained sex and year of birth)
+    assert item.payload["block_tokens"] == {}
+    assert item.payload["schema"] == linkage.MATIS_SCHEMA.fingerprint
 
 
 @pytest.mark.django_db
