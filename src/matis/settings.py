@@ -506,7 +506,10 @@ MATIS_EXCHANGE_LEASE_SECONDS = env_float("MATIS_EXCHANGE_LEASE_SECONDS", 600)
 # notifies the country of nationality at once (0: a colleague sends it from the
 # Detention notices page).
 MATIS_DETENTION_AUTO_NOTIFY = env_flag("MATIS_DETENTION_AUTO_NOTIFY", True)
-MATIS_LINKAGE_THRESHOLD = env_float("MATIS_LINKAGE_THRESHOLD", 0.8)
+# Alerts are raised from the Dice threshold calibrated for this precision
+# (docs/methods/linkage.md); MATIS_LINKAGE_THRESHOLD, when set, overrides it.
+MATIS_LINKAGE_MIN_PRECISION = env_float("MATIS_LINKAGE_MIN_PRECISION", 0.95)
+MATIS_LINKAGE_THRESHOLD = env_float("MATIS_LINKAGE_THRESHOLD", None)
 MATIS_LINKAGE_BACKEND = env_str("MATIS_LINKAGE_BACKEND", "duckdb")
 # Mail to administrators (e.g. an exchange item parked after repeated failures).
 # Production sends through the SMTP relay named here; elsewhere messages are

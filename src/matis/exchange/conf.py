@@ -22,7 +22,9 @@ Both: ``MATIS_EXCHANGE_K`` (k-anonymity, default 11; ``MATIS_DISCLOSURE["k_anony
 ``MATIS_EXCHANGE_BACKOFF_BASE`` / ``_MAX`` (retry delays in seconds),
 ``MATIS_EXCHANGE_MAX_FAILURES`` (server errors in a row before an item is parked),
 ``MATIS_EXCHANGE_LEASE_SECONDS`` (how long a pusher holds the item it sends),
-``MATIS_LINKAGE_THRESHOLD`` (Dice threshold of a re-trafficking alert),
+``MATIS_LINKAGE_MIN_PRECISION`` (share of re-trafficking alerts that must be the
+same person, on the calibration set; it sets the Dice threshold),
+``MATIS_LINKAGE_THRESHOLD`` (an explicit Dice threshold instead, precision unknown),
 ``MATIS_LINKAGE_BACKEND`` (``duckdb``, ``numpy`` or ``spark``).
 """
 
@@ -134,10 +136,29 @@ def lease_seconds() -> float:
 
 
 def linkage_threshold() -> float:
-    value = _number("MATIS_LINKAGE_THRESHOLD", settings.MATIS_LINKAGE_THRESHOLD, minimum=0.0)
-    if value > 1.0:
-        raise ExchangeNotConfigured("MATIS_LINKAGE_THRESHOLD must be between 0 and 1")
-    return value
+    """The Dice threshold of a re-trafficking alert.
+
+    ``MATIS_LINKAGE_THRESHOLD`` when set; otherwise the threshold calibrated
+    for ``MATIS_LINKAGE_MIN_PRECISION`` on a labelled set where a third and
+    two thirds of records have no counterpart (docs/methods/linkage.md).
+    """
+    explicit = getattr(settings, "MATIS_LINKAGE_THRESHOLD", None)
+    if explicit is not None:
+        value = _number("MATIS_LINKAGE_THRESHOLD", explicit, minimum=0.0)
+        if value > 1.0:
+            raise ExchangeNotConfigured("MATIS_LINKAGE_THRESHOLD must be between 0 and 1")
+        return value
+    precision = _number(
+        "MATIS_LINKAGE_MIN_PRECISION",
+        getattr(settings, "MATIS_LINKAGE_MIN_PRECISION", 0.95),
+        minimum=0.0,
+    )
+    from tipstats import linkage
+
+    try:
+        return linkage.dice_threshold_for_precision(precision)
+    except ValueError as error:
+        raise ExchangeNotConfigured(f"MATIS_LINKAGE_MIN_PRECISION: {error}") from None
 
 
 def linkage_backend() -> str:

@@ -290,9 +290,17 @@ def _ref(value) -> uuid.UUID:
 
 def _token_upsert(country_id: str, data: dict) -> LinkageToken:
     ref = _ref(data.get("subject_ref"))
-    if data.get("schema") != linkage.MATIS_SCHEMA.fingerprint:
+    schema = data.get("schema")
+    if schema != linkage.MATIS_SCHEMA.fingerprint:
+        # never stored: compared with tokens of the current schema, its bits mean nothing
+        old = " (the first MATIS schema, which leaks sex and year of birth)"
         raise ExchangeRefused(
-            400, "schema_mismatch", "the token was made under another encoding schema"
+            400,
+            "schema_mismatch",
+            f"the token was made under encoding schema {schema!r}"
+            f"{old if schema == linkage.MATIS_SCHEMA_V1.fingerprint else ''}; "
+            f"this hub takes only schema {linkage.MATIS_SCHEMA.fingerprint}: "
+            "update MATIS and send the tokens again",
         )
     countries = data.get("consent_countries")
     if not isinstance(countries, list) or not all(isinstance(c, str) for c in countries):
@@ -332,8 +340,8 @@ def consent_permits(a: LinkageToken, b: LinkageToken) -> bool:
 
 
 def _blocking() -> tuple[linkage.BlockingRule, ...]:
-    # same sex and birth year within the window, united with LSH on the filter bits
-    return (linkage.KeyBlocking(), linkage.LSHBlocking())
+    # LSH on the filter bits only: the hardened schema sends no blocking tokens
+    return (linkage.MATIS_LSH_BLOCKING,)
 
 
 def _encodings_of(rows: list[tuple[int, str, dict]]) -> linkage.Encodings:
@@ -631,12 +639,15 @@ def _match_run(run: MatchRun) -> MatchRun:
     run.save(update_fields=["backend"])
     run.start(phase="read")
     cutoff = timezone.now()
+    # Tokens stored under an older schema are never compared (their bits mean
+    # something else); they wait, unmatched, until their country sends them again.
+    current = LinkageToken.objects.filter(schema_fingerprint=linkage.MATIS_SCHEMA.fingerprint)
     pending = list(
-        LinkageToken.objects.filter(match_pending=True, updated_at__lte=cutoff)
+        current.filter(match_pending=True, updated_at__lte=cutoff)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    stored = list(LinkageToken.objects.order_by("pk").values_list("pk", flat=True))
+    stored = list(current.order_by("pk").values_list("pk", flat=True))
     total_read = len(pending) + len(stored)
     read = 0
 

@@ -308,8 +308,6 @@ def _plain(value):
 
 # --- linkage tokens ---------------------------------------------------------------------
 
-SEX_FOR_LINKAGE = {Gender.FEMININE: "f", Gender.MASCULINE: "m"}
-
 
 def consent_countries(case: Case) -> list[str]:
     """COMMIT countries the person consented to share with across the border (alpha-3)."""
@@ -318,9 +316,11 @@ def consent_countries(case: Case) -> list[str]:
 
 
 def linkage_frame(cases: list[Case]) -> pd.DataFrame:
-    """Name as written (or romanised), date of birth and sex, for the encoder only.
+    """Name as written (or romanised) and date of birth, for the encoder only.
 
-    This frame holds personal data; it never leaves this process.
+    Sex is not encoded (the hub could read it from the filters; see
+    docs/methods/linkage.md). This frame holds personal data; it never
+    leaves this process.
     """
     rows = []
     for case in cases:
@@ -333,10 +333,9 @@ def linkage_frame(cases: list[Case]) -> pd.DataFrame:
                 "id": case.pk,
                 "name": name,
                 "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else "",
-                "sex": SEX_FOR_LINKAGE.get(person.gender, ""),
             }
         )
-    return pd.DataFrame(rows, columns=["id", "name", "date_of_birth", "sex"])
+    return pd.DataFrame(rows, columns=["id", "name", "date_of_birth"])
 
 
 def encoder() -> linkage.BloomEncoder:
@@ -344,7 +343,7 @@ def encoder() -> linkage.BloomEncoder:
 
 
 def linkage_token_data(case: Case, subject_ref: str, countries: list[str]) -> dict:
-    """The Bloom-filter encoding of one person, with keyed blocking tokens; no plain value."""
+    """The Bloom-filter encoding of one person; no plain value, no blocking tokens."""
     encodings = encoder().encode(linkage_frame([case]), id_column="id")
     blocks = {name: [f"{t:016x}" for t in rows[0]] for name, rows in encodings.block_tokens.items()}
     return {

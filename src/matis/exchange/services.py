@@ -132,13 +132,20 @@ def enqueue_deidentified_release(
 
 
 def enqueue_token_update(case: Case, *, cause: str) -> tuple[OutboxItem, bool]:
-    """Queue the person's linkage token (or its withdrawal), made when it is first sent."""
+    """Queue the person's linkage token (or its withdrawal), made when it is first sent.
+
+    The key names the encoding schema: after an upgrade to a new schema (whose
+    tokens the hub alone accepts), ``matis exchange enqueue`` queues every
+    consented person's token again, encoded under the new schema.
+    """
+    from tipstats.linkage import MATIS_SCHEMA
+
     return outbox_enqueue(
         country_id=case.country_id,
         kind=ItemKind.LINKAGE_TOKEN,
         object_type="cases.case",
         object_id=case.pk,
-        idempotency_key=f"{case.country_id}:token:{case.pk}:{cause}",
+        idempotency_key=f"{case.country_id}:token:{case.pk}:{cause}:{MATIS_SCHEMA.fingerprint}",
         case_ids=[case.pk],
     )
 

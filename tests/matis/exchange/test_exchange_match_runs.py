@@ -215,3 +215,57 @@ def test_hub_page_shows_the_matching_run(hub, two_countries, local_transports, u
     assert (status["status"], status["new_alerts"], status["tokens"]) == ("done", 1, 2)
     officer = user_client("task_force_officer", "THA")
     assert officer.get("/exchange/hub/match/status/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_token_of_the_old_schema_is_refused_naming_both_schemas(two_countries):
+    data = {
+        "subject_ref": "7c1f2a9e-3b7d-4e52-9a1f-0c2d3e4f5a6b",
+        "clk": "AAAA",
+        "schema": linkage.MATIS_SCHEMA_V1.fingerprint,
+        "consent_countries": ["KHM"],
+    }
+    with pytest.raises(hub.ExchangeRefused) as refused:
+        hub._token_upsert("THA", data)
+    assert (refused.value.status, refused.value.code) == (400, "schema_mismatch")
+    message = refused.value.message
+    assert linkage.MATIS_SCHEMA_V1.fingerprint in message
+    assert linkage.MATIS_SCHEMA.fingerprint in message
+    assert "leaks sex" in message
+    assert not LinkageToken.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_stored_token_of_the_old_schema_is_never_compared(two_countries, local_transports):
+    two_countries(PAIRS[:1])
+    outbox_push(transport_factory=local_transports)
+    # THA's token as an older hub stored it: its bits mean something else
+    LinkageToken.objects.filter(country_id="THA").update(
+        schema_fingerprint=linkage.MATIS_SCHEMA_V1.fingerprint
+    )
+    run = match_pending_tokens()
+    assert run.status == JobStatus.DONE, run.error
+    assert (run.n_tokens, run.n_alerts) == (1, 0)
+    assert not HubAlert.objects.exists()
+    # sent again under the current schema, it is compared and the pair found
+    LinkageToken.objects.filter(country_id="THA").update(
+        schema_fingerprint=linkage.MATIS_SCHEMA.fingerprint, match_pending=True
+    )
+    assert match_pending_tokens().n_alerts == 1
+
+
+def test_the_alert_threshold_follows_the_precision_the_operator_sets(settings):
+    from matis.exchange import conf
+    from matis.exchange.conf import ExchangeNotConfigured
+
+    settings.MATIS_LINKAGE_THRESHOLD = None
+    settings.MATIS_LINKAGE_MIN_PRECISION = 0.95
+    at_95 = conf.linkage_threshold()
+    assert at_95 == linkage.dice_threshold_for_precision(0.95)
+    settings.MATIS_LINKAGE_MIN_PRECISION = 0.99
+    assert conf.linkage_threshold() > at_95
+    settings.MATIS_LINKAGE_MIN_PRECISION = 1.0
+    with pytest.raises(ExchangeNotConfigured, match="MATIS_LINKAGE_MIN_PRECISION"):
+        conf.linkage_threshold()
+    settings.MATIS_LINKAGE_THRESHOLD = 0.7  # an explicit Dice threshold overrides it
+    assert conf.linkage_threshold() == 0.7

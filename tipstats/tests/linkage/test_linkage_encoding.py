@@ -8,6 +8,7 @@ import pytest
 
 from tipstats.linkage import (
     MATIS_SCHEMA,
+    MATIS_SCHEMA_V1,
     BloomEncoder,
     Encodings,
     EncodingSchema,
@@ -71,9 +72,10 @@ def test_encodings_carry_no_plain_values():
 
 def test_missing_values_set_no_bits():
     empty = pd.DataFrame({"name": [None, ""], "date_of_birth": [None, "junk"], "sex": [None, "?"]})
-    enc = BloomEncoder(MATIS_SCHEMA, SECRET).encode(empty)
+    enc = BloomEncoder(MATIS_SCHEMA_V1, SECRET).encode(empty)
     assert enc.popcounts.tolist() == [0, 0]
     assert (enc.block_tokens["sex_birth_year"] == 0).all()
+    assert BloomEncoder(MATIS_SCHEMA, SECRET).encode(empty).popcounts.tolist() == [0, 0]
 
 
 def test_filter_length_and_fill():
@@ -84,8 +86,17 @@ def test_filter_length_and_fill():
     assert 0.1 < enc.popcounts.mean() / 1024 < 0.5
 
 
-def test_serialisation_round_trips():
+def test_the_matis_schema_sends_no_blocking_tokens_and_hashes_at_random():
     enc = BloomEncoder(MATIS_SCHEMA, SECRET).encode(PEOPLE)
+    assert enc.block_tokens == {}
+    assert list(enc.to_frame().columns) == ["id", "clk"]
+    assert MATIS_SCHEMA.hashing == "random"
+    assert "sex" not in {f.kind for f in MATIS_SCHEMA.fields}
+    assert MATIS_SCHEMA.fingerprint != MATIS_SCHEMA_V1.fingerprint
+
+
+def test_serialisation_round_trips():
+    enc = BloomEncoder(MATIS_SCHEMA_V1, SECRET).encode(PEOPLE)
     again = Encodings.from_base64(
         enc.ids, enc.to_base64(), schema_fingerprint=enc.schema_fingerprint
     )
@@ -117,7 +128,7 @@ def test_random_hashing_sets_k_bits_per_token():
 
 
 def test_year_of_birth_blocking_tokens_cover_the_window():
-    enc = BloomEncoder(MATIS_SCHEMA, SECRET).encode(PEOPLE)
+    enc = BloomEncoder(MATIS_SCHEMA_V1, SECRET).encode(PEOPLE)
     tokens = enc.block_tokens["sex_birth_year"]
     assert tokens.shape == (4, 3)
     assert tokens[0, 0] == tokens[1, 0]  # same sex and year

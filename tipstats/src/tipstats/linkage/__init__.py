@@ -12,10 +12,8 @@ case search as for linkage.
 >>> from tipstats import linkage
 >>> secret = b"shared-by-the-six-governments!!"
 >>> enc = linkage.BloomEncoder(linkage.MATIS_SCHEMA, secret)
->>> kh = enc.encode(pd.DataFrame({"name": ["សុខា ចាន់"], "date_of_birth": ["1999-04-02"],
-...                               "sex": ["ស្រី"]}))
->>> th = enc.encode(pd.DataFrame({"name": ["Chan Sokha"], "date_of_birth": ["1999-02-04"],
-...                               "sex": ["F"]}))
+>>> kh = enc.encode(pd.DataFrame({"name": ["សុខា ចាន់"], "date_of_birth": ["1999-04-02"]}))
+>>> th = enc.encode(pd.DataFrame({"name": ["Chan Sokha"], "date_of_birth": ["1999-02-04"]}))
 >>> round(float(linkage.dice_pairs(kh, th, [0], [0])[0]), 2) > 0.7
 True
 
@@ -24,7 +22,13 @@ See ``docs/methods/linkage.md`` for the methods and the benchmark figures.
 
 from ._assign import greedy_one_to_one
 from ._backend import CandidatePairs, LinkageBackend, NumpyBackend
-from ._blocking import BlockingRule, KeyBlocking, KeyTable, LSHBlocking
+from ._blocking import MATIS_LSH_BLOCKING, BlockingRule, KeyBlocking, KeyTable, LSHBlocking
+from ._calibrate import (
+    ThresholdCalibration,
+    calibrate_dice_threshold,
+    dice_threshold_for_precision,
+    labelled_linkage_set,
+)
 from ._encoding import BloomEncoder, Encodings, SchemaMismatchError
 from ._evaluate import LinkageEvaluation, evaluate_linkage
 from ._keys import derive_key, hkdf_sha256
@@ -39,14 +43,23 @@ from ._normalise import (
 )
 from ._result import LinkageResult
 from ._romanise import ZAWGYI_THRESHOLD, is_zawgyi, romanise, zawgyi_to_unicode
-from ._schema import FIELD_KINDS, HASHING_SCHEMES, MATIS_SCHEMA, EncodingSchema, FieldSpec
+from ._schema import (
+    FIELD_KINDS,
+    HASHING_SCHEMES,
+    MATIS_SCHEMA,
+    MATIS_SCHEMA_V1,
+    EncodingSchema,
+    FieldSpec,
+)
 from ._scoring import MatchScoreModel, fit_match_model
 from ._similarity import dice_all_pairs, dice_coefficient, dice_pairs
 
 __all__ = [
     "FIELD_KINDS",
     "HASHING_SCHEMES",
+    "MATIS_LSH_BLOCKING",
     "MATIS_SCHEMA",
+    "MATIS_SCHEMA_V1",
     "NORMALISATION_VERSION",
     "SCORE_METHODS",
     "ZAWGYI_THRESHOLD",
@@ -66,15 +79,19 @@ __all__ = [
     "Matcher",
     "NumpyBackend",
     "SchemaMismatchError",
+    "ThresholdCalibration",
+    "calibrate_dice_threshold",
     "derive_key",
     "dice_all_pairs",
     "dice_coefficient",
     "dice_pairs",
+    "dice_threshold_for_precision",
     "evaluate_linkage",
     "fit_match_model",
     "greedy_one_to_one",
     "hkdf_sha256",
     "is_zawgyi",
+    "labelled_linkage_set",
     "link",
     "normalise_date",
     "normalise_name",

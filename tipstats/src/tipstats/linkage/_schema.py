@@ -21,7 +21,14 @@ from ._normalise import (
     phonetic_key,
 )
 
-__all__ = ["FIELD_KINDS", "HASHING_SCHEMES", "MATIS_SCHEMA", "EncodingSchema", "FieldSpec"]
+__all__ = [
+    "FIELD_KINDS",
+    "HASHING_SCHEMES",
+    "MATIS_SCHEMA",
+    "MATIS_SCHEMA_V1",
+    "EncodingSchema",
+    "FieldSpec",
+]
 
 FIELD_KINDS = ("name", "name_phonetic", "date", "sex", "text", "positional", "exact")
 HASHING_SCHEMES = ("double", "random")
@@ -111,22 +118,27 @@ class EncodingSchema:
     """The fields, filter length and hashing scheme of a Bloom-filter encoding (CLK).
 
     ``filter_bits`` is the length of each record's filter, a multiple of 64.
-    ``hashing="double"`` sets bits ``(h1 + i*h2) mod filter_bits`` for
-    ``i < k`` (Schnell et al. 2009) with ``h1, h2`` taken from
-    HMAC-SHA256(field key, token); ``"random"`` takes each of the ``k``
-    positions from its own HMAC-SHA256 output, which resists the attack of
-    Kroll & Steinmetzer (2015) on double hashing at about twice the encoding
-    cost. ``block_year_window`` (``None`` for none) adds keyed blocking tokens:
+    ``hashing="random"`` (the default) takes each of the ``k`` positions from
+    its own HMAC-SHA256 output, which resists the attack of Kroll &
+    Steinmetzer (2015) on double hashing at about twice the encoding cost;
+    ``"double"`` sets bits ``(h1 + i*h2) mod filter_bits`` for ``i < k``
+    (Schnell et al. 2009) with ``h1, h2`` taken from HMAC-SHA256(field key,
+    token), and is kept only to reproduce old encodings and the attacks on
+    them. ``block_year_window`` (``None`` for none) adds keyed blocking tokens:
     ``"sex_birth_year"``, shared by records of one sex whose years of birth
     differ by at most the window, and ``"sex_birth_date"``, shared by
     records of one sex and the same full date of birth (day and month
     unordered, so a day/month swap keeps it). They need one ``"sex"`` and
-    one ``"date"`` field.
+    one ``"date"`` field. These tokens leak: each record's window tokens
+    chain the years of one sex together, and equal tokens show equal sex
+    and date of birth, so a reader who knows one record per sex reads every
+    record's year of birth (``tests/test_linkage_attacks.py``). The MATIS
+    schema sends none and blocks by LSH on the filters instead.
     """
 
     fields: tuple[FieldSpec, ...]
     filter_bits: int = 1024
-    hashing: str = "double"
+    hashing: str = "random"
     block_year_window: int | None = None
 
     def __post_init__(self) -> None:
@@ -167,14 +179,38 @@ class EncodingSchema:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _matis_fields() -> tuple[FieldSpec, ...]:
-    return (
+MATIS_SCHEMA = EncodingSchema(
+    fields=(
+        FieldSpec("name", "name", "name", k=15),
+        FieldSpec("name_phonetic", "name", "name_phonetic", k=15),
+        FieldSpec("date_of_birth", "date_of_birth", "date", k=20),
+    ),
+    filter_bits=1024,
+    hashing="random",
+    block_year_window=None,
+)
+"""The schema MATIS uses for cross-border re-trafficking checks: name and date of birth.
+
+Hardened (version 2, see ``docs/methods/linkage.md``): independent random
+hashing per token; no sex in the filter (any encoding the hub can compare
+sex on splits the records into the two sexes, which one known record per
+sex then names); no blocking tokens (the hub blocks with
+:data:`tipstats.linkage.MATIS_LSH_BLOCKING` on the filters themselves).
+"""
+
+MATIS_SCHEMA_V1 = EncodingSchema(
+    fields=(
         FieldSpec("name", "name", "name", k=15),
         FieldSpec("name_phonetic", "name", "name_phonetic", k=15),
         FieldSpec("date_of_birth", "date_of_birth", "date", k=20),
         FieldSpec("sex", "sex", "sex", k=40),
-    )
+    ),
+    filter_bits=1024,
+    hashing="double",
+    block_year_window=1,
+)
+"""The first MATIS schema (double hashing, sex in the filter, sex and birth-year tokens).
 
-
-MATIS_SCHEMA = EncodingSchema(fields=_matis_fields(), filter_bits=1024, block_year_window=1)
-"""The schema MATIS uses for cross-border re-trafficking checks: name, date of birth, sex."""
+Its encodings leak sex and year of birth to the hub; it is kept only to
+recognise and refuse old tokens and to test the attacks on it.
+"""
