@@ -506,6 +506,8 @@ MATIS_EXCHANGE_MAX_FAILURES = env_int("MATIS_EXCHANGE_MAX_FAILURES", 8)
 MATIS_EXCHANGE_LEASE_SECONDS = env_float("MATIS_EXCHANGE_LEASE_SECONDS", 600)
 MATIS_LINKAGE_THRESHOLD = env_float("MATIS_LINKAGE_THRESHOLD", 0.8)
 MATIS_LINKAGE_BACKEND = env_str("MATIS_LINKAGE_BACKEND", "duckdb")
+
+
 # Mail (password links, invitations, messages to administrators). MATIS_EMAIL_URL
 # names the backend: smtp://user:password@host:587/?tls=1 (STARTTLS),
 # smtps://user:password@host:465/ (TLS from the start), file:///path/to/folder,

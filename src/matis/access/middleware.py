@@ -56,9 +56,7 @@ class AccountRequirementsMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or request.path.startswith(
-            _exempt_prefixes()
-        ):
+        if user is None or not user.is_authenticated or request.path.startswith(_exempt_prefixes()):
             return self.get_response(request)
         if user.must_change_password:
             return _redirect(request, "access:password_change")

@@ -342,8 +342,7 @@ def user_manage(*, actor: User, user: User, **changes: Any) -> User:
     if not can_manage(actor, stored):
         raise PermissionDenied("This user is outside the administrator's scope.")
     role = changes.get("role", stored.role)
-    agency = changes["agency"] if "agency" in changes else stored.agency
-    _require_manager(actor, role=role, agency=agency if "agency" in changes else None)
+    _require_manager(actor, role=role, agency=changes.get("agency"))
     if changes.get("is_active") is False and stored.pk == actor.pk:
         raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
     return user_update(actor=actor, user=user, **changes)

@@ -169,7 +169,9 @@ def user_detail(request, pk: int):
             services.password_reset_send(
                 actor=request.user, user=target, link_base=_link_base(request)
             )
-            messages.success(request, _("A password link was sent to %(email)s.") % {"email": target.email})
+            messages.success(
+                request, _("A password link was sent to %(email)s.") % {"email": target.email}
+            )
             return redirect("access:user_detail", pk=target.pk)
         if action == "save" and form.is_valid():
             try:

@@ -165,7 +165,11 @@ def test_policy_refuses_weak_passwords_with_a_clear_message(client, make_user, p
     client.force_login(user)
     response = client.post(
         "/me/password/",
-        {"old_password": "correct horse battery", "new_password1": password, "new_password2": password},
+        {
+            "old_password": "correct horse battery",
+            "new_password1": password,
+            "new_password2": password,
+        },
     )
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -184,7 +188,11 @@ def test_minimum_length_follows_the_setting(client, make_user, settings):
     client.force_login(user)
     response = client.post(
         "/me/password/",
-        {"old_password": "correct horse battery", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        {
+            "old_password": "correct horse battery",
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
     )
     assert "at least 30 characters" in response.content.decode()
 
@@ -297,7 +305,9 @@ def test_national_admin_cannot_make_region_wide_users_or_use_other_agencies(
     assert worker.role == Role.CASE_WORKER
 
 
-def test_national_admin_changes_role_and_deactivates_with_before_after(client, admin_tha, make_user):
+def test_national_admin_changes_role_and_deactivates_with_before_after(
+    client, admin_tha, make_user
+):
     worker = make_user(role=Role.CASE_WORKER, country="THA")
     client.force_login(admin_tha)
     page = client.get(f"/users/{worker.pk}/").content.decode()
@@ -333,7 +343,10 @@ def test_regional_admin_manages_region_wide_users_only(client, make_user):
     )
     with pytest.raises(PermissionDenied):
         services.user_invite(
-            actor=regional, email="w@test.example", role=Role.CASE_WORKER, agency=None,
+            actor=regional,
+            email="w@test.example",
+            role=Role.CASE_WORKER,
+            agency=None,
             link_base="http://x/",
         )
 
@@ -485,9 +498,7 @@ def test_an_optional_user_who_enrolled_is_asked_for_a_code(client, make_user, se
     assert client.get("/statistics/").status_code == 200
 
 
-def test_setup_page_shows_an_inline_qr_code_and_the_key_and_refuses_a_wrong_code(
-    client, make_user
-):
+def test_setup_page_shows_an_inline_qr_code_and_the_key_and_refuses_a_wrong_code(client, make_user):
     user = make_user(role=Role.CASE_WORKER)
     client.force_login(user)
     page = client.get("/me/two-factor/").content.decode()
@@ -513,10 +524,12 @@ def test_email_url_is_parsed(tmp_path):
     assert smtp["EMAIL_USE_TLS"] and not smtp["EMAIL_USE_SSL"]
     ssl = email_settings("smtps://relay.example", home=tmp_path)
     assert ssl["EMAIL_PORT"] == 465 and ssl["EMAIL_USE_SSL"] and not ssl["EMAIL_USE_TLS"]
-    assert email_settings("file:///var/mail/matis", home=tmp_path)["EMAIL_FILE_PATH"].as_posix() == (
-        "/var/mail/matis"
+    assert email_settings("file:///var/mail/matis", home=tmp_path)[
+        "EMAIL_FILE_PATH"
+    ].as_posix() == ("/var/mail/matis")
+    assert email_settings("console:", home=tmp_path)["EMAIL_BACKEND"].endswith(
+        "console.EmailBackend"
     )
-    assert email_settings("console:", home=tmp_path)["EMAIL_BACKEND"].endswith("console.EmailBackend")
     from django.core.exceptions import ImproperlyConfigured
 
     with pytest.raises(ImproperlyConfigured, match="smtp://"):
