@@ -536,3 +536,13 @@ def test_email_url_is_parsed(tmp_path):
         email_settings("imap://x", home=tmp_path)
     with pytest.raises(ImproperlyConfigured, match="no host"):
         email_settings("smtp:///", home=tmp_path)
+
+
+def test_demo_names_the_mail_folder(settings, tmp_path):
+    from matis.access.demo import demo_mail_note
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path / "mail"
+    assert str(tmp_path / "mail") in demo_mail_note(settings)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    assert "printed" in demo_mail_note(settings)
