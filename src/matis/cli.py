@@ -164,7 +164,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    from matis.access.demo import demo_logins, demo_password
+    from matis.access.demo import demo_logins, demo_mail_note, demo_password
     from matis.common.demo import run_demo_loaders
 
     print(f"MATIS demo · data directory {settings.MATIS_HOME}")
@@ -180,6 +180,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"  Demo logins (password for all: {demo_password()}):")
     for email, what in demo_logins():
         print(f"    {email:<32} {what}")
+    print(f"  {demo_mail_note(settings)}")
     print("  Press Ctrl+C to stop.", flush=True)
     _serve("127.0.0.1", args.port, threads=8, worker=not args.no_worker)
     return 0

@@ -104,6 +104,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "matis.common",
@@ -133,7 +136,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "matis.common.middleware.SessionTimeoutMiddleware",
+    "matis.access.middleware.AccountRequirementsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -204,15 +209,28 @@ PASSWORD_HASHERS = [
 if ENV == "test":
     # Argon2 is deliberately slow; tests create many users.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+# Password policy: Django's validators; the minimum length is MATIS_PASSWORD_MIN_LENGTH.
+PASSWORD_MIN_LENGTH = env_int("MATIS_PASSWORD_MIN_LENGTH", 12)
+if PASSWORD_MIN_LENGTH < 8:
+    raise ImproperlyConfigured("MATIS_PASSWORD_MIN_LENGTH must be at least 8.")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 12},
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A password link (reset or invitation) works once, for MATIS_PASSWORD_LINK_HOURS.
+PASSWORD_RESET_TIMEOUT = env_int("MATIS_PASSWORD_LINK_HOURS", 24) * 3600
+# Two-factor sign-in (matis.access.twofactor): required for every role that can read
+# case data, justice records or exchange alerts, and for administrators, when
+# MATIS_REQUIRE_2FA is on (default: on in production, off in the demo and tests).
+MATIS_REQUIRE_2FA = env_flag("MATIS_REQUIRE_2FA", default=IS_PRODUCTION)
+OTP_TOTP_ISSUER = env_str("MATIS_2FA_ISSUER", "MATIS")
+OTP_TOTP_THROTTLE_FACTOR = 1
+MATIS_RECOVERY_CODES = 10
 LOGIN_URL = "access:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "access:login"
@@ -292,10 +310,6 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
-
-# Two-factor sign-in for every account (enforced by matis.access; `matis check`
-# warns while it is off).
-MATIS_REQUIRE_2FA = env_flag("MATIS_REQUIRE_2FA")
 
 # `matis check` runs `check --deploy --fail-level WARNING`; these findings are not
 # deployment problems: drf_spectacular.W001 is about the names of enums in the API
@@ -511,16 +525,64 @@ MATIS_DETENTION_AUTO_NOTIFY = env_flag("MATIS_DETENTION_AUTO_NOTIFY", True)
 MATIS_LINKAGE_MIN_PRECISION = env_float("MATIS_LINKAGE_MIN_PRECISION", 0.95)
 MATIS_LINKAGE_THRESHOLD = env_float("MATIS_LINKAGE_THRESHOLD", None)
 MATIS_LINKAGE_BACKEND = env_str("MATIS_LINKAGE_BACKEND", "duckdb")
-# Mail to administrators (e.g. an exchange item parked after repeated failures).
-# Production sends through the SMTP relay named here; elsewhere messages are
-# written as files to MATIS_HOME/mail.
+
+
+# Mail (password links, invitations, messages to administrators). MATIS_EMAIL_URL
+# names the backend: smtp://user:password@host:587/?tls=1 (STARTTLS),
+# smtps://user:password@host:465/ (TLS from the start), file:///path/to/folder,
+# console: (standard output). Without it, production sends through the SMTP relay
+# MATIS_EMAIL_HOST:MATIS_EMAIL_PORT (MATIS_EMAIL_TLS, MATIS_EMAIL_USER,
+# MATIS_EMAIL_PASSWORD); the demo and tests write each message as a file to
+# MATIS_HOME/mail (the folder `matis demo` prints).
+def email_settings(url: str, *, home: Path) -> dict:
+    """The Django EMAIL_* settings for a MATIS_EMAIL_URL value (see above)."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if scheme == "file":
+        folder = unquote(parts.path) or str(home / "mail")
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": Path(folder),
+        }
+    if scheme in {"smtp", "smtps"}:
+        if not parts.hostname:
+            raise ImproperlyConfigured(f"MATIS_EMAIL_URL names no host: {url.split('@')[-1]!r}")
+        query = {k: v[-1].lower() for k, v in parse_qs(parts.query).items()}
+        truthy = {"1", "true", "yes", "on"}
+        try:
+            port = parts.port or (465 if scheme == "smtps" else 25)
+        except ValueError as exc:
+            raise ImproperlyConfigured("MATIS_EMAIL_URL has a port that is not a number.") from exc
+        ssl = scheme == "smtps" or query.get("ssl") in truthy
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": parts.hostname,
+            "EMAIL_PORT": port,
+            "EMAIL_HOST_USER": unquote(parts.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+            "EMAIL_USE_SSL": ssl,
+            "EMAIL_USE_TLS": not ssl and query.get("tls") in truthy,
+        }
+    raise ImproperlyConfigured(
+        f"MATIS_EMAIL_URL must start with smtp://, smtps://, file:// or console:, not {scheme!r}"
+    )
+
+
 EMAIL_HOST = env_str("MATIS_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("MATIS_EMAIL_PORT", 25)
 EMAIL_USE_TLS = env_flag("MATIS_EMAIL_TLS")
+EMAIL_HOST_USER = env_str("MATIS_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("MATIS_EMAIL_PASSWORD")
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = env_str("MATIS_EMAIL_FROM", "matis@localhost")
 if not IS_PRODUCTION:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = MATIS_HOME / "mail"
+if env_str("MATIS_EMAIL_URL"):
+    globals().update(email_settings(env_str("MATIS_EMAIL_URL"), home=MATIS_HOME))
 
 # The address users reach MATIS at (https://matis.example.org), for the links in
 # inbox mails; empty: the links are paths only.

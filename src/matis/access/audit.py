@@ -185,7 +185,7 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
     wanted = None if fields is None else set(fields)
     return {
         f.name: f.value_from_object(obj)
-        for f in _audited_fields(type(obj))
+        for f in _audited_fields(obj._meta.model)  # also through a lazy request.user
         if wanted is None or f.name in wanted
     }
 

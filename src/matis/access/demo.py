@@ -121,3 +121,15 @@ def demo_logins() -> list[tuple[str, str]]:
         (demo_email("caseworker", "THA"), "case worker, Thailand"),
         (demo_email("admin", None), "administrator (admin site)"),
     ]
+
+
+def demo_mail_note(settings) -> str:
+    """Where the demo's mail (password links, invitations) goes, for ``matis demo`` to print."""
+    backend = settings.EMAIL_BACKEND.rsplit(".", 2)[-2]
+    if backend == "filebased":
+        return (
+            f"Mail (password links, invitations) is written as files to {settings.EMAIL_FILE_PATH}"
+        )
+    if backend == "console":
+        return "Mail (password links, invitations) is printed here."
+    return f"Mail is sent through {settings.EMAIL_HOST}:{settings.EMAIL_PORT}."

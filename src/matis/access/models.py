@@ -116,6 +116,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     preferred_language = models.CharField(_("preferred language"), max_length=10, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("may use the admin site"), default=False)
+    # Set when someone else chose the password (an administrator, at creation or
+    # reset): the next sign-in asks for a new one before anything else.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    # When the user confirmed an authenticator app (django-otp TOTP device); empty: none.
+    two_factor_confirmed_at = models.DateTimeField(
+        _("two-factor sign-in set up"), null=True, blank=True
+    )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()
@@ -174,6 +181,12 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("Logged in")
     LOGIN_FAILED = "login_failed", _("Failed login")
     LOGOUT = "logout", _("Logged out")
+    LOGIN_SECOND_FACTOR = "login_second_factor", _("Second sign-in step passed")
+    USER_INVITE = "user_invite", _("User invited")
+    PASSWORD_RESET = "password_reset", _("Password reset link sent")
+    PASSWORD_CHANGE = "password_change", _("Password changed")
+    TWO_FACTOR_ENROL = "two_factor_enrol", _("Two-factor sign-in set up")
+    TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor sign-in reset")
     USER_CREATE = "user_create", _("User created")
     USER_UPDATE = "user_update", _("User updated")
     AGENCY_CREATE = "agency_create", _("Agency created")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from matis.access.models import Agency, AuditLog, User
 from matis.access.permissions import has_perm
@@ -20,10 +20,14 @@ def agency_list(
     return qs
 
 
-def user_list(*, user: User) -> QuerySet[User]:
+def user_list(*, user: User, query: str = "") -> QuerySet[User]:
+    """Users of the reader's scope; ``query`` narrows by email or name."""
     if not has_perm(user, "access.manage_users"):
         return User.objects.none()
-    return scope_queryset(user, User.objects.select_related("country", "agency"))
+    qs = scope_queryset(user, User.objects.select_related("country", "agency"))
+    if query:
+        qs = qs.filter(Q(email__icontains=query) | Q(full_name__icontains=query))
+    return qs
 
 
 def audit_list(*, user: User, action: str | None = None) -> QuerySet[AuditLog]:

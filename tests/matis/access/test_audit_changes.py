@@ -82,7 +82,11 @@ def test_user_deactivate_and_password_are_audited_without_the_hash(regional_admi
     assert _last(AuditAction.USER_UPDATE).changes == {"is_active": [True, False]}
     services.user_set_password(actor=regional_admin, user=worker, password="another long one")
     event = _last(AuditAction.USER_UPDATE)
-    assert event.changes == {"password": {"redacted": True}}
+    # a password an administrator chose must be changed by its user at the next sign-in
+    assert event.changes == {
+        "password": {"redacted": True},
+        "must_change_password": [False, True],
+    }
     assert worker.password not in str(event.changes) + str(event.detail)
     worker.refresh_from_db()
     assert worker.check_password("another long one") and not worker.is_active
@@ -191,6 +195,7 @@ def test_admin_add_user_agency_and_password_go_through_the_services(client, supe
     assert created.check_password("yet another passphrase")
     event = _last(AuditAction.USER_UPDATE)
     assert event.actor == superuser and event.changes == {"password": {"redacted": True}}
+    assert created.must_change_password  # chosen by the administrator: changed at sign-in
 
     response = client.post(
         "/admin/access/agency/add/",

@@ -22,6 +22,7 @@ NOT_DATA_VIEWS = {
     "api/docs/": "API documentation page, no data",
     "api/redoc/": "API documentation page, no data",
     "static/": "static assets",
+    "password/set/": "choose a password from an e-mailed single-use link: no data",
 }
 SAFE = {200, 301, 302, 400, 403, 404, 405}
 
