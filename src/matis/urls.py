@@ -24,6 +24,7 @@ APPS_WITH_URLS = [
     ("justice/", "matis.justice"),
     ("exchange/", "matis.exchange"),
     ("cooperation/", "matis.cooperation"),
+    ("api-clients/", "matis.apiclients"),
 ]
 
 router = DefaultRouter()
