@@ -18,7 +18,7 @@ from matis.apiclients.models import ApiClient
 from matis.apiclients.scopes import ScopeError, role_for
 from matis.common.models import Country
 
-TOKEN_PREFIX = "matis"
+TOKEN_PREFIX = "matis"  # noqa: S105 - the tokens' fixed first part, not a secret
 RATE_PATTERN = re.compile(r"^[1-9][0-9]{0,6}/(second|minute|hour|day|s|m|h|d)$")
 SERVICE_DOMAIN = "api-clients.invalid"  # service accounts' addresses: never deliverable
 

@@ -341,7 +341,8 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = StatisticsSubmissionSerializer
     queryset = Submission.objects.none()
     filterset_fields = ["country", "period", "status"]
-    token_scopes = {"read": "statistics:read", "upload": "statistics:submit"}
+    token_scopes = {"read": "statistics:read", "create": "statistics:submit"}
+    parser_classes = [MultiPartParser]
 
     def get_queryset(self):
         return own_country_for_tokens(self.request, selectors.submission_list(self.request.user))
@@ -350,8 +351,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         request={"multipart/form-data": SubmissionUploadSerializer},
         responses={201: StatisticsSubmissionSerializer},
     )
-    @action(detail=False, methods=["post"], parser_classes=[MultiPartParser])
-    def upload(self, request):
+    def create(self, request):
         """Post one year's file of the caller's country: imported and submitted for approval.
 
         The same checks as an uploaded file (every row; nothing written if any

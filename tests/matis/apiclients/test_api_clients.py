@@ -15,7 +15,7 @@ from matis.apiclients.throttling import ApiClientRateThrottle
 from matis.official_statistics.models import Observation, Submission
 
 pytestmark = pytest.mark.django_db
-UPLOAD = "/api/v1/statistics/submissions/upload/"
+UPLOAD = "/api/v1/statistics/submissions/"
 
 
 def _post(client, token, rows, year=2021, fmt="csv"):
@@ -292,7 +292,7 @@ def test_the_schema_describes_the_token_and_its_scopes(client, make_user):
     scheme = schema["components"]["securitySchemes"]["matisToken"]
     assert scheme["type"] == "http" and scheme["scheme"] == "bearer"
     assert "statistics:submit" in scheme["description"]
-    upload = schema["paths"]["/api/v1/statistics/submissions/upload/"]["post"]
+    upload = schema["paths"]["/api/v1/statistics/submissions/"]["post"]
     assert upload["x-token-scope"] == "statistics:submit"
     assert {"matisToken": []} in upload["security"]
     cases = schema["paths"]["/api/v1/cases/"]["get"]
