@@ -223,6 +223,7 @@ def test_a_national_administrator_makes_and_revokes_clients_of_her_country(clien
     # the list never shows the token again
     listing = client.get(reverse("apiclients:client_list")).content.decode()
     assert "DSDW statistics" in listing and token not in listing
+    assert f'href="{reverse("apiclients:client_list")}"' in listing  # in the main menu
     # another country: refused by the form, nothing made
     other = client.post(
         reverse("apiclients:client_new"),
