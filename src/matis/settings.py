@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "matis.cases",
     "matis.registers",
     "matis.analytics",
+    "matis.apiclients",
     "matis.returns",
     "matis.justice",
     "matis.exchange",
@@ -143,6 +144,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "matis.apiclients.middleware.ApiClientAuditMiddleware",
 ]
 
 ROOT_URLCONF = "matis.urls"
@@ -386,19 +388,24 @@ WHITENOISE_AUTOREFRESH = False
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        # machine clients: Authorization: Bearer matis_... (docs/admin-guide.md, API clients)
+        "matis.apiclients.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "matis.apiclients.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "matis.common.api.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
+        "matis.apiclients.throttling.ApiClientRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("MATIS_API_RATE_ANON", "60/minute"),
         "user": env_str("MATIS_API_RATE_USER", "6000/hour"),
+        # each machine client, unless the client has its own rate
+        "api_client": env_str("MATIS_API_RATE_CLIENT", "600/minute"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -28,6 +28,7 @@ APPS_WITH_URLS = [
     ("exchange/", "matis.exchange"),
     ("cooperation/", "matis.cooperation"),
     ("inbox/", "matis.inbox"),
+    ("api-clients/", "matis.apiclients"),
 ]
 
 router = DefaultRouter()

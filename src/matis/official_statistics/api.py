@@ -11,7 +11,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from matis.access.audit import audit_record
@@ -28,6 +29,19 @@ from matis.official_statistics.models import (
     Submission,
     ValidationRule,
 )
+from matis.official_statistics.models.imports import ImportFormat
+
+# Machine clients' tokens (matis.apiclients) reach only endpoints declaring a scope:
+# reference data and the caller's own country's figures and submissions; the dashboard
+# tables (every country) and the records proposal (built from case records) are closed.
+STATISTICS_READ = {"read": "statistics:read"}
+
+
+def own_country_for_tokens(request, qs, field: str = "country_id"):
+    """A request made with a token (``request.auth``) sees its account's country only."""
+    if getattr(request, "auth", None) is not None:
+        return qs.filter(**{field: request.user.country_id})
+    return qs
 
 
 class StatisticsObservationSerializer(serializers.ModelSerializer):
@@ -121,6 +135,12 @@ class StatisticsRuleSerializer(serializers.ModelSerializer):
         ]
 
 
+class SubmissionUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    format = serializers.ChoiceField(choices=ImportFormat.choices)
+    year = serializers.IntegerField(min_value=1900, max_value=2200)
+
+
 class StatisticsSubmissionSerializer(serializers.ModelSerializer):
     country = serializers.CharField(source="country_id")
     year = serializers.IntegerField(source="period")
@@ -203,6 +223,7 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Observation.objects.none()  # for the schema; requests use get_queryset
     filter_backends: list = []
     pagination_class = KeysetPagination  # flat with table size (issue 13, finding 20)
+    token_scopes = STATISTICS_READ
 
     def get_queryset(self):
         qs = (
@@ -210,13 +231,16 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
             if self.action == "list"
             else (selectors.observations_visible(self.request.user))
         )
+        qs = own_country_for_tokens(self.request, qs)
         # in the list, KeysetPagination orders by id (an index range per page)
         return qs.select_related("indicator", "submission").order_by("id")
 
     def _file(self, fmt: str):
         from matis.official_statistics.views.common import observations_file_response
 
-        qs = filtered_observations(self.request).filter(approved=True)
+        qs = own_country_for_tokens(
+            self.request, filtered_observations(self.request).filter(approved=True)
+        )
         audit_record(
             actor=self.request.user,
             action=AuditAction.EXPORT,
@@ -283,6 +307,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = StatisticalIndicator.objects.prefetch_related("indicator_dimensions__dimension")
     serializer_class = StatisticsIndicatorSerializer
+    token_scopes = STATISTICS_READ
     lookup_field = "code"
     filterset_fields = ["is_glotip", "is_active"]
 
@@ -295,6 +320,7 @@ class DimensionViewSet(viewsets.ReadOnlyModelViewSet):
         "code_list__codes__parent"
     )
     serializer_class = StatisticsDimensionSerializer
+    token_scopes = STATISTICS_READ
     lookup_field = "code"
 
 
@@ -304,6 +330,7 @@ class RuleViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = ValidationRule.objects.select_related("indicator", "dimension")
     serializer_class = StatisticsRuleSerializer
+    token_scopes = STATISTICS_READ
     lookup_field = "code"
 
 
@@ -314,9 +341,57 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = StatisticsSubmissionSerializer
     queryset = Submission.objects.none()
     filterset_fields = ["country", "period", "status"]
+    token_scopes = {"read": "statistics:read", "create": "statistics:submit"}
+    parser_classes = [MultiPartParser]
 
     def get_queryset(self):
-        return selectors.submission_list(self.request.user)
+        return own_country_for_tokens(self.request, selectors.submission_list(self.request.user))
+
+    @extend_schema(
+        request={"multipart/form-data": SubmissionUploadSerializer},
+        responses={201: StatisticsSubmissionSerializer},
+    )
+    def create(self, request):
+        """Post one year's file of the caller's country: imported and submitted for approval.
+
+        The same checks as an uploaded file (every row; nothing written if any
+        is wrong), then the submission waits for approval by a second person
+        through the submission pages. Never approved here.
+        """
+        from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        from matis.access.permissions import has_perm
+        from matis.official_statistics.forms import MAX_UPLOAD_BYTES
+        from matis.official_statistics.services import ImportRejected
+        from matis.official_statistics.services.uploads import submission_post
+
+        user = request.user
+        if not user.country_id or not has_perm(user, "statistics.edit_submission", user.country_id):
+            raise PermissionDenied
+        form = SubmissionUploadSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        upload = form.validated_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError({"file": ["the file is larger than the upload limit"]})
+        try:
+            submission = submission_post(
+                actor=user,
+                source=upload,
+                fmt=form.validated_data["format"],
+                year=form.validated_data["year"],
+                filename=upload.name[:200],
+            )
+        except ImportRejected as exc:
+            raise ValidationError({"file": [str(e) for e in exc.errors]}) from None
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from None
+        except DjangoValidationError as exc:
+            raise ValidationError({"year": exc.messages}) from None
+        data = StatisticsSubmissionSerializer(
+            selectors.submission_list(user).get(pk=submission.pk)
+        ).data
+        return Response(data, status=201)
 
 
 DASHBOARD_PARAMS = [

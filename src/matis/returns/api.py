@@ -96,6 +96,7 @@ class ReturnViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ReturnSerializer
     permission_classes = [permissions.IsAuthenticated, UsesReturns]
+    token_scopes = {"read": "returns:read"}  # machine clients (matis.apiclients)
     queryset = Repatriation.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self):
@@ -129,6 +130,7 @@ class ReceivedViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ReceivedSerializer
     permission_classes = [permissions.IsAuthenticated, UsesReturns]
+    token_scopes = {"read": "returns:read"}  # machine clients (matis.apiclients)
     queryset = IncomingRepatriation.objects.none()
 
     def get_queryset(self):
