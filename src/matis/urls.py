@@ -37,6 +37,7 @@ for _prefix, module in APPS_WITH_URLS:
 urlpatterns = [
     path("", common_views.home, name="home"),
     path("health/", common_views.health, name="health"),
+    path("demo-status/<slug:label>/", common_views.demo_status, name="demo_status"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
