@@ -174,6 +174,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("Applying database migrations ...", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
     print(f"  migrations applied ({time.monotonic() - started:.1f} s)", flush=True)
+    if not args.wait:
+        # No worker of this demo runs yet: a part left "running" was interrupted by the
+        # last stop, and is queued again below.
+        import datetime as dt
+
+        from matis.common.jobs import jobs_fail_stale
+        from matis.common.models import DemoJob
+
+        jobs_fail_stale(older_than=dt.timedelta(0), reason="Interrupted", only=[DemoJob])
     print("Loading the plan registry and the synthetic demo data ...", flush=True)
     queued = run_demo_loaders(
         progress=lambda line: print(line, flush=True), background=not args.wait

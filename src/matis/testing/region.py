@@ -35,6 +35,15 @@ from pathlib import Path
 MATIS = [sys.executable, "-m", "matis.cli"]
 HUB = "hub"
 
+# The static files collected for a production-profile region in this process: later
+# regions (each test builds its own) copy them instead of collecting again.
+_collected_static: Path | None = None
+
+
+def _remember_static(path: Path) -> None:
+    global _collected_static
+    _collected_static = path
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -261,7 +270,7 @@ class Region:
         """
         if self.profile != "production":
             return
-        first = None
+        first = _collected_static if _collected_static and _collected_static.exists() else None
         for instance in self:
             target = instance.home / "static"
             if (target / "staticfiles.json").exists():
@@ -270,6 +279,7 @@ class Region:
             if first is None:
                 instance.run("manage", "collectstatic", "--noinput", "-v0", timeout=600)
                 first = target
+                _remember_static(target)
             else:
                 shutil.copytree(first, target, dirs_exist_ok=True)
 
