@@ -161,17 +161,39 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
         return 2
     _setup("demo")
+    import time
+
     from django.conf import settings
     from django.core.management import call_command
 
     from matis.access.demo import demo_logins, demo_mail_note, demo_password
     from matis.common.demo import run_demo_loaders
 
+    started = time.monotonic()
     print(f"MATIS demo · data directory {settings.MATIS_HOME}")
     print("Applying database migrations ...", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
+    print(f"  migrations applied ({time.monotonic() - started:.1f} s)", flush=True)
+    if not args.wait:
+        # No worker of this demo runs yet: a part left "running" was interrupted by the
+        # last stop, and is queued again below.
+        import datetime as dt
+
+        from matis.common.jobs import jobs_fail_stale
+        from matis.common.models import DemoJob
+
+        jobs_fail_stale(older_than=dt.timedelta(0), reason="Interrupted", only=[DemoJob])
     print("Loading the plan registry and the synthetic demo data ...", flush=True)
-    run_demo_loaders(progress=lambda line: print(line, flush=True))
+    queued = run_demo_loaders(
+        progress=lambda line: print(line, flush=True), background=not args.wait
+    )
+    print(f"  demo data ready to serve ({time.monotonic() - started:.1f} s)", flush=True)
+    if queued:
+        print(
+            "  Prepared by the background worker after the server starts (its pages say "
+            f"so until done): {', '.join(queued)}",
+            flush=True,
+        )
     if args.no_serve:
         return 0
     url = f"http://127.0.0.1:{args.port}/"
@@ -201,7 +223,9 @@ def _demo_region(args: argparse.Namespace) -> int:
             )
             return 2
     home = Path(os.environ.get("MATIS_HOME") or Path.home() / ".matis")
-    return demo_region.run(home=home, port=args.port, every=args.every, serve=not args.no_serve)
+    return demo_region.run(
+        home=home, port=args.port, every=args.every, serve=not args.no_serve, wait=args.wait
+    )
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -385,6 +409,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-serve", action="store_true", help="set up the demo data and exit")
     demo.add_argument(
         "--no-worker", action="store_true", help="do not start the background-job worker"
+    )
+    demo.add_argument(
+        "--wait",
+        action="store_true",
+        help="prepare all the demo data before serving or exiting, none in the background",
     )
     demo.add_argument(
         "--region",

@@ -9,11 +9,12 @@ registers its relay key at the hub on its first pull. A worker per national
 instance (``matis exchange sync --every N``) pushes the outbox and pulls
 relayed items and alerts. Ctrl-C stops everything.
 
-Demo data: the hub loads the plan registry and the users (secretariat,
-administrator); each national instance loads the synthetic demo data except
-the one-database exchange demo. The demo loaders are not country-aware, so a
-national instance also holds the other countries' synthetic records; its
-country's users see only their own country.
+Demo data: the hub loads the plan registry and the regional users
+(secretariat, auditor, administrator); each national instance loads the
+synthetic demo data of its own country only (the demo loaders take a country
+filter), except the one-database exchange demo. The heavier parts (annual
+reports, analyses) are prepared by each instance's background worker after
+it answers, unless ``--wait``.
 """
 
 from __future__ import annotations
@@ -31,21 +32,34 @@ HUB_LOADERS = ("plans", "access")
 NATIONAL_SKIPS = ("exchange",)  # the one-database demo's hub traffic
 
 
-def load(role: str) -> None:
-    """In an instance's environment: migrate and load its demo data (run as a child process)."""
+def load(role: str, *, background: bool = False) -> None:
+    """In an instance's environment: migrate and load its demo data (run as a child process).
+
+    The hub gets the regional data (``countries=()``), a national instance its own
+    country's (``countries=(role,)``); with ``background`` the background demo parts
+    are queued for the instance's worker instead of run here.
+    """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "matis.settings")
     import django
 
     django.setup()
     from django.core.management import call_command
 
-    from matis.common.demo import demo_loaders
+    from matis.common.demo import run_demo_loaders
 
     call_command("migrate", interactive=False, verbosity=0)
-    for label, loader in demo_loaders():
-        if (role == HUB and label not in HUB_LOADERS) or (role != HUB and label in NATIONAL_SKIPS):
-            continue
-        print(f"  {role} {label}: {loader()}", flush=True)
+
+    def wanted(loader) -> bool:
+        if role == HUB:
+            return loader.label in HUB_LOADERS
+        return loader.label not in NATIONAL_SKIPS
+
+    run_demo_loaders(
+        progress=lambda line: print(f"  {role}{line[1:]}", flush=True),
+        background=background,
+        only=wanted,
+        countries=() if role == HUB else (role.upper(),),
+    )
 
 
 def _logins(instance) -> list[tuple[str, str]]:
@@ -64,7 +78,9 @@ def _logins(instance) -> list[tuple[str, str]]:
     ]
 
 
-def run(*, home: Path, port: int, every: float = 5.0, serve: bool = True) -> int:
+def run(
+    *, home: Path, port: int, every: float = 5.0, serve: bool = True, wait: bool = False
+) -> int:
     """Set up (once) and run the region; returns when Ctrl-C is pressed."""
     root = Path(home) / "region"
     ports = {HUB: port, **{c: port + 1 + i for i, c in enumerate(COUNTRIES)}}
@@ -74,7 +90,14 @@ def run(*, home: Path, port: int, every: float = 5.0, serve: bool = True) -> int
           flush=True)  # fmt: skip
     loaders = [
         subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "matis.demo_region", "load", instance.name],
+            [
+                sys.executable,
+                "-m",
+                "matis.demo_region",
+                "load",
+                instance.name,
+                *(["--background"] if serve and not wait else []),
+            ],
             env=instance.env,
         )
         for instance in region
@@ -121,7 +144,7 @@ def run(*, home: Path, port: int, every: float = 5.0, serve: bool = True) -> int
 
 
 if __name__ == "__main__":  # python -m matis.demo_region load <hub|THA|KHM>
-    if len(sys.argv) == 3 and sys.argv[1] == "load":
-        load(sys.argv[2])
+    if len(sys.argv) in (3, 4) and sys.argv[1] == "load" and sys.argv[3:] in ([], ["--background"]):
+        load(sys.argv[2], background=sys.argv[3:] == ["--background"])
     else:
-        raise SystemExit("usage: python -m matis.demo_region load <hub|THA|KHM>")
+        raise SystemExit("usage: python -m matis.demo_region load <hub|THA|KHM> [--background]")

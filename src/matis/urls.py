@@ -48,6 +48,7 @@ urlpatterns = [
         RedirectView.as_view(url=static("matis/img/favicon.svg"), permanent=True),
         name="favicon",
     ),
+    path("demo-status/<slug:label>/", common_views.demo_status, name="demo_status"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),

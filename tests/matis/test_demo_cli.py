@@ -41,35 +41,36 @@ def demo_home(tmp_path_factory) -> Path:
         _matis("demo", "--no-serve"), env=_env(home), capture_output=True, text=True, timeout=900
     )
     assert result.returncode == 0, result.stderr[-3000:]
+    assert "queued for the background worker" in result.stdout
     return home
 
 
-def test_second_demo_run_changes_nothing(demo_home):
-    before = (demo_home / "matis.sqlite3").stat().st_size
+@pytest.fixture(scope="module")
+def prepared_home(demo_home) -> Path:
+    """The demo home once the background parts are prepared (``--wait`` runs them)."""
     result = subprocess.run(
-        _matis("demo", "--no-serve"),
+        _matis("demo", "--no-serve", "--wait"),
         env=_env(demo_home),
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=1800,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "already loaded, nothing changed" in result.stdout
-    assert "0 agencies and 0 users created" in result.stdout
     import sqlite3
 
     with sqlite3.connect(demo_home / "matis.sqlite3") as db:
-        loads = db.execute(
-            "select count(*) from access_auditlog where action='registry_load'"
-        ).fetchone()
-    assert loads == (1,)
-    assert (demo_home / "matis.sqlite3").stat().st_size >= before
+        parts = dict(db.execute("select label, status from common_demojob").fetchall())
+    assert parts == dict.fromkeys(
+        ("returns", "justice", "reports", "analytics", "exchange"), "done"
+    )
+    return demo_home
 
 
 def test_demo_serves_the_plan_to_a_demo_login(demo_home):
     port = _free_port()
     proc = subprocess.Popen(
-        _matis("demo", "--port", str(port)),
+        # no worker: the background parts stay queued, so their pages must say so
+        _matis("demo", "--port", str(port), "--no-worker"),
         env=_env(demo_home),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -117,9 +118,35 @@ def test_demo_serves_the_plan_to_a_demo_login(demo_home):
         assert page.count("data-priority") == 9
         css = opener.open(base + "/static/matis/css/matis.css")
         assert css.status == 200
+        reports = opener.open(base + "/reports/").read().decode()
+        assert 'data-demo-preparing="reports"' in reports
+        assert "are being prepared" in reports or "กำลังเตรียมข้อมูลสาธิต" in reports
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_second_demo_run_changes_nothing(prepared_home):
+    demo_home = prepared_home
+    before = (demo_home / "matis.sqlite3").stat().st_size
+    result = subprocess.run(
+        _matis("demo", "--no-serve"),
+        env=_env(demo_home),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "already loaded, nothing changed" in result.stdout
+    assert "0 agencies and 0 users created" in result.stdout
+    import sqlite3
+
+    with sqlite3.connect(demo_home / "matis.sqlite3") as db:
+        loads = db.execute(
+            "select count(*) from access_auditlog where action='registry_load'"
+        ).fetchone()
+    assert loads == (1,)
+    assert (demo_home / "matis.sqlite3").stat().st_size >= before
 
 
 def test_demo_refuses_a_busy_port(demo_home):

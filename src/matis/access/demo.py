@@ -5,11 +5,12 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from matis.access.models import Agency, OrganisationType, Role, User
 from matis.access.services import agency_create, user_create
-from matis.common.models import COMMIT_COUNTRIES
+from matis.common.demo import demo_countries
 
 DEMO_DOMAIN = "matis.example"
 
@@ -58,16 +59,24 @@ def demo_email(local: str, iso3: str | None) -> str:
 
 
 @transaction.atomic
-def load_demo() -> str:
+def load_demo(*, countries: tuple[str, ...] | None = None) -> str:
+    """Agencies and users of every COMMIT country (or of ``countries`` only) and the
+    secretariat's; a national instance of the regional demo (``countries`` set, not
+    empty) gets no secretariat users, the hub (``countries=()``) only those."""
+    # One password for every demo login: hashed once here (Argon2 is deliberately slow,
+    # ~1 s a user on a loaded machine) and given to the users this run creates.
     password = demo_password()
-    created_agencies = created_users = 0
-    secretariat, made = Agency.objects.get_or_create(
-        country=None,
-        name="COMMIT regional secretariat (synthetic)",
-        defaults={"org_type": OrganisationType.SECRETARIAT, "city": "Bangkok"},
-    )
-    created_agencies += made
-    for iso3 in COMMIT_COUNTRIES:
+    created: list[int] = []
+    created_agencies = 0
+    regional = not countries
+    if regional:
+        secretariat, made = Agency.objects.get_or_create(
+            country=None,
+            name="COMMIT regional secretariat (synthetic)",
+            defaults={"org_type": OrganisationType.SECRETARIAT, "city": "Bangkok"},
+        )
+        created_agencies += made
+    for iso3 in demo_countries(countries):
         agencies = []
         for name, org_type in DEMO_AGENCIES:
             full_name = f"{name} ({iso3}, synthetic)"
@@ -81,24 +90,24 @@ def load_demo() -> str:
         for local, role, agency_index in DEMO_COUNTRY_USERS:
             email = demo_email(local, iso3)
             if not User.objects.filter(email=email).exists():
-                user_create(
+                user = user_create(
                     actor=None,
                     email=email,
-                    password=password,
+                    password=None,
                     role=role,
                     country_id=iso3,
                     agency=agencies[agency_index],
                     full_name=f"{role.label} {iso3} (synthetic)",
                     preferred_language="th" if iso3 == "THA" else "",
                 )
-                created_users += 1
-    for local, role in DEMO_REGIONAL_USERS:
+                created.append(user.pk)
+    for local, role in DEMO_REGIONAL_USERS if regional else ():
         email = demo_email(local, None)
         if not User.objects.filter(email=email).exists():
             user = user_create(
                 actor=None,
                 email=email,
-                password=password,
+                password=None,
                 role=role,
                 country_id=None,
                 agency=secretariat,
@@ -107,8 +116,10 @@ def load_demo() -> str:
             if role == Role.ADMINISTRATOR:
                 user.is_staff = user.is_superuser = True
                 user.save(update_fields=["is_staff", "is_superuser"])
-            created_users += 1
-    return f"{created_agencies} agencies and {created_users} users created"
+            created.append(user.pk)
+    if created:
+        User.objects.filter(pk__in=created).update(password=make_password(password))
+    return f"{created_agencies} agencies and {len(created)} users created"
 
 
 def demo_logins() -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("Research analytics")
     demo_loader = "matis.analytics.demo.load_demo"
     demo_order = 70
+    demo_background = True  # prepared by the background worker after the demo answers
     nav_items = (NavItem("analytics:analysis_list", _("Analyses"), "analytics.view_analyses"),)
 
     def ready(self):

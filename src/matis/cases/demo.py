@@ -51,6 +51,7 @@ from matis.cases.models import (
 from matis.cases.services.cases import add_years, person_search_digests, retention_years
 from matis.cases.services.placements import alert_kind_for
 from matis.cases.synthetic import synthetic_document_number, synthetic_name
+from matis.common.demo import demo_countries
 from matis.common.models import COMMIT_COUNTRIES
 
 SEED = 20110101
@@ -159,12 +160,14 @@ def _ensure_directory(country: str, agencies: list[Agency]) -> tuple[list, list]
 
 
 @transaction.atomic
-def load_demo(n_cases: int = DEFAULT_CASES, *, seed: int = SEED) -> str:
+def load_demo(
+    n_cases: int = DEFAULT_CASES, *, seed: int = SEED, countries: tuple[str, ...] | None = None
+) -> str:
     if Case.objects.filter(reference__contains="-D").exists():
         return "demo cases already loaded"
     rng = random.Random(seed + 1)  # noqa: S311 - synthetic data, not security
     setup = {}
-    for country in COMMIT_COUNTRIES:
+    for country in demo_countries(countries):
         agencies = list(Agency.objects.filter(country_id=country, name__contains="synthetic"))
         workers = list(
             User.objects.filter(country_id=country, role=Role.CASE_WORKER, agency__isnull=False)

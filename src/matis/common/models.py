@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from matis.common.jobs import BackgroundJob
 
 # The six COMMIT governments, in the order the MOU lists them.
 COMMIT_COUNTRIES = ("KHM", "CHN", "LAO", "MMR", "THA", "VNM")
@@ -106,3 +110,27 @@ class CountryAlias(TimeStampedModel):
                     % {"alias": self.alias, "country": clash.country_id, "other": clash.alias}
                 }
             )
+
+
+class DemoJob(BackgroundJob):
+    """A part of the demo data prepared in the background after ``matis demo`` answers.
+
+    One row per background demo loader (an app whose AppConfig sets
+    ``demo_background = True``), named by the app's label; the pages of that
+    app say "being prepared" while it is not done (matis.common.demo).
+    """
+
+    PHASE_LABELS: ClassVar[dict] = {"loading": _("Preparing the demo data")}
+
+    label = models.CharField(_("part"), max_length=40, unique=True)
+    order = models.PositiveIntegerField(default=100)
+    result = models.TextField(_("result"), blank=True)
+    queued_at = models.DateTimeField(_("queued"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["order", "label"]
+        verbose_name = _("demo preparation")
+        verbose_name_plural = _("demo preparations")
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.status})"

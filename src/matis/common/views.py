@@ -34,6 +34,19 @@ def health(request):
     return JsonResponse({"status": "ok"})
 
 
+@scoped("global")
+@login_required
+@require_GET
+def demo_status(request, label: str):
+    """The progress of a background demo part, polled by the page that waits for it."""
+    from django.shortcuts import get_object_or_404
+
+    from matis.common.jobs import job_status_response
+    from matis.common.models import DemoJob
+
+    return job_status_response(get_object_or_404(DemoJob, label=label))
+
+
 # --- helpers every app's pages use ------------------------------------------------------------
 
 

@@ -103,16 +103,18 @@ def _push_all() -> dict:
 
     totals: dict[str, int] = {}
     for country in COMMIT_COUNTRIES:
-        enqueue_pending(country_id=country)
-        result = outbox_push(country_id=country, ignore_schedule=True).as_dict()
+        with transaction.atomic():
+            enqueue_pending(country_id=country)
+            result = outbox_push(country_id=country, ignore_schedule=True).as_dict()
         for key, value in result.items():
             if not isinstance(value, bool):
                 totals[key] = totals.get(key, 0) + value
     return totals
 
 
-@transaction.atomic
 def load_demo() -> str:
+    """Each step in a short transaction of its own, not one for all: the background worker
+    runs this while the demo serves, and SQLite has one write lock."""
     from matis.exchange.hub import match_pending_tokens
     from matis.exchange.models import CountryKey, ReceivedAlert
     from matis.exchange.services import alert_decide, alerts_pull
@@ -121,18 +123,23 @@ def load_demo() -> str:
         return "exchange demo already loaded"
     if any(_worker(c) is None for pair in SYNTHETIC_RETRAFFICKED for c in (pair[0][0], pair[1][0])):
         return "no demo case workers: load the access demo first"
-    _keys()
+    with transaction.atomic():
+        _keys()
     today = dt.date.today()
     earlier_cases, newer_cases = [], []
     for (c1, g1, f1), (c2, _g2, _f2), dob, _confirmed in SYNTHETIC_RETRAFFICKED:
-        earlier_cases.append(_register(c1, g1, f1, dob, today - dt.timedelta(days=700), c2))
+        with transaction.atomic():
+            earlier_cases.append(_register(c1, g1, f1, dob, today - dt.timedelta(days=700), c2))
     first = _push_all()  # the earlier cases reach the hub first
     for (c1, _g1, _f1), (c2, g2, f2), dob, _confirmed in SYNTHETIC_RETRAFFICKED:
-        newer_cases.append(_register(c2, g2, f2, dob, today - dt.timedelta(days=20), c1))
+        with transaction.atomic():
+            newer_cases.append(_register(c2, g2, f2, dob, today - dt.timedelta(days=20), c1))
     second = _push_all()
-    match_pending_tokens()  # what the hub's background worker does after the tokens arrive
+    with transaction.atomic():
+        match_pending_tokens()  # what the hub's background worker does after the tokens arrive
     for country in COMMIT_COUNTRIES:
-        alerts_pull(country_id=country)
+        with transaction.atomic():
+            alerts_pull(country_id=country)
     for pair, earlier, newer in zip(
         SYNTHETIC_RETRAFFICKED, earlier_cases, newer_cases, strict=True
     ):
@@ -141,7 +148,8 @@ def load_demo() -> str:
         for case in (earlier, newer):
             alert = ReceivedAlert.objects.filter(subject__case=case).first()
             if alert is not None:
-                alert_decide(actor=_worker(case.country_id), alert=alert, decision="confirmed")
+                with transaction.atomic():
+                    alert_decide(actor=_worker(case.country_id), alert=alert, decision="confirmed")
     third = _push_all()
     sent = first.get("sent", 0) + second.get("sent", 0) + third.get("sent", 0)
     return (

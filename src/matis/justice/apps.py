@@ -10,4 +10,5 @@ class JusticeConfig(AppConfig):
     verbose_name = _("Justice")
     demo_loader = "matis.justice.demo.load_demo"
     demo_order = 56
+    demo_background = True  # prepared by the background worker after the demo answers
     nav_items = (NavItem("justice:list", _("Criminal cases"), "justice.view_criminal_cases"),)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from matis.access.audit import audit_record
 from matis.access.models import Agency, AuditAction, Role, User
-from matis.common.models import COMMIT_COUNTRIES
+from matis.common.demo import demo_countries
 from matis.monitoring.models import (
     ActivityReport,
     BudgetEntry,
@@ -163,7 +163,9 @@ def _status_path(rng: random.Random, priority: bool) -> list[str]:
 
 
 @transaction.atomic
-def load_demo() -> str:
+def load_demo(*, countries: tuple[str, ...] | None = None) -> str:
+    """Synthetic monitoring data of every COMMIT country, or of ``countries`` only."""
+    here = demo_countries(countries)
     plan = Plan.objects.filter(code="SPA3").first()
     if plan is None:
         return "plan registry missing; nothing loaded"
@@ -188,12 +190,10 @@ def load_demo() -> str:
         .select_related("area")
         .order_by("area__number", "number")
     )
-    agencies = {
-        c: list(Agency.objects.filter(country_id=c).order_by("name")) for c in COMMIT_COUNTRIES
-    }
+    agencies = {c: list(Agency.objects.filter(country_id=c).order_by("name")) for c in here}
     functions = list(RoleFunction.objects.order_by("order"))
     reports, outputs, partners, budgets, agency_links = [], [], [], [], []
-    for country in COMMIT_COUNTRIES:
+    for country in here:
         language = LANGUAGE[country]
         open_states = [state for state, n in OPEN_2013.get(country, {}).items() for _i in range(n)]
         open_activities = dict(
@@ -297,8 +297,8 @@ def load_demo() -> str:
     through.objects.bulk_create(
         through(activityreport_id=r.pk, agency_id=a.pk) for r, a in agency_links
     )
-    n_values = _indicator_values(rng, periods)
-    for country in COMMIT_COUNTRIES:
+    n_values = _indicator_values(rng, periods, here)
+    for country in here:
         _national_plan(rng, country)
     for year, period in periods.items():
         if not period.is_locked:
@@ -321,10 +321,12 @@ def load_demo() -> str:
     )
 
 
-def _indicator_values(rng: random.Random, periods: dict[int, ReportingPeriod]) -> int:
+def _indicator_values(
+    rng: random.Random, periods: dict[int, ReportingPeriod], countries: tuple[str, ...]
+) -> int:
     baselines, targets, actuals = [], [], []
     for indicator in PlanIndicator.objects.all():
-        for country in COMMIT_COUNTRIES:
+        for country in countries:
             if indicator.unit == PlanIndicator.Unit.YES_NO:
                 start = Decimal(rng.choice([0, 0, 1]))
             elif indicator.unit == PlanIndicator.Unit.PERCENT:

@@ -10,4 +10,5 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
     demo_loader = "matis.reports.demo.load_demo"
     demo_order = 60
+    demo_background = True  # prepared by the background worker after the demo answers
     nav_items = (NavItem("reports:report_list", _("Annual reports"), "reports.view_reports"),)

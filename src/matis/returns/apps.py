@@ -10,6 +10,7 @@ class ReturnsConfig(AppConfig):
     verbose_name = _("Return and reintegration")
     demo_loader = "matis.returns.demo.load_demo"
     demo_order = 55
+    demo_background = True  # prepared by the background worker after the demo answers
     nav_items = (NavItem("returns:list", _("Returns"), "returns.view_returns"),)
 
     def ready(self) -> None:

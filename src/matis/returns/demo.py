@@ -19,7 +19,7 @@ from matis.access.models import Agency, Role, User
 from matis.cases.choices import ConsentGivenBy, ConsentPurpose
 from matis.cases.models import IDENTIFIED, Case, Person, ServiceProvider
 from matis.cases.services import consent_record, reindex_person
-from matis.common.models import COMMIT_COUNTRIES
+from matis.common.demo import demo_countries
 from matis.returns import instruments as tools
 from matis.returns import services
 from matis.returns.choices import (
@@ -253,8 +253,7 @@ def _reintegrate(rng, rep: Repatriation, worker: User, today: dt.date) -> None:
         )
 
 
-@transaction.atomic
-def load_demo(*, seed: int = SEED) -> str:
+def load_demo(*, seed: int = SEED, countries: tuple[str, ...] | None = None) -> str:
     if Repatriation.objects.filter(case__reference__contains="-D").exists():
         return "demo returns already loaded"
     if not Case.objects.filter(reference__contains="-D").exists():
@@ -263,7 +262,8 @@ def load_demo(*, seed: int = SEED) -> str:
     today = demo_today()
     made = received = 0
     for (sending, receiving), (share, pace) in CORRIDORS.items():
-        if sending not in COMMIT_COUNTRIES or receiving not in COMMIT_COUNTRIES:
+        here = demo_countries(countries)
+        if sending not in here or receiving not in here:
             continue
         receiving_worker = _worker(receiving)
         if receiving_worker is None or receiving_worker.agency is None:
@@ -272,11 +272,15 @@ def load_demo(*, seed: int = SEED) -> str:
         for case in _eligible(sending, receiving):
             if rng.random() >= share or case.case_worker.role != Role.CASE_WORKER:
                 continue
-            rep = _run_return(rng, case, receiving_agency, receiving_worker, pace, today)
+            # One short transaction a return, not one for all: the background worker
+            # runs this while the demo serves, and SQLite has one write lock.
+            with transaction.atomic():
+                rep = _run_return(rng, case, receiving_agency, receiving_worker, pace, today)
+                if rep is not None and rep.receiving_case_id:
+                    _reintegrate(rng, rep, receiving_worker, today)
             if rep is None:
                 continue
             made += 1
             if rep.receiving_case_id:
                 received += 1
-                _reintegrate(rng, rep, receiving_worker, today)
     return f"{made} synthetic returns, {received} received home with a reintegration case"

@@ -10,7 +10,8 @@ and by ``matis demo --region``.
     region = Region(tmp_path, countries=("THA", "KHM"))
     region.migrate()            # or region.migrate(template=path_of_a_migrated_db)
     region.issue_credentials()
-    region.start()              # matis serve for every instance, waits for /health/
+    region.start()              # collectstatic (production), matis serve for every instance,
+                                # waits for /health/
     ...
     region.stop()
 """
@@ -33,6 +34,15 @@ from pathlib import Path
 
 MATIS = [sys.executable, "-m", "matis.cli"]
 HUB = "hub"
+
+# The static files collected for a production-profile region in this process: later
+# regions (each test builds its own) copy them instead of collecting again.
+_collected_static: Path | None = None
+
+
+def _remember_static(path: Path) -> None:
+    global _collected_static
+    _collected_static = path
 
 
 def free_port() -> int:
@@ -250,10 +260,34 @@ class Region:
             key_file.write_text(f"{key_id} {secret_file.read_text().strip()}")
             key_file.chmod(0o600)
 
+    def collect_static(self) -> None:
+        """Production profile: the static files (hashed, compressed) in every instance's home.
+
+        Production serves ``/static/`` from ``STATIC_ROOT`` (``MATIS_HOME/static``) through
+        the manifest storage, so a page naming a file that was never collected answers
+        500. ``collectstatic`` runs once, for the first instance; the others get a copy.
+        Nothing to do for the demo and test profiles (they serve from the package).
+        """
+        if self.profile != "production":
+            return
+        first = _collected_static if _collected_static and _collected_static.exists() else None
+        for instance in self:
+            target = instance.home / "static"
+            if (target / "staticfiles.json").exists():
+                first = first or target
+                continue
+            if first is None:
+                instance.run("manage", "collectstatic", "--noinput", "-v0", timeout=600)
+                first = target
+                _remember_static(target)
+            else:
+                shutil.copytree(first, target, dirs_exist_ok=True)
+
     # --- running ----------------------------------------------------------------------------
 
     def start(self, *, worker: bool = False) -> None:
-        """Serve the hub first, then every national instance."""
+        """Serve the hub first, then every national instance (static files collected first)."""
+        self.collect_static()
         for instance in self:
             if instance.proc is None or instance.proc.poll() is not None:
                 instance.serve(worker=worker)

@@ -77,8 +77,7 @@ def test_approved_statistics_reach_the_hub_across_processes_and_a_revision_repla
     region.issue_credentials()
     tha, hub = region["THA"], region.hub
     key_id = "tha-1"
-    hub.run("manage", "collectstatic", "--noinput", "-v0")  # the hub's pages are read
-    region.start()
+    region.start()  # collects the static files: the hub's pages are read below
     try:
         approved = run(tha, "approve", FIRST)
         assert approved["status"] == "approved" and approved["own_approval_refused"]

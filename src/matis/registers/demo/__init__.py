@@ -12,22 +12,25 @@ from django.db import connection, transaction
 
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction
-from matis.common.models import COMMIT_COUNTRIES
+from matis.common.demo import demo_countries
 from matis.registers.demo import agreements, meetings, prevention, training
 from matis.registers.demo.base import SEED
 
 
 @transaction.atomic
-def load_demo() -> str:
+def load_demo(*, countries: tuple[str, ...] | None = None) -> str:
+    """Register rows of every COMMIT country (or of ``countries`` only); the regional
+    meetings unless ``countries`` names a national instance's country."""
     rng = random.Random(SEED)  # noqa: S311 - synthetic demo data, not a secret
     created = 0
-    for iso3 in COMMIT_COUNTRIES:
+    for iso3 in demo_countries(countries):
         created += training.load(rng, iso3)
         created += agreements.load(rng, iso3)
         created += agreements.load_units_and_assessments(rng, iso3)
         created += prevention.load(rng, iso3)
         created += meetings.load_national(rng, iso3)
-    created += meetings.load_regional(rng)
+    if not countries:
+        created += meetings.load_regional(rng)
     synced = _sync_indicators()
     if created:
         audit_record(
