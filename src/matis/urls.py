@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from matis.common import views as common_views
+from matis.common.metrics import metrics_view
 
 # (URL prefix, app module) for every app with pages and/or an API.
 APPS_WITH_URLS = [
@@ -37,6 +38,7 @@ for _prefix, module in APPS_WITH_URLS:
 urlpatterns = [
     path("", common_views.home, name="home"),
     path("health/", common_views.health, name="health"),
+    path("metrics/", metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),

@@ -10,6 +10,7 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Cross-border exchange")
     demo_loader = "matis.exchange.demo.load_demo"
     demo_order = 90
+    metrics_collector = "matis.exchange.metrics.collect"
     nav_items = (
         NavItem("exchange:outbox", _("Exchange"), "exchange.view_outbox"),
         NavItem("exchange:alert_list", _("Re-trafficking alerts"), "exchange.view_alerts"),
