@@ -25,6 +25,7 @@ and p95(pages and API) / p95(trivial) from the same run. The exit status is
 
     .venv/bin/python benchmarks/bench_signed_in_load.py [--users 32] [--duration 120]
         [--threads 8] [--database postgresql://postgres@127.0.0.1/matis_bench_signed_in_load]
+        [--reuse MATIS_HOME-of-a-previous-run]   # skip the (minutes long) demo load
 """
 
 from __future__ import annotations

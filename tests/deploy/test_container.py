@@ -149,15 +149,24 @@ def test_entrypoint_runs_web_and_worker_as_separate_processes(tmp_path, postgres
         MATIS_BIND="127.0.0.1",
         MATIS_PORT=str(port),
         MATIS_THREADS="2",
-        MATIS_WAIT_SECONDS="600",
+        MATIS_WAIT_SECONDS="1200",
     )
     assert Path(sys.executable).with_name("matis").exists()
-    run = {"env": env, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    # Each in its own process group, as a container is: a stop reaches the
+    # command the entrypoint is running even before it has exec'ed the server.
+    run = {
+        "env": env,
+        "stdout": subprocess.PIPE,
+        "stderr": subprocess.PIPE,
+        "text": True,
+        "start_new_session": True,
+    }
     # The worker starts first, as compose may start it: it waits for the migrations.
     worker = subprocess.Popen([str(ENTRYPOINT), "worker"], **run)
     web = subprocess.Popen([str(ENTRYPOINT), "web"], **run)
     try:
-        deadline = time.monotonic() + 600
+        # migrate, collectstatic and plans load first: minutes on a busy machine
+        deadline = time.monotonic() + 1200
         status = None
         while time.monotonic() < deadline and web.poll() is None:
             try:
@@ -185,7 +194,7 @@ def test_entrypoint_runs_web_and_worker_as_separate_processes(tmp_path, postgres
     finally:
         for proc in (web, worker):
             if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
+                os.killpg(proc.pid, signal.SIGTERM)
         _, web_err = web.communicate(timeout=60)
         worker.communicate(timeout=60)
     assert web.returncode == 0, web_err
