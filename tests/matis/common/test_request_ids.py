@@ -79,6 +79,22 @@ def test_the_route_not_the_path_is_logged(client, make_user, json_request_log):
     assert all("Somchai" not in json.dumps(line) for line in json_request_log())
 
 
+@pytest.mark.django_db
+def test_djangos_own_warning_about_a_refusal_carries_the_id(client):
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(request_id)s %(message)s"))
+    handler.addFilter(RequestIdFilter())
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        response = client.get("/metrics/", REMOTE_ADDR="203.0.113.7")
+    finally:
+        logger.removeHandler(handler)
+    assert response.status_code == 403
+    assert stream.getvalue().strip() == f"{response['X-Request-ID']} Forbidden: /metrics/"
+
+
 def test_matis_log_format_json_makes_the_server_log_json(tmp_path):
     """End to end through the environment: MATIS_LOG_FORMAT=json, one request, one JSON line."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MATIS_", "DJANGO_"))}
