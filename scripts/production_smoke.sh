@@ -53,6 +53,13 @@ sed -n 1p "$headers"
 grep -q "^HTTP/1.1 200" "$headers" || { echo "FAIL: /login/ over the proxy is not 200"; cat "$headers"; exit 1; }
 grep -qi "^strict-transport-security: max-age=" "$headers" || { echo "FAIL: no HSTS"; exit 1; }
 grep -iE "^set-cookie: *csrftoken=.*Secure" "$headers" >/dev/null || { echo "FAIL: CSRF cookie not Secure"; exit 1; }
+grep -qiE "^x-request-id: [0-9a-f]{16}" "$headers" || { echo "FAIL: no X-Request-ID"; exit 1; }
+# /metrics/: answered to a caller on the server itself, refused to a client the proxy forwards.
+metrics="$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/metrics/" -H "Host: matis.example.go.th")"
+[ "$metrics" = "200" ] || { echo "FAIL: /metrics/ from loopback gave $metrics"; exit 1; }
+metrics="$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/metrics/" -H "Host: matis.example.go.th" \
+  -H "X-Forwarded-Proto: https" -H "X-Forwarded-For: 203.0.113.7")"
+[ "$metrics" = "403" ] || { echo "FAIL: /metrics/ through the proxy gave $metrics"; exit 1; }
 plain="$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' "http://127.0.0.1:$port/login/" -H "Host: matis.example.go.th")"
 [ "$plain" = "301 https://matis.example.go.th/login/" ] || { echo "FAIL: plain HTTP gave '$plain'"; exit 1; }
 
@@ -70,4 +77,4 @@ done
 stat -c '%a %n' "$MATIS_HOME" "$MATIS_HOME/static"
 psql -h 127.0.0.1 -U postgres -qc "drop database if exists $db"
 rm -rf "$work"
-echo "production smoke test: OK (200 + HSTS over the proxy, 301 without it, worker stopped)"
+echo "production smoke test: OK (200 + HSTS + request id over the proxy, 301 without it, metrics loopback only, worker stopped)"

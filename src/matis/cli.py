@@ -58,20 +58,13 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
         pass
 
 
+# The django-tasks database worker as MATIS runs it: every queue, polled twice a second.
+WORKER_ARGS = ["db_worker", "--queue-name", "*", "--interval", "0.5", "--no-startup-delay"]
+
+
 def _start_worker() -> subprocess.Popen:
     """Run the background-job worker (reports, imports, analyses) beside the web server."""
-    cmd = [
-        sys.executable,
-        "-m",
-        "matis.cli",
-        "manage",
-        "db_worker",
-        "--queue-name",
-        "*",
-        "--interval",
-        "0.5",
-        "--no-startup-delay",
-    ]
+    cmd = [sys.executable, "-m", "matis.cli", "manage", *WORKER_ARGS]
     preexec = _die_with_parent if sys.platform.startswith("linux") else None
     return subprocess.Popen(cmd, env=dict(os.environ), preexec_fn=preexec)  # noqa: S603
 
@@ -231,6 +224,16 @@ def _demo_region(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     _setup()
     _serve(args.host, args.port, args.threads, worker=not args.no_worker)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """The background-job worker as its own process (beside `matis serve --no-worker`)."""
+    _setup()
+    from django.core.management import call_command
+
+    recover_stale_jobs()
+    call_command(*WORKER_ARGS)
     return 0
 
 
@@ -432,9 +435,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--no-worker",
         action="store_true",
-        help="do not start a background-job worker (run `matis manage db_worker` apart)",
+        help="do not start a background-job worker (run `matis worker` apart)",
     )
     serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser(
+        "worker",
+        help="run the background-job worker alone (with `matis serve --no-worker`); "
+        "stops on SIGTERM after the job it is running",
+    )
+    worker.set_defaults(func=cmd_worker)
 
     manage = sub.add_parser("manage", help="run any Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -129,6 +129,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "matis.common.middleware.RequestIdMiddleware",
+    "matis.common.metrics.RequestMetricsMiddleware",
     "matis.common.middleware.NoStoreForSignedInMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -297,6 +298,8 @@ TRUSTED_PROXY_COUNT = env_int("MATIS_TRUSTED_PROXY_COUNT", 1)
 if IS_PRODUCTION and not _INSECURE_HTTP:
     SECURE_HSTS_SECONDS = 31536000
     SECURE_SSL_REDIRECT = env_flag("MATIS_SSL_REDIRECT", default=True)
+    # Prometheus and health checks ask the server itself (plain HTTP), not through the proxy.
+    SECURE_REDIRECT_EXEMPT = [r"^metrics/$", r"^health/$"]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -440,23 +443,44 @@ MATIS_EXCHANGE_VAULT_KEY = env_str("MATIS_EXCHANGE_VAULT_KEY")
 MATIS_STALE_JOB_MINUTES = env_int("MATIS_STALE_JOB_MINUTES", 30)
 
 # --- logging -------------------------------------------------------------------
+# MATIS_LOG_FORMAT=json writes one JSON object a line (python-json-logger) for a
+# log collector; "plain" (default) is for people reading a terminal. Both carry
+# the request id. ``matis.request`` logs one line per request (method, route,
+# status, duration): on in production, quiet in the demo and the tests unless
+# MATIS_LOG_LEVEL asks for it.
+MATIS_LOG_FORMAT = env_str("MATIS_LOG_FORMAT", "plain").lower()
+if MATIS_LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"MATIS_LOG_FORMAT must be plain or json, not {MATIS_LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "matis.common.middleware.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "timestamp": False,
+        },
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            "formatter": MATIS_LOG_FORMAT,
             "filters": ["request_id"],
         }
     },
     "root": {"handlers": ["console"], "level": _LOG_LEVEL or "WARNING"},
-    "loggers": {"matis": {"level": _LOG_LEVEL or "INFO"}},
+    "loggers": {
+        "matis": {"level": _LOG_LEVEL or "INFO"},
+        "matis.request": {"level": _LOG_LEVEL or ("INFO" if IS_PRODUCTION else "WARNING")},
+    },
 }
+
+# /metrics/ (Prometheus): with a token, only requests that bring it
+# ("Authorization: Bearer <token>"); without one, only loopback callers.
+MATIS_METRICS_TOKEN = env_str("MATIS_METRICS_TOKEN")
 
 # --- MATIS features --------------------------------------------------------------
 # Read once here; the modules that use them read ``django.conf.settings`` (tests

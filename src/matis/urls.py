@@ -12,6 +12,7 @@ from rest_framework.routers import DefaultRouter
 
 from matis.common import views as common_views
 from matis.common.apidocs import ApiDocsView
+from matis.common.metrics import metrics_view
 
 # (URL prefix, app module) for every app with pages and/or an API.
 APPS_WITH_URLS = [
@@ -49,6 +50,7 @@ urlpatterns = [
         name="favicon",
     ),
     path("demo-status/<slug:label>/", common_views.demo_status, name="demo_status"),
+    path("metrics/", metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),

@@ -11,6 +11,7 @@ class ExchangeConfig(AppConfig):
     demo_loader = "matis.exchange.demo.load_demo"
     demo_order = 90
     demo_background = True  # prepared by the background worker after the demo answers
+    metrics_collector = "matis.exchange.metrics.collect"
     nav_items = (
         NavItem("exchange:outbox", _("Exchange"), "exchange.view_outbox"),
         NavItem("exchange:alert_list", _("Re-trafficking alerts"), "exchange.view_alerts"),
