@@ -4,7 +4,6 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
@@ -44,11 +43,7 @@ urlpatterns = [
     path("", common_views.home, name="home"),
     path("health/", common_views.health, name="health"),
     # browsers ask for /favicon.ico on pages without a <link rel="icon"> (PDF, API docs)
-    path(
-        "favicon.ico",
-        RedirectView.as_view(url=static("matis/img/favicon.svg"), permanent=True),
-        name="favicon",
-    ),
+    path("favicon.ico", common_views.favicon, name="favicon"),
     path("demo-status/<slug:label>/", common_views.demo_status, name="demo_status"),
     path("metrics/", metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -164,3 +164,16 @@ def measures_page(
             "region_wide": request.user.is_region_wide,
         },
     )
+
+
+@require_GET
+def favicon(request):
+    """``/favicon.ico``, asked for by browsers on pages without an icon link (PDF, API docs).
+
+    The static address is looked up per request: with hashed static names it exists
+    only once ``collectstatic`` has run, not when the URLs are imported.
+    """
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("matis/img/favicon.svg"))

@@ -117,7 +117,7 @@ def mail_configured(app_configs=None, **kwargs):
         problems.append(
             Error(
                 f"Mail is not sent: the mail backend is {settings.EMAIL_BACKEND}.",
-                hint="Run with MATIS_ENV=production and set MATIS_EMAIL_HOST.",
+                hint="Run with MATIS_ENV=production and set MATIS_EMAIL_URL (or MATIS_EMAIL_HOST).",
                 id="matis.E005",
             )
         )
@@ -127,7 +127,8 @@ def mail_configured(app_configs=None, **kwargs):
             Error(
                 f"Mail to administrators is not configured (relay {settings.EMAIL_HOST!r}, "
                 f"sender {sender!r}): alerts such as a parked exchange item would not arrive.",
-                hint="Set MATIS_EMAIL_HOST (and MATIS_EMAIL_PORT, MATIS_EMAIL_TLS) to your SMTP "
+                hint="Set MATIS_EMAIL_URL (e.g. smtp://user:password@relay:587/?tls=1), or "
+                "MATIS_EMAIL_HOST (and MATIS_EMAIL_PORT, MATIS_EMAIL_TLS), to your SMTP "
                 "relay and MATIS_EMAIL_FROM to a real sender address of your domain.",
                 id="matis.E006",
             )

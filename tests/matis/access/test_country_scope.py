@@ -22,6 +22,8 @@ NOT_DATA_VIEWS = {
     "api/docs/": "API documentation page, no data",
     "api/redoc/": "API documentation page, no data",
     "static/": "static assets",
+    "favicon.ico": "redirect to the static icon, no data",
+    "demo-status/": "progress of the demo data being prepared (demo profile), no case or country data",
     "password/set/": "choose a password from an e-mailed single-use link: no data",
 }
 SAFE = {200, 301, 302, 400, 403, 404, 405}

@@ -87,15 +87,16 @@ def test_a_weak_configuration_fails_with_what_to_do(tmp_path):
         MATIS_ALLOWED_HOSTS="localhost",
         MATIS_TRUSTED_PROXY="*",
         MATIS_CSRF_TRUSTED_ORIGINS="http://matis.example",
-        # keys beside the SQLite database in MATIS_HOME; no mail; no 2FA
+        # keys beside the SQLite database in MATIS_HOME; no mail; 2FA switched off
         MATIS_CASE_KEY_FILE=str(_ring_file(home / "case-keys")),
+        MATIS_REQUIRE_2FA="0",
     )
     done = _check(env)
     assert done.returncode != 0
     report = done.stderr
     for finding, advice in [
         ("matis.E002", "Move the file to a folder of its own"),
-        ("matis.E006", "Set MATIS_EMAIL_HOST"),
+        ("matis.E006", "Set MATIS_EMAIL_URL"),
         ("matis.W007", "Set MATIS_REQUIRE_2FA=1"),
         ("matis.E008", "Set MATIS_ALLOWED_HOSTS to the public host name"),
         ("matis.E010", "Name only the address(es) of the TLS proxy"),
