@@ -274,7 +274,7 @@ def detention_consent_changed(*, actor: User, case: Case, country: str) -> list[
         return []
     upgraded = []
     notices = (
-        DetentionNotice.objects.select_for_update()
+        DetentionNotice.objects.select_for_update(of=("self",))
         .filter(case=case, direction=Direction.OUT, other_country_id=country, personal=False)
         .select_related("placement__facility", "case__person")
     )
