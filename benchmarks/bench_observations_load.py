@@ -71,6 +71,34 @@ def quantile(samples: list[float], q: int) -> float:
     return statistics.quantiles(samples, n=100, method="inclusive")[q - 1]
 
 
+def run_threads(threads: list[threading.Thread]) -> float:
+    """Start the users' threads together, wait for all; the wall time in seconds."""
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - began
+
+
+def print_samples(users: int, elapsed: float, samples: dict[str, list[float]], errors: list):
+    """Requests, rate and errors, then p50/p95/p99 of each kind of request."""
+    total = sum(len(v) for v in samples.values())
+    print(
+        f"  {users} users for {elapsed:.0f} s: {total:,} requests "
+        f"({total / elapsed:.1f}/s), {len(errors)} errors"
+    )
+    width = max(len(name) for name in samples)
+    for name, values in samples.items():
+        print(
+            f"  {name:<{width}} n {len(values):6,}   p50 {1000 * statistics.median(values):7.1f} ms"
+            f"   p95 {1000 * quantile(values, 95):7.1f} ms"
+            f"   p99 {1000 * quantile(values, 99):7.1f} ms"
+        )
+    if errors:
+        print(f"  errors (first 10): {errors[:10]}")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -271,25 +299,8 @@ def main(argv=None) -> int:
                 )
                 for i, s in enumerate(sessions)
             ]
-            began = time.perf_counter()
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            elapsed = time.perf_counter() - began
-        total = sum(len(v) for v in samples.values())
-        print(
-            f"  {args.users} users for {elapsed:.0f} s: {total:,} requests "
-            f"({total / elapsed:.1f}/s), {len(errors)} errors"
-        )
-        for name, values in samples.items():
-            print(
-                f"  {name:<13} n {len(values):6,}   p50 {1000 * statistics.median(values):7.1f} ms"
-                f"   p95 {1000 * quantile(values, 95):7.1f} ms"
-                f"   p99 {1000 * quantile(values, 99):7.1f} ms"
-            )
-        if errors:
-            print(f"  errors (first 10): {errors[:10]}")
+            elapsed = run_threads(threads)
+        print_samples(args.users, elapsed, samples, errors)
         ratio = quantile(samples["observations"], 95) / quantile(samples["trivial"], 95)
         ok = ratio <= TARGET and not errors
         print(

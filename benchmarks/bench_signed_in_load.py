@@ -36,14 +36,21 @@ import os
 import random
 import re
 import secrets
-import statistics
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
-from bench_observations_load import Session, free_port, quantile, server_env, start_server
+from bench_observations_load import (
+    Session,
+    free_port,
+    print_samples,
+    quantile,
+    run_threads,
+    server_env,
+    start_server,
+)
 from bench_statistics_import import SEED, setup_database
 
 TRIVIAL = "/api/v1/statistics/rules/NON_NEGATIVE/"
@@ -230,25 +237,8 @@ def main(argv=None) -> int:
                 )
                 for i, (s, urls) in enumerate(work)
             ]
-            began = time.perf_counter()
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            elapsed = time.perf_counter() - began
-        total = sum(len(v) for v in samples.values())
-        print(
-            f"  {args.users} users for {elapsed:.0f} s: {total:,} requests "
-            f"({total / elapsed:.1f}/s), {len(errors)} errors"
-        )
-        for name, values in samples.items():
-            print(
-                f"  {name:<8} n {len(values):6,}   p50 {1000 * statistics.median(values):7.1f} ms"
-                f"   p95 {1000 * quantile(values, 95):7.1f} ms"
-                f"   p99 {1000 * quantile(values, 99):7.1f} ms"
-            )
-        if errors:
-            print(f"  errors (first 10): {errors[:10]}")
+            elapsed = run_threads(threads)
+        print_samples(args.users, elapsed, samples, errors)
         trivial = quantile(samples["trivial"], 95)
         work_p95 = quantile(samples["pages"] + samples["api"], 95)
         print(
