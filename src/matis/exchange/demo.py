@@ -149,7 +149,12 @@ def load_demo() -> str:
             alert = ReceivedAlert.objects.filter(subject__case=case).first()
             if alert is not None:
                 with transaction.atomic():
-                    alert_decide(actor=_worker(case.country_id), alert=alert, decision="confirmed")
+                    alert_decide(
+                        actor=_worker(case.country_id),
+                        alert=alert,
+                        decision="confirmed",
+                        basis="counterpart",
+                    )
     third = _push_all()
     sent = first.get("sent", 0) + second.get("sent", 0) + third.get("sent", 0)
     return (

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -32,6 +32,7 @@ from matis.exchange.hub import ENVELOPE_VERSION
 from matis.exchange.models import (
     AlertStatus,
     CountryKey,
+    DecisionBasis,
     ItemKind,
     LinkageSubject,
     OutboxItem,
@@ -772,15 +773,24 @@ def alerts_pull(*, country_id: str, transport=None) -> int:
 
 
 @transaction.atomic
-def alert_decide(*, actor: User, alert: ReceivedAlert, decision: str) -> ReceivedAlert:
-    """A case worker confirms or dismisses an alert; the decision is queued for the hub."""
+def alert_decide(*, actor: User, alert: ReceivedAlert, decision: str, basis: str) -> ReceivedAlert:
+    """A case worker confirms or dismisses an alert, saying how it was checked.
+
+    The decision is queued for the hub; the coded basis stays here (the hub needs
+    only the decision) and is audited.
+    """
     if decision not in (AlertStatus.CONFIRMED, AlertStatus.DISMISSED):
         raise ValueError(f"unknown decision {decision!r}")
+    if basis not in DecisionBasis.for_decision(decision):
+        raise ValidationError(
+            {"basis": _("Say how the alert was checked, with a reason that fits the decision.")}
+        )
     if not has_perm(actor, "exchange.decide_alert"):
         raise PermissionDenied(_("Only case workers and supervisors decide alerts."))
     alert = ReceivedAlert.objects.select_for_update().get(pk=alert.pk)
     alert.status, alert.decided_by, alert.decided_at = decision, actor, timezone.now()
-    alert.save(update_fields=["status", "decided_by", "decided_at"])
+    alert.decision_basis = basis
+    alert.save(update_fields=["status", "decided_by", "decided_at", "decision_basis"])
     outbox_enqueue(
         country_id=alert.country_id,
         kind=ItemKind.ALERT_DECISION,
@@ -798,5 +808,6 @@ def alert_decide(*, actor: User, alert: ReceivedAlert, decision: str) -> Receive
         obj=alert.subject.case,
         alert=alert.pk,
         decision=decision,
+        basis=basis,
     )
     return alert

@@ -27,9 +27,11 @@ from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.common.jobs import job_status_response
 from matis.exchange import conf, selectors, services
+from matis.exchange.forms import AlertDecisionForm
 from matis.exchange.hub import MAX_BODY_BYTES, HubAnswer, hub_alerts_answer, hub_inbox_answer
 from matis.exchange.models import (
     AlertStatus,
+    DecisionBasis,
     HubAlert,
     LinkageToken,
     MatchRun,
@@ -160,15 +162,26 @@ def alert_list(request):
 def alert_detail(request, pk):
     """One alert: the own case, the other country, the score; confirm or dismiss."""
     alert = selectors.alert_for(request.user, pk)
-    if request.method == "POST":
-        decision = request.POST.get("decision", "")
-        if decision not in (AlertStatus.CONFIRMED, AlertStatus.DISMISSED):
-            messages.error(request, _("Choose confirm or dismiss."))
-            return redirect("exchange:alert_detail", pk=alert.pk)
-        services.alert_decide(actor=request.user, alert=alert, decision=decision)
+    form = AlertDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.alert_decide(
+            actor=request.user,
+            alert=alert,
+            decision=form.cleaned_data["decision"],
+            basis=form.cleaned_data["basis"],
+        )
         messages.success(request, _("Your decision is recorded and will be sent to the hub."))
         return redirect("exchange:alert_list")
-    return render(request, "exchange/alert_detail.html", {"alert": alert})
+    basis_groups = [
+        (label, [(b.value, b.label) for b in DecisionBasis.for_decision(decision)])
+        for decision, label in form.fields["decision"].choices
+    ]
+    return render(
+        request,
+        "exchange/alert_detail.html",
+        {"alert": alert, "form": form, "basis_groups": basis_groups},
+        status=400 if form.errors else 200,
+    )
 
 
 # --- hub pages -------------------------------------------------------------------------------

@@ -80,7 +80,10 @@ def test_both_confirm_and_the_link_feeds_the_measure(
         case = tha_case if country == "THA" else khm_case
         assert case.reference in page.content.decode()
         alert = ReceivedAlert.objects.get(country_id=country)
-        response = client.post(f"/exchange/alerts/{alert.pk}/", {"decision": "confirmed"})
+        response = client.post(
+            f"/exchange/alerts/{alert.pk}/",
+            {"decision": "confirmed", "basis": "interview", "attest": "on"},
+        )
         assert response.status_code == 302
     assert retrafficking_measure() == []  # decisions are not at the hub yet
     outbox_push(transport_factory=local_transports)
@@ -100,8 +103,12 @@ def test_a_dismissal_keeps_the_link_out_of_the_measure(same_person_twice, local_
         alerts_pull(country_id=country, transport=local_transports(country))
     tha = ReceivedAlert.objects.get(country_id="THA")
     khm = ReceivedAlert.objects.get(country_id="KHM")
-    alert_decide(actor=tha.subject.case.case_worker, alert=tha, decision="confirmed")
-    alert_decide(actor=khm.subject.case.case_worker, alert=khm, decision="dismissed")
+    alert_decide(
+        actor=tha.subject.case.case_worker, alert=tha, decision="confirmed", basis="documents"
+    )
+    alert_decide(
+        actor=khm.subject.case.case_worker, alert=khm, decision="dismissed", basis="details_differ"
+    )
     outbox_push(transport_factory=local_transports)
     assert HubAlert.objects.get().is_dismissed
     assert retrafficking_measure() == []
@@ -145,3 +152,36 @@ def test_batch_rematch_with_blocking_finds_the_same_alert_once(same_person_twice
     assert rematch_all() == 1
     assert rematch_all() == 0
     assert HubAlert.objects.get().newer_country_id == "KHM"
+
+
+@pytest.mark.django_db
+def test_confirming_needs_a_fitting_reason_and_the_statement(
+    same_person_twice, local_transports, client, workers
+):
+    from matis.access.models import AuditLog
+
+    alerts_pull(country_id="THA", transport=local_transports("THA"))
+    alert = ReceivedAlert.objects.get(country_id="THA")
+    client.force_login(workers["THA"])
+    url = f"/exchange/alerts/{alert.pk}/"
+    page = client.get(url).content.decode()
+    assert 'name="attest"' in page and 'value="counterpart"' in page
+    refused = [
+        {"decision": "confirmed"},  # one click: no reason, no statement
+        {"decision": "confirmed", "basis": "interview"},  # no statement
+        {"decision": "confirmed", "basis": "details_differ", "attest": "on"},  # a dismissal reason
+        {"decision": "dismissed", "basis": "interview"},  # a confirmation reason
+    ]
+    for data in refused:
+        response = client.post(url, data)
+        assert response.status_code == 400, data
+        alert.refresh_from_db()
+        assert alert.status == "open" and alert.decision_basis == "", data
+    assert not AuditLog.objects.filter(action="alert_resolve").exists()
+
+    response = client.post(url, {"decision": "dismissed", "basis": "counterpart_differs"})
+    assert response.status_code == 302
+    alert.refresh_from_db()
+    assert (alert.status, alert.decision_basis) == ("dismissed", "counterpart_differs")
+    row = AuditLog.objects.get(action="alert_resolve")
+    assert row.detail["basis"] == "counterpart_differs"

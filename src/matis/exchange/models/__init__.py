@@ -15,6 +15,7 @@ from matis.exchange.models.hub import (
 )
 from matis.exchange.models.national import (
     AlertStatus,
+    DecisionBasis,
     InstanceKey,
     ItemKind,
     LinkageSubject,
@@ -35,6 +36,7 @@ __all__ = [
     "Consolidation",
     "ConsolidationStatus",
     "CountryKey",
+    "DecisionBasis",
     "DeidentifiedCase",
     "HubAlert",
     "InboxItem",

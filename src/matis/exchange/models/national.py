@@ -114,6 +114,27 @@ class AlertStatus(models.TextChoices):
     DISMISSED = "dismissed", _("Dismissed: not the same person")
 
 
+class DecisionBasis(models.TextChoices):
+    """How a case worker checked an alert before deciding it (coded: no free text leaves)."""
+
+    INTERVIEW = "interview", _("The person confirmed it in an interview")
+    DOCUMENTS = "documents", _("Identity documents or photographs match")
+    COUNTERPART = "counterpart", _("The counterpart agency confirmed it through the agreed channel")
+    DETAILS_DIFFER = "details_differ", _("On checking, the details differ")
+    COUNTERPART_DIFFERS = (
+        "counterpart_differs",
+        _("The counterpart agency found it is a different person"),
+    )
+
+    @classmethod
+    def for_decision(cls, decision: str) -> list[DecisionBasis]:
+        if decision == AlertStatus.CONFIRMED:
+            return [cls.INTERVIEW, cls.DOCUMENTS, cls.COUNTERPART]
+        if decision == AlertStatus.DISMISSED:
+            return [cls.DETAILS_DIFFER, cls.COUNTERPART_DIFFERS]
+        return []
+
+
 class ReceivedAlert(models.Model):
     """A re-trafficking alert the hub raised for one of this country's cases."""
 
@@ -141,6 +162,9 @@ class ReceivedAlert(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_basis = models.CharField(
+        _("how it was checked"), max_length=24, choices=DecisionBasis.choices, blank=True
+    )
     fetched_at = models.DateTimeField(_("fetched"), default=timezone.now)
 
     class Meta:
