@@ -30,18 +30,12 @@ from matis.cases.htcds import (
     TypeOfExploitation,
 )
 from matis.cases.models import Facility, ServiceProvider
+from matis.common.dateinput import LocalDateField
 from matis.common.models import Country
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 def _date_field(label, required=True, initial=None):
-    return forms.DateField(label=label, required=required, widget=DateInput(), initial=initial)
+    return LocalDateField(label=label, required=required, initial=initial)
 
 
 def _countries():
