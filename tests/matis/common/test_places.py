@@ -35,3 +35,16 @@ def test_names_follow_the_readers_language_where_iso_codes_translates_them():
         assert Subdivision.objects.get(code="CN-YN").display_name == "云南省"
     with translation.override("my"):  # no Burmese catalogue: the ISO name
         assert chiang_mai.display_name == "Chiang Mai"
+
+
+@pytest.mark.django_db
+def test_the_load_command_restores_a_deleted_province():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Subdivision.objects.filter(code="LA-VT").delete()
+    out = StringIO()
+    call_command("load_places", stdout=out)
+    assert Subdivision.objects.filter(code="LA-VT", country_id="LAO").exists()
+    assert out.getvalue().startswith("1 provinces")
