@@ -104,6 +104,10 @@ def case_to_htcds(case: Case, *, deidentified: bool = False) -> dict:
         for key in IDENTIFYING_FIELDS:
             record.pop(key, None)
         record.pop("commit_CaseReference")
+        # a province narrows a person down far more than a country: not in de-identified data
+        record.pop("commit_PlaceOfIdentification")
+        for placement in record["commit_Placements"]:
+            placement.pop("province")
         record.pop("cas_ReasonForCaseClosure")
     return record
 

@@ -6,6 +6,7 @@ import json
 
 from django.urls import reverse
 
+from matis.cases.export import case_to_htcds
 from matis.cases.models import Case, Facility
 from matis.common.models import Subdivision
 
@@ -35,6 +36,8 @@ def test_the_province_of_identification_is_stored_shown_and_exported(client, wor
     assert 'data-place="TH-50"' in page and "เชียงใหม่" in page
     record = json.loads(client.get(reverse("cases:case_htcds", args=[case.pk])).content)
     assert record["commit_PlaceOfIdentification"] == "TH-50"
+    deidentified = case_to_htcds(case, deidentified=True)
+    assert "commit_PlaceOfIdentification" not in deidentified
 
 
 def test_a_province_of_another_country_than_the_one_chosen_is_refused(client, world):
