@@ -96,6 +96,17 @@ class SubdivisionSelect(forms.Select):
         return option
 
 
+class _ByDisplayName(forms.models.ModelChoiceIterator):
+    """Provinces listed in the alphabetical order of the names the reader sees."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        label = self.field.label_from_instance
+        for obj in sorted(self.queryset, key=lambda o: (o.country_id, label(o))):
+            yield self.choice(obj)
+
+
 class SubdivisionField(forms.ModelChoiceField):
     """A province, listed in the reader's language, narrowed by the country select named
     ``narrowed_by`` (``matis.js``; without JavaScript all are listed)."""
@@ -106,6 +117,8 @@ class SubdivisionField(forms.ModelChoiceField):
         attrs = {"data-narrowed-by": narrowed_by} if narrowed_by else {}
         kwargs.setdefault("widget", SubdivisionSelect(attrs=attrs))
         super().__init__(queryset=Subdivision.objects.order_by("country_id", "name"), **kwargs)
+
+    iterator = _ByDisplayName
 
     def label_from_instance(self, obj):
         return obj.display_name
