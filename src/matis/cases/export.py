@@ -76,14 +76,16 @@ def case_to_htcds(case: Case, *, deidentified: bool = False) -> dict:
         "commit_ForcedCriminality": FORCED_CRIMINALITY in case.exploitation_types,
         "commit_ForcedCriminalityActivities": list(case.forced_criminality),
         "commit_CountryOfExploitation": _iso2(case.country_of_exploitation_id),
+        "commit_PlaceOfIdentification": case.place_of_identification_id,  # ISO 3166-2
         "commit_Placements": [
             {
                 "kind": p.kind,
+                "province": p.facility.subdivision_id if p.facility else None,  # ISO 3166-2
                 "voluntary": p.voluntary,
                 "start": _date(p.start_date),
                 "end": _date(p.end_date),
             }
-            for p in case.placements.order_by("start_date", "id")
+            for p in case.placements.select_related("facility").order_by("start_date", "id")
         ],
         "commit_LatestScreening": next(
             (
@@ -102,6 +104,10 @@ def case_to_htcds(case: Case, *, deidentified: bool = False) -> dict:
         for key in IDENTIFYING_FIELDS:
             record.pop(key, None)
         record.pop("commit_CaseReference")
+        # a province narrows a person down far more than a country: not in de-identified data
+        record.pop("commit_PlaceOfIdentification")
+        for placement in record["commit_Placements"]:
+            placement.pop("province")
         record.pop("cas_ReasonForCaseClosure")
     return record
 

@@ -30,18 +30,13 @@ from matis.cases.htcds import (
     TypeOfExploitation,
 )
 from matis.cases.models import Facility, ServiceProvider
-from matis.common.models import Country
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from matis.common.dateinput import LocalDateField
+from matis.common.models import COMMIT_COUNTRIES, Country
+from matis.common.places import SubdivisionField
 
 
 def _date_field(label, required=True, initial=None):
-    return forms.DateField(label=label, required=required, widget=DateInput(), initial=initial)
+    return LocalDateField(label=label, required=required, initial=initial)
 
 
 def _countries():
@@ -167,6 +162,14 @@ class CaseDetailsForm(forms.Form):
     country_of_exploitation = forms.ModelChoiceField(
         label=_("Country of exploitation"), queryset=Country.objects.none(), required=False
     )
+    place_country = forms.ModelChoiceField(
+        label=_("Country of identification"),
+        queryset=Country.objects.filter(iso3__in=COMMIT_COUNTRIES),
+        required=False,
+    )
+    place_of_identification = SubdivisionField(
+        label=_("Province of identification"), required=False, narrowed_by="place_country"
+    )
     summary = forms.CharField(
         label=_("Case summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -179,6 +182,15 @@ class CaseDetailsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country_of_exploitation"].queryset = _countries()
+
+    def clean(self):
+        data = super().clean()
+        place, country = data.get("place_of_identification"), data.get("place_country")
+        if place and country and place.country_id != country.pk:
+            self.add_error(
+                "place_of_identification", _("This province is not in the country chosen.")
+            )
+        return data
 
 
 class RegisterForm(PersonForm, CaseDetailsForm):
@@ -212,6 +224,7 @@ class RegisterForm(PersonForm, CaseDetailsForm):
             "forced_labour_industry",
             "forced_criminality",
             "country_of_exploitation",
+            "place_of_identification",
             "summary",
             "restricted",
             "opened_on",
@@ -508,7 +521,14 @@ class ProviderForm(forms.Form):
 class FacilityForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=PlacementKind.choices)
-    province = forms.CharField(label=_("Province"), max_length=120, required=False)
+    subdivision = SubdivisionField(label=_("Province"), required=False)
+    province = forms.CharField(label=_("District or town"), max_length=120, required=False)
+
+    def __init__(self, *args, country_id: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subdivision"].queryset = self.fields["subdivision"].queryset.filter(
+            country_id=country_id
+        )
 
 
 class RegisterExportForm(forms.Form):

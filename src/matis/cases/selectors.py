@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from matis.cases.choices import AlertKind, ConsentPurpose, ExploitationExtension
@@ -16,6 +16,7 @@ from matis.cases.protection import query_digests
 from matis.common.models import Country
 
 CHILD_FILTER_AGE = 18
+MIN_REFERENCE_FRAGMENT = 4
 EXPLOITATION_VALUES = frozenset(TypeOfExploitation.values) | frozenset(ExploitationExtension.values)
 
 
@@ -30,14 +31,30 @@ class CaseFilters:
     exploitation: str = ""
 
 
+def _search_q(query: str) -> Q:
+    """A name or document number through the blind index, or (part of) the plain case number.
+
+    Names and document numbers are only stored encrypted: they match whole, by
+    digest. The case number is plain, so ``2024-000123`` or ``000123`` finds
+    ``THA-2024-000123``; a fragment must hold a digit and four characters, so a
+    short name is not read as a case number.
+    """
+    digests = sorted(query_digests(query))
+    found = Q(
+        person_id__in=PersonSearchToken.objects.filter(digest__in=digests).values("person_id")
+    )
+    found |= Q(reference__iexact=query)
+    if len(query) >= MIN_REFERENCE_FRAGMENT and any(ch.isdigit() for ch in query):
+        found |= Q(reference__icontains=query)
+    return found
+
+
 def case_list(*, user, filters: CaseFilters) -> QuerySet[Case]:
-    """Cases ``user`` may read, filtered; ``query`` is an exact match through the blind index."""
+    """Cases ``user`` may read, filtered; ``query`` is a name, document or case number."""
     qs = cases_visible_to(user)
-    if filters.query.strip():
-        digests = sorted(query_digests(filters.query))
-        qs = qs.filter(
-            person_id__in=PersonSearchToken.objects.filter(digest__in=digests).values("person_id")
-        )
+    query = filters.query.strip()
+    if query:
+        qs = qs.filter(_search_q(query))
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.identification == "none":

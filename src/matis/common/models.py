@@ -1,4 +1,4 @@
-"""Reference data shared by every app: countries (ISO 3166-1)."""
+"""Reference data shared by every app: countries (ISO 3166-1) and their provinces (3166-2)."""
 
 from __future__ import annotations
 
@@ -50,6 +50,38 @@ class Country(models.Model):
         from matis.common.countries import country_name
 
         return country_name(self.iso3, default=self.name)
+
+
+class Subdivision(models.Model):
+    """A province, state or region by ISO 3166-2 (COMMIT countries only), from ``pycountry``.
+
+    ``name`` is the ISO 3166-2 name (romanised, or Vietnamese); ``names`` holds the
+    translations the iso-codes project gives, by MATIS language code
+    (:mod:`matis.common.places`).
+    """
+
+    code = models.CharField(_("ISO 3166-2 code"), max_length=6, primary_key=True)
+    country = models.ForeignKey(
+        Country, on_delete=models.CASCADE, related_name="subdivisions", verbose_name=_("country")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=60, blank=True)
+    names = models.JSONField(_("names by language"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["country_id", "name"]
+        verbose_name = _("province or region")
+        verbose_name_plural = _("provinces and regions")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language where the iso-codes project has one."""
+        from matis.common.places import subdivision_name
+
+        return subdivision_name(self.name, self.names)
 
 
 class CountryAlias(TimeStampedModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from matis.common.dateinput import LocalDateField
 from matis.common.models import Country
 from matis.cooperation.models import ActionStatus, DetentionStatus, Meeting
 
@@ -23,7 +24,7 @@ class AcknowledgeForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Step"))
-    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = LocalDateField(label=_("Date"))
     comment = forms.CharField(
         label=_("Comment (kept here, not sent)"), max_length=300, required=False
     )
@@ -36,12 +37,8 @@ class StatusForm(forms.Form):
 
 class AssessmentForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    period_start = forms.DateField(
-        label=_("Period from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    period_end = forms.DateField(
-        label=_("Period until"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    period_start = LocalDateField(label=_("Period from"))
+    period_end = LocalDateField(label=_("Period until"))
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea, max_length=20_000)
     routes = forms.CharField(
         label=_("Routes and trends"), widget=forms.Textarea, max_length=20_000, required=False
@@ -65,9 +62,7 @@ class DecisionForm(forms.Form):
     ROWS = 5
     meeting = forms.ChoiceField(label=_("Meeting"), choices=Meeting.choices)
     meeting_number = forms.IntegerField(label=_("Meeting number"), min_value=1, max_value=999)
-    held_on = forms.DateField(
-        label=_("Date of the meeting"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    held_on = LocalDateField(label=_("Date of the meeting"))
     text = forms.CharField(label=_("Decision"), widget=forms.Textarea, max_length=20_000)
 
     def __init__(self, *args, **kwargs):
@@ -82,9 +77,7 @@ class DecisionForm(forms.Form):
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
             )
-            self.fields[f"action_{i}_due_on"] = forms.DateField(
-                label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-            )
+            self.fields[f"action_{i}_due_on"] = LocalDateField(label=_("Due"), required=False)
 
     def action_rows(self) -> list[dict]:
         rows = []

@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from matis.cases.choices import ConsentGivenBy
-from matis.cases.forms import DateInput
 from matis.cases.htcds import Gender
+from matis.common.dateinput import LocalDateField
 from matis.common.models import Country
 from matis.justice.choices import (
     ClaimKind,
@@ -26,7 +26,7 @@ from matis.justice.choices import (
 
 
 def _date(label, required=True, initial=None):
-    return forms.DateField(label=label, required=required, widget=DateInput(), initial=initial)
+    return LocalDateField(label=label, required=required, initial=initial)
 
 
 def _money(label, required=True):

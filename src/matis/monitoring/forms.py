@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from matis.common.dateinput import LocalDateField, local_date_formfield
 from matis.monitoring.models import (
     BudgetKind,
     NationalPlan,
@@ -159,12 +160,8 @@ class WorkbookUploadForm(forms.Form):
 
 class PeriodForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
-    opens_on = forms.DateField(
-        label=_("Opening date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    closes_on = forms.DateField(
-        label=_("Closing date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    opens_on = LocalDateField(label=_("Opening date"))
+    closes_on = LocalDateField(label=_("Closing date"))
 
 
 class ExchangeRateForm(forms.Form):
@@ -177,6 +174,8 @@ class ExchangeRateForm(forms.Form):
 
 
 class NationalPlanForm(forms.ModelForm):
+    formfield_callback = local_date_formfield
+
     class Meta:
         model = NationalPlan
         fields = [
@@ -192,7 +191,6 @@ class NationalPlanForm(forms.ModelForm):
             "monitoring_note",
         ]
         widgets = {
-            "adopted_on": forms.DateInput(attrs={"type": "date"}),
             "monitoring_note": forms.Textarea(attrs={"rows": 3}),
         }
 

@@ -17,6 +17,7 @@ from matis.access.audit import audit_record
 from matis.access.models import AuditAction
 from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
+from matis.common.dateinput import LocalDateField, local_date_formfield
 from matis.common.files import file_response
 from matis.common.views import add_service_error
 from matis.common.workflow import TransitionNotAllowed
@@ -96,6 +97,8 @@ def assessment_document(request, pk: int):
 
 
 class ReviewForm(forms.ModelForm):
+    formfield_callback = local_date_formfield
+
     class Meta:
         model = AgreementReview
         fields = ["reviewed_on", "reviewed_by", "outcome", "summary"]
@@ -130,7 +133,7 @@ def agreement_review(request, pk: int):
 
 class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(label=gettext_lazy("status"), choices=FollowUpAction.Status.choices)
-    done_on = forms.DateField(label=gettext_lazy("done on"), required=False, widget=DATE_WIDGET)
+    done_on = LocalDateField(label=gettext_lazy("done on"), required=False)
 
 
 @scoped("country", model=FollowUpAction, lookup="pk")

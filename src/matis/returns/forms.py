@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from matis.access.models import Agency
 from matis.cases.choices import Language
-from matis.cases.forms import DateInput
 from matis.cases.models import ServiceProvider
+from matis.common.dateinput import LocalDateField
 from matis.common.models import COMMIT_COUNTRIES, Country
 from matis.returns import instruments as tools
 from matis.returns.choices import (
@@ -25,7 +25,7 @@ from matis.returns.choices import (
 
 
 def _date(label, required=True, initial=None):
-    return forms.DateField(label=label, required=required, widget=DateInput(), initial=initial)
+    return LocalDateField(label=label, required=required, initial=initial)
 
 
 class AgencyChoice(forms.ModelChoiceField):

@@ -18,7 +18,7 @@ from matis.cases.htcds import (
 )
 from matis.cases.models.people import Person
 from matis.cases.protection import EncryptedJSONField, EncryptedTextField
-from matis.common.models import Country, TimeStampedModel
+from matis.common.models import Country, Subdivision, TimeStampedModel
 from matis.common.workflow import Transitions
 
 IDENTIFIED = frozenset(
@@ -76,6 +76,15 @@ class Case(Transitions, TimeStampedModel):
         null=True,
         blank=True,
         related_name="+",
+    )
+    place_of_identification = models.ForeignKey(
+        Subdivision,
+        verbose_name=_("Province of identification"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Where the person was identified or first met (ISO 3166-2)."),
     )
     forced_criminality = models.JSONField(
         _("Forced criminality activities"), default=list, blank=True

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from matis.cases.choices import DETENTION_KINDS, AlertKind, PlacementKind
 from matis.cases.models.cases import Case
 from matis.cases.protection import EncryptedTextField
-from matis.common.models import Country, TimeStampedModel
+from matis.common.models import Country, Subdivision, TimeStampedModel
 
 
 class Facility(TimeStampedModel):
@@ -24,6 +24,14 @@ class Facility(TimeStampedModel):
     name = models.CharField(_("Name"), max_length=200)
     kind = models.CharField(_("Kind"), max_length=24, choices=PlacementKind.choices)
     province = models.CharField(_("Province"), max_length=120, blank=True)
+    subdivision = models.ForeignKey(
+        Subdivision,
+        verbose_name=_("Province (ISO 3166-2)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["country_id", "name"]

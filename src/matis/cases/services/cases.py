@@ -47,6 +47,7 @@ CASE_FIELDS = (
     "exploitation_types",
     "forced_labour_industry",
     "country_of_exploitation",
+    "place_of_identification",
     "forced_criminality",
     "summary",
     "restricted",

@@ -124,10 +124,18 @@ def alert_resolve(*, actor: User, alert: Alert, resolution: str) -> Alert:
 
 
 @transaction.atomic
-def facility_create(*, actor: User, name: str, kind: str, province: str = "") -> Facility:
+def facility_create(
+    *, actor: User, name: str, kind: str, province: str = "", subdivision=None
+) -> Facility:
     facility = Facility(
-        country_id=actor.country_id, name=name.strip(), kind=kind, province=province.strip()
+        country_id=actor.country_id,
+        name=name.strip(),
+        kind=kind,
+        province=province.strip(),
+        subdivision=subdivision,
     )
+    if subdivision is not None and subdivision.country_id != actor.country_id:
+        raise ValidationError({"subdivision": _("This province is not in your country.")})
     facility.full_clean()
     facility.save()
     audit_record(actor=actor, action=AuditAction.RECORD_CREATE, obj=facility)

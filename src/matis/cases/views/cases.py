@@ -83,7 +83,7 @@ def case_list(request):
 def case_register(request):
     user = request.user
     require(has_perm(user, "cases.register_case"))
-    form = forms.RegisterForm(request.POST or None)
+    form = forms.RegisterForm(request.POST or None, initial={"place_country": user.country_id})
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_register(
@@ -161,6 +161,10 @@ def case_edit(request, pk: int):
         "forced_labour_industry": case.forced_labour_industry,
         "forced_criminality": case.forced_criminality,
         "country_of_exploitation": case.country_of_exploitation,
+        "place_country": case.place_of_identification.country_id
+        if case.place_of_identification
+        else case.country_id,
+        "place_of_identification": case.place_of_identification,
         "summary": case.summary,
         "restricted": case.restricted,
     }

@@ -153,7 +153,7 @@ def directory(request):
         request.POST if request.POST.get("add") == "provider" else None, country_id=user.country_id
     )
     facility_form = forms.FacilityForm(
-        request.POST if request.POST.get("add") == "facility" else None
+        request.POST if request.POST.get("add") == "facility" else None, country_id=user.country_id
     )
     if request.method == "POST":
         require(supervisor)
@@ -177,7 +177,9 @@ def directory(request):
             "providers": ServiceProvider.objects.filter(country_id=user.country_id).select_related(
                 "agency"
             ),
-            "facilities": Facility.objects.filter(country_id=user.country_id),
+            "facilities": Facility.objects.filter(country_id=user.country_id).select_related(
+                "subdivision"
+            ),
             "supervisor": supervisor,
             "provider_form": provider_form,
             "facility_form": facility_form,

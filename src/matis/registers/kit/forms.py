@@ -7,10 +7,11 @@ from django.db import models
 from django.forms import inlineformset_factory, modelform_factory
 from django.utils.translation import gettext_lazy as _
 
+from matis.common.dateinput import LocalDateInput, local_date_formfield
 from matis.common.models import Country
 from matis.registers.kit.specs import Child, Register, scope_rows
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = LocalDateInput()
 
 
 def _widgets(model, fields) -> dict:
@@ -75,6 +76,7 @@ def form_class(spec: Register) -> type[RegisterForm]:
         form=type(f"{spec.model.__name__}Form", (RegisterForm,), {"spec": spec}),
         fields=fields,
         widgets=_widgets(spec.model, fields),
+        formfield_callback=local_date_formfield,
     )
 
 
@@ -105,6 +107,7 @@ def child_formset_class(spec: Register, child: Child):
         fk_name=child.fk,
         fields=list(child.fields),
         widgets=_widgets(child.model, child.fields),
+        formfield_callback=local_date_formfield,
         extra=child.extra,
         can_delete=True,
     )

@@ -1,0 +1,124 @@
+"""Provinces, states and regions of the COMMIT countries (ISO 3166-2), from ``pycountry``.
+
+Source: the ISO 3166-2 data and translations of Debian's iso-codes project, as
+shipped in ``pycountry`` (LGPL-2.1); see ``docs/user-guide`` "Places". Names:
+
+* ``name`` — the ISO 3166-2 name: a romanisation for Cambodia, China, Laos,
+  Myanmar and Thailand, Vietnamese for Viet Nam;
+* ``names[lang]`` — the iso-codes translation for each MATIS language where it
+  exists (Thai names of Thai provinces, Lao of Lao ones, Chinese of Chinese
+  ones, and many cross-border ones). Where there is none, the ISO name is shown.
+"""
+
+from __future__ import annotations
+
+import gettext
+
+import pycountry
+from django import forms
+from django.utils.translation import get_language
+
+from matis.common.models import COMMIT_COUNTRIES
+
+# MATIS language code -> iso-codes catalogue name
+CATALOGUES = {"th": "th", "km": "km", "lo": "lo", "my": "my", "zh-hans": "zh_CN", "vi": "vi"}
+
+
+def _translations() -> dict[str, gettext.NullTranslations]:
+    out = {}
+    for lang, catalogue in CATALOGUES.items():
+        try:
+            out[lang] = gettext.translation(
+                "iso3166-2", pycountry.LOCALES_DIR, languages=[catalogue]
+            )
+        except OSError:  # no catalogue for this language (Burmese, today)
+            continue
+    return out
+
+
+def subdivision_rows() -> list[dict]:
+    """Every top-level ISO 3166-2 subdivision of the six COMMIT countries."""
+    translations = _translations()
+    rows = []
+    for iso3 in COMMIT_COUNTRIES:
+        iso2 = pycountry.countries.get(alpha_3=iso3).alpha_2
+        for sub in pycountry.subdivisions.get(country_code=iso2) or []:
+            if getattr(sub, "parent_code", None):
+                continue
+            names = {}
+            for lang, catalogue in translations.items():
+                local = catalogue.gettext(sub.name)
+                if local != sub.name:
+                    names[lang] = local
+            rows.append(
+                {
+                    "code": sub.code,
+                    "country_id": iso3,
+                    "name": sub.name,
+                    "kind": sub.type,
+                    "names": names,
+                }
+            )
+    return sorted(rows, key=lambda r: r["code"])
+
+
+def sync_subdivisions(subdivision_model) -> int:
+    """Insert or update the COMMIT countries' subdivisions; returns how many rows changed."""
+    existing = {s.code: s for s in subdivision_model.objects.all()}
+    changed = 0
+    for row in subdivision_rows():
+        current = existing.get(row["code"])
+        if current is None:
+            subdivision_model.objects.create(**row)
+            changed += 1
+        elif any(getattr(current, k) != v for k, v in row.items()):
+            for k, v in row.items():
+                setattr(current, k, v)
+            current.save()
+            changed += 1
+    return changed
+
+
+def subdivision_name(name: str, names: dict, language: str | None = None) -> str:
+    """``name`` in ``language`` (default: the active one) where a translation is known."""
+    language = (language or get_language() or "en").lower()
+    return (names or {}).get(language) or name
+
+
+class SubdivisionSelect(forms.Select):
+    """A select whose options carry their country (``data-country``) for narrowing."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-country"] = instance.country_id
+        return option
+
+
+class _ByDisplayName(forms.models.ModelChoiceIterator):
+    """Provinces listed in the alphabetical order of the names the reader sees."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        label = self.field.label_from_instance
+        for obj in sorted(self.queryset, key=lambda o: (o.country_id, label(o))):
+            yield self.choice(obj)
+
+
+class SubdivisionField(forms.ModelChoiceField):
+    """A province, listed in the reader's language, narrowed by the country select named
+    ``narrowed_by`` (``matis.js``; without JavaScript all are listed)."""
+
+    def __init__(self, *, narrowed_by: str = "", **kwargs):
+        from matis.common.models import Subdivision
+
+        attrs = {"data-narrowed-by": narrowed_by} if narrowed_by else {}
+        kwargs.setdefault("widget", SubdivisionSelect(attrs=attrs))
+        super().__init__(queryset=Subdivision.objects.order_by("country_id", "name"), **kwargs)
+
+    iterator = _ByDisplayName
+
+    def label_from_instance(self, obj):
+        return obj.display_name
