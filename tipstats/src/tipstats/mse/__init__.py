@@ -9,11 +9,13 @@
 See ``docs/methods/mse.md`` for the methods and their assumptions.
 """
 
+from ._compare import COMPARE_COLUMNS, compare
 from ._data import MAX_LISTS
 from ._estimator import INTERVALS, METHODS, EstimateNotAvailableError, MSEEstimator, fit
 from ._result import MSEResult, SelectionRecord
 
 __all__ = [
+    "COMPARE_COLUMNS",
     "INTERVALS",
     "MAX_LISTS",
     "METHODS",
@@ -21,5 +23,6 @@ __all__ = [
     "MSEEstimator",
     "MSEResult",
     "SelectionRecord",
+    "compare",
     "fit",
 ]
