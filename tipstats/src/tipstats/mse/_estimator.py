@@ -23,7 +23,14 @@ from ._result import MSEResult, SelectionRecord
 from ._selection import METHODS as LOGLINEAR_METHODS
 from ._selection import SelectedModel, select_model
 
-__all__ = ["INTERVALS", "METHODS", "EstimateNotAvailableError", "MSEEstimator", "fit"]
+__all__ = [
+    "INTERVALS",
+    "LOGLINEAR_METHODS",
+    "METHODS",
+    "EstimateNotAvailableError",
+    "MSEEstimator",
+    "fit",
+]
 
 #: Log-linear model selection rules, then the latent-class model (Bayesian).
 METHODS = (*LOGLINEAR_METHODS, "lcmcr")
