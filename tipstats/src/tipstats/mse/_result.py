@@ -108,8 +108,8 @@ class MSEResult:
         elif self.interval == "credible" and self.lcmcr_settings:
             st = self.lcmcr_settings
             interval += (
-                f", {st['K']} classes at most, {st['samples']:,} draws kept of "
-                f"{st['burnin'] + st['samples'] * st['thinning']:,} after burn-in "
+                f", {st['K']} classes at most, {st['samples']:,} draws kept from "
+                f"{st['samples'] * st['thinning']:,} sweeps after a burn-in of "
                 f"{st['burnin']:,}, seed {self.seed}"
             )
         lines = [
