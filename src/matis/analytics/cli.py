@@ -28,6 +28,10 @@ def _cmd_mse(args: argparse.Namespace) -> int:
         progress=progress,
     )
     print(result.summary())
+    if args.compare:
+        view = mse.compare(table, count=args.count, seed=20111 if args.seed is None else args.seed)
+        print("\nEvery method side by side:")
+        print(view.drop(columns="error").to_string(index=False, float_format="{:,.0f}".format))
     return 0
 
 
@@ -42,11 +46,14 @@ def add_commands(subparsers, setup) -> None:
     mse_parser.add_argument(
         "--method",
         default="sparse_stepwise",
-        choices=["sparse_stepwise", "aic_stepwise", "main_effects"],
+        choices=["sparse_stepwise", "aic_stepwise", "main_effects", "lcmcr"],
     )
     mse_parser.add_argument("--threshold", type=float, default=0.02)
     mse_parser.add_argument("--interval", default="profile", choices=["profile", "bca"])
     mse_parser.add_argument("--n-boot", type=int, default=1000)
     mse_parser.add_argument("--seed", type=int, default=None)
     mse_parser.add_argument("--jobs", type=int, default=1)
+    mse_parser.add_argument(
+        "--compare", action="store_true", help="also print every method's estimate side by side"
+    )
     mse_parser.set_defaults(func=_cmd_mse)

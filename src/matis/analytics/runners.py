@@ -48,10 +48,17 @@ PARAMETERS: dict[str, list[Param]] = {
             "choice",
             False,
             "sparse_stepwise",
-            ("sparse_stepwise", "aic_stepwise", "main_effects"),
+            ("sparse_stepwise", "aic_stepwise", "main_effects", "lcmcr"),
         ),
         Param("threshold", _("Significance threshold"), "float", False, 0.02),
-        Param("interval", _("Interval"), "choice", False, "profile", ("profile", "bca")),
+        Param(
+            "interval",
+            _("Interval (log-linear methods)"),
+            "choice",
+            False,
+            "profile",
+            ("profile", "bca"),
+        ),
         Param("n_boot", _("Bootstrap resamples"), "int", False, 1000),
         Param("seed", _("Random seed"), "int", False, 20111),
     ],
@@ -75,6 +82,7 @@ PARAMETERS: dict[str, list[Param]] = {
         Param("time", _("Time column"), "column"),
         Param("outcome", _("Outcome column"), "column"),
         Param("intervention_at", _("First period after the intervention"), "float"),
+        Param("errors", _("Standard errors"), "choice", False, "ar1", ("ar1", "newey_west")),
     ],
     AnalysisKind.BEFORE_AFTER: [
         Param("group", _("Data source column (government / non-government)"), "column"),
@@ -82,6 +90,30 @@ PARAMETERS: dict[str, list[Param]] = {
         Param("outcome", _("Outcome column"), "column"),
     ],
 }
+
+
+#: What people read for each choice code (never the raw code).
+CHOICE_LABELS: dict[str, dict[str, Any]] = {
+    "method": {
+        "sparse_stepwise": _("Sparse stepwise log-linear (SparseMSE)"),
+        "aic_stepwise": _("AIC stepwise log-linear (UK Home Office 2014)"),
+        "main_effects": _("Lists independent (main effects only)"),
+        "lcmcr": _("Bayesian latent classes (LCMCR)"),
+    },
+    "interval": {
+        "profile": _("Profile likelihood"),
+        "bca": _("Bootstrap (BCa)"),
+        "credible": _("Bayesian credible interval"),
+    },
+    "errors": {
+        "ar1": _("AR(1) errors (Prais-Winsten)"),
+        "newey_west": _("Newey-West"),
+    },
+}
+
+
+def choice_label(param: str, code: str) -> str:
+    return str(CHOICE_LABELS.get(param, {}).get(code, code))
 
 
 def clean_parameters(kind: str, raw: dict, columns: list[str] | None = None) -> dict:
@@ -161,10 +193,13 @@ def run_mse(frame: pd.DataFrame, params: dict, progress: Progress) -> dict:
         seed=params["seed"],
         progress=boot_progress,
     )
+    progress(0.9, "comparing methods")
+    comparison = _mse_comparison(frame, params, result)
     numbers = {
         "population_estimate": result.population_estimate,
         "ci_low": result.ci_low,
         "ci_high": result.ci_high,
+        "interval": result.interval,
         "n_observed": result.n_observed,
         "n_unobserved_estimate": result.n_unobserved_estimate,
         "interactions": [list(pair) for pair in result.interactions],
@@ -190,9 +225,48 @@ def run_mse(frame: pd.DataFrame, params: dict, progress: Progress) -> dict:
     }
     return {
         "result": numbers,
-        "tables": [frame_table(str(_("Capture histories")), frame)],
+        "tables": [
+            frame_table(str(_("Capture histories")), frame),
+            frame_table(str(_("Sensitivity: every method side by side")), comparison),
+        ],
         "chart": chart,
     }
+
+
+def _mse_comparison(frame: pd.DataFrame, params: dict, result) -> pd.DataFrame:
+    """Every MSE method's estimate and interval, with translated method names."""
+    from tipstats import mse
+
+    # An LCMCR result is not run twice: its row is the result itself.
+    others = [m for m in mse.METHODS if not (m == "lcmcr" == result.method)]
+    view = mse.compare(frame, count=params["count"], methods=others, seed=params["seed"])
+    if result.method == "lcmcr":
+        row = {
+            "method": "lcmcr",
+            "estimate": result.population_estimate,
+            "ci_low": result.ci_low,
+            "ci_high": result.ci_high,
+            "interval": result.interval,
+            "error": "",
+        }
+        view = pd.concat([view, pd.DataFrame([row])], ignore_index=True)
+    chosen = str(_("yes"))
+    return pd.DataFrame(
+        {
+            str(_("Method")): [choice_label("method", m) for m in view["method"]],
+            str(_("Estimated total")): [None if pd.isna(v) else round(v) for v in view["estimate"]],
+            str(_("Interval from")): [None if pd.isna(v) else round(v) for v in view["ci_low"]],
+            str(_("Interval to")): [None if pd.isna(v) else round(v) for v in view["ci_high"]],
+            str(_("Interval")): [choice_label("interval", i) for i in view["interval"]],
+            str(_("Chosen for this analysis")): [
+                chosen if m == result.method else "" for m in view["method"]
+            ],
+            str(_("Note")): [
+                str(_("no estimate: the model cannot be fitted to these data")) if e else ""
+                for e in view["error"]
+            ],
+        }
+    )
 
 
 def run_risk(frame: pd.DataFrame, params: dict, progress: Progress) -> dict:
@@ -313,6 +387,7 @@ def run_its(frame: pd.DataFrame, params: dict, progress: Progress) -> dict:
         time=params["time"],
         outcome=params["outcome"],
         intervention_at=params["intervention_at"],
+        errors=params["errors"],
     )
     series = res.series.reset_index()
     time_col = series.columns[0]
@@ -339,7 +414,12 @@ def run_its(frame: pd.DataFrame, params: dict, progress: Progress) -> dict:
     }
     numbers = {k: _finite(getattr(res, k)) for k in ("level_change", "slope_change", "pre_slope")}
     return {
-        "result": {**numbers, "summary": res.summary()},
+        "result": {
+            **numbers,
+            "errors": params["errors"],
+            "errors_label": choice_label("errors", params["errors"]),
+            "summary": res.summary(),
+        },
         "tables": [
             frame_table(str(_("Coefficients")), res.coefficients.reset_index()),
             frame_table(str(_("Series")), series),

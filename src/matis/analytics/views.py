@@ -17,7 +17,7 @@ from matis.access.scoping import get_scoped_or_404, scoped
 from matis.analytics import selectors, services
 from matis.analytics.forms import AnalysisForm, DatasetForm
 from matis.analytics.models import Analysis, AnalysisKind, Dataset
-from matis.analytics.runners import ParameterError
+from matis.analytics.runners import ParameterError, choice_label
 from matis.analytics.sources import SourceError, available_sources
 from matis.common.files import upload_limit
 from matis.common.jobs import JOB_STATUS_FIELDS, JobStatus, job_status_response
@@ -90,12 +90,21 @@ def analysis_detail(request, pk: int):
     analysis = get_scoped_or_404(request.user, Analysis.objects.select_related("created_by"), pk=pk)
     # The summary, chart and tables are the raw results; others see the published tables.
     raw = has_perm(request.user, "analytics.view_raw_results", analysis)
+    result = analysis.result or {}
+    method_used = []  # (label, value) lines naming the method behind the result
+    if result.get("errors"):
+        method_used.append((_("Standard errors"), choice_label("errors", result["errors"])))
+    if analysis.kind == AnalysisKind.MSE and (analysis.parameters or {}).get("method"):
+        method_used.append((_("Method"), choice_label("method", analysis.parameters["method"])))
+        if result.get("interval"):
+            method_used.append((_("Interval"), choice_label("interval", result["interval"])))
     return render(
         request,
         "analytics/analysis_detail.html",
         {
             "analysis": analysis,
             "raw": raw,
+            "method_used": method_used,
             "chart": (analysis.chart or None) if raw else None,
             "can_publish": has_perm(request.user, "analytics.publish_analysis", analysis)
             and analysis.status == JobStatus.DONE,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ from matis.analytics.models import Analysis
 from matis.common.jobs import JobStatus
 
 pytestmark = pytest.mark.django_db
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
@@ -69,6 +71,48 @@ def test_uk_reference_estimate_through_the_system(analyst, django_capture_on_com
         AuditLog.objects.filter(action=AuditAction.EXPORT, object_id=str(analysis.pk)).count() == 2
     )
     assert AuditLog.objects.filter(action=AuditAction.JOB_RUN, object_id=str(analysis.pk)).exists()
+
+
+@pytest.mark.slow
+def test_lcmcr_and_the_side_by_side_comparison_through_the_system(
+    analyst, django_capture_on_commit_callbacks
+):
+    from tipstats import mse
+
+    form = analyst.get("/analytics/new/").content.decode()
+    # method names are shown translated, never as codes
+    assert "Bayesian latent classes (LCMCR)" in form and ">lcmcr<" not in form
+    _run(
+        analyst,
+        django_capture_on_commit_callbacks,
+        title="UK 2013 LCMCR",
+        kind="mse",
+        source="reference:uk2013-5",
+        **{"mse__method": "lcmcr", "mse__seed": "7"},
+    )
+    analysis = Analysis.objects.get(title="UK 2013 LCMCR")
+    assert analysis.status == JobStatus.DONE, analysis.error
+    direct = mse.fit(
+        pd.read_csv(REPO / "src/matis/analytics/data/uk2013_5lists.csv"),
+        method="lcmcr",
+        seed=7,
+    )
+    assert analysis.result["population_estimate"] == direct.population_estimate
+    assert analysis.result["interval"] == "credible"
+    comparison = analysis.tables[1]
+    labels = [row[0] for row in comparison["rows"]]
+    assert labels == [
+        "Sparse stepwise log-linear (SparseMSE)",
+        "AIC stepwise log-linear (UK Home Office 2014)",
+        "Lists independent (main effects only)",
+        "Bayesian latent classes (LCMCR)",
+    ]
+    aic = comparison["rows"][1]
+    assert aic[1] == 11313 and aic[2] == pytest.approx(9889, abs=1)
+    assert comparison["rows"][3][1] == round(direct.population_estimate)
+    page = analyst.get(f"/analytics/{analysis.pk}/").content.decode()
+    assert "Sensitivity: every method side by side" in page
+    assert "Bayesian credible interval" in page
 
 
 def test_parameter_errors_name_the_field_and_create_nothing(analyst):
@@ -143,11 +187,37 @@ def test_interrupted_time_series_on_uploaded_data_matches_tipstats(
     )
     analysis = Analysis.objects.get(title="law of 2013")
     assert analysis.status == JobStatus.DONE, analysis.error
+    # AR(1) errors are the default; the page says which errors were used.
     direct = effects.interrupted_time_series(
-        frame, time="year", outcome="victims", intervention_at=2013
+        frame, time="year", outcome="victims", intervention_at=2013, errors="ar1"
     )
+    assert analysis.result["errors"] == "ar1"
     assert analysis.result["level_change"] == pytest.approx(direct.level_change)
     assert analysis.result["slope_change"] == pytest.approx(direct.slope_change)
+    page = analyst.get(f"/analytics/{analysis.pk}/").content.decode()
+    assert "data-method-used" in page and "AR(1) errors (Prais-Winsten)" in page
+
+    # Newey-West is still there when asked for.
+    _run(
+        analyst,
+        django_capture_on_commit_callbacks,
+        title="law of 2013, Newey-West",
+        kind="its",
+        source=f"dataset:{dataset.pk}",
+        its__time="year",
+        its__outcome="victims",
+        its__intervention_at="2013",
+        its__errors="newey_west",
+    )
+    nw = Analysis.objects.get(title="law of 2013, Newey-West")
+    assert nw.status == JobStatus.DONE, nw.error
+    direct_nw = effects.interrupted_time_series(
+        frame, time="year", outcome="victims", intervention_at=2013, errors="newey_west"
+    )
+    assert nw.result["errors"] == "newey_west"
+    assert nw.result["level_change"] == pytest.approx(direct_nw.level_change)
+    assert nw.result["level_change"] != pytest.approx(analysis.result["level_change"])
+    assert "Newey-West" in analyst.get(f"/analytics/{nw.pk}/").content.decode()
 
 
 def test_routes_on_uploaded_data(analyst, django_capture_on_commit_callbacks):

@@ -437,8 +437,10 @@ def test_large_counts_are_stored_as_counted(make_user, settings):
     }
     assert stored[""].value == 4  # F, F, F, M
     # SEX=M is 1 (< 2): hidden; SEX=F (3) is hidden too, or the total would reveal M.
+    # F is not small: it is withheld (no value, not "<2"), shown as "x" in the proposal.
     assert stored["SEX=M"].censored_below == 2
-    assert stored["SEX=F"].censored_below == 2
+    assert stored["SEX=F"].censored_below is None
+    assert stored["SEX=F"].value is None and stored["SEX=F"].is_missing
     assert stored["AGE=Y_GE18"].value == 4
 
 
@@ -462,9 +464,10 @@ def test_disclosure_hides_complementary_cells_without_touching_the_database(sett
     stored = {(f.indicator, f.series_key): f.stored_display for f in proposal.figures}
     assert stored[("VICTIMS_DETECTED", "")] == "40"
     assert stored[("VICTIMS_DETECTED", "FORM=BEGGING")] == "<11"  # 3: primary
-    # OTHER (15) minus FORCED_CRIMINALITY (12) would give begging away: OTHER is hidden;
-    # with two hidden cells in the breakdown no further cell is needed.
-    assert stored[("VICTIMS_DETECTED", "FORM=OTHER")] == "<11"
+    # OTHER (15) minus FORCED_CRIMINALITY (12) would give begging away: OTHER is hidden,
+    # labelled "x" (hidden to protect another cell), not "<11": 15 is not small.
+    # With two hidden cells in the breakdown no further cell is needed.
+    assert stored[("VICTIMS_DETECTED", "FORM=OTHER")] == "x"
     assert stored[("VICTIMS_DETECTED", "FORM=FORCED_CRIMINALITY")] == "12"
     assert stored[("VICTIMS_DETECTED", "FORM=SEXUAL")] == "25"
     assert stored[("VICTIMS_DETECTED", "SEX=F")] == "40"

@@ -246,11 +246,17 @@ class Figure:
     stored_value: float | None = None
     censored_below: int | None = None
     is_missing: bool = False
+    # Hidden only so that a small count cannot be worked out (a complementary
+    # suppression): not small itself, so shown as "x", never as "<11".
+    suppressed: bool = False
 
     @property
     def stored_display(self) -> str:
         from matis.official_statistics.values import display_value
+        from tipstats.disclosure import COMPLEMENTARY_LABEL
 
+        if self.suppressed:
+            return COMPLEMENTARY_LABEL
         return display_value(self.stored_value, self.censored_below, self.is_missing)
 
 
@@ -608,7 +614,10 @@ def _protect(proposal: RecordsProposal) -> None:
 
     Within each one-way breakdown: a hidden sub-form hides its parent form too, and
     a breakdown with a single hidden cell hides its next smallest cell, so that
-    neither the total nor the parent gives a hidden count away.
+    neither the total nor the parent gives a hidden count away. Those complementary
+    cells are not small, so they carry the labels of
+    :func:`tipstats.disclosure.protect_counts`: ``x`` (hidden), not ``<min_cell``;
+    they are stored without a value, as withheld (missing), like a thin median.
     """
     threshold = min_cell()
     n_returns = proposal.value("VICTIMS_REPATRIATED") or 0
@@ -634,17 +643,21 @@ def _protect(proposal: RecordsProposal) -> None:
         for f in list(cells):
             dim, _eq, code = f.series_key.partition("=")
             parent = by_key.get(f"{dim}={FORM_PARENT[code]}") if code in FORM_PARENT else None
-            if f.censored_below and parent is not None and not parent.censored_below:
-                parent.censored_below, parent.stored_value = threshold, None
-        hidden = [f for f in cells if f.censored_below]
+            if (
+                f.censored_below
+                and parent is not None
+                and not (parent.censored_below or parent.suppressed)
+            ):
+                parent.suppressed, parent.stored_value = True, None
+        hidden = [f for f in cells if f.censored_below or f.suppressed]
         if len(hidden) == 1:
             # one hidden cell could be worked out from the total: hide the next smallest too
             shown = sorted(
-                (f for f in cells if not f.censored_below and f.value > 0),
+                (f for f in cells if not (f.censored_below or f.suppressed) and f.value > 0),
                 key=lambda f: (f.value, f.series_key),
             )
             if shown:
-                shown[0].censored_below, shown[0].stored_value = threshold, None
+                shown[0].suppressed, shown[0].stored_value = True, None
 
 
 # -- services -----------------------------------------------------------------------------
@@ -713,7 +726,7 @@ def records_proposal_apply(*, actor, country_id: str, year: int):
                 f.series_key,
                 f.stored_value,
                 f.censored_below,
-                f.is_missing,
+                f.is_missing or f.suppressed,
                 False,
                 False,
                 RECORDS_SOURCE,

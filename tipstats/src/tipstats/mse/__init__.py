@@ -9,17 +9,28 @@
 See ``docs/methods/mse.md`` for the methods and their assumptions.
 """
 
+from ._compare import COMPARE_COLUMNS, compare
 from ._data import MAX_LISTS
-from ._estimator import INTERVALS, METHODS, EstimateNotAvailableError, MSEEstimator, fit
+from ._estimator import (
+    INTERVALS,
+    LOGLINEAR_METHODS,
+    METHODS,
+    EstimateNotAvailableError,
+    MSEEstimator,
+    fit,
+)
 from ._result import MSEResult, SelectionRecord
 
 __all__ = [
+    "COMPARE_COLUMNS",
     "INTERVALS",
+    "LOGLINEAR_METHODS",
     "MAX_LISTS",
     "METHODS",
     "EstimateNotAvailableError",
     "MSEEstimator",
     "MSEResult",
     "SelectionRecord",
+    "compare",
     "fit",
 ]

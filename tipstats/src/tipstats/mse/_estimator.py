@@ -18,11 +18,22 @@ from ._data import capture_data_from_table
 from ._design import overlap_counts, pair_name
 from ._existence import check_model
 from ._intervals import bca_interval, profile_interval
+from ._lcmcr import sample_lcmcr
 from ._result import MSEResult, SelectionRecord
-from ._selection import METHODS, SelectedModel, select_model
+from ._selection import METHODS as LOGLINEAR_METHODS
+from ._selection import SelectedModel, select_model
 
-__all__ = ["INTERVALS", "METHODS", "EstimateNotAvailableError", "MSEEstimator", "fit"]
+__all__ = [
+    "INTERVALS",
+    "LOGLINEAR_METHODS",
+    "METHODS",
+    "EstimateNotAvailableError",
+    "MSEEstimator",
+    "fit",
+]
 
+#: Log-linear model selection rules, then the latent-class model (Bayesian).
+METHODS = (*LOGLINEAR_METHODS, "lcmcr")
 INTERVALS = ("profile", "bca")
 
 
@@ -48,6 +59,12 @@ class MSEEstimator:
     Bales, Hesketh & Silverman). It is ignored for ``main_effects``.
     ``n_boot``, ``seed`` and ``n_jobs`` are used only for ``interval="bca"``;
     ``n_jobs=-1`` uses every CPU.
+
+    ``method="lcmcr"`` is the Bayesian latent-class model of Manrique-Vallier
+    (2016); ``interval`` and ``threshold`` are then ignored (the interval is
+    the equal-tailed posterior credible interval), ``seed`` seeds the Gibbs
+    sampler, and ``lcmcr_K`` (classes), ``lcmcr_burnin``, ``lcmcr_samples``
+    and ``lcmcr_thinning`` set the chain.
     """
 
     method: str = "sparse_stepwise"
@@ -57,6 +74,10 @@ class MSEEstimator:
     seed: int | None = None
     n_jobs: int = 1
     alpha: float = 0.05
+    lcmcr_K: int = 10
+    lcmcr_burnin: int = 10_000
+    lcmcr_samples: int = 1_000
+    lcmcr_thinning: int = 10
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
@@ -81,6 +102,15 @@ class MSEEstimator:
             raise ValueError(f"seed must be None or a non-negative integer, not {self.seed!r}")
         if not _is_int(self.n_jobs) or (self.n_jobs < 1 and self.n_jobs != -1):
             raise ValueError(f"n_jobs must be a positive integer or -1, not {self.n_jobs!r}")
+        for name, low in (
+            ("lcmcr_K", 2),
+            ("lcmcr_burnin", 0),
+            ("lcmcr_samples", 20),
+            ("lcmcr_thinning", 1),
+        ):
+            value = getattr(self, name)
+            if not _is_int(value) or value < low:
+                raise ValueError(f"{name} must be an integer >= {low}, not {value!r}")
 
     def fit(
         self,
@@ -92,6 +122,8 @@ class MSEEstimator:
         if progress is not None and not callable(progress):
             raise TypeError("progress must be a callable(done, total) or None")
         data = capture_data_from_table(table, count=count)
+        if self.method == "lcmcr":
+            return self._fit_lcmcr(data)
         threshold = float(self.threshold)
         model = select_model(data, self.method, threshold)
         check = check_model(data, model.pairs)
@@ -145,6 +177,59 @@ class MSEEstimator:
             acceleration=acceleration,
             bias=bias,
             estimates=estimates,
+        )
+
+    def _fit_lcmcr(self, data) -> MSEResult:
+        seed = (
+            int(np.random.SeedSequence().entropy % (2**63))  # type: ignore[operator]
+            if self.seed is None
+            else int(self.seed)
+        )
+        draws = sample_lcmcr(
+            data,
+            K=int(self.lcmcr_K),
+            burnin=int(self.lcmcr_burnin),
+            samples=int(self.lcmcr_samples),
+            thinning=int(self.lcmcr_thinning),
+            seed=seed,
+        )
+        a = float(self.alpha)
+        pop = draws.population.astype(float)
+        median = float(np.median(pop))
+        low, high = (float(q) for q in np.quantile(pop, [a / 2, 1 - a / 2]))
+        pop.setflags(write=False)
+        return MSEResult(
+            population_estimate=median,
+            n_unobserved_estimate=median - data.n_observed,
+            ci_low=low,
+            ci_high=high,
+            interval="credible",
+            alpha=a,
+            interactions=(),
+            empty_overlaps=(),
+            n_observed=data.n_observed,
+            lists=data.lists,
+            method="lcmcr",
+            threshold=None,
+            model_params={},
+            model_std_errors={},
+            aic=math.nan,
+            deviance=math.nan,
+            df_resid=0,
+            converged=True,
+            selection_path=(),
+            n_boot=None,
+            seed=seed,
+            posterior_samples=pop,
+            lcmcr_settings={
+                "K": draws.K,
+                "burnin": draws.burnin,
+                "samples": draws.samples,
+                "thinning": draws.thinning,
+                "a_alpha": draws.a_alpha,
+                "b_alpha": draws.b_alpha,
+                "mean_classes_used": draws.mean_classes_used,
+            },
         )
 
 
@@ -225,6 +310,10 @@ def fit(
     n_jobs: int = 1,
     alpha: float = 0.05,
     progress: Callable[[int, int], None] | None = None,
+    lcmcr_K: int = 10,
+    lcmcr_burnin: int = 10_000,
+    lcmcr_samples: int = 1_000,
+    lcmcr_thinning: int = 10,
 ) -> MSEResult:
     """Estimate the total population, observed plus unobserved, from list overlaps.
 
@@ -233,7 +322,11 @@ def fit(
     ``method`` chooses the two-list interactions: ``"sparse_stepwise"``
     (Chan, Silverman & Vincent 2021, SparseMSE), ``"aic_stepwise"`` (Bales,
     Hesketh & Silverman 2015; pass ``threshold=0.05`` for their rule) or
-    ``"main_effects"``. ``interval`` is ``"profile"`` (profile likelihood, as
+    ``"main_effects"``; or ``"lcmcr"``, the Bayesian non-parametric
+    latent-class model of Manrique-Vallier (2016), robust to catchability
+    shared across lists, whose estimate is the posterior median and whose
+    interval is the 95% (``1 - alpha``) credible interval, reproducible with
+    ``seed``. ``interval`` is ``"profile"`` (profile likelihood, as
     Rcapture) or ``"bca"`` (bootstrap re-running the selection on ``n_boot``
     resamples, seeded by ``seed``, on ``n_jobs`` processes; ``progress(done,
     total)`` is called as resamples finish). With ``n_jobs > 1`` workers are
@@ -248,5 +341,9 @@ def fit(
         seed=seed,
         n_jobs=n_jobs,
         alpha=alpha,
+        lcmcr_K=lcmcr_K,
+        lcmcr_burnin=lcmcr_burnin,
+        lcmcr_samples=lcmcr_samples,
+        lcmcr_thinning=lcmcr_thinning,
     )
     return estimator.fit(table, count=count, progress=progress)

@@ -14,10 +14,12 @@ _METHOD_LABELS = {
     "sparse_stepwise": "SparseMSE stepwise (Chan, Silverman & Vincent 2021)",
     "aic_stepwise": "AIC forward stepwise (Bales, Hesketh & Silverman 2015)",
     "main_effects": "main effects only (lists independent)",
+    "lcmcr": "Bayesian latent classes, LCMCR (Manrique-Vallier 2016)",
 }
 _INTERVAL_LABELS = {
     "profile": "profile likelihood",
     "bca": "BCa bootstrap, model re-selected in each resample",
+    "credible": "posterior credible interval",
 }
 
 
@@ -87,6 +89,8 @@ class MSEResult:
     bca_acceleration: float | None = None
     bca_bias_correction: float | None = None
     bootstrap_estimates: np.ndarray | None = field(default=None, repr=False, compare=False)
+    posterior_samples: np.ndarray | None = field(default=None, repr=False, compare=False)
+    lcmcr_settings: dict[str, Any] | None = None
 
     @property
     def confidence_level(self) -> float:
@@ -101,6 +105,13 @@ class MSEResult:
         interval = _INTERVAL_LABELS.get(self.interval, self.interval)
         if self.interval == "bca":
             interval += f", {self.n_boot:,} resamples, seed {self.seed}"
+        elif self.interval == "credible" and self.lcmcr_settings:
+            st = self.lcmcr_settings
+            interval += (
+                f", {st['K']} classes at most, {st['samples']:,} draws kept from "
+                f"{st['samples'] * st['thinning']:,} sweeps after a burn-in of "
+                f"{st['burnin']:,}, seed {self.seed}"
+            )
         lines = [
             "Multiple systems estimation",
             f"  Lists ({len(self.lists)}):            {', '.join(self.lists)}",
@@ -110,14 +121,23 @@ class MSEResult:
         ]
         if self.empty_overlaps:
             lines.append(f"  Non-overlapping:      {_fmt_pairs(self.empty_overlaps)}")
+        if self.method == "lcmcr":
+            lines.pop()  # no interactions: the latent classes carry the dependence
         lines += [
             f"  Estimated unobserved: {_fmt_count(self.n_unobserved_estimate)}",
             f"  Estimated population: {_fmt_count(self.population_estimate)}",
             f"  {level} interval:         {_fmt_count(self.ci_low)} to "
             f"{_fmt_count(self.ci_high)} ({interval})",
-            f"  Fit:                  AIC {self.aic:.2f}, deviance {self.deviance:.2f} on "
-            f"{self.df_resid} df{'' if self.converged else ', NOT CONVERGED'}",
         ]
+        if self.method == "lcmcr":
+            if self.lcmcr_settings:
+                used = self.lcmcr_settings["mean_classes_used"]
+                lines.append(f"  Latent classes used:  {used:.1f} on average")
+        else:
+            lines.append(
+                f"  Fit:                  AIC {self.aic:.2f}, deviance {self.deviance:.2f} on "
+                f"{self.df_resid} df{'' if self.converged else ', NOT CONVERGED'}"
+            )
         if self.selection_path:
             lines.append("  Selection path:")
             for i, step in enumerate(self.selection_path, 1):
@@ -159,4 +179,5 @@ class MSEResult:
             "profile_mle": num(self.profile_mle),
             "bca_acceleration": num(self.bca_acceleration),
             "bca_bias_correction": num(self.bca_bias_correction),
+            "lcmcr_settings": None if self.lcmcr_settings is None else dict(self.lcmcr_settings),
         }
