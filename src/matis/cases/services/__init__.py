@@ -17,6 +17,10 @@ from matis.cases.services.consent import (
     consent_status,
     require_consent,
 )
+from matis.cases.services.record import (
+    cases_import,
+    htcds_record_update,
+)
 from matis.cases.services.placements import (
     alert_resolve,
     facility_create,
@@ -42,6 +46,8 @@ __all__ = [
     "ConsentRequired",
     "alert_resolve",
     "break_glass_open",
+    "cases_import",
+    "htcds_record_update",
     "case_register",
     "case_secure_delete",
     "case_share",
