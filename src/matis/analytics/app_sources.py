@@ -8,6 +8,8 @@ extract (not one per case: nothing personal leaves the database).
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
@@ -118,11 +120,7 @@ def case_risk_factors_frame(user) -> pd.DataFrame:
             rec = None
         types = case.exploitation_types or []
         exploitation = next(
-            (
-                t
-                for t in (FORCED_CRIMINALITY, "ForcedLabour", "SexualExploitation")
-                if t in types
-            ),
+            (t for t in (FORCED_CRIMINALITY, "ForcedLabour", "SexualExploitation") if t in types),
             "Other" if types else "Unknown",
         )
         age = case.person.current_age(case.opened_on)
@@ -169,9 +167,7 @@ def case_route_network_frame(user) -> pd.DataFrame:
     for citizenship, recruited, transit, exploited in rows:
         route = [recruited or citizenship, *(transit or []), exploited]
         route = [p for p in route if p]
-        links += [
-            (a, b, "victim") for a, b in zip(route, route[1:], strict=False) if a != b
-        ]
+        links += [(a, b, "victim") for a, b in itertools.pairwise(route) if a != b]
     if not links:
         raise SourceError("no consenting case with a recorded route")
     frame = pd.DataFrame(links, columns=["source", "target", "evidence"])

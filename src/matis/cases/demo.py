@@ -350,7 +350,7 @@ def _htcds_records(cases: list[Case]) -> None:
     from matis.cases.choices import FORCED_CRIMINALITY
     from matis.cases.models import HtcdsRecord
 
-    rng = random.Random(SEED + 18)
+    rng = random.Random(SEED + 18)  # noqa: S311 - synthetic data, not security
     neighbours = ["THA", "LAO", "KHM", "MMR", "VNM", "MYS", "CHN"]
     records = []
     for case in cases:
@@ -398,7 +398,9 @@ def _htcds_records(cases: list[Case]) -> None:
                 case=case,
                 recruitment_methods=recruitment,
                 recruiter_relations=[
-                    _pick(rng, {"Friend": 0.35, "Acquaintance": 0.3, "Family": 0.15, "Stranger": 0.2})
+                    _pick(
+                        rng, {"Friend": 0.35, "Acquaintance": 0.3, "Family": 0.15, "Stranger": 0.2}
+                    )
                 ],
                 control_methods=control,
                 vulnerabilities=vulnerabilities,

@@ -205,9 +205,7 @@ LABOUR_INDUSTRY = {
     ),
     LabourType.TRANSPORTATION: ForcedLabourIndustry.H_TRANSPORTATION_AND_STORAGE,
 }
-INDUSTRY_LABOUR = {
-    v: k for k, v in LABOUR_INDUSTRY.items() if k != LabourType.AQUAFARMING
-}
+INDUSTRY_LABOUR = {v: k for k, v in LABOUR_INDUSTRY.items() if k != LabourType.AQUAFARMING}
 CTDC_AGE_BANDS = (
     (0, 8, "0--8"),
     (9, 17, "9--17"),
@@ -314,7 +312,9 @@ def ctdc_row(record: dict, *, year: int) -> list[str]:
             exploit["isOtherExploit"] = "1"
     sex_and_labour = MISSING
     if exploitation:
-        sex_and_labour = "1" if exploit["isForcedLabour"] == exploit["isSexualExploit"] == "1" else "0"
+        sex_and_labour = (
+            "1" if exploit["isForcedLabour"] == exploit["isSexualExploit"] == "1" else "0"
+        )
     labour_flags = _flags(labour, CTDC_LABOUR)
     sex = _flags(list(record.get("vic_TypeOfSexExploitation") or []), CTDC_SEX)
     relations = list(record.get("commit_RecruiterRelations") or [])
@@ -620,8 +620,9 @@ def _parse_htcds(row: _Row, key: str, today: dt.date) -> ParsedRow:
             "given_name": row.text("prs_FirstName", 200),
             "family_name": row.text("prs_SecondName", 200),
             "date_of_birth": born,
-            "age_at_registration": None if born else row.integer(
-                "commit_AgeAtRegistration", high=130),
+            "age_at_registration": None
+            if born
+            else row.integer("commit_AgeAtRegistration", high=130),
             "gender": row.choice("prs_Gender", Gender) or Gender.NON_SPECIFIED_UNKNOWN,
             "primary_citizenship_id": citizenships[0] if citizenships else None,
             "other_citizenships": citizenships[1:],
@@ -699,7 +700,10 @@ def parse_file(text: str, fmt: str, *, today: dt.date | None = None) -> list[Par
     missing = [c for c in REQUIRED[fmt] if c not in header]
     if missing:
         raise ImportFailed(
-            [ImportProblem(1, c, f"missing column (is this a {fmt.upper()} file?)") for c in missing]
+            [
+                ImportProblem(1, c, f"missing column (is this a {fmt.upper()} file?)")
+                for c in missing
+            ]
         )
     countries = {}
     for iso3, iso2 in Country.objects.values_list("iso3", "iso2"):

@@ -183,11 +183,7 @@ class HtcdsRecordForm(forms.Form):
 
 
 def record_initial(rec) -> dict:
-    return {
-        name: getattr(rec, name)
-        for _title, names in GROUPS
-        for name in names
-    }
+    return {name: getattr(rec, name) for _title, names in GROUPS for name in names}
 
 
 class ImportForm(forms.Form):
@@ -235,8 +231,13 @@ def record_display(rec) -> list[tuple[str, list[tuple[str, str]]]]:
             elif hasattr(field, "choices") and not isinstance(field, forms.ModelChoiceField):
                 text = str(dict(field.choices).get(value, value))
             else:
-                text = value if isinstance(value, str) else value.isoformat() if hasattr(
-                    value, "isoformat") else str(value)
+                text = (
+                    value
+                    if isinstance(value, str)
+                    else value.isoformat()
+                    if hasattr(value, "isoformat")
+                    else str(value)
+                )
             items.append((str(field.label), text))
         if items:
             out.append((str(title), items))

@@ -79,15 +79,16 @@ def test_statistics_series_are_the_approved_totals(make_user):
 
 
 def test_case_risk_factors_and_route_network_from_the_htcds_record(thai_cases):
-    from tipstats import networks, risk
-
     from matis.analytics.app_sources import case_risk_factors_frame, case_route_network_frame
     from matis.cases.models import Case
     from matis.cases.services.consent import consent_allows
+    from tipstats import networks, risk
 
     officer = _officer()
     frame = case_risk_factors_frame(officer)
-    consenting = [c for c in Case.objects.filter(country_id="THA") if consent_allows(c, "statistics")]
+    consenting = [
+        c for c in Case.objects.filter(country_id="THA") if consent_allows(c, "statistics")
+    ]
     assert len(frame) == len(consenting)
     assert {"exploitation", "vul_Poverty", "rec_ThroughOnlineSocialNetworks",
             "ctl_RestrictsMovement", "child", "exploitation_months"} <= set(frame.columns)  # fmt: skip

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-DICTIONARY = Path("/work/shared/data/ext/CTDC Global Dataset DATA DICTIONARY version 15082018 (Main sheet).csv")
+DICTIONARY = Path(
+    "/work/shared/data/ext/CTDC Global Dataset DATA DICTIONARY version 15082018 (Main sheet).csv"
+)
 
 
 def _dictionary_columns() -> list[str]:
@@ -235,7 +237,7 @@ def _full_record(world, register_case):
 
 
 def test_round_trip_htcds_export_then_import(world, register_case):
-    from matis.cases.export import cases_csv, case_to_htcds
+    from matis.cases.export import case_to_htcds, cases_csv
     from matis.cases.models import Case
     from matis.cases.services import cases_import
 

@@ -109,6 +109,9 @@ def test_export_csv_and_record_page(client, world, register_case):
     assert csv_response["Content-Type"].startswith("text/csv")
     assert client.get(reverse("cases:export_csv") + "?format=htcds").status_code == 403
     client.force_login(world.supervisor)
-    rows = list(csv.DictReader(io.StringIO(
-        client.get(reverse("cases:export_csv") + "?format=htcds").content.decode())))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get(reverse("cases:export_csv") + "?format=htcds").content.decode())
+        )
+    )
     assert [r["vic_MethodsOfControl"] for r in rows] == ["DebtBondage;RestrictsMovement"]

@@ -98,9 +98,7 @@ class HtcdsRecord(TimeStampedModel):
 
     # Imported records: the source and the key that makes a re-import idempotent.
     age_band = models.CharField(_("Age range at registration"), max_length=12, blank=True)
-    minor_at_registration = models.BooleanField(
-        _("A child at registration"), null=True, blank=True
-    )
+    minor_at_registration = models.BooleanField(_("A child at registration"), null=True, blank=True)
     import_source = models.CharField(_("Imported from"), max_length=60, blank=True)
     import_key = models.CharField(
         _("Source record key"), max_length=120, null=True, blank=True, unique=True

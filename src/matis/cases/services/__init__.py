@@ -17,10 +17,6 @@ from matis.cases.services.consent import (
     consent_status,
     require_consent,
 )
-from matis.cases.services.record import (
-    cases_import,
-    htcds_record_update,
-)
 from matis.cases.services.placements import (
     alert_resolve,
     facility_create,
@@ -32,6 +28,10 @@ from matis.cases.services.protection import (
     keys_rotate,
     purge_expired,
     stale_value_count,
+)
+from matis.cases.services.record import (
+    cases_import,
+    htcds_record_update,
 )
 from matis.cases.services.referrals import (
     case_share,
@@ -46,18 +46,18 @@ __all__ = [
     "ConsentRequired",
     "alert_resolve",
     "break_glass_open",
-    "cases_import",
-    "htcds_record_update",
     "case_register",
     "case_secure_delete",
     "case_share",
     "case_status_change",
     "case_transfer",
+    "cases_import",
     "consent_allows",
     "consent_record",
     "consent_status",
     "document_add",
     "facility_create",
+    "htcds_record_update",
     "identification_decide",
     "keys_rotate",
     "person_update",

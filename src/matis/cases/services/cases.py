@@ -363,6 +363,7 @@ def case_secure_delete(*, actor: User | None, case: Case, reason: str) -> str:
         Alert,
         BreakGlassGrant,
         ConsentEvent,
+        HtcdsRecord,
         Placement,
         Referral,
         ServiceDelivery,
@@ -390,6 +391,7 @@ def case_secure_delete(*, actor: User | None, case: Case, reason: str) -> str:
         ServiceDelivery,
         ShareRecord,
         BreakGlassGrant,
+        HtcdsRecord,
     ):
         _overwrite_encrypted(model.objects.filter(case=case))
     _overwrite_encrypted(Case.objects.filter(pk=case_pk))
@@ -403,6 +405,7 @@ def case_secure_delete(*, actor: User | None, case: Case, reason: str) -> str:
         Placement,
         IdentificationDecision,
         Screening,
+        HtcdsRecord,
     ):
         model.objects.filter(case_id=case_pk).delete()
     Case.objects.filter(pk=case_pk).delete()

@@ -77,9 +77,7 @@ def htcds_record_update(*, actor: User, case: Case, values: dict) -> HtcdsRecord
     rec = record_of(case)
     before = snapshot(rec) if rec.pk else {}
     for key, value in values.items():
-        if key in RECORD_FIELDS:
-            setattr(rec, key, value)
-        elif f"{key}_id" in RECORD_FIELDS:
+        if key in RECORD_FIELDS or f"{key}_id" in RECORD_FIELDS:
             setattr(rec, key, value)
     _check_record(rec)
     rec.save()
