@@ -19,6 +19,8 @@ import hashlib
 import io
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from matis.cases.choices import (
     FORCED_CRIMINALITY,
     ControlExtension,
@@ -396,14 +398,16 @@ def _read(text: str) -> tuple[list[str], list[tuple[int, dict]]]:
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        raise ImportFailed([ImportProblem(1, "", "the file is empty")]) from None
+        raise ImportFailed([ImportProblem(1, "", _("the file is empty"))]) from None
     rows = []
     for values in reader:
         if not any(v.strip() for v in values):
             continue
         line = reader.line_num
         if len(values) > len(header):
-            raise ImportFailed([ImportProblem(line, "", "more cells than columns in the header")])
+            raise ImportFailed(
+                [ImportProblem(line, "", _("more cells than columns in the header"))]
+            )
         rows.append((line, dict(zip(header, [v.strip() for v in values], strict=False))))
     return header, rows
 
@@ -431,7 +435,7 @@ class _Row:
             return True
         if value.lower() in ("0", "false", "no"):
             return False
-        self.bad(column, f"{value!r} is not 1, 0 or -99")
+        self.bad(column, _("%(value)s is not 1, 0 or -99") % {"value": repr(value)})
         return None
 
     def choice(self, column: str, choices) -> str:
@@ -439,7 +443,7 @@ class _Row:
         if value is None:
             return ""
         if value not in choices.values:
-            self.bad(column, f"{value!r} is not a value of the list")
+            self.bad(column, _("%(value)s is not a value of the list") % {"value": repr(value)})
             return ""
         return value
 
@@ -450,7 +454,7 @@ class _Row:
             if not part:
                 continue
             if part not in allowed:
-                self.bad(column, f"{part!r} is not a value of the list")
+                self.bad(column, _("%(value)s is not a value of the list") % {"value": repr(part)})
             elif part not in out:
                 out.append(part)
         return out
@@ -461,7 +465,9 @@ class _Row:
             return None
         iso3 = self.countries.get(value.upper())
         if iso3 is None:
-            self.bad(column, f"{value!r} is not an ISO 3166 country code")
+            self.bad(
+                column, _("%(value)s is not an ISO 3166 country code") % {"value": repr(value)}
+            )
         return iso3
 
     def country_list(self, column: str) -> list[str]:
@@ -476,7 +482,7 @@ class _Row:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            self.bad(column, f"{value!r} is not a date (YYYY-MM-DD)")
+            self.bad(column, _("%(value)s is not a date (YYYY-MM-DD)") % {"value": repr(value)})
             return None
 
     def integer(self, column: str, *, low: int = 0, high: int = 10_000) -> int | None:
@@ -486,17 +492,21 @@ class _Row:
         try:
             number = int(value)
         except ValueError:
-            self.bad(column, f"{value!r} is not a whole number")
+            self.bad(column, _("%(value)s is not a whole number") % {"value": repr(value)})
             return None
         if not low <= number <= high:
-            self.bad(column, f"{number} is outside {low}–{high}")
+            self.bad(
+                column,
+                _("%(value)s is outside %(low)s–%(high)s")
+                % {"value": number, "low": low, "high": high},
+            )
             return None
         return number
 
     def text(self, column: str, limit: int = 10_000) -> str:
         value = self.raw(column) or ""
         if len(value) > limit:
-            self.bad(column, f"longer than {limit} characters")
+            self.bad(column, _("longer than %(limit)s characters") % {"limit": limit})
         return value
 
 
@@ -520,20 +530,25 @@ ALL_CONTROL = {*MethodOfControl.values, *ControlExtension.values}
 def _parse_ctdc(row: _Row, key: str, today: dt.date) -> ParsedRow:
     year = row.integer("yearOfRegistration", low=1990, high=today.year)
     if year is None and row.raw("yearOfRegistration") is None:
-        row.bad("yearOfRegistration", "required")
+        row.bad("yearOfRegistration", _("required"))
     gender = {"female": Gender.FEMININE, "male": Gender.MASCULINE}.get(
         (row.raw("gender") or "").lower(), Gender.NON_SPECIFIED_UNKNOWN
     )
     citizenship = row.country("citizenship")
     band = row.raw("ageBroad") or ""
     if band and band not in {b for _l, _h, b in CTDC_AGE_BANDS}:
-        row.bad("ageBroad", f"{band!r} is not a CTDC age range")
+        row.bad("ageBroad", _("%(value)s is not a CTDC age range") % {"value": repr(band)})
     majority = row.raw("majorityStatus")
     if majority not in (None, "Adult", "Minor"):
-        row.bad("majorityStatus", f"{majority!r} is not Adult, Minor or -99")
+        row.bad(
+            "majorityStatus", _("%(value)s is not Adult, Minor or -99") % {"value": repr(majority)}
+        )
     at_exploit = row.raw("majorityStatusAtExploit")
     if at_exploit not in (None, "Adult", "Minor"):
-        row.bad("majorityStatusAtExploit", f"{at_exploit!r} is not Adult, Minor or -99")
+        row.bad(
+            "majorityStatusAtExploit",
+            _("%(value)s is not Adult, Minor or -99") % {"value": repr(at_exploit)},
+        )
 
     def picked(mapping):
         return [code for col, code in mapping.items() if row.flag(col)]
@@ -588,10 +603,10 @@ def _parse_htcds(row: _Row, key: str, today: dt.date) -> ParsedRow:
     citizenships = row.country_list("prs_Citizenship")
     born = row.date("prs_Birthdate")
     if born and born > today:
-        row.bad("prs_Birthdate", "in the future")
+        row.bad("prs_Birthdate", _("in the future"))
     opened = row.date("commit_OpenedOn") or today
     if opened > today:
-        row.bad("commit_OpenedOn", "in the future")
+        row.bad("commit_OpenedOn", _("in the future"))
     exploitation = row.choices("vic_TypeOfExploitation", ALL_EXPLOITATION)
     fc_activities = row.choices(
         "commit_ForcedCriminalityActivities", set(ForcedCriminalityActivity.values)
@@ -608,7 +623,10 @@ def _parse_htcds(row: _Row, key: str, today: dt.date) -> ParsedRow:
                    "Acquainted": RecruiterRelation.ACQUAINTANCE,
                    "Unaquainted": RecruiterRelation.STRANGER}  # fmt: skip
         if relation and relation not in reverse:
-            row.bad("vic_RelationshipToTrafficker", f"{relation!r} is not a value of the list")
+            row.bad(
+                "vic_RelationshipToTrafficker",
+                _("%(value)s is not a value of the list") % {"value": repr(relation)},
+            )
         elif relation:
             relations = [reverse[relation]]
     status = row.choice("cas_Status", CaseStatus) or CaseStatus.ACTIVE
@@ -694,14 +712,18 @@ def parse_file(text: str, fmt: str, *, today: dt.date | None = None) -> list[Par
     from matis.common.models import Country
 
     if fmt not in FORMATS:
-        raise ImportFailed([ImportProblem(1, "", f"unknown format {fmt!r}")])
+        raise ImportFailed(
+            [ImportProblem(1, "", _("unknown format %(value)s") % {"value": repr(fmt)})]
+        )
     today = today or dt.date.today()
     header, rows = _read(text)
     missing = [c for c in REQUIRED[fmt] if c not in header]
     if missing:
         raise ImportFailed(
             [
-                ImportProblem(1, c, f"missing column (is this a {fmt.upper()} file?)")
+                ImportProblem(
+                    1, c, _("missing column (is this a %(format)s file?)") % {"format": fmt.upper()}
+                )
                 for c in missing
             ]
         )
@@ -721,10 +743,10 @@ def parse_file(text: str, fmt: str, *, today: dt.date | None = None) -> list[Par
         if key_column:
             own = row.raw(key_column)
             if not own:
-                row.bad(key_column, "empty: each row needs its record key")
+                row.bad(key_column, _("empty: each row needs its record key"))
             key = f"{fmt}:{own}"
         if key in seen:
-            row.bad(key_column or "", f"same record as line {seen[key]}")
+            row.bad(key_column or "", _("same record as line %(line)s") % {"line": seen[key]})
         seen[key] = line
         parsed.append(parse(row, key[:120], today))
     if problems:
