@@ -243,6 +243,7 @@ def test_round_trip_htcds_export_then_import(world, register_case):
 
     original = _full_record(world, register_case)
     data = cases_csv(actor=world.supervisor, fmt="htcds").decode("utf-8")
+    assert cases_import(actor=world.other_worker, text=data, fmt="htcds").skipped == 1
     rows = list(csv.DictReader(io.StringIO(data)))
     assert len(rows) == 1
     assert rows[0]["prs_Email"].startswith("'=")  # formula neutralised
@@ -297,3 +298,31 @@ def test_the_identified_htcds_csv_is_for_supervisors(world):
 
     with pytest.raises(PermissionDenied):
         cases_csv(actor=world.worker, fmt="htcds")
+
+
+def test_cli_import_and_export(world, tmp_path, capsys):
+    from matis.cases.models import Case
+    from matis.cli import main
+
+    good = tmp_path / "ctdc.csv"
+    good.write_text(ctdc_csv(4), encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        ctdc_csv(4, bad={"row": 2, "column": "isForcedLabour", "value": "yes please"}),
+        encoding="utf-8",
+    )
+    args = ["cases", "import", "--format", "ctdc", "--user", world.worker.email]
+    assert main([*args, str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "line 4, column isForcedLabour" in err and "nothing imported" in err
+    assert not Case.objects.exists()
+    assert main([*args, "--dry-run", str(good)]) == 0
+    assert not Case.objects.exists()
+    assert main([*args, str(good)]) == 0
+    assert "created 4 cases" in capsys.readouterr().out
+    assert main([*args, str(good)]) == 0
+    assert "4 already imported" in capsys.readouterr().out
+    out = tmp_path / "export.csv"
+    export = ["cases", "export", "--format", "ctdc", "--user", world.worker.email]
+    assert main([*export, "--out", str(out)]) == 0
+    assert out.read_text().startswith("yearOfRegistration,Datasource,gender")
