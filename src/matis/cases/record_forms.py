@@ -114,6 +114,8 @@ GROUPS = (
 
 
 class HtcdsRecordForm(forms.Form):
+    # Sent by the page: an empty POST is refused rather than clearing the record.
+    htcds = forms.CharField(widget=forms.HiddenInput, initial="1")
     recruitment_methods = _many(_("Method of recruitment"), MethodOfRecruitment.choices)
     recruiter_relations = _many(_("Relationship to the recruiter"), RecruiterRelation.choices)
     recruitment_country = _country(_("Country of recruitment"))
@@ -177,8 +179,7 @@ class HtcdsRecordForm(forms.Form):
 
     def record_values(self) -> dict:
         values = dict(self.cleaned_data)
-        for name in ("exploitation_months",):
-            values[name] = values.get(name)
+        values.pop("htcds", None)
         return values
 
 

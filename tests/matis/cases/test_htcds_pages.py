@@ -89,6 +89,7 @@ def test_export_csv_and_record_page(client, world, register_case):
     response = client.post(
         url,
         {
+            "htcds": "1",
             "recruitment_methods": ["ThroughOnlineSocialNetworks"],
             "control_methods": ["DebtBondage", "RestrictsMovement"],
             "transit_countries": ["LAO"],

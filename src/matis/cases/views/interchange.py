@@ -97,7 +97,7 @@ def _forget(request) -> None:
 def import_upload(request):
     """Upload → check (nothing written) → preview or errors → confirm → import."""
     user = request.user
-    require(has_perm(user, "cases.register_case") and user.agency_id is not None)
+    require(has_perm(user, "cases.register_case"))
     context: dict = {
         "max_mb": MAX_IMPORT_BYTES // (1024 * 1024),
         "perms_supervise": has_perm(user, "cases.supervise_cases"),
@@ -131,6 +131,9 @@ def import_upload(request):
             except ValidationError as exc:
                 add_service_error(form, exc)
                 status = 400
+            except PermissionDenied:
+                form.add_error(None, _("Only a user of an agency can import cases."))
+                status = 403
             else:
                 _forget(request)
                 token = secrets.token_hex(16)
