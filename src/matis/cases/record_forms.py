@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +21,7 @@ from matis.cases.htcds import (
     TypeOfSexExploitation,
     Vulnerability,
 )
+from matis.common.calendars import display_date
 from matis.common.models import Country
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -231,14 +234,10 @@ def record_display(rec) -> list[tuple[str, list[tuple[str, str]]]]:
                 text = value.display_name
             elif hasattr(field, "choices") and not isinstance(field, forms.ModelChoiceField):
                 text = str(dict(field.choices).get(value, value))
+            elif isinstance(value, dt.date):
+                text = display_date(value)  # Buddhist Era for Thai readers
             else:
-                text = (
-                    value
-                    if isinstance(value, str)
-                    else value.isoformat()
-                    if hasattr(value, "isoformat")
-                    else str(value)
-                )
+                text = str(value)
             items.append((str(field.label), text))
         if items:
             out.append((str(title), items))

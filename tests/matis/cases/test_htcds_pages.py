@@ -95,6 +95,7 @@ def test_export_csv_and_record_page(client, world, register_case):
             "transit_countries": ["LAO"],
             "vulnerabilities": ["Poverty"],
             "exploitation_months": "5",
+            "exploitation_began_on": "2025-03-01",
             "abducted": "false",
             "mobile_phone": "+66800000001",
         },
@@ -105,6 +106,13 @@ def test_export_csv_and_record_page(client, world, register_case):
     assert case.htcds.abducted is False
     detail = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
     assert "Debt bondage" in detail and "+66800000001" in detail
+    from django.utils import translation
+
+    from matis.cases.record_forms import record_display
+
+    with translation.override("th"):
+        shown = str(record_display(case.htcds))
+    assert "2568" in shown and "2025" not in shown  # Buddhist Era for Thai readers
     csv_response = client.get(reverse("cases:export_csv") + "?format=ctdc")
     assert csv_response.status_code == 200
     assert csv_response["Content-Type"].startswith("text/csv")
