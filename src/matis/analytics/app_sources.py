@@ -8,7 +8,10 @@ extract (not one per case: nothing personal leaves the database).
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from matis.analytics.models import AnalysisKind
@@ -71,12 +74,104 @@ def _audit_extract(user, source: str, n_rows: int) -> None:
 
 
 def case_routes_frame(user) -> pd.DataFrame:
-    """Citizenship (origin) and country of exploitation (destination) of consenting cases."""
+    """Citizenship (origin), first transit country and country of exploitation of consenting cases.
+
+    ``transit`` is empty for a case with no recorded transit (a direct route).
+    """
     rows = _consenting_cases(user).values_list(
-        "person__primary_citizenship_id", "country_of_exploitation_id"
+        "person__primary_citizenship_id", "htcds__transit_countries", "country_of_exploitation_id"
     )
-    frame = pd.DataFrame(list(rows), columns=["origin", "destination"]).dropna()
+    frame = pd.DataFrame(
+        [(o, (t or [None])[0], d) for o, t, d in rows], columns=["origin", "transit", "destination"]
+    ).dropna(subset=["origin", "destination"])
     _audit_extract(user, "cases:routes", len(frame))
+    return frame
+
+
+def _codes(values, prefix: str, codes) -> dict[str, int]:
+    have = set(values or [])
+    return {f"{prefix}{code}": int(code in have) for code in codes}
+
+
+def case_risk_factors_frame(user) -> pd.DataFrame:
+    """One row per consenting case: groups to compare and 0/1 risk factors from the HTCDS record.
+
+    Group columns: ``exploitation`` (ForcedLabour, SexualExploitation,
+    ForcedCriminality, Other or Unknown: the first recorded, forced criminality
+    first) and ``identification``. Factor columns: ``child``, ``female``,
+    ``vul_*`` (vulnerabilities), ``rec_*`` (method of recruitment), ``rel_*``
+    (relationship to the recruiter), ``ctl_*`` (means of control), ``abducted``,
+    ``no_documents``; plus ``exploitation_months``. No identifying field.
+    """
+    from matis.cases.choices import (
+        FORCED_CRIMINALITY,
+        ControlExtension,
+        RecruiterRelation,
+        TravelDocument,
+    )
+    from matis.cases.htcds import MethodOfControl, MethodOfRecruitment, Vulnerability
+
+    cases = _consenting_cases(user).select_related("person", "htcds")
+    records = []
+    for case in cases:
+        try:
+            rec = case.htcds
+        except ObjectDoesNotExist:
+            rec = None
+        types = case.exploitation_types or []
+        exploitation = next(
+            (t for t in (FORCED_CRIMINALITY, "ForcedLabour", "SexualExploitation") if t in types),
+            "Other" if types else "Unknown",
+        )
+        age = case.person.current_age(case.opened_on)
+        child = rec.minor_at_registration if rec and age is None else None
+        row = {
+            "exploitation": exploitation,
+            "identification": case.trafficking_status or "Undecided",
+            "child": int(age < 18) if age is not None else (int(child) if child is not None else 0),
+            "female": int(case.person.gender == "Feminine"),
+            **_codes(rec and rec.vulnerabilities, "vul_", Vulnerability.values),
+            **_codes(rec and rec.recruitment_methods, "rec_", MethodOfRecruitment.values),
+            **_codes(rec and rec.recruiter_relations, "rel_", RecruiterRelation.values),
+            **_codes(
+                rec and rec.control_methods,
+                "ctl_",
+                [*MethodOfControl.values, *ControlExtension.values],
+            ),
+            "abducted": int(bool(rec and rec.abducted)),
+            "no_documents": int(bool(rec and rec.travel_document == TravelDocument.NONE)),
+            "exploitation_months": rec.exploitation_months if rec else None,
+        }
+        records.append(row)
+    if not records:
+        raise SourceError("no consenting cases")
+    frame = pd.DataFrame(records)
+    _audit_extract(user, "cases:risk-factors", len(frame))
+    return frame
+
+
+def case_route_network_frame(user) -> pd.DataFrame:
+    """Links between places on the routes of consenting cases, for the network analysis.
+
+    Each case's route (recruitment country or citizenship → transit countries →
+    country of exploitation) gives one link per step, reported by the case
+    record (evidence ``victim``). Columns ``source``, ``target``, ``evidence``.
+    """
+    rows = _consenting_cases(user).values_list(
+        "person__primary_citizenship_id",
+        "htcds__recruitment_country_id",
+        "htcds__transit_countries",
+        "country_of_exploitation_id",
+    )
+    links = []
+    for citizenship, recruited, transit, exploited in rows:
+        route = [recruited or citizenship, *(transit or []), exploited]
+        route = [p for p in route if p]
+        links += [(a, b, "victim") for a, b in itertools.pairwise(route) if a != b]
+    if not links:
+        raise SourceError("no consenting case with a recorded route")
+    frame = pd.DataFrame(links, columns=["source", "target", "evidence"])
+    _audit_extract(user, "cases:route-network", len(frame))
     return frame
 
 
@@ -136,7 +231,7 @@ def register_app_sources() -> None:
             kinds=frozenset({AnalysisKind.FLOWS}),
             loader=case_routes_frame,
             description=_("Consenting cases of your country only."),
-            defaults={"origin": "origin", "destination": "destination"},
+            defaults={"origin": "origin", "destination": "destination", "transit": "transit"},
         )
     )
     register_source(
@@ -146,5 +241,28 @@ def register_app_sources() -> None:
             kinds=frozenset({AnalysisKind.MSE}),
             loader=case_capture_histories_frame,
             description=_("Consenting cases of your country only; one list per kind of agency."),
+        )
+    )
+    register_source(
+        DataSource(
+            key="cases:risk-factors",
+            label=_("Case records: risk factors by form of exploitation"),
+            kinds=frozenset({AnalysisKind.RISK}),
+            loader=case_risk_factors_frame,
+            description=_(
+                "Consenting cases of your country only: vulnerabilities, recruitment, "
+                "means of control, age and gender as 0/1 factors."
+            ),
+            defaults={"group": "exploitation", "reference": "ForcedLabour"},
+        )
+    )
+    register_source(
+        DataSource(
+            key="cases:route-network",
+            label=_("Case records: network of recruitment, transit and exploitation countries"),
+            kinds=frozenset({AnalysisKind.NETWORK}),
+            loader=case_route_network_frame,
+            description=_("Consenting cases of your country only; one link per step of a route."),
+            defaults={"source_col": "source", "target_col": "target", "evidence_col": "evidence"},
         )
     )

@@ -103,3 +103,51 @@ class Language(models.TextChoices):
     HMN = "hmn", _("Hmong")
     RHG = "rhg", _("Rohingya")
     OTHER = "other", _("Other language")
+
+
+# --- the full HTCDS record: lists beyond HTCDS 2.0 (CTDC and COMMIT extensions) ----------
+
+
+class RecruiterRelation(models.TextChoices):
+    """Who recruited the person, as CTDC records it (finer than HTCDS's three values)."""
+
+    FAMILY = "Family", _("Family member")
+    INTIMATE_PARTNER = "IntimatePartner", _("Intimate partner")
+    FRIEND = "Friend", _("Friend")
+    ACQUAINTANCE = "Acquaintance", _("Acquaintance")
+    STRANGER = "Stranger", _("Stranger")
+    OTHER = "Other", _("Other relation")
+
+
+class ControlExtension(models.TextChoices):
+    """Means of control that CTDC records and HTCDS 2.0 does not list."""
+
+    RESTRICTS_MOVEMENT = "RestrictsMovement", _("Restricts movement")
+    USES_CHILDREN = "UsesChildren", _("Uses the person's children")
+
+
+class LabourType(models.TextChoices):
+    """CTDC's types of forced labour (more than one may apply)."""
+
+    AGRICULTURE = "Agriculture", _("Agriculture")
+    AQUAFARMING = "Aquafarming", _("Fishing and aquafarming")
+    BEGGING = "Begging", _("Begging")
+    CONSTRUCTION = "Construction", _("Construction")
+    DOMESTIC_WORK = "DomesticWork", _("Domestic work")
+    HOSPITALITY = "Hospitality", _("Hospitality")
+    ILLICIT_ACTIVITIES = "IllicitActivities", _("Illicit activities")
+    MANUFACTURING = "Manufacturing", _("Manufacturing")
+    MINING_OR_DRILLING = "MiningOrDrilling", _("Mining or drilling")
+    PEDDLING = "Peddling", _("Street selling")
+    TRANSPORTATION = "Transportation", _("Transportation")
+    OTHER = "Other", _("Other work")
+
+
+class TravelDocument(models.TextChoices):
+    """The documents the person travelled with."""
+
+    OWN_VALID = "OwnValid", _("Own valid documents")
+    FRAUDULENT = "Fraudulent", _("Forged or fraudulently obtained documents")
+    OTHER_PERSONS = "OtherPersons", _("Another person's documents")
+    NONE = "None", _("No documents (irregular crossing)")
+    NOT_APPLICABLE = "NotApplicable", _("Did not cross a border")

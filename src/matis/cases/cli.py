@@ -67,6 +67,67 @@ def _cmd_register(args: argparse.Namespace) -> int:
     return 0
 
 
+def _user(email: str):
+    from matis.access.models import User
+
+    user = User.objects.filter(email=email.lower(), is_active=True).first()
+    if user is None:
+        print(f"error: no active user {email}", file=sys.stderr)
+    return user
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from django.core.exceptions import PermissionDenied
+
+    from matis.cases.interchange import ImportFailed
+    from matis.cases.services import cases_import
+
+    user = _user(args.user)
+    if user is None:
+        return 2
+    try:
+        text = Path(args.path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"error: cannot read {args.path}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        result = cases_import(actor=user, text=text, fmt=args.format, dry_run=args.dry_run)
+    except PermissionDenied:
+        print(f"error: {user.email} may not register cases", file=sys.stderr)
+        return 2
+    except ImportFailed as exc:
+        print(f"error: {args.path}: nothing imported", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    verb = "would create" if args.dry_run else "created"
+    print(
+        f"{args.path}: {result.rows} rows; {verb} {len(result.created)} cases; "
+        f"{result.skipped} already imported"
+    )
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from django.core.exceptions import PermissionDenied
+
+    from matis.cases.export import cases_csv
+
+    user = _user(args.user)
+    if user is None:
+        return 2
+    try:
+        data = cases_csv(actor=user, fmt=args.format)
+    except PermissionDenied:
+        print(f"error: {user.email} may not export cases as {args.format}", file=sys.stderr)
+        return 2
+    if args.out:
+        Path(args.out).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
 def add_commands(subparsers, setup) -> None:
     parser = subparsers.add_parser("cases", help="case records: keys, retention, registers")
     sub = parser.add_subparsers(dest="cases_command", required=True)
@@ -95,3 +156,16 @@ def add_commands(subparsers, setup) -> None:
     reg.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     reg.add_argument("--out", help="file to write (default: standard output)")
     reg.set_defaults(func=wrap(_cmd_register))
+
+    imp = sub.add_parser("import", help="create cases from an HTCDS or CTDC CSV file")
+    imp.add_argument("path", help="the CSV file (UTF-8)")
+    imp.add_argument("--format", choices=["htcds", "ctdc"], required=True)
+    imp.add_argument("--user", required=True, help="email of the user who imports")
+    imp.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
+    imp.set_defaults(func=wrap(_cmd_import))
+
+    exp = sub.add_parser("export", help="write cases as HTCDS or CTDC CSV")
+    exp.add_argument("--format", choices=["htcds", "ctdc"], required=True)
+    exp.add_argument("--user", required=True, help="email of the user whose scope applies")
+    exp.add_argument("--out", help="file to write (default: standard output)")
+    exp.set_defaults(func=wrap(_cmd_export))

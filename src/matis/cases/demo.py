@@ -329,6 +329,7 @@ def load_demo(
         )
     Case.objects.bulk_create(cases, batch_size=500)
     _work(rng, cases, generated, setup)
+    _htcds_records(cases)
     audit_record(
         actor=None,
         action=AuditAction.DEMO_LOAD,
@@ -337,6 +338,80 @@ def load_demo(
         cases=len(cases),
     )
     return f"{len(cases)} synthetic cases, {len(documents)} documents"
+
+
+def _htcds_records(cases: list[Case]) -> None:
+    """Synthetic trafficking detail (HTCDS record) for most demo cases, with its own generator.
+
+    Online recruitment, withheld documents and debt are more common in forced
+    criminality (scam compounds), so the risk-factor and route analyses have
+    something to find.
+    """
+    from matis.cases.choices import FORCED_CRIMINALITY
+    from matis.cases.models import HtcdsRecord
+
+    rng = random.Random(SEED + 18)  # noqa: S311 - synthetic data, not security
+    neighbours = ["THA", "LAO", "KHM", "MMR", "VNM", "MYS", "CHN"]
+    records = []
+    for case in cases:
+        if rng.random() < 0.2:
+            continue
+        scam = FORCED_CRIMINALITY in case.exploitation_types
+        online = 0.7 if scam else 0.25
+        recruitment = [
+            m
+            for m, p in (
+                ("ThroughOnlineSocialNetworks", online),
+                ("ThroughAnOnlineAdvertisement", online / 2),
+                ("ThroughFriendsOrSocialEvents", 0.3),
+                ("ThroughFamilyOrFamilyEvents", 0.05 if scam else 0.25),
+            )
+            if rng.random() < p
+        ]
+        control = [
+            m
+            for m, p in (
+                ("WithholdsDocuments", 0.8 if scam else 0.4),
+                ("DebtBondage", 0.6 if scam else 0.35),
+                ("PhysicalAbuse", 0.45 if scam else 0.2),
+                ("RestrictsMovement", 0.85 if scam else 0.3),
+                ("FalsePromises", 0.7),
+                ("ExcessiveWorkingHours", 0.5),
+            )
+            if rng.random() < p
+        ]
+        vulnerabilities = [
+            v
+            for v, p in (
+                ("Poverty", 0.55),
+                ("Migration", 0.45),
+                ("Education", 0.15 if scam else 0.35),
+                ("AbuseSocialMedia", 0.2 if scam else 0.05),
+            )
+            if rng.random() < p
+        ]
+        transit = []
+        if rng.random() < 0.4:
+            transit = [rng.choice([c for c in neighbours if c != case.country_of_exploitation_id])]
+        records.append(
+            HtcdsRecord(
+                case=case,
+                recruitment_methods=recruitment,
+                recruiter_relations=[
+                    _pick(
+                        rng, {"Friend": 0.35, "Acquaintance": 0.3, "Family": 0.15, "Stranger": 0.2}
+                    )
+                ],
+                control_methods=control,
+                vulnerabilities=vulnerabilities,
+                transit_countries=transit,
+                travel_document=_pick(
+                    rng, {"OwnValid": 0.5, "None": 0.3, "Fraudulent": 0.1, "NotApplicable": 0.1}
+                ),
+                exploitation_months=rng.randrange(1, 37),
+            )
+        )
+    HtcdsRecord.objects.bulk_create(records, batch_size=500)
 
 
 def _work(rng: random.Random, cases: list[Case], generated, setup) -> None:

@@ -15,7 +15,29 @@ from matis.common.models import Country
 
 # HTCDS fields that identify a person: left out of a de-identified record.
 IDENTIFYING_FIELDS = frozenset(
-    {"prs_FirstName", "prs_SecondName", "prs_MiddleName", "prs_Birthdate", "prs_IdentityNumber"}
+    {
+        "prs_FirstName",
+        "prs_SecondName",
+        "prs_MiddleName",
+        "prs_Birthdate",
+        "prs_IdentityNumber",
+        "prs_Salutation",
+        "prs_Title",
+        "prs_Email",
+        "prs_HomePhone",
+        "prs_MobilePhone",
+        "prs_MailingStreet",
+        "prs_MailingCity",
+        "prs_MailingState",
+        "prs_MailingPostalCode",
+        "vic_LocationOfRecruitment",
+        "vic_LocationOfExploitation",
+        "vic_DetailsOfVulnerabilities",
+        "cas_ReferringPrimaryCaseWorker",
+        "cas_ReferredPrimaryCaseWorker",
+        "cas_IncomingReferralDetails",
+        "cas_OutgoingReferralDetails",
+    }
 )
 EXTENSION_PREFIX = "commit_"
 
@@ -28,6 +50,57 @@ def _iso2(country_id: str | None) -> str | None:
 
 def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def record_fields(case: Case, outgoing: list) -> dict:
+    """The HTCDS core and trafficking fields kept in :class:`HtcdsRecord` (empty when none)."""
+    from matis.cases.interchange import htcds_relationship
+    from matis.cases.models import HtcdsRecord
+
+    try:
+        rec = case.htcds
+    except HtcdsRecord.DoesNotExist:
+        rec = HtcdsRecord(case=case)
+    return {
+        "prs_Salutation": rec.salutation or None,
+        "prs_Title": rec.title or None,
+        "prs_Email": rec.email or None,
+        "prs_HomePhone": rec.home_phone or None,
+        "prs_MobilePhone": rec.mobile_phone or None,
+        "prs_MailingStreet": rec.mailing_street or None,
+        "prs_MailingCity": rec.mailing_city or None,
+        "prs_MailingState": rec.mailing_state or None,
+        "prs_MailingPostalCode": rec.mailing_postal_code or None,
+        "prs_MailingCountry": _iso2(rec.mailing_country_id),
+        "vic_MethodOfRecruitment": list(rec.recruitment_methods),
+        "vic_RelationshipToTrafficker": htcds_relationship(rec.recruiter_relations),
+        "vic_LocationOfRecruitment": rec.recruitment_location or None,
+        "vic_MethodsOfControl": list(rec.control_methods),
+        "vic_TypeOfSexExploitation": list(rec.sex_exploitation_types),
+        "vic_LocationOfExploitation": rec.exploitation_location or None,
+        "vic_Vulnerabilities": list(rec.vulnerabilities),
+        "vic_DetailsOfVulnerabilities": rec.vulnerability_details or None,
+        "cas_CaseOwner": case.agency.name if case.agency_id else None,
+        "cas_ReferringOrganisation": rec.referring_organisation or None,
+        "cas_IncomingReferralDate": _date(rec.incoming_referral_on),
+        "cas_ReferringPrimaryCaseWorker": rec.referring_case_worker or None,
+        "cas_ReasonForIncomingReferral": rec.incoming_referral_reason or None,
+        "cas_IncomingReferralDetails": rec.incoming_referral_details or None,
+        "cas_ReferredPrimaryCaseWorker": rec.referred_case_worker or None,
+        "cas_OutgoingReferralDetails": (outgoing[-1].details or None) if outgoing else None,
+        "commit_RecruiterRelations": list(rec.recruiter_relations),
+        "commit_RecruitmentCountry": _iso2(rec.recruitment_country_id),
+        "commit_Abducted": rec.abducted,
+        "commit_TransitCountries": [c for c in (_iso2(x) for x in rec.transit_countries) if c],
+        "commit_TravelDocument": rec.travel_document or None,
+        "commit_LabourTypes": list(rec.labour_types),
+        "commit_ExploitationBeganOn": _date(rec.exploitation_began_on),
+        "commit_ExploitationMonths": rec.exploitation_months,
+        "commit_ChildWhenExploited": rec.minor_when_exploited,
+        "commit_AgeBand": rec.age_band or None,
+        "commit_ChildAtRegistration": rec.minor_at_registration,
+        "commit_ImportSource": rec.import_source or None,
+    }
 
 
 def case_to_htcds(case: Case, *, deidentified: bool = False) -> dict:
@@ -87,6 +160,7 @@ def case_to_htcds(case: Case, *, deidentified: bool = False) -> dict:
             }
             for p in case.placements.select_related("facility").order_by("start_date", "id")
         ],
+        **record_fields(case, outgoing),
         "commit_LatestScreening": next(
             (
                 {
@@ -280,3 +354,61 @@ def subject_access_export(*, actor: User, case: Case) -> dict:
         cases=[c["htcds"]["commit_CaseReference"] for c in payload["cases"]],
     )
     return payload
+
+
+# --- bulk CSV: HTCDS and CTDC -----------------------------------------------------------------
+
+
+def export_cases(actor: User, fmt: str):
+    """The cases ``actor`` may export in ``fmt``, and whether the file is de-identified.
+
+    * ``htcds``: the full, identifying record of the routine-visible cases;
+      supervisors only (it is the agency's own file, e.g. to move to a new system).
+    * ``ctdc``: de-identified research rows, only of cases whose latest
+      "statistics and research" consent is given.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    from matis.access.permissions import has_perm
+    from matis.cases.gates import cases_visible_to, routine_filter
+    from matis.cases.selectors import cases_with_consent
+
+    visible = cases_visible_to(actor)
+    routine = routine_filter(actor)
+    if routine is None:
+        raise PermissionDenied
+    visible = visible.filter(routine)
+    if fmt == "htcds":
+        if not has_perm(actor, "cases.supervise_cases"):
+            raise PermissionDenied
+        return visible, False
+    if fmt == "ctdc":
+        return cases_with_consent(ConsentPurpose.STATISTICS, cases=visible), True
+    raise ValueError(fmt)
+
+
+@transaction.atomic
+def cases_csv(*, actor: User, fmt: str) -> bytes:
+    """HTCDS or CTDC CSV of the cases ``actor`` may export; formulas neutralised; audited."""
+    from matis.cases.interchange import CTDC_COLUMNS, HTCDS_COLUMNS, ctdc_row, htcds_row
+    from matis.common.tables import rows_to_csv
+
+    cases, deidentified = export_cases(actor, fmt)
+    cases = cases.select_related("person", "agency", "htcds").order_by("opened_on", "pk")
+    rows = []
+    for case in cases:
+        record = case_to_htcds(case, deidentified=deidentified)
+        if fmt == "htcds":
+            rows.append(htcds_row(record))
+        else:
+            rows.append(ctdc_row(record, year=case.opened_on.year))
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        country_id=actor.country_id,
+        object_type="cases.export",
+        format=fmt,
+        n_rows=len(rows),
+    )
+    header = HTCDS_COLUMNS if fmt == "htcds" else CTDC_COLUMNS
+    return rows_to_csv(list(header), rows, bom=False)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from matis.cases.pages import gated
-from matis.cases.views import cases, supervision, work
+from matis.cases.views import cases, interchange, supervision, work
 
 app_name = "cases"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("<int:pk>/documents/new/", gated(cases.document_add), name="document_add"),
     path("<int:pk>/status/", gated(cases.case_status), name="case_status"),
     path("<int:pk>/transfer/", gated(cases.case_transfer), name="case_transfer"),
+    path("<int:pk>/htcds/", gated(interchange.record_edit), name="record_edit"),
+    path("import/", gated(interchange.import_upload), name="import_upload"),
+    path("export.csv", gated(interchange.export_csv), name="export_csv"),
     path("<int:pk>/htcds.json", gated(cases.case_htcds), name="case_htcds"),
     path("<int:pk>/subject-access.json", gated(cases.subject_access), name="subject_access"),
     path("<int:pk>/delete/", gated(cases.case_delete), name="case_delete"),

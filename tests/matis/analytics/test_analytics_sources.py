@@ -56,7 +56,7 @@ def test_case_routes_and_the_national_boundary(thai_cases):
     from matis.analytics.app_sources import case_routes_frame
 
     routes = case_routes_frame(_officer())
-    assert set(routes.columns) == {"origin", "destination"}
+    assert set(routes.columns) == {"origin", "transit", "destination"}
     assert (
         len(routes) > 0
         and routes["destination"].isin(["THA", "MYS", "CHN", "KHM", "LAO", "MMR", "VNM"]).any()
@@ -76,3 +76,37 @@ def test_statistics_series_are_the_approved_totals(make_user):
     assert frame.set_index("year").loc[2022, "value"] == 609
     with pytest.raises(SourceError):
         statistics_series_frame(user, "PERSONS_PROSECUTED", "XXX")
+
+
+def test_case_risk_factors_and_route_network_from_the_htcds_record(thai_cases):
+    from matis.analytics.app_sources import case_risk_factors_frame, case_route_network_frame
+    from matis.cases.models import Case
+    from matis.cases.services.consent import consent_allows
+    from tipstats import networks, risk
+
+    officer = _officer()
+    frame = case_risk_factors_frame(officer)
+    consenting = [
+        c for c in Case.objects.filter(country_id="THA") if consent_allows(c, "statistics")
+    ]
+    assert len(frame) == len(consenting)
+    assert {"exploitation", "vul_Poverty", "rec_ThroughOnlineSocialNetworks",
+            "ctl_RestrictsMovement", "child", "exploitation_months"} <= set(frame.columns)  # fmt: skip
+    assert frame["ctl_WithholdsDocuments"].sum() > 0
+    table = risk.compare_groups(
+        frame,
+        group="exploitation",
+        reference="ForcedLabour",
+        factors=["vul_Poverty", "ctl_DebtBondage"],
+        groups=[g for g in frame["exploitation"].unique() if g != "ForcedLabour"][:1],
+    ).table
+    assert len(table) == 2
+    links = case_route_network_frame(officer)
+    assert set(links.columns) == {"source", "target", "evidence"}
+    graph = networks.build_network(
+        links, source_col="source", target_col="target", evidence_col="evidence"
+    )
+    assert graph.number_of_nodes() >= 2
+    assert AuditLog.objects.filter(
+        action=AuditAction.EXPORT, object_id="cases:risk-factors"
+    ).exists()

@@ -32,11 +32,14 @@ EXPECTED = {
     "cases:alert_list": (None, {S}),
     "cases:detention_register": (None, {S}),
     "cases:break_glass": (None, {S, J}),
+    "cases:import_upload": (None, {W, S}),
+    "cases:export_csv": (None, {W, S}),
     "api:case-list": (None, {W, S, J}),
     "cases:case_detail": ("case", READ),
     "cases:case_htcds": ("case", READ),
     "cases:service_new": ("case", READ),
     "cases:case_edit": ("case", EDIT),
+    "cases:record_edit": ("case", EDIT),
     "cases:document_add": ("case", EDIT),
     "cases:case_status": ("case", EDIT),
     "cases:case_transfer": ("case", EDIT),
@@ -62,6 +65,7 @@ GET_ONLY = {
     "api:case-detail",
     "cases:case_list",
     "cases:detention_register",
+    "cases:export_csv",
 }
 MISSING_ID = 987654321
 

@@ -10,6 +10,7 @@ from matis.cases.models.cases import (
 from matis.cases.models.consent import ConsentEvent
 from matis.cases.models.people import CHILD_AGE, IdentityDocument, Person, PersonSearchToken
 from matis.cases.models.placements import Alert, Facility, Placement
+from matis.cases.models.record import HtcdsRecord
 from matis.cases.models.referrals import Referral, ServiceDelivery, ServiceProvider, ShareRecord
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Case",
     "ConsentEvent",
     "Facility",
+    "HtcdsRecord",
     "IdentificationDecision",
     "IdentityDocument",
     "Person",

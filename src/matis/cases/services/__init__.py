@@ -29,6 +29,10 @@ from matis.cases.services.protection import (
     purge_expired,
     stale_value_count,
 )
+from matis.cases.services.record import (
+    cases_import,
+    htcds_record_update,
+)
 from matis.cases.services.referrals import (
     case_share,
     case_transfer,
@@ -47,11 +51,13 @@ __all__ = [
     "case_share",
     "case_status_change",
     "case_transfer",
+    "cases_import",
     "consent_allows",
     "consent_record",
     "consent_status",
     "document_add",
     "facility_create",
+    "htcds_record_update",
     "identification_decide",
     "keys_rotate",
     "person_update",

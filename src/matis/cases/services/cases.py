@@ -364,6 +364,7 @@ def case_secure_delete(*, actor: User | None, case: Case, reason: str) -> str:
         Alert,
         BreakGlassGrant,
         ConsentEvent,
+        HtcdsRecord,
         Placement,
         Referral,
         ServiceDelivery,
@@ -391,6 +392,7 @@ def case_secure_delete(*, actor: User | None, case: Case, reason: str) -> str:
         ServiceDelivery,
         ShareRecord,
         BreakGlassGrant,
+        HtcdsRecord,
     ):
         _overwrite_encrypted(model.objects.filter(case=case))
     _overwrite_encrypted(Case.objects.filter(pk=case_pk))
@@ -404,6 +406,7 @@ def case_secure_delete(*, actor: User | None, case: Case, reason: str) -> str:
         Placement,
         IdentificationDecision,
         Screening,
+        HtcdsRecord,
     ):
         model.objects.filter(case_id=case_pk).delete()
     Case.objects.filter(pk=case_pk).delete()

@@ -101,6 +101,14 @@ def case_register(request):
     return render(request, "cases/case_register.html", {"form": form}, status=status)
 
 
+def _htcds_context(case) -> dict:
+    from matis.cases.record_forms import record_display
+    from matis.cases.services.record import record_of
+
+    rec = record_of(case)
+    return {"htcds_groups": record_display(rec), "htcds_source": rec.import_source}
+
+
 def _by_break_glass(user, case) -> bool:
     routine = gates.routine_filter(user)
     return routine is None or not Case.objects.filter(routine, pk=case.pk).exists()
@@ -118,6 +126,7 @@ def case_detail(request, pk: int):
         request,
         "cases/case_detail.html",
         {
+            **_htcds_context(case),
             "case": case,
             "person": person,
             "documents": person.documents.select_related("issuing_country"),
