@@ -70,6 +70,9 @@ class _BuddhistEraFormat(DateTimeFormat):
             return self.format(year % 100, 2)
         return self.format(year, num)
 
+    def format_era(self, char: str, num: int) -> str:
+        return "พุทธศักราช" if num == 4 else "พ.ศ."  # Buddhist Era, not CLDR's ค.ศ. (CE)
+
 
 def _pattern(locale: Locale, date_length: str | None, time_length: str | None) -> str:
     def date_pattern(length):
