@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from matis.analytics.models import AnalysisKind
-from matis.analytics.runners import PARAMETERS, choice_label
+from matis.analytics.runners import PARAMETERS
 
 
 class AnalysisForm(forms.Form):
@@ -24,7 +24,7 @@ class AnalysisForm(forms.Form):
                 if p.kind == "choice":
                     field = forms.ChoiceField(
                         label=p.label,
-                        choices=[(c, choice_label(c)) for c in p.choices],
+                        choices=[(c, c) for c in p.choices],
                         required=False,
                         initial=initial,
                     )

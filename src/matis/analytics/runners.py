@@ -39,20 +39,6 @@ class Param:
     choices: tuple = ()
 
 
-# What the choice options mean, as the form shows them (the codes stay the values)
-CHOICE_LABELS = {
-    "sparse_stepwise": _("Stepwise, keeping significant interactions (sparse)"),
-    "aic_stepwise": _("Stepwise by AIC"),
-    "main_effects": _("Main effects only"),
-    "profile": _("Profile likelihood"),
-    "bca": _("Bootstrap (bias-corrected and accelerated)"),
-}
-
-
-def choice_label(code: str) -> str:
-    return str(CHOICE_LABELS.get(code, code))
-
-
 PARAMETERS: dict[str, list[Param]] = {
     AnalysisKind.MSE: [
         Param("count", _("Count column"), "column", False, "count"),
