@@ -336,6 +336,7 @@ LANGUAGES = [
     ("vi", _("Vietnamese")),
 ]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["matis.formats"]  # Lao and Burmese date formats (Django has none)
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("MATIS_TIME_ZONE", "Asia/Bangkok")

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.dateformat import DateFormat
 from django.utils.translation import get_language
+
+from matis.common.l10n import CLDR_LENGTHS, format_date
 
 BUDDHIST_ERA_OFFSET = 543
 BUDDHIST_ERA_LANGUAGES = frozenset({"th"})
@@ -58,12 +60,16 @@ def display_date(
     """Format a date or datetime for the active language, in BE for Thai users.
 
     ``fmt`` is a Django format name (``DATE_FORMAT``, ``SHORT_DATE_FORMAT``,
-    ``DATETIME_FORMAT``...) or a literal format string.
+    ``DATETIME_FORMAT``...) or a CLDR length (``medium``, ``long``): shown with the CLDR
+    patterns of :func:`matis.common.l10n.format_date` (Django has no Lao or Burmese
+    formats, and its English short date is the ambiguous 02/08/2014). Any other ``fmt``
+    is a literal Django format string ("Y-m-d").
     """
     if value is None:
         return ""
+    if fmt.isupper() or fmt in CLDR_LENGTHS:
+        return format_date(value, fmt, language)
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    pattern = formats.get_format(fmt, lang=language) if fmt.isupper() else fmt
     formatter = _BuddhistDateFormat if uses_buddhist_era(language) else DateFormat
-    return formatter(value).format(pattern)
+    return formatter(value).format(fmt)

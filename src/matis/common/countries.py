@@ -1,4 +1,8 @@
-"""ISO 3166-1 countries from ``pycountry``; COMMIT members get translated names."""
+"""ISO 3166-1 countries from ``pycountry``; names in the reader's language from CLDR.
+
+COMMIT members keep the names the MOU uses ("Lao PDR", "Viet Nam"), translated in our
+catalogues; every other country is named by CLDR (:mod:`matis.common.l10n`).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import pycountry
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from matis.common.l10n import cldr_country_name
 from matis.common.models import COMMIT_COUNTRIES
 
 COMMIT_COUNTRY_NAMES = {
@@ -18,9 +23,19 @@ COMMIT_COUNTRY_NAMES = {
 }
 
 
-def country_name(iso3: str, default: str = "") -> str:
-    name = COMMIT_COUNTRY_NAMES.get(iso3)
-    return str(name) if name is not None else default
+def country_name(iso3: str, default: str = "", language: str | None = None) -> str:
+    """The name of a country (ISO alpha-3 or alpha-2 code) in the reader's language."""
+    code = (iso3 or "").upper()
+    if len(code) == 2:
+        found = pycountry.countries.get(alpha_2=code)
+        code = found.alpha_3 if found else code
+    name = COMMIT_COUNTRY_NAMES.get(code)
+    if name is not None:
+        if language:
+            with translation.override(language):
+                return str(name)
+        return str(name)
+    return cldr_country_name(code, language, default=default or iso3)
 
 
 def iso_country_rows() -> list[dict]:

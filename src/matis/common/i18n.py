@@ -1,4 +1,6 @@
-"""Bilingual content: plan texts are kept in English and Thai; other languages fall back."""
+"""Content in the reader's language: registry texts are kept as ``<field>_<lang>`` columns
+(English and Thai from the bilingual sources) and, for the other languages, supplied by
+the object's ``translated_text(field, language)`` where it has one; else English."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import get_language
 
-CONTENT_LANGUAGES = ("en", "th")
+CONTENT_LANGUAGES = ("en", "th")  # the languages kept as columns
 
 
 @dataclass(frozen=True)
@@ -22,10 +24,16 @@ class LocalText:
 
 
 def local_text(obj, field: str, language: str | None = None) -> LocalText:
-    """Pick ``<field>_<lang>`` from ``obj`` for the active language, falling back to English."""
-    language = (language or get_language() or "en").split("-")[0]
-    if language in CONTENT_LANGUAGES:
-        value = getattr(obj, f"{field}_{language}", "") or ""
+    """Pick ``<field>_<lang>`` (or ``obj.translated_text``) for the active language,
+    falling back to English."""
+    language = (language or get_language() or "en").lower().replace("_", "-")
+    if not language.startswith("zh-"):
+        language = language.split("-")[0]  # 'en-us' -> 'en'; 'zh-hans' stays
+    if language != "en":
+        value = getattr(obj, f"{field}_{language.replace('-', '_')}", "") or ""
+        translated_text = getattr(obj, "translated_text", None)
+        if not value and callable(translated_text):
+            value = translated_text(field, language) or ""
         if value:
             return LocalText(value, language, is_fallback=False)
     english = getattr(obj, f"{field}_en", "") or ""

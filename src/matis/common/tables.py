@@ -29,10 +29,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import formats
 from django.utils.http import content_disposition_header
 
 from matis.common.calendars import display_year
+from matis.common.l10n import format_number
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -155,19 +155,13 @@ def format_cell(
     if kind == "year":
         return display_year(value, language)
     if kind == "int":
-        return formats.number_format(value, 0, force_grouping=True)
+        return format_number(value, 0, language)
     if kind == "pct":
-        return f"{formats.number_format(value, 0)} %"
+        return f"{format_number(value, 0, language)} %"
     if kind == "usd":
-        return formats.number_format(Decimal(value).quantize(Decimal(1)), 0, force_grouping=True)
-    if kind == "number":
-        # a float by its shortest repr (57.1, not 57.100000000000001...), then no trailing zeros
-        number = Decimal(repr(value) if isinstance(value, float) else value)
-        if number.as_tuple().exponent < -4:  # at most 4 places, rounded (number_format cuts)
-            number = number.quantize(Decimal("0.0001"))
-        number = number.normalize()
-        places = max(0, -number.as_tuple().exponent)
-        return formats.number_format(number, places, force_grouping=True)
+        return format_number(value, 0, language)
+    if kind == "number":  # grouped, at most 4 places, no trailing zeros: 57.1, 11,634,984
+        return format_number(value, None, language)
     return str(value)
 
 

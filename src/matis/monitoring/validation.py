@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from matis.monitoring.models import BudgetKind, OutputKind, PartnerType, ProgressStatus
@@ -33,8 +34,35 @@ def _choice(value, choices, what: str) -> str:
     return text
 
 
+def labels_in_every_language(choices: list[tuple[str, object]]) -> dict[str, str]:
+    """``{label casefolded: code}`` for the labels of ``choices`` in all seven languages,
+    so a workbook filled in Thai and uploaded by an English reader still reads."""
+    found = {}
+    for language in LANGUAGE_CODES:
+        with translation.override(language):
+            for code, label in choices:
+                found.setdefault(str(label).strip().casefold(), code)
+    return found
+
+
+def _labelled_choice(value, choices: list[tuple[str, object]], what: str) -> str:
+    """A code given as itself or as its label in any of the seven languages (the workbook
+    shows labels, never codes); the error lists the labels in the reader's language."""
+    text = "" if value is None else str(value).strip()
+    codes = [code for code, _label in choices]
+    if text in codes:
+        return text
+    code = labels_in_every_language(choices).get(text.casefold())
+    if code is not None:
+        return code
+    raise FieldError(
+        _("%(what)s “%(value)s” is not one of %(allowed)s")
+        % {"what": what, "value": text, "allowed": ", ".join(str(lb) for _c, lb in choices)}
+    )
+
+
 def check_progress(value) -> str:
-    return _choice(value, ProgressStatus.values, _("status"))
+    return _labelled_choice(value, ProgressStatus.choices, _("status"))
 
 
 def check_language(value, *, required: bool) -> str:
@@ -49,11 +77,11 @@ def check_output_kind(value) -> str:
 
 
 def check_partner_type(value) -> str:
-    return _choice(value, PartnerType.values, _("partner type"))
+    return _labelled_choice(value, PartnerType.choices, _("partner type"))
 
 
 def check_budget_kind(value) -> str:
-    return _choice(value, BudgetKind.values, _("budget line"))
+    return _labelled_choice(value, BudgetKind.choices, _("budget line"))
 
 
 def check_count(value) -> int | None:

@@ -1,6 +1,7 @@
 """The COMMIT plan registry: the MOU, the plans (SPA I-III), Areas, goals and activities.
 
-Every text is kept in English (``*_en``) and in Thai from the source (``*_th``).
+Every text is kept in English (``*_en``) and in Thai from the source (``*_th``); the other
+five languages come from ``data/spa3_translations.yaml`` (:mod:`matis.plans.translations`).
 Rows are loaded from the versioned data file ``data/spa3.yaml`` by natural key.
 """
 
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from matis.plans.translations import TranslatedContent
 
 
 class RegistryVersion(models.Model):
@@ -53,7 +56,9 @@ class MouArticle(models.Model):
         return f"MOU art. {self.number}"
 
 
-class Plan(models.Model):
+class Plan(TranslatedContent, models.Model):
+    translation_section = "plans"
+
     class UnitKind(models.TextChoices):
         PPC = "PPC", _("Project concept")
         AREA = "AREA", _("Area")
@@ -122,7 +127,10 @@ class EvolutionRow(models.Model):
         return [self.spa1, self.spa1r, self.spa2, self.spa3]
 
 
-class GuidingPrinciple(models.Model):
+class GuidingPrinciple(TranslatedContent, models.Model):
+    translation_section = "principles"
+    translation_key_field = "number"
+
     number = models.PositiveSmallIntegerField(unique=True)
     text_en = models.CharField(max_length=300)
     text_th = models.CharField(max_length=600)
@@ -134,8 +142,10 @@ class GuidingPrinciple(models.Model):
         return f"{self.number}. {self.text_en}"
 
 
-class RoleFunction(models.Model):
+class RoleFunction(TranslatedContent, models.Model):
     """A row of the roles matrix: which partner supports which function."""
+
+    translation_section = "roles"
 
     code = models.SlugField(max_length=60, unique=True)
     order = models.PositiveSmallIntegerField()
@@ -157,8 +167,10 @@ class RoleFunction(models.Model):
         return [self.government, self.secretariat, self.ngo, self.private]
 
 
-class Area(models.Model):
+class Area(TranslatedContent, models.Model):
     """One of the five SPA III Areas, aligned with an MOU section."""
+
+    translation_section = "areas"
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="areas")
     unit = models.OneToOneField(PlanUnit, on_delete=models.PROTECT, related_name="area")
@@ -184,7 +196,9 @@ class Area(models.Model):
         return f"{label} {self.number} ({self.code})"
 
 
-class Goal(models.Model):
+class Goal(TranslatedContent, models.Model):
+    translation_section = "goals"
+
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="goals")
     code = models.CharField(_("code"), max_length=10)
     order = models.PositiveSmallIntegerField()
@@ -212,8 +226,10 @@ def activity_slug(code: str) -> str:
     return "".join(ch for ch in code.lower() if ch.isalnum())
 
 
-class Activity(models.Model):
+class Activity(TranslatedContent, models.Model):
     """An SPA III activity; ``priority`` marks the nine that all six governments agreed on."""
+
+    translation_section = "activities"
 
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="activities")
     code = models.CharField(_("code"), max_length=10)

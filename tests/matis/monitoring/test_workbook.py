@@ -21,7 +21,7 @@ from matis.monitoring.services import activity_report_transition, indicators_loa
 from matis.monitoring.workbook import INDICATORS, build_workbook, workbook_import
 
 pytestmark = pytest.mark.django_db
-STATUSES = "not_started, planned, in_progress, completed, not_applicable"
+STATUSES = "Not started, Planned, In progress, Completed, Not applicable"
 
 
 def edit(data: bytes, changes) -> bytes:
@@ -187,3 +187,37 @@ def test_indicator_values_round_trip_and_computed_values_are_protected(
 def test_a_file_that_is_not_a_workbook(tfo):
     with pytest.raises(ImportRejected, match="not an Excel workbook"):
         workbook_import(actor=tfo, data=b"name,status\nP&C1,done\n")
+
+
+def test_a_thai_workbook_shows_labels_not_codes_and_reads_back(report, tfo):
+    from django.utils import translation
+
+    from matis.monitoring.models import ProgressStatus
+
+    with translation.override("th"):
+        data = build_workbook(country_id="THA", period=report.period)
+        thai_in_progress = str(ProgressStatus.IN_PROGRESS.label)
+        thai_completed = str(ProgressStatus.COMPLETED.label)
+    assert thai_in_progress != "In progress"
+    book = load_workbook(io.BytesIO(data))
+    codes = set(ProgressStatus.values) | {"government", "ngo", "allocation", "funding"}
+    shown = {
+        str(cell.value)
+        for name in ("About", "Activities", "Lists", "Partners", "Budget")
+        for row in book[name].iter_rows(min_row=2)
+        for cell in row
+        if cell.value is not None
+    }
+    assert not shown & codes, shown & codes
+    assert thai_in_progress in shown and "ไทย" in shown  # the status, and the country's name
+    assert book["About"]["B2"].value == "THA"  # the code the upload reads stays beside it
+
+    def fill(wb):
+        wb["Activities"]["D3"] = thai_completed
+        wb["Partners"].append(["P&C1", "NGO or international partner", "Partner NGO (test)", None])
+
+    result = workbook_import(actor=tfo, data=edit(data, fill))
+    assert result.changed_keys == ["P&C1"]
+    report.refresh_from_db()
+    assert report.progress == "completed"
+    assert report.partners.get().partner_type == "ngo"

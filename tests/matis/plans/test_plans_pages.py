@@ -35,7 +35,8 @@ def test_area_activity_evolution_roles_and_mou_pages(tf_client):
 def test_untranslated_plan_text_is_marked_as_fallback(tf_client):
     tf_client.post("/i18n/setlang/", {"language": "km"})
     body = tf_client.get("/plan/activities/pc1/").content.decode()
-    assert 'class="fallback"' in body
+    assert 'class="fallback"' in body  # the description is not yet translated into Khmer
+    assert '<span lang="km">ការគាំទ្រផែនការសកម្មភាពជាតិ (NPA)</span>' in body  # the title is
     tf_client.post("/i18n/setlang/", {"language": "th"})
     body = tf_client.get("/plan/activities/pc1/").content.decode()
     assert 'lang="th"' in body

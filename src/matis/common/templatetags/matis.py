@@ -6,7 +6,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from matis.common.calendars import display_date, display_year, display_year_range
+from matis.common.countries import country_name
 from matis.common.i18n import local_text
+from matis.common.l10n import language_name as cldr_language_name
 from matis.common.tables import format_cell
 
 register = template.Library()
@@ -29,6 +31,21 @@ def mnumber(value):
     """``{{ amount|mnumber }}``: 11,634,984 or 57.1 - grouped, no trailing zeros, in the
     active language's number format (the tables' "number" cells, :func:`format_cell`)."""
     return format_cell(value, "number", blank="—")
+
+
+@register.filter
+def country(code):
+    """``{{ "DEU"|country }}`` -> 'Germany', 'เยอรมนี' (CLDR; COMMIT members as the MOU names
+    them). An unknown code is shown as it is."""
+    if not code:
+        return ""
+    return country_name(str(getattr(code, "pk", code)), default=str(code))
+
+
+@register.filter
+def language_name(code):
+    """``{{ "lo"|language_name }}`` -> 'Lao', 'ລາວ' in the reader's language (CLDR)."""
+    return cldr_language_name(str(code)) if code else ""
 
 
 @register.simple_tag

@@ -7,6 +7,7 @@ from openpyxl.utils import get_column_letter
 
 from matis.access.models import Agency, User
 from matis.access.permissions import has_perm
+from matis.common.i18n import local_text
 from matis.common.importing import (
     ImportRejected,
     NotAWorkbook,
@@ -146,6 +147,9 @@ def _read(workbook, actor: User | None, reader: _Reader):
     activities = {a.code: a for a in Activity.objects.filter(area__plan=period.plan_id)}
     agencies = {a.name: a.pk for a in Agency.objects.filter(country_id=country_id, is_active=True)}
     functions = {f.code: f for f in RoleFunction.objects.all()}
+    for f in list(functions.values()):  # the workbook names functions in the reader's language
+        for language in v.LANGUAGE_CODES:
+            functions.setdefault(str(local_text(f, "function", language)), f)
     contents: dict[str, ActivityReportContent] = {}
     row_of: dict[str, int] = {}
     sheet = "Activities"

@@ -12,6 +12,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from matis.access.models import Agency
+from matis.common.calendars import display_date, display_year
+from matis.common.countries import country_name
 from matis.common.i18n import local_text
 from matis.common.tables import append_row, workbook_bytes
 from matis.monitoring import validation as v
@@ -83,10 +85,10 @@ def build_workbook(*, country_id: str, period: ReportingPeriod) -> bytes:
     about.title = "About"
     rows = [
         (_("MATIS activity report workbook"), ""),
-        (_("Country"), country_id),
-        (_("Year"), period.year),
-        (_("Plan"), period.plan.code),
-        (_("Prepared"), timezone.now().strftime("%Y-%m-%d %H:%M %Z")),
+        (_("Country"), country_id, country_name(country_id, default=country_id)),
+        (_("Year"), period.year, display_year(period.year)),
+        (_("Plan"), period.plan.code, str(local_text(period.plan, "name"))),
+        (_("Prepared"), display_date(timezone.now(), "SHORT_DATETIME_FORMAT")),
         ("", ""),
         (_("How to fill it in"), ""),
         (
@@ -99,8 +101,9 @@ def build_workbook(*, country_id: str, period: ReportingPeriod) -> bytes:
         (
             "2.",
             _(
-                "Use the codes listed on the Lists sheet for status, language, partner type, "
-                "budget line and function."
+                "Pick the status, partner type, budget line and function from the lists "
+                "(the Lists sheet); write the narrative language as its code: en, th, km, "
+                "lo, my, zh-hans or vi."
             ),
         ),
         (
@@ -123,16 +126,17 @@ def build_workbook(*, country_id: str, period: ReportingPeriod) -> bytes:
     about["A1"].font = Font(bold=True, size=14)
     about.column_dimensions["A"].width = 22
     about.column_dimensions["B"].width = 100
+    about.column_dimensions["C"].width = 40  # B2:B4 are codes the upload reads; C, their names
 
     lists = workbook.create_sheet("Lists")
     list_columns = {
-        "A": ("status", ProgressStatus.values),
+        "A": ("status", [str(label) for label in ProgressStatus.labels]),
         "B": ("narrative_language", v.LANGUAGE_CODES),
-        "C": ("partner_type", PartnerType.values),
-        "D": ("budget_line", BudgetKind.values),
+        "C": ("partner_type", [str(label) for label in PartnerType.labels]),
+        "D": ("budget_line", [str(label) for label in BudgetKind.labels]),
         "E": (
             "function",
-            list(RoleFunction.objects.order_by("order").values_list("code", flat=True)),
+            [str(local_text(f, "function")) for f in RoleFunction.objects.order_by("order")],
         ),
         "F": (
             "agency",
@@ -169,7 +173,7 @@ def build_workbook(*, country_id: str, period: ReportingPeriod) -> bytes:
                 activity.code,
                 str(local_text(activity, "title")),
                 "★" if activity.priority else "",
-                content.progress,
+                _label(ProgressStatus, content.progress),
                 content.narrative or None,
                 content.narrative_language or None,
                 "; ".join(agency_names) or None,
@@ -186,7 +190,7 @@ def build_workbook(*, country_id: str, period: ReportingPeriod) -> bytes:
 
     partners = _sheet(workbook, "Partners", PARTNER_KEYS, {"partner": 40, "function": 30})
     budget = _sheet(workbook, "Budget", BUDGET_KEYS, {"partner": 40, "budget_line": 16})
-    functions = {f.pk: f.code for f in RoleFunction.objects.all()}
+    functions = {f.pk: str(local_text(f, "function")) for f in RoleFunction.objects.all()}
     for activity in activities:
         report = reports.get(activity.pk)
         if report is None:
@@ -194,7 +198,12 @@ def build_workbook(*, country_id: str, period: ReportingPeriod) -> bytes:
         for p in sorted(report.partners.all(), key=lambda p: (p.partner_type, p.name)):
             append_row(
                 partners,
-                [activity.code, p.partner_type, p.name, functions.get(p.function_id)],
+                [
+                    activity.code,
+                    _label(PartnerType, p.partner_type),
+                    p.name,
+                    functions.get(p.function_id),
+                ],
                 prefix=False,
             )
         for b in sorted(report.budget.all(), key=lambda b: (b.kind, b.partner_name)):
@@ -202,9 +211,9 @@ def build_workbook(*, country_id: str, period: ReportingPeriod) -> bytes:
                 budget,
                 [
                     activity.code,
-                    b.kind,
+                    _label(BudgetKind, b.kind),
                     b.partner_name or None,
-                    b.partner_type or None,
+                    _label(PartnerType, b.partner_type),
                     b.currency,
                     b.amount,
                 ],
@@ -239,6 +248,13 @@ def build_workbook(*, country_id: str, period: ReportingPeriod) -> bytes:
             indicators[f"H{indicators.max_row}"].fill = LOCKED_FILL
     workbook.move_sheet("Lists", offset=len(workbook.sheetnames))
     return workbook_bytes(workbook)
+
+
+def _label(choices, code: str | None):
+    """The label of a code in the reader's language (the workbook never shows codes)."""
+    if not code:
+        return None
+    return str(dict(choices.choices).get(code, code))
 
 
 def _number(value: Decimal):

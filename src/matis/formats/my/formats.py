@@ -1,0 +1,12 @@
+# CLDR (my) day-month-year order; see matis/formats/__init__.py
+DATE_FORMAT = "j/n/Y"
+SHORT_DATE_FORMAT = "j/n/Y"
+DATETIME_FORMAT = "j/n/Y H:i"
+SHORT_DATETIME_FORMAT = "j/n/Y H:i"
+TIME_FORMAT = "H:i"
+YEAR_MONTH_FORMAT = "n/Y"
+MONTH_DAY_FORMAT = "j/n"
+FIRST_DAY_OF_WEEK = 0
+DECIMAL_SEPARATOR = "."
+THOUSAND_SEPARATOR = ","
+NUMBER_GROUPING = 3
