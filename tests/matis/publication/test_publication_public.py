@@ -115,3 +115,23 @@ def test_empty_public_site_answers(client, settings):
     assert client.get("/public/").status_code == 200
     assert client.get("/public/statistics/tip-statistics/").status_code == 404
     assert client.get(f"{FLOW}/all").status_code == 404
+
+
+def test_public_pages_speak_the_language_asked(client, releases):
+    page = client.get("/public/?lang=th").content.decode()
+    assert "สถิติที่เผยแพร่" in page
+    assert 'lang="th"' in page
+
+
+def test_login_page_links_to_the_public_site(client):
+    page = client.get("/login/").content.decode()
+    assert 'id="public-site"' in page and 'href="/public/"' in page
+
+
+def test_demo_release_is_idempotent(db, count_indicator):
+    from matis.publication.demo import load_demo
+    from matis.publication.models import Release
+
+    load_demo()
+    load_demo()
+    assert Release.objects.count() == 1
