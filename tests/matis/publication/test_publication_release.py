@@ -45,3 +45,19 @@ def test_a_new_version_needs_a_revision_note(releases, make_user):
     with pytest.raises(ValidationError):
         release_statistics(actor=make_user(role="secretariat_analyst", country=None))
     assert Release.objects.count() == 2
+
+
+def test_publish_command_releases_in_the_publishers_name(db, make_user, capsys):
+    import argparse
+
+    from matis.publication.cli import _statistics
+
+    publisher = make_user(role="secretariat_analyst", country=None)
+    args = argparse.Namespace(by=publisher.email, at="2999-01-01T00:00+00:00", note="")
+    assert _statistics(args, lambda: None) == 0
+    release = Release.objects.get()
+    assert release.released_by == publisher and not release.is_published
+    officer = make_user(role="statistics_officer", country="THA")
+    args = argparse.Namespace(by=officer.email, at=None, note="again")
+    assert _statistics(args, lambda: None) == 2
+    assert Release.objects.count() == 1
