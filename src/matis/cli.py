@@ -21,6 +21,7 @@ APP_CLI_MODULES = [
     "matis.justice.cli",
     "matis.exchange.cli",
     "matis.cooperation.cli",
+    "matis.publication.cli",
 ]
 
 

@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "matis.exchange",
     "matis.cooperation",
     "matis.ops",
+    "matis.publication",
 ]
 
 MIDDLEWARE = [
@@ -412,6 +413,10 @@ REST_FRAMEWORK = {
         "api_client": env_str("MATIS_API_RATE_CLIENT", "600/minute"),
     },
 }
+# The public site (/public/, /sdmx/rest/, matis.publication): requests per address,
+# and how long a page or file stays cached (a new release shows at once).
+MATIS_PUBLIC_RATE = env_str("MATIS_PUBLIC_RATE", "300/minute")
+MATIS_PUBLIC_CACHE_SECONDS = env_int("MATIS_PUBLIC_CACHE_SECONDS", 60)
 SPECTACULAR_SETTINGS = {
     "TITLE": "MATIS API",
     "DESCRIPTION": "Mekong Anti-Trafficking Information System - read and exchange API.",

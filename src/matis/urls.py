@@ -29,6 +29,7 @@ APPS_WITH_URLS = [
     ("cooperation/", "matis.cooperation"),
     ("inbox/", "matis.inbox"),
     ("api-clients/", "matis.apiclients"),
+    ("", "matis.publication"),  # /public/ and /sdmx/rest/: no login, releases only
 ]
 
 router = DefaultRouter()

@@ -211,6 +211,8 @@ PERMISSIONS: dict[str, Rule | AnyOf] = {
     # The secretariat prepares any report; a task force officer her or his country's.
     "reports.request_report": write(AnyOf((SECRETARIAT, TASK_FORCE_OF_COUNTRY))),
     "reports.publish_report": write(SECRETARIAT),
+    # releasing official statistics and reports to the public site (matis.publication)
+    "publication.release": write(SECRETARIAT),
     # --- official statistics: national data is edited nationally
     "statistics.view_statistics": read(EVERYONE),
     "statistics.view_submissions": read(EVERYONE),

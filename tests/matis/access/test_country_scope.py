@@ -25,6 +25,8 @@ NOT_DATA_VIEWS = {
     "favicon.ico": "redirect to the static icon, no data",
     "demo-status/": "progress of the demo data being prepared (demo profile), no case or country data",
     "password/set/": "choose a password from an e-mailed single-use link: no data",
+    "public/": "the public site: reads only published releases, open to everyone (tests/matis/publication crawls it)",
+    "sdmx/": "public SDMX API: reads only published releases (tests/matis/publication)",
 }
 SAFE = {200, 301, 302, 400, 403, 404, 405}
 

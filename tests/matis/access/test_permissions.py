@@ -51,6 +51,7 @@ USER_LEVEL: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "monitoring.refresh_indicators": (NONE, {SEC}),
     "reports.view_reports": (ALL, ALL),
     "reports.publish_report": (NONE, {SEC}),
+    "publication.release": (NONE, {SEC}),
     "statistics.view_statistics": (ALL, ALL),
     "statistics.view_submissions": (ALL, ALL),
     "cases.view_cases": ({CW, CS, JO}, NONE),
