@@ -179,13 +179,14 @@ def test_a_court_system_records_proceedings_and_reads_them_without_names(client)
     verdict = {
         "charge": charge,
         "instance": "first",
-        "outcome": "acquitted",
+        "outcome": "convicted",
         "decided_on": TODAY.isoformat(),
         "prison_months": 24,
     }
-    refused = _post(client, f"{base}/verdicts/", token, verdict)
-    assert refused.status_code == 400 and not Verdict.objects.exists()  # no sentence
-    decided = _post(client, f"{base}/verdicts/", token, {**verdict, "outcome": "convicted"})
+    refused = _post(client, f"{base}/verdicts/", token, {**verdict, "fine": "1000.00"})
+    assert refused.status_code == 400 and "currency" in refused.json()  # a fine in what?
+    assert not Verdict.objects.exists()
+    decided = _post(client, f"{base}/verdicts/", token, verdict)
     assert decided.status_code == 201, decided.content
     assert Verdict.objects.get().prison_months == 24
     # a charge of another criminal case is not this one's
