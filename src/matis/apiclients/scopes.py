@@ -20,6 +20,10 @@ from matis.access.models import Role
 STATISTICS_READ = "statistics:read"
 STATISTICS_SUBMIT = "statistics:submit"
 RETURNS_READ = "returns:read"
+RETURNS_WRITE = "returns:write"
+CASES_INTAKE = "cases:intake"
+JUSTICE_READ = "justice:read"
+JUSTICE_WRITE = "justice:write"
 
 # scope -> (what it allows, the role its service account needs; None: any)
 SCOPES: dict[str, tuple] = {
@@ -34,6 +38,22 @@ SCOPES: dict[str, tuple] = {
     RETURNS_READ: (
         _("read the country's returns (repatriations) and those it receives"),
         Role.CASE_WORKER,
+    ),
+    RETURNS_WRITE: (
+        _("record the next step of a return the country takes part in"),
+        Role.CASE_WORKER,
+    ),
+    CASES_INTAKE: (
+        _("register a presumed victim who consented to services (never read cases)"),
+        Role.CASE_WORKER,
+    ),
+    JUSTICE_READ: (
+        _("read the country's criminal cases: stages, charges and verdicts, no names"),
+        Role.JUSTICE_OFFICER,
+    ),
+    JUSTICE_WRITE: (
+        _("open criminal cases and record their stages, charges and verdicts"),
+        Role.JUSTICE_OFFICER,
     ),
 }
 SCOPE_CHOICES = [(code, f"{code}: {text}") for code, (text, _role) in SCOPES.items()]

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination, LimitOffsetPagination
 
 
@@ -41,3 +47,28 @@ class KeysetPagination(CursorPagination):
             return super().get_page_size(request)
         except (OverflowError, ValueError):  # limit=9999999999999999999
             return self.page_size
+
+
+@contextmanager
+def service_errors(refusals: dict[type, str] | None = None) -> Iterator[None]:
+    """Turn a service's refusals into API answers: 400 naming the field, or 403.
+
+    A service's ``ValidationError`` becomes a 400 keyed by field (the
+    service's transaction has rolled back, so nothing was written), without a
+    field (a step out of order) under ``non_field_errors``; ``PermissionDenied``
+    (a gate's refusal too) a 403. ``refusals`` maps an app's
+    own exceptions (a consent that does not stand) to the 400 message to give.
+    """
+    try:
+        yield
+    except DjangoValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise exceptions.ValidationError(exc.message_dict) from None
+        raise exceptions.ValidationError({"non_field_errors": exc.messages}) from None
+    except DjangoPermissionDenied as exc:
+        raise exceptions.PermissionDenied(str(exc) or None) from None
+    except Exception as exc:
+        for kind, message in (refusals or {}).items():
+            if isinstance(exc, kind):
+                raise exceptions.ValidationError({"non_field_errors": [str(message)]}) from None
+        raise

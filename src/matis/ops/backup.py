@@ -26,6 +26,7 @@ value decrypted with the instance's key ring, every file's digest.
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import hashlib
 import io
 import json
@@ -69,6 +70,9 @@ PGDUMP_MEMBER = "database/matis.pgdump"
 COPY_PREFIX = "database/tables/"  # PostgreSQL without pg_dump: one COPY file per table
 CONFIG_MEMBER = "config/settings.json"
 FILES_PREFIX = "files/"
+# Audit rows of backups and restores (``matis.access`` EXPORT / IMPORT): the live database
+# gains them after the snapshot, so verification leaves them out of the comparison.
+AUDIT_OBJECT_TYPE = "ops.backup"
 CHUNK = 1024 * 1024
 # Settings that are secrets: they go into the key export, never into the archive.
 SECRET_SETTINGS = (
@@ -460,7 +464,61 @@ def backup_create(
             partial.replace(archive)
         finally:
             partial.unlink(missing_ok=True)
+    _audit_backup(
+        AuditOperation.BACKUP,
+        archive=archive,
+        keys=keys_path,
+        created_at=manifest["created_at"],
+        rows=sum(snap.row_counts.values()),
+        files=len(files),
+    )
     return BackupResult(archive=archive, keys=keys_path, manifest=manifest)
+
+
+class AuditOperation:
+    BACKUP = "backup"
+    RESTORE = "restore"
+
+
+def operator() -> str:
+    """Who runs the command: the operating-system account (the CLI has no MATIS user)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return f"uid {os.getuid()}"
+
+
+def _audit_backup(operation: str, *, archive: Path, keys: Path, **detail) -> None:
+    """One audit row: who (OS account, host), what file and its SHA-256; when is the row's time."""
+    from matis.access.audit import audit_record
+    from matis.access.models import AuditAction
+
+    archive = archive.resolve()
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action=AuditAction.EXPORT if operation == AuditOperation.BACKUP else AuditAction.IMPORT,
+            object_type=AUDIT_OBJECT_TYPE,
+            object_id=archive.name[:64],
+            operation=operation,
+            operator=operator(),
+            host=platform.node(),
+            archive=str(archive),
+            archive_sha256=_sha256_file(archive),
+            archive_size=archive.stat().st_size,
+            keys_file=str(keys.resolve()),
+            **detail,
+        )
+
+
+def _audit_rows_since(created_at: str) -> int:
+    """Backup/restore audit rows written since the archive's snapshot (not in the archive)."""
+    from matis.access.models import AuditLog
+
+    if AuditLog._meta.db_table not in connection.introspection.table_names():
+        return 0
+    since = dt.datetime.fromisoformat(created_at)
+    return AuditLog.objects.filter(object_type=AUDIT_OBJECT_TYPE, at__gte=since).count()
 
 
 def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
@@ -618,9 +676,14 @@ def check_encrypted_values(result: Verification, *, limit: int = 20) -> None:
 
 def verify_instance(manifest: dict) -> Verification:
     """Compare this instance with a backup's manifest (straight after a restore)."""
+    from matis.access.models import AuditLog
+
     result = Verification()
     expected = manifest["database"]["row_counts"]
     live = _live_row_counts()
+    audit_table = AuditLog._meta.db_table
+    if audit_table in live:
+        live[audit_table] -= _audit_rows_since(manifest["created_at"])
     for table, count in sorted(expected.items()):
         result.tables += 1
         result.rows += count
@@ -889,6 +952,15 @@ def backup_restore(
     reset_keyring()
     progress("Verifying ...")
     verification = verify_instance(manifest)
+    _audit_backup(
+        AuditOperation.RESTORE,
+        archive=archive,
+        keys=keys,
+        created_at=manifest["created_at"],
+        forced=force,
+        verified=verification.ok,
+        problems=len(verification.problems),
+    )
     return RestoreResult(
         manifest=manifest,
         verification=verification,

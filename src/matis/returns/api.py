@@ -7,15 +7,23 @@ another national instance over the relay (the minimum about the person on the de
 
 from __future__ import annotations
 
-from rest_framework import permissions, serializers, viewsets
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, permissions, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from matis.access.audit import audit_list_read, audit_record
 from matis.access.models import AuditAction
 from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
-from matis.returns import gates
-from matis.returns.models import IncomingRepatriation, Repatriation
+from matis.cases.services import ConsentRequired
+from matis.common.api import service_errors
+from matis.returns import gates, relay, services
+from matis.returns.choices import Outcome, Step
+from matis.returns.models import IncomingRepatriation, Repatriation, WrongCountry
+
+NO_CONSENT = _("The person's consent to sharing with the home country does not stand.")
 
 
 class UsesReturns(permissions.BasePermission):
@@ -86,6 +94,17 @@ class ReceivedSerializer(_ReturnBase):
         ]
 
 
+class StepRecordSerializer(serializers.Serializer):
+    step = serializers.ChoiceField(Step.choices, help_text="The next step of the return.")
+    started_on = serializers.DateField()
+    completed_on = serializers.DateField(required=False, allow_null=True)
+    outcome = serializers.ChoiceField(Outcome.choices, required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    open_case = serializers.BooleanField(
+        default=False, help_text="Reception only: open the returnee's case at the caller's agency."
+    )
+
+
 def _with_steps(data: dict, obj) -> dict:
     return {**data, "steps": StepSerializer(obj.steps.select_related("agency"), many=True).data}
 
@@ -96,7 +115,8 @@ class ReturnViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ReturnSerializer
     permission_classes = [permissions.IsAuthenticated, UsesReturns]
-    token_scopes = {"read": "returns:read"}  # machine clients (matis.apiclients)
+    # machine clients (matis.apiclients)
+    token_scopes = {"read": "returns:read", "steps": "returns:write"}
     queryset = Repatriation.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self):
@@ -122,6 +142,40 @@ class ReturnViewSet(viewsets.ReadOnlyModelViewSet):
         access = gates.access_repatriation(request.user, pk, purpose="api")
         rep = access.repatriation
         return Response({**_with_steps(ReturnSerializer(rep).data, rep), "side": access.side})
+
+    @extend_schema(request=StepRecordSerializer, responses={201: StepSerializer})
+    @action(detail=True, methods=["post"], url_path="steps")
+    def steps(self, request, pk=None):
+        """Record the next step of a return (start it, or start and complete it).
+
+        Only an agency of the government responsible for the step records it
+        (403 otherwise); a step out of order, or a receiving-side step without
+        the person's consent to sharing with that country, is a 400 and
+        changes nothing.
+        """
+        rep = gates.access_repatriation(request.user, pk, purpose="api_step").repatriation
+        form = StepRecordSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        refusals = dict.fromkeys((ConsentRequired, *relay.NO_CONSENT_ERRORS), NO_CONSENT)
+        try:
+            with service_errors(refusals):
+                record = services.repatriation_step_record(
+                    actor=request.user,
+                    repatriation=rep,
+                    step=data["step"],
+                    started_on=data["started_on"],
+                    completed_on=data.get("completed_on"),
+                    outcome=data.get("outcome") or "",
+                    notes=data.get("notes") or "",
+                    open_case=data["open_case"],
+                )
+        except WrongCountry as exc:
+            raise exceptions.PermissionDenied(
+                _("This step is for an agency of %(country)s to record.")
+                % {"country": exc.needed_country}
+            ) from None
+        return Response(StepSerializer(record).data, status=201)
 
 
 @scoped("country", model=IncomingRepatriation, lookup="pk", field="receiving_country")

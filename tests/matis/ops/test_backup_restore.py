@@ -123,6 +123,22 @@ def python(env: dict, script: str, *args: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+AUDIT = """
+import json
+from matis.cli import _setup
+_setup()
+from matis.access.models import AuditLog
+rows = AuditLog.objects.filter(object_type="ops.backup").order_by("id")
+print(json.dumps([{"action": r.action, "actor": r.actor_id, **r.detail} for r in rows]))
+"""
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def round_trip(
     tmp_path: Path, source_url: str | None, target_url: str | None, *, path: str | None = None
 ) -> dict:
@@ -145,11 +161,19 @@ def round_trip(
     archive = next(backups.glob("matis-backup-*.tar.gz"))
     keys = Path(f"{archive}.keys")
     assert keys.exists() and keys.stat().st_mode & 0o077 == 0, made.stdout
+    # The backup is audited in the source: who (OS account), when, which file, its digest.
+    (backed_up,) = python(source, AUDIT)
+    assert backed_up["action"] == "export" and backed_up["operation"] == "backup"
+    assert backed_up["actor"] is None and backed_up["operator"]
+    assert backed_up["archive"] == str(archive.resolve())
+    assert backed_up["archive_sha256"] == _sha256(archive)
+    assert backed_up["keys_file"] == str(keys.resolve())
     # The archive holds ciphertext only: no name in clear, and no key.
     with tarfile.open(archive, "r:gz") as raw:
         manifest = json.load(raw.extractfile("manifest.json"))
         contents = {m.name: raw.extractfile(m).read() for m in raw.getmembers() if m.isfile()}
     assert manifest["database"]["row_counts"]["cases_case"] == 1
+    assert backed_up["created_at"] == manifest["created_at"]
     assert len(manifest["files"]) == 1 and manifest["migrations"]
     for name, content in contents.items():
         assert b"Sompong-Synthetic-Given" not in content, name
@@ -178,6 +202,12 @@ def round_trip(
 
     after = python(target, READ, json.dumps(ids))
     assert after == before
+    # The restore is audited in the target; the source's backup row is not in the archive.
+    (restored_row,) = python(target, AUDIT)
+    assert restored_row["action"] == "import" and restored_row["operation"] == "restore"
+    assert restored_row["archive_sha256"] == _sha256(archive)
+    assert restored_row["verified"] is True and restored_row["forced"] is False
+    # ... and verification still passes with that row (and `matis verify` adds none).
     verified = matis(target, "verify", str(archive))
     assert "Verification passed." in verified.stdout
 
@@ -190,6 +220,7 @@ def round_trip(
         target, "restore", str(archive), "--passphrase-env", "BACKUP_PASSPHRASE", "--force"
     )
     assert "Verification passed." in forced.stdout
+    assert [r["forced"] for r in python(target, AUDIT)] == [True]
 
     # Data changed after the restore no longer matches the archive.
     python(

@@ -17,6 +17,7 @@ from matis.cases.services.consent import (
     consent_status,
     require_consent,
 )
+from matis.cases.services.intake import case_intake
 from matis.cases.services.placements import (
     alert_resolve,
     facility_create,
@@ -46,6 +47,7 @@ __all__ = [
     "ConsentRequired",
     "alert_resolve",
     "break_glass_open",
+    "case_intake",
     "case_register",
     "case_secure_delete",
     "case_share",
