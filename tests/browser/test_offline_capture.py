@@ -3,6 +3,7 @@ survives a reload served by the service worker, is stored encrypted, and syncs."
 
 import pytest
 from browserkit import PASSWORD, login
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -47,9 +48,6 @@ def capture(page, given, family, born):
     page.check("#indicators input[value=documents_withheld]")
     page.check("input[name=consent_purpose][value=services]")
     page.click("#save-button")
-    page.wait_for_function(
-        "document.querySelectorAll('#queue-list li[data-status=queued]').length >= 1"
-    )
 
 
 def test_offline_capture_survives_reload_is_encrypted_and_syncs(
@@ -70,19 +68,18 @@ def test_offline_capture_survives_reload_is_encrypted_and_syncs(
     page.fill("#setup-password", PASSWORD)
     page.click("#setup-form button")
     page.wait_for_selector("#offline-work:not([hidden])")
-    page.wait_for_function("document.querySelectorAll('#indicators input').length > 0")
+    page.wait_for_selector("#indicators input")
     assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
 
     page.context.set_offline(True)
-    page.wait_for_function("!navigator.onLine")
+    assert page.evaluate("navigator.onLine") is False
     for n, (given, family, born) in enumerate(people, start=1):
         capture(page, given, family, born)
-        page.wait_for_function(
-            f"document.querySelectorAll('#queue-list li[data-status=queued]').length === {n}"
-        )
+        expect(page.locator("#queue-list li[data-status=queued]")).to_have_count(n)
 
     page.reload()  # still offline: the service worker serves the page and its assets
     page.wait_for_selector("#offline-unlock:not([hidden])")
+    assert page.evaluate("navigator.serviceWorker.controller !== null")  # served by the worker
     page.fill("#unlock-password", PASSWORD)
     page.click("#unlock-form button")
     page.wait_for_selector("#offline-work:not([hidden])")
@@ -97,11 +94,9 @@ def test_offline_capture_survives_reload_is_encrypted_and_syncs(
     assert not Case.objects.exists()
 
     page.context.set_offline(False)
-    page.wait_for_function("navigator.onLine")
+    assert page.evaluate("navigator.onLine") is True
     page.click("#sync-button")
-    page.wait_for_function(
-        "document.querySelectorAll('#queue-list li[data-status=applied]').length === 2"
-    )
+    expect(page.locator("#queue-list li[data-status=applied]")).to_have_count(2, timeout=30_000)
 
     cases = list(Case.objects.select_related("person"))
     assert sorted(c.person.given_name for c in cases) == sorted(p[0] for p in people)

@@ -24,6 +24,7 @@ from matis.access.scoping import scoped
 from matis.common.views import require
 from matis.offline import bundle as offline_bundle
 from matis.offline import selectors, services
+from matis.offline.models import OfflineGrant
 
 GRANT_HEADER = "X-Matis-Grant"
 MAX_RECORDS_PER_SYNC = 200
@@ -46,7 +47,7 @@ def _grant_or_refusal(request):
         return None, _refuse("grant_refused")
 
 
-@scoped("country")
+@scoped("country", model=OfflineGrant, field="user__country")
 @require_safe
 @login_required
 def page(request):
@@ -120,7 +121,7 @@ def service_worker(request):
     return response
 
 
-@scoped("country")
+@scoped("country", model=OfflineGrant, field="user__country")
 def grant_new(request):
     """Set up this device: the user confirms the password; answers the grant id and salt."""
     user = request.user
@@ -150,7 +151,7 @@ def grant_new(request):
     )
 
 
-@scoped("country")
+@scoped("country", model=OfflineGrant, field="user__country")
 @require_safe
 def bundle(request):
     """Instruments, forms' code lists and providers for offline work (grant required)."""
@@ -163,7 +164,7 @@ def bundle(request):
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
-@scoped("country")
+@scoped("country", model=OfflineGrant, field="user__country")
 def sync(request):
     """GET: is the grant still good (and a fresh CSRF token). POST: apply queued records."""
     grant, refusal = _grant_or_refusal(request)
@@ -190,7 +191,7 @@ def sync(request):
     return JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False})
 
 
-@scoped("country")
+@scoped("country", model=OfflineGrant, field="user__country")
 @login_required
 def devices(request):
     """Devices set up for offline work; revoke one (a lost or stolen device)."""
