@@ -29,6 +29,19 @@ DUMP_STORAGE = """async () => {
 }"""
 
 
+# Make every stored record look ``days`` old (as if saved then).
+AGE_RECORDS = """async ({db, days}) => {
+  const open = await new Promise((ok) => { const r = indexedDB.open(db); r.onsuccess = () => ok(r.result); });
+  const rows = await new Promise((ok) => {
+    const r = open.transaction("records").objectStore("records").getAll(); r.onsuccess = () => ok(r.result);
+  });
+  const t = open.transaction("records", "readwrite");
+  for (const row of rows) t.objectStore("records").put({...row, created: Date.now() - days * 86400000});
+  await new Promise((ok) => { t.oncomplete = ok; });
+  open.close();
+}"""
+
+
 def synthetic_people():
     """Two made-up people (names built from syllables here, no real person)."""
     syllables = ["Noi", "kham", "Dao", "vong", "Sai", "phet"]
@@ -113,3 +126,15 @@ def test_offline_capture_survives_reload_is_encrypted_and_syncs(
     assert "/records:[]" in stored  # sent records leave the device
     for given, family, _born in people:
         assert given not in stored and family not in stored
+
+    # unsent work older than MATIS_OFFLINE_MAX_DAYS (7) is deleted by the device itself
+    page.context.set_offline(True)
+    capture(page, "Expiring", "Testaold", "1990-01-01")
+    expect(page.locator("#queue-list li[data-status=queued]")).to_have_count(1)
+    page.evaluate(AGE_RECORDS, {"db": f"matis-offline-{worker.pk}", "days": 8})
+    page.reload()
+    page.wait_for_selector("#offline-unlock:not([hidden])")
+    assert "7" in page.locator("#offline-message").inner_text()
+    assert "/records:[]" in page.evaluate(DUMP_STORAGE)
+    page.context.set_offline(False)
+    assert Case.objects.count() == 2

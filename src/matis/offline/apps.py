@@ -8,4 +8,7 @@ class OfflineConfig(AppConfig):
     name = "matis.offline"
     label = "offline"
     verbose_name = _("Offline capture")
-    nav_items = (NavItem("offline:page", _("Offline capture"), "cases.register_case"),)
+    nav_items = (
+        NavItem("offline:page", _("Offline capture"), "cases.register_case"),
+        NavItem("offline:devices", _("Devices for offline capture"), "access.manage_users"),
+    )

@@ -27,6 +27,8 @@ class OfflineGrant(models.Model):
     )
     salt = models.CharField(max_length=64, default=new_salt, editable=False)
     device = models.CharField(_("device"), max_length=200, blank=True)
+    # the stored (hashed) key of the session the device was set up in: revoking ends it
+    session_ref = models.CharField(max_length=40, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

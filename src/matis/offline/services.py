@@ -14,6 +14,7 @@ import json
 import uuid
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction, User
 from matis.access.permissions import has_perm
+from matis.access.sessions import stored_key
 from matis.cases import forms as case_forms
 from matis.cases import screening as instruments
 from matis.cases import services as case_services
@@ -40,13 +42,19 @@ def max_days() -> int:
 
 
 @transaction.atomic
-def grant_issue(*, actor: User, password: str, device: str = "") -> OfflineGrant:
+def grant_issue(
+    *, actor: User, password: str, device: str = "", session_key: str | None = None
+) -> OfflineGrant:
     """Set up a device for offline work; the user confirms the password first."""
     if not has_perm(actor, "cases.register_case"):
         raise PermissionDenied
     if not actor.check_password(password or ""):
         raise ValidationError({"password": _("The password is not correct.")})
-    grant = OfflineGrant.objects.create(user=actor, device=device[:200])
+    grant = OfflineGrant.objects.create(
+        user=actor,
+        device=device[:200],
+        session_ref=stored_key(session_key) if session_key else "",
+    )
     audit_record(
         actor=actor,
         action=AuditAction.RECORD_CREATE,
@@ -76,7 +84,10 @@ def may_revoke(actor: User, grant: OfflineGrant) -> bool:
 
 @transaction.atomic
 def grant_revoke(*, actor: User, grant: OfflineGrant) -> OfflineGrant:
-    """Revoke a device's grant (a lost or stolen device): bundle and sync refuse it from now on."""
+    """Revoke a device's grant (a lost or stolen device): bundle and sync refuse it from now on.
+
+    The session the device was set up in is ended too (if it is still open).
+    """
     if not may_revoke(actor, grant):
         raise PermissionDenied
     grant = OfflineGrant.objects.select_for_update().get(pk=grant.pk)
@@ -84,6 +95,8 @@ def grant_revoke(*, actor: User, grant: OfflineGrant) -> OfflineGrant:
         grant.revoked_at = timezone.now()
         grant.revoked_by = actor
         grant.save(update_fields=["revoked_at", "revoked_by"])
+        if grant.session_ref:
+            Session.objects.filter(session_key=grant.session_ref).delete()
         audit_record(
             actor=actor,
             action=AuditAction.STATUS_CHANGE,

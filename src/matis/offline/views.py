@@ -70,6 +70,7 @@ def page(request):
         ),
         "expired": _("%(n)s record(s) older than %(days)s days were deleted from this device."),
         "confirm_new": _("Register as a new person"),
+        "remove": _("Remove from this device"),
         "sent": _("Sent: %(n)s saved, %(d)s duplicates, %(e)s need attention."),
         "wiped": _("All offline data deleted from this device."),
         "no_bundle": _("Open this page online once to download the forms."),
@@ -132,7 +133,10 @@ def grant_new(request):
     try:
         data = json.loads(request.body or b"{}")
         grant = services.grant_issue(
-            actor=user, password=str(data.get("password", "")), device=str(data.get("device", ""))
+            actor=user,
+            password=str(data.get("password", "")),
+            device=str(data.get("device", "")),
+            session_key=request.session.session_key,
         )
     except (ValueError, AttributeError):
         return _refuse("bad_request", 400)

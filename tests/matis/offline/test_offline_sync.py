@@ -206,7 +206,7 @@ def test_a_revoked_grant_is_refused_by_bundle_and_sync(setup, client, make_user)
     from matis.cases.models import Case
     from matis.offline.models import OfflineGrant
 
-    _, _, grant = setup
+    worker, _, grant = setup
     assert client.get("/offline/bundle.json", headers={"X-Matis-Grant": grant}).status_code == 200
     admin = make_user(role="administrator", country="THA")
     admin_client = Client()
@@ -216,6 +216,10 @@ def test_a_revoked_grant_is_refused_by_bundle_and_sync(setup, client, make_user)
     assert admin_client.post("/offline/devices/", {"revoke": grant}).status_code == 302
     assert OfflineGrant.objects.get(pk=grant).revoked_by == admin
     assert AuditLog.objects.filter(object_type="offline.grant", action="status_change").exists()
+    # the session the device was set up in has ended
+    refused = client.get("/offline/bundle.json", headers={"X-Matis-Grant": grant})
+    assert refused.status_code == 403 and refused.json()["error"] == "signin"
+    client.force_login(worker)  # signed in again: the grant stays refused
     refused = client.get("/offline/bundle.json", headers={"X-Matis-Grant": grant})
     assert refused.status_code == 403 and refused.json()["error"] == "grant_refused"
     refused = sync(client, grant, record(8))
@@ -301,3 +305,10 @@ def test_the_app_shell_is_served_without_a_session(client):
     worker = client.get("/offline/sw.js")
     assert worker["Content-Type"].startswith("application/javascript")
     assert "/offline/" in worker.content.decode() and "offline.js" in worker.content.decode()
+
+
+def test_the_page_links_the_manifest_and_carries_its_strings_without_inline_script(setup, client):
+    body = client.get("/offline/").content.decode()
+    assert 'rel="manifest"' in body and 'id="offline-strings"' in body
+    assert 'type="application/json"' in body
+    assert "<script>" not in body  # CSP: script-src 'self' only

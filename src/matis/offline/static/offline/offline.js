@@ -281,6 +281,16 @@
         });
         li.append(" ", b);
       }
+      if (answer && answer.status !== "duplicate") {
+        const remove = document.createElement("button");
+        remove.type = "button"; remove.textContent = T.remove;
+        remove.addEventListener("click", async () => {
+          await del("records", row.id);
+          delete results[row.id];
+          await renderQueue();
+        });
+        li.append(" ", remove);
+      }
       list.append(li);
     }
     for (const [id, answer] of Object.entries(results)) {
