@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "matis.monitoring",
     "matis.reports",
     "matis.cases",
+    "matis.offline",
     "matis.registers",
     "matis.analytics",
     "matis.apiclients",
@@ -502,6 +503,8 @@ MATIS_CASE_KEY_FILE = env_path("MATIS_CASE_KEY_FILE")
 MATIS_CASE_RETENTION_YEARS = env_int("MATIS_CASE_RETENTION_YEARS", 10)
 MATIS_BREAK_GLASS_HOURS = env_int("MATIS_BREAK_GLASS_HOURS", 4)
 MATIS_CASE_SCREENING_FILE = env_path("MATIS_CASE_SCREENING_FILE")  # None: the bundled YAML
+# Days unsynced offline work may stay on a device before the device deletes it.
+MATIS_OFFLINE_MAX_DAYS = env_int("MATIS_OFFLINE_MAX_DAYS", 7)
 
 # Returns and reintegration.
 MATIS_RETURNS_PENDING_DAYS = env_int("MATIS_RETURNS_PENDING_DAYS", 90)
