@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "matis.monitoring",
     "matis.reports",
     "matis.cases",
+    "matis.intake",
     "matis.registers",
     "matis.analytics",
     "matis.apiclients",

@@ -21,6 +21,7 @@ APPS_WITH_URLS = [
     ("monitoring/", "matis.monitoring"),
     ("reports/", "matis.reports"),
     ("cases/", "matis.cases"),
+    ("intake/", "matis.intake"),
     ("registers/", "matis.registers"),
     ("analytics/", "matis.analytics"),
     ("returns/", "matis.returns"),
