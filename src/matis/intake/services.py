@@ -217,6 +217,7 @@ def tip_convert(
         raise PermissionDenied
     tip = Tip.objects.select_for_update().get(pk=tip.pk)
     tip.check_transition(TipStatus.CONVERTED)
+    rows = _filled(rows)
     if not rows:
         raise ValidationError(_("Give at least one person."))
     opened = opened_on or timezone.localdate()
@@ -286,6 +287,11 @@ class PersonRow:
 
 def _text(value) -> str:
     return "" if value is None else str(value).strip()
+
+
+def _filled(rows: list[dict]) -> list[dict]:
+    """The rows with anything typed in them (blank rows of the page are left out)."""
+    return [r for r in rows if any(_text(v) for k, v in r.items() if k != "consent")]
 
 
 def _parse_row(i: int, row: dict, *, on: dt.date) -> PersonRow:
@@ -414,7 +420,7 @@ def group_register(
         raise ValidationError({"place": _("This field is required.")})
     if not rescuing_agency.strip():
         raise ValidationError({"rescuing_agency": _("This field is required.")})
-    rows = [r for r in rows if any(_text(v) for k, v in r.items() if k != "consent")]
+    rows = _filled(rows)
     if not rows:
         raise ValidationError(_("Give at least one person."))
     if shelter is not None and shelter.country_id != actor.country_id:

@@ -15,15 +15,18 @@ from django.views.decorators.http import require_http_methods, require_safe
 from matis.access.audit import audit_record
 from matis.access.models import AuditAction
 from matis.access.permissions import has_perm
+from matis.access.scoping import scoped
 from matis.common.models import Country
 from matis.common.tables import download_response, rows_to_csv
 from matis.common.views import add_service_error, require, run_form
 from matis.intake import forms, gates, lists, selectors, services
 from matis.intake.choices import Channel, TipStatus, Urgency
+from matis.intake.models import GroupRegistration, Tip
 
 PAGE_SIZE = 50
 
 
+@scoped("country", model=Tip)
 @require_safe
 @login_required
 def tip_list(request):
@@ -60,6 +63,7 @@ def tip_list(request):
     )
 
 
+@scoped("country", model=Tip)
 @require_http_methods(["GET", "POST"])
 @login_required
 def tip_create(request):
@@ -84,6 +88,7 @@ def tip_create(request):
     return response
 
 
+@scoped("country", model=Tip, lookup="pk")
 @require_safe
 @login_required
 def tip_detail(request, pk):
@@ -103,6 +108,7 @@ def tip_detail(request, pk):
     )
 
 
+@scoped("country", model=Tip, lookup="pk")
 @require_http_methods(["GET", "POST"])
 @login_required
 def tip_triage(request, pk):
@@ -128,11 +134,12 @@ def _rows_context(rows: list[dict], minimum: int) -> dict:
     shown = rows + [{} for _i in range(max(0, minimum - len(rows)))]
     return {
         "rows": shown,
-        "languages": Language.choices,
-        "countries": Country.objects.filter(is_commit_member=True),
+        "row_languages": Language.choices,
+        "row_countries": Country.objects.filter(is_commit_member=True),
     }
 
 
+@scoped("country", model=Tip, lookup="pk")
 @require_http_methods(["GET", "POST"])
 @login_required
 def tip_convert(request, pk):
@@ -156,6 +163,7 @@ def tip_convert(request, pk):
     return render(request, "intake/tip_convert.html", context, status=400 if error else 200)
 
 
+@scoped("country", model=GroupRegistration)
 @require_http_methods(["GET", "POST"])
 @login_required
 def group_new(request):
@@ -196,6 +204,7 @@ def _audience(request, group) -> tuple[str, str | None]:
     return lists.EMBASSY, country
 
 
+@scoped("country", model=GroupRegistration, lookup="pk")
 @require_safe
 @login_required
 def group_detail(request, pk):
@@ -221,6 +230,7 @@ def group_detail(request, pk):
     )
 
 
+@scoped("country", model=GroupRegistration, lookup="pk")
 @require_safe
 @login_required
 def group_export(request, pk):
