@@ -223,3 +223,12 @@ def test_group_register_needs_permission(desk, rows):
             rescuing_agency="a",
             rows=rows(1),
         )
+
+
+def test_demo_tips_are_idempotent(desk):
+    from matis.intake.demo import TIPS, load_demo
+
+    assert load_demo(countries=("THA",)) == f"{len(TIPS)} demo tips"
+    assert load_demo(countries=("THA",)) == "0 demo tips"
+    statuses = set(Tip.objects.filter(country_id="THA").values_list("status", flat=True))
+    assert statuses == {"new", "triaged", "closed", "referred"}
