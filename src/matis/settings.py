@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "matis.reports",
     "matis.cases",
     "matis.offline",
+    "matis.intake",
     "matis.registers",
     "matis.analytics",
     "matis.apiclients",

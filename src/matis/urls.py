@@ -22,6 +22,7 @@ APPS_WITH_URLS = [
     ("reports/", "matis.reports"),
     ("cases/", "matis.cases"),
     ("offline/", "matis.offline"),
+    ("intake/", "matis.intake"),
     ("registers/", "matis.registers"),
     ("analytics/", "matis.analytics"),
     ("returns/", "matis.returns"),

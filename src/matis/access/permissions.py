@@ -233,6 +233,12 @@ PERMISSIONS: dict[str, Rule | AnyOf] = {
     # Supervision resolves alerts; break-the-glass grants access: both are writes.
     "cases.supervise_cases": write(Rule(_roles(R.CASE_SUPERVISOR), NATIONAL)),
     "cases.break_glass": write(Rule(_roles(R.CASE_SUPERVISOR, R.JUSTICE_OFFICER), NATIONAL)),
+    # --- intake: tips and group registrations hold personal data like cases
+    "intake.view_tips": read(Rule(CASE_EDITORS, NATIONAL)),
+    "intake.record_tip": write(Rule(CASE_EDITORS, NATIONAL, needs_agency=True)),
+    # The supervisor triages: refers to law enforcement, converts into cases, closes.
+    "intake.triage_tips": write(Rule(_roles(R.CASE_SUPERVISOR), NATIONAL)),
+    "intake.register_group": write(Rule(CASE_EDITORS, NATIONAL, needs_agency=True)),
     # --- returns: the receiving side is the named agency's workers and the supervisors
     "returns.view_returns": read(Rule(CASE_EDITORS, NATIONAL)),
     # --- justice

@@ -45,6 +45,8 @@ def test_every_feature_app_registers_its_sources():
         "statistics.submissions",
         "cases.referrals",
         "cases.alerts",
+        "intake.tips",
+        "intake.screenings",
         "cooperation.to_notify",
         "cooperation.notices",
         "returns.overdue",

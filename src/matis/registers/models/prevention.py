@@ -255,7 +255,9 @@ class AwarenessCampaign(CountryRecord):
 class HotlineRecord(CountryRecord):
     """PRE4: contacts to a hotline or complaint mechanism in a month, by issue and outcome.
 
-    Counts only: no caller is recorded here.
+    Counts only: no caller is recorded here. Rows marked ``computed`` are
+    counted by MATIS from the recorded tips (``matis.intake``) and refreshed
+    whenever a tip changes; they are not typed and cannot be edited.
     """
 
     REF_PREFIX = "HL"
@@ -275,6 +277,7 @@ class HotlineRecord(CountryRecord):
         SOCIAL = "referred_social", _("Referred to social services")
         RESOLVED = "resolved", _("Resolved directly")
         NO_ACTION = "no_action", _("No action possible")
+        OPEN = "open", _("Not yet resolved")
 
     service = models.CharField(_("hotline or complaint service"), max_length=200)
     year = models.PositiveSmallIntegerField(_("year"), validators=_YEAR)
@@ -284,6 +287,12 @@ class HotlineRecord(CountryRecord):
     issue = models.CharField(_("issue"), max_length=24, choices=Issue.choices)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
     count = models.PositiveIntegerField(_("contacts"))
+    computed = models.BooleanField(
+        _("counted from tips"),
+        default=False,
+        editable=False,
+        help_text=_("Counted by MATIS from the recorded tips; change the tips, not the count."),
+    )
 
     class Meta(CountryRecord.Meta):
         ordering = ["country_id", "-year", "-month", "service", "issue", "outcome"]
@@ -303,6 +312,13 @@ class HotlineRecord(CountryRecord):
     @property
     def period(self) -> dt.date:
         return dt.date(self.year, self.month, 1)
+
+    def clean(self):
+        super().clean()
+        if self.computed:
+            raise ValidationError(
+                _("Counted by MATIS from the recorded tips; change the tips, not the count.")
+            )
 
 
 class LabourInspection(CountryRecord):

@@ -1,0 +1,1 @@
+"""Front-line capture: incidents and tips, and registering a group rescued together."""
