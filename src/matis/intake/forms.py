@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from matis.access.models import Agency, OrganisationType
 from matis.cases.choices import Language
 from matis.cases.models import ServiceProvider
+from matis.common.dateinput import LocalDateField
 from matis.common.models import Country
 from matis.intake.choices import Channel, TipStatus, Urgency
 from matis.registers.models import HotlineRecord
@@ -70,9 +71,7 @@ class TriageForm(forms.Form):
 class GroupForm(forms.Form):
     """The incident, entered once for the whole group."""
 
-    rescued_on = forms.DateField(
-        label=_("Date of rescue"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    rescued_on = LocalDateField(label=_("Date of rescue"))
     place_country = forms.ModelChoiceField(
         label=_("Country of the place"), queryset=Country.objects.none(), required=False
     )

@@ -23,6 +23,7 @@ from matis.cases.choices import ConsentPurpose, Language
 from matis.cases.htcds import Gender
 from matis.cases.models import Case, ServiceProvider
 from matis.cases.services import case_register, consent_record
+from matis.common.dateinput import parse_input_date
 from matis.common.models import Country
 from matis.intake.choices import HOTLINE_CHANNELS, TipStatus
 from matis.intake.models import GroupMember, GroupRegistration, Tip, TipCase
@@ -312,9 +313,9 @@ def _parse_row(i: int, row: dict, *, on: dt.date) -> PersonRow:
     born = row.get("date_of_birth") or None
     if isinstance(born, str):
         try:
-            born = dt.date.fromisoformat(born.strip()) if born.strip() else None
-        except ValueError:
-            raise RowError(i, "date_of_birth", _("Enter a date as YYYY-MM-DD.")) from None
+            born = parse_input_date(born) if born.strip() else None
+        except ValidationError as error:
+            raise RowError(i, "date_of_birth", " ".join(error.messages)) from None
     if born is not None and born > on:
         raise RowError(i, "date_of_birth", _("The date of birth is in the future."))
     nationality = _text(row.get("nationality")).upper() or None

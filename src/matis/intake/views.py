@@ -130,12 +130,14 @@ def tip_triage(request, pk):
 
 def _rows_context(rows: list[dict], minimum: int) -> dict:
     from matis.cases.choices import Language
+    from matis.common.dateinput import date_placeholder
 
     shown = rows + [{} for _i in range(max(0, minimum - len(rows)))]
     return {
         "rows": shown,
         "row_languages": Language.choices,
         "row_countries": Country.objects.filter(is_commit_member=True),
+        "date_placeholder": date_placeholder(),
     }
 
 

@@ -232,3 +232,21 @@ def test_demo_tips_are_idempotent(desk):
     assert load_demo(countries=("THA",)) == "0 demo tips"
     statuses = set(Tip.objects.filter(country_id="THA").values_list("status", flat=True))
     assert statuses == {"new", "triaged", "closed", "referred"}
+
+
+def test_a_thai_worker_types_the_birth_date_in_the_buddhist_era(desk, rows):
+    from django.utils import translation
+
+    people = rows(2)
+    people[0]["date_of_birth"] = "15/03/2550"
+    people[0]["age"] = ""
+    with translation.override("th"):
+        group = services.group_register(
+            actor=desk.worker,
+            rescued_on=timezone.localdate(),
+            place="p",
+            rescuing_agency="a",
+            rows=people,
+        )
+    born = [m.case.person.date_of_birth for m in group.members.order_by("row")]
+    assert born[0] == dt.date(2007, 3, 15)
