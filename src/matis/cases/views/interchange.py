@@ -61,6 +61,7 @@ def record_edit(request, pk: int):
     return response
 
 
+@scoped("country", model=Case)
 @require_safe
 @login_required
 def export_csv(request):
@@ -92,6 +93,7 @@ def _forget(request) -> None:
         default_storage.delete(_pending_name(pending["token"]))
 
 
+@scoped("country", model=Case)
 @upload_limit(MAX_IMPORT_BYTES)
 @login_required
 def import_upload(request):
