@@ -239,6 +239,35 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 MATIS_RECOVERY_CODES = 10
 LOGIN_URL = "access:login"
 LOGIN_REDIRECT_URL = "home"
+
+# Single sign-on with OpenID Connect (matis.access.oidc): off unless the client id,
+# secret and the provider's endpoints are all set. Only existing MATIS accounts sign
+# in (verified e-mail, case-insensitive); MATIS's second factor is still asked unless
+# the ID token's ``amr`` claim holds MATIS_OIDC_MFA_AMR.
+MATIS_OIDC_ISSUER = env_str("MATIS_OIDC_ISSUER")
+MATIS_OIDC_PROVIDER_NAME = env_str("MATIS_OIDC_PROVIDER_NAME", "single sign-on")
+MATIS_OIDC_MFA_AMR = env_str("MATIS_OIDC_MFA_AMR", "mfa")
+OIDC_RP_CLIENT_ID = env_str("MATIS_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("MATIS_OIDC_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("MATIS_OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("MATIS_OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("MATIS_OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("MATIS_OIDC_JWKS_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env_str("MATIS_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "access:login"
+MATIS_OIDC_ENABLED = bool(
+    OIDC_RP_CLIENT_ID
+    and OIDC_RP_CLIENT_SECRET
+    and OIDC_OP_AUTHORIZATION_ENDPOINT
+    and OIDC_OP_TOKEN_ENDPOINT
+    and OIDC_OP_USER_ENDPOINT
+    and OIDC_OP_JWKS_ENDPOINT
+)
+if MATIS_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("matis.access.oidc.MatisOIDCBackend")
 LOGOUT_REDIRECT_URL = "access:login"
 
 # Sign-in throttling (matis.access.lockout, on django-axes): after

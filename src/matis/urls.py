@@ -50,6 +50,8 @@ urlpatterns = [
     path("demo-status/<slug:label>/", common_views.demo_status, name="demo_status"),
     path("metrics/", metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # OpenID Connect sign-in: answers 404 unless configured (matis.access.oidc)
+    path("oidc/", include("matis.access.oidc")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -64,6 +64,14 @@ class LoginView(auth_views.LoginView):
         _set_language_cookie(response, form.get_user().preferred_language)
         return response
 
+    def get_context_data(self, **kwargs):
+        from matis.access.oidc import oidc_enabled
+
+        context = super().get_context_data(**kwargs)
+        context["oidc_enabled"] = oidc_enabled()
+        context["oidc_provider_name"] = settings.MATIS_OIDC_PROVIDER_NAME
+        return context
+
 
 @scoped("global")
 class LogoutView(auth_views.LogoutView):
