@@ -76,13 +76,18 @@ def _audit_extract(user, source: str, n_rows: int) -> None:
 def case_routes_frame(user) -> pd.DataFrame:
     """Citizenship (origin), first transit country and country of exploitation of consenting cases.
 
-    ``transit`` is empty for a case with no recorded transit (a direct route).
+    ``transit`` is empty for a case with no recorded transit (a direct route);
+    ``province`` is the ISO 3166-2 code of the province of identification, or empty.
     """
     rows = _consenting_cases(user).values_list(
-        "person__primary_citizenship_id", "htcds__transit_countries", "country_of_exploitation_id"
+        "person__primary_citizenship_id",
+        "htcds__transit_countries",
+        "country_of_exploitation_id",
+        "place_of_identification_id",
     )
     frame = pd.DataFrame(
-        [(o, (t or [None])[0], d) for o, t, d in rows], columns=["origin", "transit", "destination"]
+        [(o, (t or [None])[0], d, p) for o, t, d, p in rows],
+        columns=["origin", "transit", "destination", "province"],
     ).dropna(subset=["origin", "destination"])
     _audit_extract(user, "cases:routes", len(frame))
     return frame
@@ -101,7 +106,8 @@ def case_risk_factors_frame(user) -> pd.DataFrame:
     first) and ``identification``. Factor columns: ``child``, ``female``,
     ``vul_*`` (vulnerabilities), ``rec_*`` (method of recruitment), ``rel_*``
     (relationship to the recruiter), ``ctl_*`` (means of control), ``abducted``,
-    ``no_documents``; plus ``exploitation_months``. No identifying field.
+    ``no_documents``; plus ``exploitation_months`` and ``province`` (ISO 3166-2
+    code of the province of identification, or empty). No identifying field.
     """
     from matis.cases.choices import (
         FORCED_CRIMINALITY,
@@ -128,6 +134,7 @@ def case_risk_factors_frame(user) -> pd.DataFrame:
         row = {
             "exploitation": exploitation,
             "identification": case.trafficking_status or "Undecided",
+            "province": case.place_of_identification_id,
             "child": int(age < 18) if age is not None else (int(child) if child is not None else 0),
             "female": int(case.person.gender == "Feminine"),
             **_codes(rec and rec.vulnerabilities, "vul_", Vulnerability.values),

@@ -11,6 +11,7 @@ from matis.cases.choices import Language
 from matis.cases.models import ServiceProvider
 from matis.common.dateinput import LocalDateField
 from matis.common.models import Country
+from matis.common.places import SubdivisionField
 from matis.intake.choices import Channel, TipStatus, Urgency
 from matis.registers.models import HotlineRecord
 
@@ -29,11 +30,12 @@ class TipForm(forms.Form):
     place_country = forms.ModelChoiceField(
         label=_("Country of the place"), queryset=Country.objects.none(), required=False
     )
+    province = SubdivisionField(label=_("Province"), required=False, narrowed_by="place_country")
     place = forms.CharField(
-        label=_("Place"),
+        label=_("Place details"),
         max_length=200,
         required=False,
-        help_text=_("Province, town or site; no names of people."),
+        help_text=_("District, town or site; no names of people."),
     )
     issue = forms.ChoiceField(label=_("Issue"), choices=HotlineRecord.Issue.choices)
     report = forms.CharField(label=_("What was reported"), widget=forms.Textarea(attrs={"rows": 5}))
@@ -75,7 +77,12 @@ class GroupForm(forms.Form):
     place_country = forms.ModelChoiceField(
         label=_("Country of the place"), queryset=Country.objects.none(), required=False
     )
-    place = forms.CharField(label=_("Place"), max_length=200)
+    province = SubdivisionField(label=_("Province"), required=False, narrowed_by="place_country")
+    place = forms.CharField(
+        label=_("Place details"),
+        max_length=200,
+        help_text=_("District, town or site; no names of people."),
+    )
     operation = forms.CharField(label=_("Operation"), max_length=200, required=False)
     rescuing_agency = forms.CharField(label=_("Rescuing agency"), max_length=200)
     shelter = forms.ModelChoiceField(

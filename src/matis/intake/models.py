@@ -5,16 +5,29 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from matis.access.models import Agency
 from matis.cases.models import Case
 from matis.cases.protection import EncryptedCharField, EncryptedTextField
-from matis.common.models import Country, TimeStampedModel
+from matis.common.models import Country, Subdivision, TimeStampedModel
 from matis.common.workflow import Transitions
 from matis.intake.choices import Channel, TipStatus, Urgency
 from matis.registers.models import HotlineRecord
+
+
+def clean_province(obj) -> None:
+    """The province must be of the country of the place (taken from it when not given)."""
+    if obj.province_id is None:
+        return
+    if obj.place_country_id is None:
+        obj.place_country_id = obj.province.country_id
+    elif obj.province.country_id != obj.place_country_id:
+        raise ValidationError(
+            {"province": _("This province is not in the country of the place chosen.")}
+        )
 
 
 class Tip(Transitions, TimeStampedModel):
@@ -53,11 +66,20 @@ class Tip(Transitions, TimeStampedModel):
         blank=True,
         related_name="+",
     )
+    province = models.ForeignKey(
+        Subdivision,
+        verbose_name=_("Province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Province, state or region (ISO 3166-2) of the country of the place."),
+    )
     place = models.CharField(
-        _("Place"),
+        _("Place details"),
         max_length=200,
         blank=True,
-        help_text=_("Province, town or site; no names of people."),
+        help_text=_("District, town or site; no names of people."),
     )
     issue = models.CharField(_("Issue"), max_length=24, choices=HotlineRecord.Issue.choices)
     report = EncryptedTextField(_("What was reported"))
@@ -87,6 +109,10 @@ class Tip(Transitions, TimeStampedModel):
             models.Index(fields=["country", "status", "-received_at"]),
             models.Index(fields=["country", "received_at", "channel"]),
         ]
+
+    def clean(self) -> None:
+        super().clean()
+        clean_province(self)
 
     def __str__(self) -> str:
         return self.reference
@@ -130,7 +156,20 @@ class GroupRegistration(TimeStampedModel):
         blank=True,
         related_name="+",
     )
-    place = models.CharField(_("Place"), max_length=200)
+    province = models.ForeignKey(
+        Subdivision,
+        verbose_name=_("Province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Province, state or region (ISO 3166-2) of the country of the place."),
+    )
+    place = models.CharField(
+        _("Place details"),
+        max_length=200,
+        help_text=_("District, town or site; no names of people."),
+    )
     operation = models.CharField(_("Operation"), max_length=200, blank=True)
     rescuing_agency = models.CharField(_("Rescuing agency"), max_length=200)
     shelter = models.ForeignKey(
@@ -149,6 +188,10 @@ class GroupRegistration(TimeStampedModel):
         ordering = ["-rescued_on", "-id"]
         verbose_name = _("Group registration")
         verbose_name_plural = _("Group registrations")
+
+    def clean(self) -> None:
+        super().clean()
+        clean_province(self)
 
     def __str__(self) -> str:
         return self.reference

@@ -24,7 +24,7 @@ from matis.cases.htcds import Gender
 from matis.cases.models import Case, ServiceProvider
 from matis.cases.services import case_register, consent_record
 from matis.common.dateinput import parse_input_date
-from matis.common.models import Country
+from matis.common.models import Country, Subdivision
 from matis.intake.choices import HOTLINE_CHANNELS, TipStatus
 from matis.intake.models import GroupMember, GroupRegistration, Tip, TipCase
 from matis.intake.selectors import HOTLINE_SERVICE, hotline_monthly_counts
@@ -34,6 +34,7 @@ TIP_FIELDS = (
     "channel",
     "received_at",
     "place_country",
+    "province",
     "place",
     "issue",
     "report",
@@ -403,6 +404,7 @@ def group_register(
     rows: list[dict],
     operation: str = "",
     place_country: Country | None = None,
+    province: Subdivision | None = None,
     shelter: ServiceProvider | None = None,
     tip: Tip | None = None,
 ) -> GroupRegistration:
@@ -434,6 +436,7 @@ def group_register(
         recorded_by=actor,
         rescued_on=rescued_on,
         place_country=place_country,
+        province=province,
         place=place.strip(),
         operation=operation.strip(),
         rescuing_agency=rescuing_agency.strip(),

@@ -56,7 +56,7 @@ def test_case_routes_and_the_national_boundary(thai_cases):
     from matis.analytics.app_sources import case_routes_frame
 
     routes = case_routes_frame(_officer())
-    assert set(routes.columns) == {"origin", "transit", "destination"}
+    assert set(routes.columns) == {"origin", "transit", "destination", "province"}
     assert (
         len(routes) > 0
         and routes["destination"].isin(["THA", "MYS", "CHN", "KHM", "LAO", "MMR", "VNM"]).any()
@@ -110,3 +110,26 @@ def test_case_risk_factors_and_route_network_from_the_htcds_record(thai_cases):
     assert AuditLog.objects.filter(
         action=AuditAction.EXPORT, object_id="cases:risk-factors"
     ).exists()
+
+
+def test_case_sources_carry_the_province_of_identification(thai_cases):
+    from matis.analytics.app_sources import case_risk_factors_frame, case_routes_frame
+    from matis.cases.models import Case
+    from matis.cases.services.consent import consent_allows
+
+    officer = _officer()
+    consenting = [
+        c for c in Case.objects.filter(country_id="THA") if consent_allows(c, "statistics")
+    ]
+    withheld = [
+        c for c in Case.objects.filter(country_id="THA") if not consent_allows(c, "statistics")
+    ]
+    Case.objects.filter(pk=consenting[0].pk).update(place_of_identification_id="TH-50")
+    if withheld:
+        Case.objects.filter(pk=withheld[0].pk).update(place_of_identification_id="TH-63")
+    frame = case_risk_factors_frame(officer)
+    assert (frame["province"] == "TH-50").sum() == 1
+    assert "TH-63" not in set(frame["province"].dropna())  # no consent, no province
+    routes = case_routes_frame(officer)
+    assert "province" in routes.columns
+    assert set(routes["province"].dropna()) <= {"TH-50"}

@@ -57,3 +57,30 @@ def test_a_facility_gets_a_province_of_its_own_country(client, world):
     assert response.status_code == 302
     facility = Facility.objects.get(name=data["name"])
     assert facility.subdivision == Subdivision.objects.get(code="TH-57")
+
+
+def test_a_placement_shows_the_province_of_its_facility(client, world):
+    import datetime as dt
+
+    from matis.cases import services
+
+    client.force_login(world.worker)
+    assert _register(client).status_code == 302
+    case = Case.objects.get()
+    facility = Facility.objects.create(
+        country_id=case.country_id,
+        name="Shelter P (synthetic)",
+        kind="shelter",
+        subdivision=Subdivision.objects.filter(country_id=case.country_id).order_by("code").last(),
+    )
+    services.placement_add(
+        actor=world.worker,
+        case=case,
+        kind="shelter",
+        facility=facility,
+        voluntary=True,
+        start_date=dt.date(2024, 3, 16),
+    )
+    page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert f'data-province="{facility.subdivision_id}"' in page
+    assert facility.subdivision.display_name in page
