@@ -140,3 +140,17 @@ def test_a_publisher_releases_a_report_through_the_page(db, user_client, public_
     release = Release.objects.get()
     assert release.report == report and release.kind == Release.Kind.REPORT
     assert report.title in client.get("/public/reports/").content.decode()
+
+
+def test_public_pages_show_dates_in_the_readers_calendar(releases, client, public_settings):
+    from matis.common.calendars import display_date
+
+    v1, _ = releases
+    local = timezone.localtime(v1.publish_at)
+    iso = local.strftime("%Y-%m-%d")
+    for url in ("/public/", "/public/statistics/tip-statistics/"):
+        thai = client.get(f"{url}?lang=th").content.decode()
+        assert str(local.year + 543) in thai and iso not in thai, url
+        assert display_date(local, language="th") in thai, url
+        english = client.get(f"{url}?lang=en").content.decode()
+        assert display_date(local, language="en") in english and iso not in english, url
