@@ -10,4 +10,4 @@ class PublicationConfig(AppConfig):
     verbose_name = _("Publication")
     demo_loader = "matis.publication.demo.load_demo"
     demo_order = 90  # after the statistics are approved
-    nav_items = (NavItem("public:releases", _("Releases"), "publication.release"),)
+    nav_items = (NavItem("publishing:releases", _("Releases"), "publication.release"),)

@@ -1,12 +1,12 @@
 """The public URLconf: pages under /public/, SDMX REST under /sdmx/rest/.
 
 Nothing from cases, returns or justice is included here. The publisher's
-signed-in release calendar lives under /publishing/ (outside /public/).
+signed-in release calendar is a separate URLconf (``publishing/urls.py``).
 """
 
 from django.urls import path
 
-from matis.publication import publishing, views
+from matis.publication import views
 
 app_name = "public"
 urlpatterns = [
@@ -22,7 +22,6 @@ urlpatterns = [
     path("public/reports/", views.reports, name="reports"),
     path("public/reports/<int:pk>.<str:fmt>", views.report_file, name="report_file"),
     path("public/plan/", views.plan, name="plan"),
-    path("publishing/releases/", publishing.release_list, name="releases"),
     path(
         "sdmx/rest/dataflow/<str:agency>/<str:flow>/<str:version>",
         views.sdmx_dataflow,

@@ -80,7 +80,7 @@ def release_list(request):
                         request,
                         _("Released under embargo until the publication date: %s.") % release,
                     )
-                return redirect("public:releases")
+                return redirect("publishing:releases")
     return render(
         request,
         "publication/releases.html",
