@@ -32,6 +32,7 @@ APPS_WITH_URLS = [
     ("inbox/", "matis.inbox"),
     ("api-clients/", "matis.apiclients"),
     ("", "matis.publication"),  # /public/ and /sdmx/rest/: no login, releases only
+    ("publishing/", "matis.publication.publishing"),  # the publisher's release calendar
 ]
 
 router = DefaultRouter()

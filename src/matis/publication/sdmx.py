@@ -35,6 +35,8 @@ NS = {
     "str": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure",
     "com": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common",
     "gen": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/generic",
+    "ss": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
 }
 for _prefix, _uri in NS.items():
     ET.register_namespace(_prefix, _uri)
@@ -42,6 +44,12 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 STRUCTURE_TYPE = "application/vnd.sdmx.structure+xml; version=2.1"
 GENERIC_TYPE = "application/vnd.sdmx.genericdata+xml; version=2.1"
+STRUCTURE_SPECIFIC_TYPE = "application/vnd.sdmx.structurespecificdata+xml; version=2.1"
+# The namespace of the structure-specific schema for this dataflow, observations by TIME_PERIOD.
+SS_NAMESPACE = (
+    "urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow="
+    f"{AGENCY}:{FLOW}({VERSION}):ObsLevelDim:TIME_PERIOD"
+)
 CSV_TYPE = "application/vnd.sdmx.data+csv; version=1.0.0"
 
 UNITS = {"count": "COUNT", "rate": "RATE", "percent": "PERCENT", "days": "DAYS"}
@@ -292,6 +300,31 @@ def generic_data_xml(release: Release, selected) -> bytes:
             attributes = _sub(obs_element, "gen", "Attributes")
             for attr, value in obs_attributes(obs).items():
                 _sub(attributes, "gen", "Value", id=attr, value=value)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def structure_specific_data_xml(release: Release, selected) -> bytes:
+    """SDMX-ML 2.1 StructureSpecific data: each series and observation as XML attributes."""
+    snap = release.snapshot
+    dims = dimension_ids(snap)
+    root = ET.Element(_q("mes", "StructureSpecificData"))
+    header = _header(root, f"MATIS_DATA_{release.dataset}_v{release.version}".replace("-", "_"))
+    structure_ref = f"{AGENCY}_{FLOW}_{VERSION.replace('.', '_')}"
+    structure = _sub(header, "mes", "Structure", structureID=structure_ref,
+                     namespace=SS_NAMESPACE, dimensionAtObservation="TIME_PERIOD")  # fmt: skip
+    _ref(_sub(structure, "com", "StructureUsage"), agencyID=AGENCY, id=FLOW, version=VERSION)
+    dataset = _sub(root, "mes", "DataSet")
+    dataset.set(_q("ss", "structureRef"), structure_ref)
+    dataset.set(_q("ss", "dataScope"), "DataStructure")
+    dataset.set(_q("xsi", "type"), "flow:DataSetType")
+    # the xsi:type value names the prefix: declare it on the root even though no tag uses it
+    root.set("xmlns:flow", SS_NAMESPACE)
+    for key, observations in selected:
+        element = ET.SubElement(dataset, "Series", dict(zip(dims, key, strict=True)))
+        for obs in observations:
+            attrs = {"TIME_PERIOD": str(obs["year"]), "OBS_VALUE": obs_value(obs)}
+            attrs.update(obs_attributes(obs))
+            ET.SubElement(element, "Obs", attrs)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 

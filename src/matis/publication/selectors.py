@@ -41,3 +41,33 @@ def report_releases() -> QuerySet[Release]:
         .select_related("report")
         .order_by("-publish_at")
     )
+
+
+def release_calendar() -> QuerySet[Release]:
+    """Every release, embargoed ones included: the publisher's calendar (never a public page)."""
+    return (
+        Release.objects.select_related("released_by", "report")
+        .defer("snapshot")
+        .order_by("-publish_at", "dataset", "-version")
+    )
+
+
+def releasable_reports():
+    """Annual reports that are published and rendered: the ones ``release_report`` accepts."""
+    from django.db.models import Q
+
+    from matis.reports.models import AnnualReport
+
+    return (
+        AnnualReport.objects.filter(published_at__isnull=False)
+        .exclude(Q(pdf_file="") & Q(html_file=""))
+        .select_related("country")
+        .order_by("-year", "country_id", "language")
+    )
+
+
+def next_statistics_version(dataset: str) -> int:
+    from django.db.models import Max
+
+    top = Release.objects.filter(dataset=dataset).aggregate(m=Max("version"))["m"]
+    return (top or 0) + 1

@@ -1,6 +1,7 @@
 """The public URLconf: pages under /public/, SDMX REST under /sdmx/rest/.
 
-Nothing from cases, returns or justice is included here.
+Nothing from cases, returns or justice is included here. The publisher's
+signed-in release calendar is a separate URLconf (``publishing/urls.py``).
 """
 
 from django.urls import path

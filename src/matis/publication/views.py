@@ -249,6 +249,11 @@ def sdmx_data(request, flow_ref: str, key: str = "all"):
         response = HttpResponse(
             "".join(sdmx.data_csv_lines(release, selected)), content_type=sdmx.CSV_TYPE
         )
+    elif fmt == "structurespecificdata" or "structurespecificdata" in accept:
+        response = HttpResponse(
+            sdmx.structure_specific_data_xml(release, selected),
+            content_type=sdmx.STRUCTURE_SPECIFIC_TYPE,
+        )
     else:
         response = HttpResponse(
             sdmx.generic_data_xml(release, selected), content_type=sdmx.GENERIC_TYPE

@@ -47,3 +47,42 @@ def test_bad_key_is_a_clear_400(client, releases):
 def test_dcat_catalogue_lists_the_published_release_only(client, releases):
     body = json.loads(client.get("/public/catalog.jsonld").content)
     assert [d["dct:identifier"] for d in body["dcat:dataset"]] == ["tip-statistics/v1"]
+
+
+def test_sdmx1_reads_structure_specific_data(client, releases):
+    structure = sdmx.read_sdmx(
+        io.BytesIO(client.get("/sdmx/rest/dataflow/MATIS/TIP_STATISTICS/1.0").content)
+    )
+    dsd = structure.structure["DSD_TIP_STATISTICS"]
+    by_param = client.get(f"{FLOW}/all?format=structurespecificdata")
+    by_accept = client.get(
+        f"{FLOW}/all",
+        HTTP_ACCEPT="application/vnd.sdmx.structurespecificdata+xml;version=2.1",
+    )
+    for response in (by_param, by_accept):
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/vnd.sdmx.structurespecificdata")
+        message = sdmx.read_sdmx(io.BytesIO(response.content), structure=dsd)
+        dataset = message.data[0]
+        assert type(dataset).__name__ == "StructureSpecificDataSet"
+        values = {}
+        for key, observations in dataset.series.items():
+            for obs in observations:
+                full = {k: kv.value for k, kv in key.values.items()}
+                full["TIME_PERIOD"] = obs.dimension.values["TIME_PERIOD"].value
+                values[tuple(sorted(full.items()))] = (obs.value, obs.attached_attribute)
+        assert len(values) == len(releases[0].snapshot["observations"])
+        totals = [
+            v
+            for k, v in values.items()
+            if dict(k)["REF_AREA"] == "THA"
+            and all(
+                val == "_T" or val == "_Z"
+                for d, val in k
+                if d not in ("INDICATOR", "REF_AREA", "TIME_PERIOD")
+            )
+        ]
+        assert any(float(value) == 120 for value, _ in totals)
+        confidential = [a["CONF_STATUS"].value for _, a in values.values()]
+        assert "A" in confidential and "D" in confidential
+        assert "987654" not in response.content.decode()

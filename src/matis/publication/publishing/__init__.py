@@ -1,0 +1,1 @@
+"""The publisher's signed-in pages, under /publishing/ (apart from the public URLconf)."""
