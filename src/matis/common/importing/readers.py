@@ -108,6 +108,33 @@ WORKBOOK_READ_ERRORS = (
 )
 
 
+def refuse_document_types(source: IO[bytes]) -> None:
+    """Refuse a workbook any of whose XML parts declares a document type.
+
+    Office files never carry a DOCTYPE; one is how entity expansion ("billion
+    laughs") and external entities get in. openpyxl parses with defusedxml,
+    which refuses them, or with lxml when that is installed, which leaves
+    entities unexpanded instead; checking here makes the refusal the same
+    whichever parser openpyxl picked.
+    """
+    position = source.tell()
+    try:
+        with zipfile.ZipFile(source) as archive:
+            for info in archive.infolist():
+                if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                    continue
+                with archive.open(info) as part:
+                    head = part.read(4096).replace(b"\0", b"")  # UTF-16 parts too
+                if b"<!DOCTYPE" in head.upper():
+                    raise NotAWorkbook(
+                        f"{info.filename}: an XML document type declaration (refused)"
+                    )
+    except zipfile.BadZipFile as exc:
+        raise NotAWorkbook(str(exc)) from None
+    finally:
+        source.seek(position)
+
+
 @contextlib.contextmanager
 def opened_workbook(source: IO[bytes] | bytes):
     """The workbook in ``source``, read-only with cached values; closed on leaving.
@@ -124,7 +151,10 @@ def opened_workbook(source: IO[bytes] | bytes):
         source = io.BytesIO(source)
     try:
         check_zip_safety(source)
+        refuse_document_types(source)
         book = load_workbook(source, read_only=True, data_only=True)
+    except NotAWorkbook:
+        raise
     except Exception as exc:  # openpyxl raises many kinds of error for a bad file
         raise NotAWorkbook(str(exc)) from None
     try:
