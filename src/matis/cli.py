@@ -160,7 +160,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    from matis.access.demo import demo_logins, demo_mail_note, demo_password
+    from matis.access.demo import demo_login_groups, demo_mail_note, demo_password
     from matis.common.demo import run_demo_loaders
 
     started = time.monotonic()
@@ -194,8 +194,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print()
     print(f"  Open {url} in a browser.")
     print(f"  Demo logins (password for all: {demo_password()}):")
-    for email, what in demo_logins():
-        print(f"    {email:<32} {what}")
+    for group, logins in demo_login_groups(existing=True):
+        print(f"    {group}")
+        for role, email in logins:
+            print(f"      {role:<42} {email}")
+    print(
+        "  A statistics submission is approved by someone other than its submitter: "
+        "e.g. statistics.vnm submits, approver.vnm approves."
+    )
     print(f"  {demo_mail_note(settings)}")
     print("  Press Ctrl+C to stop.", flush=True)
     _serve("127.0.0.1", args.port, threads=8, worker=not args.no_worker)

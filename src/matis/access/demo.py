@@ -30,6 +30,9 @@ DEMO_AGENCIES = [
 DEMO_COUNTRY_USERS = [
     ("taskforce", Role.TASK_FORCE_OFFICER, 0),
     ("statistics", Role.STATISTICS_OFFICER, 1),
+    # A second statistics officer: a submission is approved by someone other than the
+    # person who submitted it (four eyes), so each country's statistics can be approved.
+    ("approver", Role.STATISTICS_OFFICER, 1),
     ("caseworker", Role.CASE_WORKER, 4),
     ("supervisor", Role.CASE_SUPERVISOR, 2),
     ("ngo", Role.CASE_WORKER, 5),
@@ -122,16 +125,48 @@ def load_demo(*, countries: tuple[str, ...] | None = None) -> str:
     return f"{created_agencies} agencies and {len(created)} users created"
 
 
+def demo_login_groups(*, existing: bool = False) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every demo login, grouped: ``[(group, [(role, email), ...]), ...]``, the
+    secretariat's first, then each COMMIT country's. ``existing``: only the logins
+    this database has (a national instance of the regional demo has its own only).
+    The role is its label, with "approves statistics" for each country's second
+    statistics officer (four eyes: the submitter may not approve)."""
+    from django.utils.translation import gettext as _
+
+    from matis.common.models import Country
+
+    wanted = None
+    if existing:
+        wanted = set(
+            User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}", is_active=True).values_list(
+                "email", flat=True
+            )
+        )
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
+    regional = [(str(role.label), demo_email(local, None)) for local, role in DEMO_REGIONAL_USERS]
+    names = dict(Country.objects.filter(iso3__in=demo_countries()).values_list("iso3", "name"))
+    candidates = [(_("Regional secretariat"), regional)]
+    for iso3 in demo_countries():
+        logins = []
+        for local, role, _agency in DEMO_COUNTRY_USERS:
+            label = str(role.label)
+            if local == "approver":
+                label = _("%(role)s, approves statistics") % {"role": label}
+            elif local == "ngo":
+                label = _("%(role)s, NGO") % {"role": label}
+            logins.append((label, demo_email(local, iso3)))
+        candidates.append((names.get(iso3, iso3), logins))
+    for group, logins in candidates:
+        if wanted is not None:
+            logins = [(role, email) for role, email in logins if email in wanted]
+        if logins:
+            groups.append((group, logins))
+    return groups
+
+
 def demo_logins() -> list[tuple[str, str]]:
-    """(email, what it shows) for the logins printed by ``matis demo``."""
-    return [
-        (demo_email("secretariat", None), "secretariat analyst, all countries"),
-        (demo_email("taskforce", "THA"), "task force officer, Thailand (Thai, Buddhist Era)"),
-        (demo_email("taskforce", "KHM"), "task force officer, Cambodia"),
-        (demo_email("statistics", "VNM"), "statistics officer, Viet Nam"),
-        (demo_email("caseworker", "THA"), "case worker, Thailand"),
-        (demo_email("admin", None), "administrator (admin site)"),
-    ]
+    """(email, role) of every demo login, in the order ``matis demo`` prints them."""
+    return [(email, role) for _group, logins in demo_login_groups() for role, email in logins]
 
 
 def demo_mail_note(settings) -> str:

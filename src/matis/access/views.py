@@ -59,6 +59,14 @@ class LoginView(auth_views.LoginView):
     authentication_form = EmailLoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.ENV == "demo":  # never in production: the demo's synthetic logins only
+            from matis.access.demo import demo_login_groups
+
+            context["demo_login_groups"] = demo_login_groups(existing=True)
+        return context
+
     def form_valid(self, form):
         response = super().form_valid(form)
         _set_language_cookie(response, form.get_user().preferred_language)

@@ -10,6 +10,9 @@ def matis(request):
         "MATIS_ROLE": settings.MATIS_ROLE,
         "MATIS_ENV": settings.ENV,
         "MATIS_SYNTHETIC": settings.ENV == "demo",
+        # `matis demo`: every country and the hub's users in one database (not a
+        # national instance of `matis demo --region`, which has its MATIS_COUNTRY)
+        "MATIS_ALL_COUNTRIES_DEMO": settings.ENV == "demo" and not settings.MATIS_COUNTRY,
         "REQUEST_ID": getattr(request, "request_id", ""),
         "nav_items": nav_items_for(request),
         **demo_preparing(request),

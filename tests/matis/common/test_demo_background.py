@@ -159,13 +159,13 @@ def test_the_hub_gets_only_the_regional_users():
 
 
 def test_demo_users_share_one_hash_that_checks_the_demo_password():
-    from matis.access.demo import demo_password
+    from matis.access.demo import DEMO_COUNTRY_USERS, demo_password
     from matis.access.demo import load_demo as load_access
     from matis.access.models import User
 
     load_access(countries=("KHM",))
     users = list(User.objects.all())
-    assert len(users) == 7
+    assert len(users) == len(DEMO_COUNTRY_USERS) == 8
     assert all(u.check_password(demo_password()) for u in users[:2])
     assert not users[0].check_password("wrong " + demo_password())
     assert len({u.password for u in users}) == 1
