@@ -60,7 +60,11 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
+        from matis.access.oidc import oidc_enabled
+
         context = super().get_context_data(**kwargs)
+        context["oidc_enabled"] = oidc_enabled()
+        context["oidc_provider_name"] = settings.MATIS_OIDC_PROVIDER_NAME
         if settings.ENV == "demo":  # never in production: the demo's synthetic logins only
             from matis.access.demo import demo_login_groups
 
@@ -72,13 +76,6 @@ class LoginView(auth_views.LoginView):
         _set_language_cookie(response, form.get_user().preferred_language)
         return response
 
-    def get_context_data(self, **kwargs):
-        from matis.access.oidc import oidc_enabled
-
-        context = super().get_context_data(**kwargs)
-        context["oidc_enabled"] = oidc_enabled()
-        context["oidc_provider_name"] = settings.MATIS_OIDC_PROVIDER_NAME
-        return context
 
 
 @scoped("global")
