@@ -77,7 +77,6 @@ class LoginView(auth_views.LoginView):
         return response
 
 
-
 @scoped("global")
 class LogoutView(auth_views.LogoutView):
     pass
