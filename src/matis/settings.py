@@ -569,6 +569,11 @@ MATIS_DISCLOSURE = {
     "l_diversity": env_int("MATIS_EXCHANGE_L", 2),
     "max_suppression": 0.1,
 }
+# The smallest count the public site (matis.publication) shows as it is; smaller
+# ones become "<N>" with complementary cells withheld. Defaults to min_cell, the
+# rule of every other release; a government that publishes from a lower
+# threshold (e.g. 5, as in UNODC's GLOTIP tables) sets it here.
+MATIS_PUBLICATION_MIN_CELL = env_int("MATIS_PUBLICATION_MIN_CELL", MATIS_DISCLOSURE["min_cell"])
 
 # Exchange (docs/exchange.md). National instance: the hub and this country's
 # credential there; both sides: the linkage secret the governments share.
