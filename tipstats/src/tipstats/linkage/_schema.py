@@ -12,13 +12,15 @@ import json
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
 
+from ._variants import VARIANTS_VERSION
+
 from ._normalise import (
     NORMALISATION_VERSION,
+    name_variants,
     normalise_date,
-    normalise_name,
     normalise_sex,
     normalise_text,
-    phonetic_key,
+    phonetic_token,
 )
 
 __all__ = [
@@ -94,9 +96,11 @@ class FieldSpec:
         """The distinct tokens this field makes of one raw value (empty when missing)."""
         kind, q = self.kind, self.q
         if kind == "name":
-            out = [g for t in normalise_name(value).split() for g in _qgrams(t, q)]
+            forms = (f for token in name_variants(value) for f in token)
+            out = [g for f in forms for g in _qgrams(f, q)]
         elif kind == "name_phonetic":
-            out = [g for t in phonetic_key(value).split() for g in _qgrams(f"^{t}$", q)]
+            keys = (phonetic_token(f) for token in name_variants(value) for f in token)
+            out = [g for key in keys if key for g in _qgrams(f"^{key}$", q)]
         elif kind == "date":
             iso = normalise_date(value)
             out = _date_tokens(iso) if iso else []
@@ -174,6 +178,7 @@ class EncodingSchema:
             "block_year_window": self.block_year_window,
             "normalisation": NORMALISATION_VERSION,
             "anyascii": version("anyascii"),
+            "variants": VARIANTS_VERSION,
         }
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
