@@ -72,7 +72,16 @@ def people(script: str, n: int, *, seed: int, names: list[NamePart] | None = Non
     names = names or load_names()
     given = [p for p in names if p.script == script and p.part == "given"]
     family = [p for p in names if p.script == script and p.part == "family"]
-    combos = [(g, f) for g in given for f in family if g.native != f.native]
+    # one combination per unordered pair of parts: Burmese names have no family
+    # name, so "Htun Naing" and "Naing Htun" would be two people with one name
+    seen: set[frozenset[str]] = set()
+    combos = []
+    for g in given:
+        for f in family:
+            key = frozenset((g.native, f.native))
+            if g.native != f.native and key not in seen:
+                seen.add(key)
+                combos.append((g, f))
     if n > len(combos):
         raise ValueError(f"{script}: only {len(combos)} distinct names, {n} asked for")
     rng = np.random.default_rng(seed)

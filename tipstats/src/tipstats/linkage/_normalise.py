@@ -19,6 +19,7 @@ __all__ = [
     "normalise_name",
     "normalise_sex",
     "name_variants",
+    "fold_spelling",
     "normalise_text",
     "phonetic_key",
     "phonetic_token",
@@ -114,6 +115,28 @@ def _phonetic_token(token: str) -> str:
         return ""
     skeleton = token[0] + _VOWELS.sub("", token[1:])
     return _REPEATS.sub(r"\1", skeleton)
+
+
+# Spellings that differ between the romanisation conventions of the region
+# (aspiration, ch/j/c, r/l, v/w, long vowels written doubled); folded the same
+# way for every name, so a popular spelling, RTGS and a passport spelling of
+# one name share their q-grams.
+_SPELLING_FOLDS = (
+    ("tch", "c"), ("hs", "s"), ("kh", "k"), ("gh", "g"), ("ph", "p"), ("th", "t"),
+    ("dh", "d"), ("bh", "b"), ("sh", "s"), ("zh", "c"), ("ch", "c"), ("ck", "k"),
+    ("j", "c"), ("q", "c"), ("x", "s"), ("z", "s"), ("f", "p"), ("v", "w"),
+    ("r", "l"), ("ee", "i"), ("oo", "u"), ("ou", "u"), ("ea", "e"), ("y", "i"), ("h", ""),
+)  # fmt: skip
+
+
+def fold_spelling(token: str) -> str:
+    """One romanised token with the spelling differences of the conventions folded.
+
+    ``"Jaidee"`` and ``"Chaidi"`` both give ``"caidi"``; doubled letters become one.
+    """
+    for old, new in _SPELLING_FOLDS:
+        token = token.replace(old, new)
+    return _REPEATS.sub(r"\1", token)
 
 
 def phonetic_token(token: str) -> str:

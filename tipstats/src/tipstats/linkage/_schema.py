@@ -16,6 +16,7 @@ from ._variants import VARIANTS_VERSION
 
 from ._normalise import (
     NORMALISATION_VERSION,
+    fold_spelling,
     name_variants,
     normalise_date,
     normalise_sex,
@@ -61,8 +62,11 @@ class FieldSpec:
 
     ``kind`` is one of :data:`FIELD_KINDS`:
 
-    * ``"name"``: :func:`normalise_name`, then the ``q``-grams of each token.
-    * ``"name_phonetic"``: :func:`phonetic_key`, then the ``q``-grams of each
+    * ``"name"``: each token of the name in every romanisation
+      (:func:`tipstats.linkage.romanisations`; one for a Latin name), its
+      spelling folded (:func:`fold_spelling`), then the ``q``-grams of all.
+    * ``"name_phonetic"``: the consonant skeleton (:func:`phonetic_key`) of
+      each of those romanised forms, then the ``q``-grams of each
       token padded with ``^`` and ``$`` (short skeletons still set bits).
     * ``"date"``: :func:`normalise_date`, then year, year digits by position,
       month, day, the unordered day-and-month pair and the full date.
@@ -96,8 +100,8 @@ class FieldSpec:
         """The distinct tokens this field makes of one raw value (empty when missing)."""
         kind, q = self.kind, self.q
         if kind == "name":
-            forms = (f for token in name_variants(value) for f in token)
-            out = [g for f in forms for g in _qgrams(f, q)]
+            forms = {fold_spelling(f) for token in name_variants(value) for f in token}
+            out = [g for f in sorted(forms) for g in _qgrams(f, q)]
         elif kind == "name_phonetic":
             keys = (phonetic_token(f) for token in name_variants(value) for f in token)
             out = [g for key in keys if key for g in _qgrams(f"^{key}$", q)]

@@ -45,6 +45,7 @@ __all__ = ["VARIANTS_VERSION", "romanisations"]
 
 # Part of the encoding schema fingerprint (with NORMALISATION_VERSION).
 VARIANTS_VERSION = "1"
+POPULAR = False
 
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _LAO = re.compile(r"[\u0e80-\u0eff]")
@@ -83,9 +84,25 @@ def _thai_popular(token: str) -> list[str]:
     return out
 
 
+_THAI_CONSONANT = "[\u0e01-\u0e2e]"
+_THAI_VOWELS = (
+    (re.compile("\u0e4d\u0e32|\u0e33"), "am"),  # sara am (as NFKC splits it, or whole)
+    (re.compile(f"(?<={_THAI_CONSONANT})\u0e27(?=[\u0e48-\u0e4b]?{_THAI_CONSONANT})"), "ua"),
+    (re.compile(f"(?<={_THAI_CONSONANT})\u0e2d(?=[\u0e48-\u0e4b]?{_THAI_CONSONANT})"), "o"),
+    (re.compile(f"\u0e0d(?={_THAI_CONSONANT}|$)"), "n"),  # final yo ying is n
+)
+
+
 def _thai(word: str) -> list[str]:
-    forms = _ascii_tokens(romanise(word)) + _ascii_tokens(_royin()(word))
-    return [p for f in forms for p in _thai_popular(f)]
+    vowels = word
+    for pattern, repl in _THAI_VOWELS:
+        vowels = pattern.sub(repl, vowels)
+    forms = [
+        *_ascii_tokens(romanise(word)),
+        *_ascii_tokens(_royin()(word)),
+        *_ascii_tokens(romanise(vowels)),
+    ]
+    return [p for f in forms for p in _thai_popular(f)] if POPULAR else forms
 
 
 # --- Lao ------------------------------------------------------------------------
@@ -99,7 +116,7 @@ _LAO_POPULAR = (("x", "s"), ("gn", "y"), ("ou", "u"), ("u", "ou"), ("v", "w"))
 
 
 def _lao(word: str) -> list[str]:
-    vowels = _LAO_VOWEL_UA.sub("ua", _LAO_VOWEL_O.sub("o", word))
+    vowels = _LAO_VOWEL_UA.sub("ua", _LAO_VOWEL_O.sub("o", word)).replace("\u0ecd\u0eb2", "am")
     out = _ascii_tokens(romanise(word)) + _ascii_tokens(romanise(vowels))
     for old, new in _LAO_POPULAR:
         out += [t.replace(old, new) for t in out[-2:] if old in t]
@@ -227,13 +244,13 @@ def _chinese(run: str) -> list[list[str]]:
     tokens = [[t] for t in _ascii_tokens(romanise(run))]
     if len(tokens) == 2 and len(run) >= 2:
         family_len = 2 if run[:2] in _COMPOUND_SURNAMES and len(run) > 2 else 1
-        wg = [re.sub(r"[^a-z]", "", s.lower()) for s in _wade_giles()(run)]
+        wg = ["".join(_ascii_tokens(s.replace("v", "u"))) for s in _wade_giles()(run)]
         tokens[0].append("".join(wg[:family_len]))
         tokens[1].append("".join(wg[family_len:]))
         if run[0] in _CANTONESE_SURNAMES and family_len == 1:
             tokens[0].append(_CANTONESE_SURNAMES[run[0]])
     elif len(tokens) == 1:
-        wg = [re.sub(r"[^a-z]", "", s.lower()) for s in _wade_giles()(run)]
+        wg = ["".join(_ascii_tokens(s.replace("v", "u"))) for s in _wade_giles()(run)]
         tokens[0].append("".join(wg))
         if run in _CANTONESE_SURNAMES:
             tokens[0].append(_CANTONESE_SURNAMES[run])
