@@ -98,7 +98,6 @@ def _thai(word: str) -> list[str]:
     for pattern, repl in _THAI_VOWELS:
         vowels = pattern.sub(repl, vowels)
     forms = [
-        *_ascii_tokens(romanise(word)),
         *_ascii_tokens(_royin()(word)),
         *_ascii_tokens(romanise(vowels)),
     ]
@@ -115,9 +114,13 @@ _LAO_VOWEL_UA = re.compile(f"(?<={_LAO_CONSONANT})\u0ea7(?=[\u0ec8-\u0ecb]?{_LAO
 _LAO_POPULAR = (("x", "s"), ("gn", "y"), ("ou", "u"), ("u", "ou"), ("v", "w"))
 
 
+_LAO_FINAL_O = re.compile("([\u0ec0-\u0ec4][\u0e81-\u0eae][\u0ec8-\u0ecb]?)\u0ea7(?![\u0eb0-\u0ebc])")
+
+
 def _lao(word: str) -> list[str]:
     vowels = _LAO_VOWEL_UA.sub("ua", _LAO_VOWEL_O.sub("o", word)).replace("\u0ecd\u0eb2", "am")
-    out = _ascii_tokens(romanise(word)) + _ascii_tokens(romanise(vowels))
+    vowels = _LAO_FINAL_O.sub(r"\1o", vowels)  # ແກ້ວ Keo, Kaeo
+    out = _ascii_tokens(romanise(vowels))
     for old, new in _LAO_POPULAR:
         out += [t.replace(old, new) for t in out[-2:] if old in t]
     return out
@@ -155,8 +158,12 @@ _KM_SHIFTERS = "\u17c9\u17ca"  # muusikatoan (to first series), triisap (to seco
 _KM_VOWEL_SIGNS = "\u17b6\u17b7\u17b8\u17b9\u17ba\u17bb\u17bc\u17bd\u17be\u17bf\u17c0\u17c1\u17c2\u17c3\u17c4\u17c5\u17c6\u17c7"
 
 
-def _khmer_word(word: str) -> str:
-    """One Khmer word read syllable by syllable in the popular spelling."""
+def _khmer_word(word: str, *, flip_inherent: bool = False) -> str:
+    """One Khmer word read syllable by syllable in the popular spelling.
+
+    With ``flip_inherent`` a closed syllable without a vowel sign takes the
+    other series' vowel (វណ្ណា is written Vanna as often as Vonna).
+    """
     chars = [c for c in word if c in _KM_CONSONANTS or c in _KM_INDEPENDENT or c in _KM_VOWEL_SIGNS or c in _KM_SHIFTERS or c == _KM_COENG]  # fmt: skip
     out: list[str] = []
     i, n = 0, len(chars)
@@ -202,14 +209,14 @@ def _khmer_word(word: str) -> str:
         pair = _KM_VOWELS.get(vowel) or _KM_VOWELS.get(vowel[:1], ("a", "o"))
         sound = pair[0 if series == "a" else 1]
         if vowel == "" and coda:
-            sound = "a" if series == "a" else "o"
+            sound = "a" if (series == "a") != flip_inherent else "o"
         out.append(onset + sound + coda)
     return "".join(out)
 
 
 def _khmer(word: str) -> list[str]:
-    base = _ascii_tokens(romanise(word))
-    popular = _ascii_tokens(_khmer_word(word))
+    base: list[str] = []
+    popular = _ascii_tokens(_khmer_word(word)) + _ascii_tokens(_khmer_word(word, flip_inherent=True))
     return base + popular
 
 
