@@ -40,7 +40,9 @@ def load_names(path: Path = DATA) -> list[NamePart]:
         for line, row in enumerate(csv.DictReader(fh, delimiter="\t"), start=2):
             latin = tuple(s.strip() for s in row["latin"].split("|") if s.strip())
             if row["script"] not in SCRIPTS or row["part"] not in ("given", "family"):
-                raise ValueError(f"{path.name} line {line}: script/part {row['script']!r}/{row['part']!r}")
+                raise ValueError(
+                    f"{path.name} line {line}: script/part {row['script']!r}/{row['part']!r}"
+                )
             if not row["native"].strip() or not latin:
                 raise ValueError(f"{path.name} line {line}: native form and a spelling are needed")
             out.append(NamePart(row["script"], row["part"], row["native"].strip(), latin))
@@ -63,7 +65,9 @@ def _typo(word: str, rng: np.random.Generator) -> str:
 
 
 def _native(script: str, given: NamePart, family: NamePart) -> str:
-    parts = [family.native, given.native] if script in _FAMILY_FIRST else [given.native, family.native]
+    parts = (
+        [family.native, given.native] if script in _FAMILY_FIRST else [given.native, family.native]
+    )
     return ("" if script in _JOINED else " ").join(parts)
 
 
@@ -134,14 +138,19 @@ def cross_script_set(
         ignore_index=True,
     )
     pool = pool.iloc[rng.permutation(len(pool))].reset_index(drop=True)
-    born = pd.Timestamp("1965-01-01") + pd.to_timedelta(rng.integers(0, 365 * 45, len(pool)), unit="D")
+    born = pd.Timestamp("1965-01-01") + pd.to_timedelta(
+        rng.integers(0, 365 * 45, len(pool)), unit="D"
+    )
     pool["date_of_birth"] = born.strftime("%Y-%m-%d")
     n_matched = round(n_left * (1 - unmatched_share))
     n_only = n_left - n_matched
-    left_rows = pool.iloc[: n_left]
+    left_rows = pool.iloc[:n_left]
     right_rows = pd.concat([pool.iloc[:n_matched], pool.iloc[n_left : n_left + n_only]])
     left = pd.DataFrame(
-        {"name": left_rows["native"].to_numpy(), "date_of_birth": left_rows["date_of_birth"].to_numpy()},
+        {
+            "name": left_rows["native"].to_numpy(),
+            "date_of_birth": left_rows["date_of_birth"].to_numpy(),
+        },
         index=pd.Index(np.arange(n_left), name="id"),
     )
     right = pd.DataFrame(

@@ -15,11 +15,11 @@ from ._romanise import romanise
 
 __all__ = [
     "NORMALISATION_VERSION",
+    "fold_spelling",
+    "name_variants",
     "normalise_date",
     "normalise_name",
     "normalise_sex",
-    "name_variants",
-    "fold_spelling",
     "normalise_text",
     "phonetic_key",
     "phonetic_token",

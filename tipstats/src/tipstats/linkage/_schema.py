@@ -10,9 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
-from importlib.metadata import version
-
-from ._variants import VARIANTS_VERSION
+from importlib.metadata import PackageNotFoundError, version
 
 from ._normalise import (
     NORMALISATION_VERSION,
@@ -23,6 +21,7 @@ from ._normalise import (
     normalise_text,
     phonetic_token,
 )
+from ._variants import VARIANTS_VERSION
 
 __all__ = [
     "FIELD_KINDS",
@@ -35,6 +34,14 @@ __all__ = [
 
 FIELD_KINDS = ("name", "name_phonetic", "date", "sex", "text", "positional", "exact")
 HASHING_SCHEMES = ("double", "random")
+
+
+def _version_or_none(package: str) -> str:
+    """A romaniser's version (part of the fingerprint); "none" when it is not installed."""
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "none"
 
 
 def _qgrams(text: str, q: int) -> list[str]:
@@ -183,6 +190,8 @@ class EncodingSchema:
             "normalisation": NORMALISATION_VERSION,
             "anyascii": version("anyascii"),
             "variants": VARIANTS_VERSION,
+            "pythainlp": _version_or_none("pythainlp"),
+            "pypinyin": _version_or_none("pypinyin"),
         }
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]

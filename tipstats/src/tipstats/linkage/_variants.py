@@ -65,9 +65,7 @@ def _ascii_tokens(text: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _royin():
-    module = _require(
-        "pythainlp.transliterate.royin", "pythainlp", "romanising Thai names by RTGS"
-    )
+    module = _require("pythainlp.transliterate.royin", "pythainlp", "romanising Thai names by RTGS")
     return module.romanize
 
 
@@ -114,7 +112,9 @@ _LAO_VOWEL_UA = re.compile(f"(?<={_LAO_CONSONANT})\u0ea7(?=[\u0ec8-\u0ecb]?{_LAO
 _LAO_POPULAR = (("x", "s"), ("gn", "y"), ("ou", "u"), ("u", "ou"), ("v", "w"))
 
 
-_LAO_FINAL_O = re.compile("([\u0ec0-\u0ec4][\u0e81-\u0eae][\u0ec8-\u0ecb]?)\u0ea7(?![\u0eb0-\u0ebc])")
+_LAO_FINAL_O = re.compile(
+    "([\u0ec0-\u0ec4][\u0e81-\u0eae][\u0ec8-\u0ecb]?)\u0ea7(?![\u0eb0-\u0ebc])"
+)
 
 
 def _lao(word: str) -> list[str]:
@@ -216,7 +216,9 @@ def _khmer_word(word: str, *, flip_inherent: bool = False) -> str:
 
 def _khmer(word: str) -> list[str]:
     base: list[str] = []
-    popular = _ascii_tokens(_khmer_word(word)) + _ascii_tokens(_khmer_word(word, flip_inherent=True))
+    popular = _ascii_tokens(_khmer_word(word)) + _ascii_tokens(
+        _khmer_word(word, flip_inherent=True)
+    )
     return base + popular
 
 
