@@ -22,6 +22,7 @@ from tipstats.linkage import (
     romanise,
 )
 from tipstats.linkage._normalise import fold_spelling
+from tipstats.linkage._variants import jyutping_to_hong_kong
 
 SECRET = b"cross-script-test-secret-0123456789"
 NAME_ONLY = EncodingSchema(
@@ -70,10 +71,15 @@ def test_a_bad_row_is_refused_with_its_line(tmp_path):
 
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_name_only_recall_per_script(script):
-    ev = name_only_figures(script)
-    print(f"{script}: name only, precision {ev.precision:.3f}, recall {ev.recall:.3f}")
-    assert ev.recall >= 0.8
-    assert ev.precision >= 0.8
+    # three draws of 120 people, pooled: one draw of Chinese names is dominated
+    # by its homophones (王 and 黄 are both Wong in Hong Kong spelling)
+    evs = [name_only_figures(script, seed=seed) for seed in (5, 6, 7)]
+    tp = sum(e.n_true_positive for e in evs)
+    precision = tp / (tp + sum(e.n_false_positive for e in evs))
+    recall = tp / (tp + sum(e.n_false_negative for e in evs))
+    print(f"{script}: name only, precision {precision:.3f}, recall {recall:.3f}")
+    assert recall >= 0.8
+    assert precision >= 0.8
 
 
 def hub_figures(unmatched_share, n_left=720, seed=11):
@@ -95,7 +101,7 @@ def test_cross_script_precision_and_recall_at_the_calibrated_threshold(unmatched
     ev = hub_figures(unmatched_share)
     print(f"unmatched {unmatched_share:.2f}: {ev.summary()}")
     assert ev.precision >= 0.95
-    # measured 0.815 (a third unmatched) and 0.804 (two thirds) on 2026-12-04;
+    # measured 0.798 (a third unmatched) and 0.792 (two thirds) on 2026-12-04;
     # before the romanisation conventions (normalisation 1): 0.692 and 0.671
     assert ev.recall >= 0.78
 
@@ -122,7 +128,8 @@ def test_cross_script_recall_target_of_issue_16(unmatched_share):
         ("ແກ້ວ", {"keo"}),  # Lao final o
         ("ດວງມາລາ", {"duangmala"}),  # Lao vowel ua
         ("张建国", {"zhang", "chang", "cheung", "jianguo", "chienkuo"}),  # pinyin, Wade-Giles, HK
-        ("徐军", {"xu", "hsu", "tsui", "chun"}),
+        ("徐军", {"xu", "hsu", "tsui", "chun", "kwan"}),  # Cantonese from Unihan
+        ("李家豪", {"li", "lee", "jiahao", "kaho"}),
         ("ကျော်", {"kyaw", "kyo"}),
     ],
 )
@@ -138,6 +145,13 @@ def test_latin_names_have_one_form_per_token_and_romanise_is_unchanged():
     # case search's blind indexes keep the one romanised form they had
     assert romanise("สมชาย ใจดี") == "smchay chaidi"
     assert romanise("ពេជ្រ") == "pechr"
+
+
+def test_jyutping_becomes_the_hong_kong_spelling():
+    syllables = "gin3 gwok3 zoeng1 koeng4 gaa1 hou4 jyun4 ceon1 ng4 juk6 jing1"
+    assert [jyutping_to_hong_kong(s) for s in syllables.split()] == [
+        "kin", "kwok", "cheung", "keung", "ka", "ho", "yuen", "chun", "ng", "yuk", "ying",
+    ]  # fmt: skip
 
 
 def test_spelling_folds_meet_across_conventions():

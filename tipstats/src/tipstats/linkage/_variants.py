@@ -38,10 +38,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from importlib.resources import files
 
 from ._romanise import _COMPOUND_SURNAMES, _require, romanise
 
-__all__ = ["VARIANTS_VERSION", "romanisations"]
+__all__ = ["VARIANTS_VERSION", "jyutping_to_hong_kong", "romanisations"]
 
 # Part of the encoding schema fingerprint (with NORMALISATION_VERSION).
 VARIANTS_VERSION = "1"
@@ -242,6 +243,51 @@ _CANTONESE_SURNAMES = {
 }  # fmt: skip
 
 
+_JYUTPING_INITIALS = (
+    ("gw", "kw"), ("ng", "ng"), ("b", "p"), ("d", "t"), ("g", "k"), ("z", "ch"),
+    ("c", "ch"), ("j", "y"),
+)  # fmt: skip
+_JYUTPING_FINALS = (
+    ("oeng", "eung"), ("oek", "euk"), ("oe", "eu"), ("eoi", "ui"), ("eon", "un"),
+    ("eot", "ut"), ("yun", "uen"), ("yut", "ut"), ("aa", "a"), ("ou", "o"),
+)  # fmt: skip
+
+
+def jyutping_to_hong_kong(syllable: str) -> str:
+    """A Jyutping syllable in the Hong Kong government spelling (建 gin3 Kin, 张 zoeng1 Cheung)."""
+    syllable = syllable.rstrip("123456").lower()
+    initial, final = "", syllable
+    for old, new in _JYUTPING_INITIALS:
+        if syllable.startswith(old) and syllable != old:
+            initial, final = new, syllable[len(old) :]
+            break
+    else:
+        for letters in ("kw", "ng", "p", "t", "k", "m", "n", "l", "f", "h", "s", "w"):
+            if syllable.startswith(letters) and syllable != letters:
+                initial, final = letters, syllable[len(letters) :]
+                break
+    for old, new in _JYUTPING_FINALS:
+        if final.startswith(old):
+            final = new + final[len(old) :]
+            break
+    if initial == "y" and final.startswith("y"):
+        final = final[1:]  # jyu yu
+    return initial + final
+
+
+@lru_cache(maxsize=1)
+def _cantonese_table() -> dict[str, str]:
+    """Character to Jyutping, from Unihan ``kCantonese`` (``data/cantonese.tsv``)."""
+    path = files("tipstats.linkage") / "data" / "cantonese.tsv"
+    rows = path.read_text(encoding="utf-8").splitlines()[1:]
+    return {row.split("\t")[0]: row.split("\t")[1] for row in rows}
+
+
+def _cantonese(chars: str) -> str:
+    table = _cantonese_table()
+    return "".join(jyutping_to_hong_kong(table[c]) if c in table else "" for c in chars)
+
+
 @lru_cache(maxsize=1)
 def _wade_giles():
     pypinyin = _require("pypinyin", "pypinyin", "romanising Chinese names in Wade-Giles")
@@ -258,11 +304,14 @@ def _chinese(run: str) -> list[list[str]]:
         tokens[1].append("".join(wg[family_len:]))
         if run[0] in _CANTONESE_SURNAMES and family_len == 1:
             tokens[0].append(_CANTONESE_SURNAMES[run[0]])
+        tokens[0].append(_cantonese(run[:family_len]))
+        tokens[1].append(_cantonese(run[family_len:]))
     elif len(tokens) == 1:
         wg = ["".join(_ascii_tokens(s.replace("v", "u"))) for s in _wade_giles()(run)]
         tokens[0].append("".join(wg))
         if run in _CANTONESE_SURNAMES:
             tokens[0].append(_CANTONESE_SURNAMES[run])
+        tokens[0].append(_cantonese(run))
     return tokens
 
 
