@@ -10,24 +10,33 @@ romanisations: :func:`romanisations` returns, for each token of the name,
 the distinct forms of it, and the encoder sets the bits of the q-grams of
 all of them (see :mod:`tipstats.linkage._schema`).
 
-Conventions, per script (only names not already in Latin get variants, so
-Latin names are encoded exactly as before):
+Conventions, per script (only names not already in Latin get more than one
+form, so a Latin name has exactly its :func:`normalise_name` tokens):
 
-* Thai: the MATIS romaniser (:func:`romanise`) and RTGS by PyThaiNLP's
-  ``royin`` engine (rule-based, no model), and the popular forms of each:
-  ``j`` for จ, ``ee``/``oo`` for long i/u, ``p``/``t``/``k`` for the aspirates.
-* Lao: the MATIS romaniser and the French-based spelling Lao passports use
-  (ຊ ``x``/``s``, ຍ ``y``, ``ou`` for u).
-* Khmer: the MATIS romaniser and a syllable reading of the popular spelling
-  on Cambodian identity papers (UNGEGN-like consonants; vowels by the series
-  of their consonant: ភា ``phea``, ពេជ្រ ``pech``, ស៊ុន ``sun``).
+* Thai: RTGS by PyThaiNLP's rule-based ``royin`` engine, and the MATIS
+  romaniser after vowel rules (ำ ``am``, ว between consonants ``ua``, อ
+  ``o``, final ญ ``n``). Popular spellings (``j`` for จ, ``ee``, ``p``/``t``
+  for the aspirates) meet these through the spelling folds of the encoder
+  (:func:`tipstats.linkage._normalise.fold_spelling`).
+* Lao: the MATIS romaniser after vowel rules (ອ ``o``, ວ ``ua``, final ວ
+  ``o``, ຳ ``am``) and the French-based spellings of Lao papers (ຊ
+  ``x``/``s``, ຍ ``gn``/``y``, ``u``/``ou``, ``v``/``w``).
+* Khmer: a syllable reading in the popular spelling of Cambodian identity
+  papers (UNGEGN-like consonants; vowels by the series of their consonant:
+  ភា ``phea``, ពេជ្រ ``pech``, ស៊ុន ``sun``), and the same with the other
+  series' vowel in closed syllables without a vowel sign.
 * Burmese: the MATIS romaniser (the popular passport spelling, MLCTS-like
-  syllables) and its common alternatives (``ky``/``ch``, ``ei``/``ay``,
-  ``oo`` for u, ``mg``).
-* Chinese: pinyin (the MATIS romaniser), Wade-Giles (``pypinyin``), and
-  the Hong Kong (Cantonese) spelling of the common family names.
+  syllables) and the common alternatives ``ky``/``ch``, ``ei``/``ay``,
+  ``aw``/``o``.
+* Chinese: pinyin (the MATIS romaniser), Wade-Giles (``pypinyin``), the
+  Hong Kong (Cantonese) spelling from Unihan ``kCantonese``
+  (``data/cantonese.tsv``), and the Hong Kong spelling of common family names.
 * Vietnamese: with and without diacritics mean the same after normalisation
   (diacritics are stripped), so one form; ``đ`` is ``d``.
+
+The code-point forms of :func:`romanise` (``smchay``) are kept only for the
+scripts with no convention-based reading here: every extra form adds q-grams
+the other record lacks, which lowers the Dice of a true match.
 
 ``pythainlp`` and ``pypinyin`` are in the ``romanise`` extra; like the other
 romanisers they are imported only when a name needs them.
@@ -46,7 +55,6 @@ __all__ = ["VARIANTS_VERSION", "jyutping_to_hong_kong", "romanisations"]
 
 # Part of the encoding schema fingerprint (with NORMALISATION_VERSION).
 VARIANTS_VERSION = "1"
-POPULAR = False
 
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _LAO = re.compile(r"[\u0e80-\u0eff]")
@@ -70,19 +78,6 @@ def _royin():
     return module.romanize
 
 
-_THAI_POPULAR = (
-    (re.compile(r"^ch"), "j"), (re.compile(r"i$"), "ee"), (re.compile(r"u$"), "oo"),
-    (re.compile(r"ph"), "p"), (re.compile(r"th"), "t"), (re.compile(r"kh"), "k"),
-)  # fmt: skip
-
-
-def _thai_popular(token: str) -> list[str]:
-    out = [token]
-    for pattern, repl in _THAI_POPULAR:
-        out += [pattern.sub(repl, t) for t in out]
-    return out
-
-
 _THAI_CONSONANT = "[\u0e01-\u0e2e]"
 _THAI_VOWELS = (
     (re.compile("\u0e4d\u0e32|\u0e33"), "am"),  # sara am (as NFKC splits it, or whole)
@@ -100,7 +95,7 @@ def _thai(word: str) -> list[str]:
         *_ascii_tokens(_royin()(word)),
         *_ascii_tokens(romanise(vowels)),
     ]
-    return [p for f in forms for p in _thai_popular(f)] if POPULAR else forms
+    return forms
 
 
 # --- Lao ------------------------------------------------------------------------
@@ -323,7 +318,7 @@ def _unique(forms: list[str]) -> list[str]:
 
 
 def romanisations(text: object) -> list[list[str]]:
-    """For each token of a name, its distinct romanised forms (the first is :func:`romanise`'s).
+    """For each token of a name, its distinct romanised forms.
 
     Tokens are lower-case ASCII letters and digits. A name in Latin script
     gives one form per token; a name in another script gives the forms of
