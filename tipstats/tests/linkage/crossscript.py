@@ -93,6 +93,7 @@ def people(script: str, n: int, *, seed: int, names: list[NamePart] | None = Non
     return pd.DataFrame(
         {
             "native": [_native(script, g, f) for g, f in picked],
+            "script": script,
             "given": [g for g, _ in picked],
             "family": [f for _, f in picked],
         }
@@ -150,6 +151,7 @@ def cross_script_set(
         {
             "name": left_rows["native"].to_numpy(),
             "date_of_birth": left_rows["date_of_birth"].to_numpy(),
+            "script": left_rows["script"].to_numpy(),  # not encoded: for per-script figures
         },
         index=pd.Index(np.arange(n_left), name="id"),
     )

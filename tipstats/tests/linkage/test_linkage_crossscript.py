@@ -91,6 +91,13 @@ def hub_figures(unmatched_share, n_left=720, seed=11):
         blocking=(MATIS_LSH_BLOCKING,), score="dice", threshold=threshold,
         dice_floor=min(threshold, 0.5), one_to_one=False, backend="numpy",
     ).link(encoder.encode(left), encoder.encode(right))  # fmt: skip
+    found = {(int(a), int(b)) for a, b in result.matched_id_pairs()}
+    for script in SCRIPTS:
+        ids = set(left.index[left["script"] == script])
+        true = {p for p in truth if p[0] in ids}
+        said = {p for p in found if p[0] in ids}
+        tp = len(true & said)
+        print(f"{script}: precision {tp / max(len(said), 1):.3f}, recall {tp / len(true):.3f}")
     return evaluate_linkage(result, truth)
 
 
