@@ -53,6 +53,7 @@ from ._schema import (
 )
 from ._scoring import MatchScoreModel, fit_match_model
 from ._similarity import dice_all_pairs, dice_coefficient, dice_pairs
+from ._variants import romanisations
 
 __all__ = [
     "FIELD_KINDS",
@@ -98,6 +99,7 @@ __all__ = [
     "normalise_sex",
     "normalise_text",
     "phonetic_key",
+    "romanisations",
     "romanise",
     "zawgyi_to_unicode",
 ]

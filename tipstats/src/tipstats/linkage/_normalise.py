@@ -15,17 +15,20 @@ from ._romanise import romanise
 
 __all__ = [
     "NORMALISATION_VERSION",
+    "fold_spelling",
+    "name_variants",
     "normalise_date",
     "normalise_name",
     "normalise_sex",
     "normalise_text",
     "phonetic_key",
+    "phonetic_token",
 ]
 
 # Part of every encoding schema's fingerprint: bump it whenever a rule here or
 # in _romanise changes, so that encodings made under different rules are never
 # compared by mistake.
-NORMALISATION_VERSION = "1"
+NORMALISATION_VERSION = "2"
 
 _TITLES = frozenset(["mr", "mrs", "ms", "miss", "dr", "u", "daw"])
 _NON_LETTER = re.compile(r"[^a-z0-9]+")
@@ -50,6 +53,28 @@ def normalise_text(value: object) -> str:
     return " ".join(_NON_LETTER.sub(" ", text).split())
 
 
+def _strip_thai_title(text: str) -> str:
+    return re.sub(r"^\s*(นางสาว|นาย|นาง|ด\.ญ\.|ด\.ช\.)", " ", text)
+
+
+def name_variants(value: object, *, drop_titles: bool = True) -> list[list[str]]:
+    """Each token of a name with its romanised forms by several conventions.
+
+    The tokens of :func:`normalise_name` (titles dropped the same way), each
+    with the distinct forms :func:`tipstats.linkage.romanisations` gives; a
+    name in Latin script has one form per token, its :func:`normalise_name`
+    token.
+    """
+    from ._variants import romanisations
+
+    if _is_missing(value):
+        return []
+    tokens = romanisations(_strip_thai_title(str(value)))
+    if drop_titles and len(tokens) > 1:
+        tokens = [t for t in tokens if t[0] not in _TITLES] or tokens
+    return sorted(tokens)
+
+
 def normalise_name(value: object, *, drop_titles: bool = True) -> str:
     """Common romanised form of a personal name written in any script.
 
@@ -61,9 +86,8 @@ def normalise_name(value: object, *, drop_titles: bool = True) -> str:
     """
     if _is_missing(value):
         return ""
-    text = str(value)
     # Thai titles are written joined to the name.
-    text = re.sub(r"^\s*(นางสาว|นาย|นาง|ด\.ญ\.|ด\.ช\.)", " ", text)
+    text = _strip_thai_title(str(value))
     tokens = normalise_text(text).split()
     if drop_titles and len(tokens) > 1:
         tokens = [t for t in tokens if t not in _TITLES] or tokens
@@ -91,6 +115,33 @@ def _phonetic_token(token: str) -> str:
         return ""
     skeleton = token[0] + _VOWELS.sub("", token[1:])
     return _REPEATS.sub(r"\1", skeleton)
+
+
+# Spellings that differ between the romanisation conventions of the region
+# (aspiration, ch/j/c, r/l, v/w, long vowels written doubled); folded the same
+# way for every name, so a popular spelling, RTGS and a passport spelling of
+# one name share their q-grams.
+_SPELLING_FOLDS = (
+    ("tch", "c"), ("hs", "s"), ("kh", "k"), ("gh", "g"), ("ph", "p"), ("th", "t"),
+    ("dh", "d"), ("bh", "b"), ("sh", "s"), ("zh", "c"), ("ch", "c"), ("ck", "k"),
+    ("j", "c"), ("q", "c"), ("x", "s"), ("z", "s"), ("f", "p"), ("v", "w"),
+    ("r", "l"), ("ee", "i"), ("oo", "u"), ("ou", "u"), ("ea", "e"), ("y", "i"), ("h", ""),
+)  # fmt: skip
+
+
+def fold_spelling(token: str) -> str:
+    """One romanised token with the spelling differences of the conventions folded.
+
+    ``"Jaidee"`` and ``"Chaidi"`` both give ``"caidi"``; doubled letters become one.
+    """
+    for old, new in _SPELLING_FOLDS:
+        token = token.replace(old, new)
+    return _REPEATS.sub(r"\1", token)
+
+
+def phonetic_token(token: str) -> str:
+    """The consonant skeleton of one romanised token (see :func:`phonetic_key`)."""
+    return _phonetic_token(token)
 
 
 def phonetic_key(value: object) -> str:

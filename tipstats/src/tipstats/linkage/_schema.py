@@ -10,16 +10,18 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 
 from ._normalise import (
     NORMALISATION_VERSION,
+    fold_spelling,
+    name_variants,
     normalise_date,
-    normalise_name,
     normalise_sex,
     normalise_text,
-    phonetic_key,
+    phonetic_token,
 )
+from ._variants import VARIANTS_VERSION
 
 __all__ = [
     "FIELD_KINDS",
@@ -32,6 +34,14 @@ __all__ = [
 
 FIELD_KINDS = ("name", "name_phonetic", "date", "sex", "text", "positional", "exact")
 HASHING_SCHEMES = ("double", "random")
+
+
+def _version_or_none(package: str) -> str:
+    """A romaniser's version (part of the fingerprint); "none" when it is not installed."""
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "none"
 
 
 def _qgrams(text: str, q: int) -> list[str]:
@@ -59,8 +69,11 @@ class FieldSpec:
 
     ``kind`` is one of :data:`FIELD_KINDS`:
 
-    * ``"name"``: :func:`normalise_name`, then the ``q``-grams of each token.
-    * ``"name_phonetic"``: :func:`phonetic_key`, then the ``q``-grams of each
+    * ``"name"``: each token of the name in every romanisation
+      (:func:`tipstats.linkage.romanisations`; one for a Latin name), its
+      spelling folded (:func:`fold_spelling`), then the ``q``-grams of all.
+    * ``"name_phonetic"``: the consonant skeleton (:func:`phonetic_key`) of
+      each of those romanised forms, then the ``q``-grams of each
       token padded with ``^`` and ``$`` (short skeletons still set bits).
     * ``"date"``: :func:`normalise_date`, then year, year digits by position,
       month, day, the unordered day-and-month pair and the full date.
@@ -94,9 +107,11 @@ class FieldSpec:
         """The distinct tokens this field makes of one raw value (empty when missing)."""
         kind, q = self.kind, self.q
         if kind == "name":
-            out = [g for t in normalise_name(value).split() for g in _qgrams(t, q)]
+            forms = {fold_spelling(f) for token in name_variants(value) for f in token}
+            out = [g for f in sorted(forms) for g in _qgrams(f, q)]
         elif kind == "name_phonetic":
-            out = [g for t in phonetic_key(value).split() for g in _qgrams(f"^{t}$", q)]
+            keys = (phonetic_token(f) for token in name_variants(value) for f in token)
+            out = [g for key in keys if key for g in _qgrams(f"^{key}$", q)]
         elif kind == "date":
             iso = normalise_date(value)
             out = _date_tokens(iso) if iso else []
@@ -174,6 +189,9 @@ class EncodingSchema:
             "block_year_window": self.block_year_window,
             "normalisation": NORMALISATION_VERSION,
             "anyascii": version("anyascii"),
+            "variants": VARIANTS_VERSION,
+            "pythainlp": _version_or_none("pythainlp"),
+            "pypinyin": _version_or_none("pypinyin"),
         }
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
