@@ -32,7 +32,7 @@ def test_result_page_draws_the_estimate_figure(browser_page, live_server, make_u
     page = browser_page
     login(page, live_server, analyst)
     page.goto(f"{live_server.url}/analytics/{analysis.pk}/")
-    figure = page.locator("svg[data-estimate-figure]")
+    figure = page.locator("[data-estimate-figure]")
     box = figure.bounding_box()
     assert box and box["width"] > 300 and box["height"] > 80
     # a dot and an interval line for each effect, drawn inside the figure

@@ -128,6 +128,23 @@ def number(value: Any, places: int | None = None) -> str:
     return format_number(value, places)
 
 
+def p_value(value: Any, *, named: bool = False) -> str:
+    """A p-value: '< 0.001' below a thousandth, three decimals otherwise; ``named`` puts
+    'p' before it ('p = 0.017', 'p < 0.001')."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    if value < 0.001:
+        return f"{'p ' if named else ''}< {format_number(0.001, 3)}"
+    return f"{'p = ' if named else ''}{format_number(value, 3)}"
+
+
+def period(value: Any) -> str:
+    """A period as written in the data (a year is not grouped: 2013, not 2,013)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value) if isinstance(value, int) else number(value)
+
+
 def cell(column: str, value: Any) -> str:
     """One stored cell as the reader sees it: codes labelled, numbers formatted."""
     if value is None or value == "":
@@ -140,6 +157,10 @@ def cell(column: str, value: Any) -> str:
         return choice_label("interval", value)
     if column == "error":
         return _("no estimate: the model cannot be fitted to these data")
+    if column == "p_value" and isinstance(value, (int, float)):
+        return p_value(value)
+    if column == "time" and isinstance(value, (int, float)):
+        return period(value)
     if column == "term":
         return str(TERM_LABELS.get(value, value))
     if isinstance(value, (int, float)):
@@ -187,23 +208,17 @@ def _ticks(lo: float, hi: float, log: bool) -> list[float]:
 def interval_figure(
     rows: list[Interval], *, caption: str, reference: float | None = None, log: bool = False
 ) -> SafeString:
-    """Estimates with their intervals as an inline SVG: a dot and a line a row.
+    """Estimates with their intervals: a row each, the label in HTML (so every script is
+    shaped by the browser or WeasyPrint) and a dot and a line in a small SVG on one scale.
 
     ``reference`` draws the line of no effect (0, or 1 for odds ratios); ``log`` a log axis.
     """
-    usable = [
-        r
-        for r in rows
-        if r.estimate is not None and (not log or r.estimate > 0) and math.isfinite(r.estimate)
-    ]
-    width, left, right, row_h, top = 640, 230, 24, 30, 10
-    height = top + row_h * len(rows) + 36
-    values = [
-        v
-        for r in usable
-        for v in (r.estimate, r.low, r.high)
-        if v is not None and math.isfinite(v) and (not log or v > 0)
-    ]
+    width, pad, row_h = 420, 12, 26
+
+    def ok(v: Any) -> bool:
+        return v is not None and math.isfinite(v) and (not log or v > 0)
+
+    values = [v for r in rows if ok(r.estimate) for v in (r.estimate, r.low, r.high) if ok(v)]
     if reference is not None:
         values.append(reference)
     if not values:
@@ -212,104 +227,106 @@ def interval_figure(
     if lo == hi:
         lo, hi = (lo / 2, hi * 2) if log else (lo - 1, hi + 1)
     if not log:
-        pad = (hi - lo) * 0.05
-        lo, hi = lo - pad, hi + pad
+        lo, hi = lo - (hi - lo) * 0.05, hi + (hi - lo) * 0.05
 
-    def x(v: float) -> float:
+    def x(v: float) -> str:
         if log:
-            return left + (math.log(v) - math.log(lo)) / (math.log(hi) - math.log(lo)) * (
-                width - left - right
-            )
-        return left + (v - lo) / (hi - lo) * (width - left - right)
+            at = (math.log(v) - math.log(lo)) / (math.log(hi) - math.log(lo))
+        else:
+            at = (v - lo) / (hi - lo)
+        return f"{pad + at * (width - 2 * pad):.1f}"
 
-    parts = [
-        format_html(
-            '<svg xmlns="http://www.w3.org/2000/svg" class="estimate-figure" data-estimate-figure '
-            'viewBox="0 0 {} {}" width="{}" height="{}" role="img" aria-label="{}" '
-            'font-family="{}" font-size="12">',
-            width,
-            height,
-            width,
-            height,
-            caption,
-            FONT,
-        ),
-        format_html("<title>{}</title>", caption),
-    ]
-    axis_y = top + row_h * len(rows)
-    for tick in _ticks(lo, hi, log):
-        tx = x(tick)
-        parts.append(
-            format_html(
-                '<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="#e3e7eb"/>'
-                '<text x="{0}" y="{3}" text-anchor="middle" fill="#566270">{4}</text>',
-                f"{tx:.1f}",
-                top,
-                axis_y,
-                axis_y + 16,
-                number(tick),
-            )
-        )
-    if reference is not None:
-        rx = x(reference)
-        parts.append(
-            format_html(
-                '<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="#566270" '
-                'stroke-dasharray="4 3"/>',
-                f"{rx:.1f}",
-                top,
-                axis_y,
-            )
-        )
-    for i, r in enumerate(rows):
-        cy = top + row_h * i + row_h / 2
-        colour = "#0b4f71" if r.highlight else "#5b7083"
-        weight = "bold" if r.highlight else "normal"
-        parts.append(
-            format_html(
-                '<text x="{}" y="{}" text-anchor="end" dominant-baseline="middle" '
-                'font-weight="{}" fill="#1d2630">{}</text>',
-                left - 10,
-                f"{cy:.1f}",
-                weight,
-                r.label,
-            )
-        )
-        if r not in usable:
-            parts.append(
+    ticks = _ticks(lo, hi, log)
+
+    def strip(content: str, height: int = row_h) -> str:
+        grid = "".join(
+            str(
                 format_html(
-                    '<text x="{}" y="{}" dominant-baseline="middle" fill="#566270">{}</text>',
-                    left + 4,
-                    f"{cy:.1f}",
-                    _("no estimate"),
+                    '<line x1="{0}" x2="{0}" y1="0" y2="{1}" stroke="#e3e7eb"/>', x(t), height
                 )
             )
-            continue
-        if r.low is not None and r.high is not None and (not log or r.low > 0):
-            parts.append(
+            for t in ticks
+        )
+        if reference is not None:
+            grid += str(
                 format_html(
-                    '<line data-interval x1="{}" x2="{}" y1="{}" y2="{}" '
-                    'stroke="{}" stroke-width="3" stroke-linecap="round"/>',
-                    f"{x(max(r.low, lo)):.1f}",
-                    f"{x(min(r.high, hi)):.1f}",
-                    f"{cy:.1f}",
-                    f"{cy:.1f}",
+                    '<line x1="{0}" x2="{0}" y1="0" y2="{1}" stroke="#566270" '
+                    'stroke-dasharray="4 3"/>',
+                    x(reference),
+                    height,
+                )
+            )
+        return str(
+            format_html(
+                '<svg xmlns="http://www.w3.org/2000/svg" width="{0}" height="{1}" '
+                'viewBox="0 0 {0} {1}" aria-hidden="true">{2}{3}</svg>',
+                width,
+                height,
+                mark_safe(grid),  # noqa: S308 - built with format_html above
+                mark_safe(content),  # noqa: S308 - built with format_html by the caller
+            )
+        )
+
+    body = []
+    for r in rows:
+        colour = "#0b4f71" if r.highlight else "#5b7083"
+        if not ok(r.estimate):
+            marks = format_html('<text x="{}" y="17" fill="#566270" font-size="12">—</text>', pad)
+            value = _("no estimate")
+        else:
+            marks = ""
+            if ok(r.low) and ok(r.high):
+                marks += str(
+                    format_html(
+                        '<line data-interval x1="{}" x2="{}" y1="13" y2="13" stroke="{}" '
+                        'stroke-width="3" stroke-linecap="round"/>',
+                        x(max(r.low, lo)),
+                        x(min(r.high, hi)),
+                        colour,
+                    )
+                )
+            marks += str(
+                format_html(
+                    '<circle data-estimate cx="{}" cy="13" r="{}" fill="{}"/>',
+                    x(r.estimate),
+                    6 if r.highlight else 5,
                     colour,
                 )
             )
-        parts.append(
+            value = _("%(estimate)s (%(low)s to %(high)s)") % {
+                "estimate": number(r.estimate),
+                "low": number(r.low),
+                "high": number(r.high),
+            }
+        body.append(
             format_html(
-                '<circle data-estimate cx="{}" cy="{}" r="{}" fill="{}"><title>{}</title></circle>',
-                f"{x(r.estimate):.1f}",
-                f"{cy:.1f}",
-                6 if r.highlight else 5,
-                colour,
-                _("%(estimate)s (%(low)s to %(high)s)")
-                % {"estimate": number(r.estimate), "low": number(r.low), "high": number(r.high)},
+                '<tr{}><td class="label">{}</td><td class="marks">{}</td>'
+                '<td class="value">{}</td></tr>',
+                mark_safe(' class="chosen"') if r.highlight else "",
+                r.label,
+                mark_safe(strip(str(marks))),  # noqa: S308 - built with format_html above
+                value,
             )
         )
-    parts.append("</svg>")
-    return mark_safe("".join(str(p) for p in parts))  # noqa: S308 - every part escaped above
+    labels = "".join(
+        str(
+            format_html(
+                '<text x="{}" y="14" text-anchor="middle" fill="#566270" font-size="11">{}</text>',
+                x(t),
+                number(t),
+            )
+        )
+        for t in ticks
+    )
+    axis = strip(labels, 20)
+    return format_html(
+        '<table class="estimate-figure" data-estimate-figure role="img" aria-label="{}">'
+        '<tbody>{}</tbody><tfoot><tr><td></td><td class="marks">{}</td><td></td></tr></tfoot>'
+        "</table>",
+        caption,
+        mark_safe("".join(str(b) for b in body)),  # noqa: S308 - built with format_html above
+        mark_safe(axis),  # noqa: S308 - built with format_html above
+    )
 
 
 # --- the report ---------------------------------------------------------------------------
@@ -462,10 +479,10 @@ def _mse(analysis: Analysis, report: Report) -> None:
         diagnostics.append(
             (
                 _("Selection step %(n)s") % {"n": number(i)},
-                _("%(pair)s added (p = %(p)s, AIC %(aic)s)")
+                _("%(pair)s added (%(p)s, AIC %(aic)s)")
                 % {
                     "pair": _pairs([step["pair"]]),
-                    "p": number(step.get("p_value")),
+                    "p": p_value(step.get("p_value"), named=True),
                     "aic": number(step.get("aic"), 2),
                 },
             )
@@ -563,21 +580,21 @@ def _its(analysis: Analysis, report: Report) -> None:
                 "n": number(r.get("n")),
                 "pre": number(r.get("n_pre")),
                 "post": number(r.get("n_post")),
-                "at": number(r.get("intervention_at", analysis.parameters.get("intervention_at"))),
+                "at": period(r.get("intervention_at", analysis.parameters.get("intervention_at"))),
                 "errors": choice_label("errors", r.get("errors", "")),
             }
         )
     words.append(
         _(
             "At the intervention the level changed by %(change)s (%(level)s%% interval %(low)s "
-            "to %(high)s, p = %(p)s); the trend changed by %(slope)s a period."
+            "to %(high)s, %(p)s); the trend changed by %(slope)s a period."
         )
         % {
             "change": number(r.get("level_change")),
             "level": level,
             "low": number(r.get("level_change_ci_low")),
             "high": number(r.get("level_change_ci_high")),
-            "p": number(r.get("level_change_p_value")),
+            "p": p_value(r.get("level_change_p_value"), named=True),
             "slope": number(r.get("slope_change")),
         }
     )
@@ -609,7 +626,12 @@ def _its(analysis: Analysis, report: Report) -> None:
             values,
             mark={"type": "line", "point": True},
             encoding={
-                "x": {"field": "period", "type": "quantitative", "title": _("Period")},
+                "x": {
+                    "field": "period",
+                    "type": "quantitative",
+                    "title": _("Period"),
+                    "axis": {"format": "d"},
+                },
                 "y": {"field": "value", "type": "quantitative", "title": outcome},
                 "color": {"field": "series", "type": "nominal", "title": None},
             },
@@ -627,7 +649,7 @@ def _before_after(analysis: Analysis, report: Report) -> None:
             _("%(low)s to %(high)s")
             % {"low": number(r.get("ci_low")), "high": number(r.get("ci_high"))},
         ),
-        (_("p-value"), number(r.get("p_value"))),
+        (_("p-value"), p_value(r.get("p_value"))),
     ]
     report.figure_caption = _("Difference in differences with its %(level)s%% interval") % {
         "level": level
@@ -649,7 +671,7 @@ def _before_after(analysis: Analysis, report: Report) -> None:
         _(
             "The change in %(outcome)s from before to after among government sources, "
             "less the change among non-government sources, is %(did)s (%(level)s%% interval "
-            "%(low)s to %(high)s, p = %(p)s)."
+            "%(low)s to %(high)s, %(p)s)."
         )
         % {
             "outcome": r.get("outcome") or analysis.parameters.get("outcome", ""),
@@ -657,7 +679,7 @@ def _before_after(analysis: Analysis, report: Report) -> None:
             "level": level,
             "low": number(r.get("ci_low")),
             "high": number(r.get("ci_high")),
-            "p": number(r.get("p_value")),
+            "p": p_value(r.get("p_value"), named=True),
         }
     ]
     report.diagnostics = [

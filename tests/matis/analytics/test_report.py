@@ -65,6 +65,11 @@ def _pdf_text(data: bytes) -> str:
     ).stdout.decode()
 
 
+def _figure(page: str) -> str:
+    start = page.index("data-estimate-figure")
+    return page[start : page.index("</table>", start)]
+
+
 def _headers(page: str) -> list[str]:
     return re.findall(r"<th[^>]*>([^<]*)</th>", page)
 
@@ -95,7 +100,7 @@ def test_mse_report_in_thai_has_every_section_and_no_codes(
     )
     assert "11,313" in page  # the estimate, grouped
     # every method side by side, the estimate figure with a dot and an interval for each
-    figure = page[page.index("data-estimate-figure") : page.index("</svg>")]
+    figure = _figure(page)
     assert figure.count("data-estimate ") >= 3 and figure.count("data-interval") >= 3
     assert "AIC stepwise log-linear (UK Home Office 2014)" in page
 
@@ -111,7 +116,8 @@ def test_mse_report_in_thai_has_every_section_and_no_codes(
     form = analyst.get("/analytics/new/").content.decode()
     for code in ("sparse_stepwise", "aic_stepwise", "bca", "newey_west"):
         assert f">{code}<" not in form
-    assert "ลำดับขั้นแบบเบาบาง" in form or "SparseMSE" in form
+    assert "ล็อกลิเนียร์แบบขั้นตอนสำหรับข้อมูลเบาบาง (SparseMSE)" in form
+    assert "บูตสแตรป (BCa)" in form and "นิวอี-เวสต์ (Newey-West)" in form
 
 
 def test_its_report(analyst, django_capture_on_commit_callbacks):
@@ -184,8 +190,7 @@ def test_risk_report(analyst, django_capture_on_commit_callbacks):
     page = _thai(analyst).get(f"/analytics/{analysis.pk}/").content.decode()
     _assert_report(page, "data-report-explanation", "data-report-diagnostics")
     assert "odds_ratio" not in _headers(page) and "อัตราส่วนออดส์" in _headers(page)
-    figure = page[page.index("data-estimate-figure") : page.index("</svg>")]
-    assert figure.count("data-estimate ") == 2
+    assert _figure(page).count("data-estimate ") == 2
 
 
 def test_routes_and_network_reports(analyst, django_capture_on_commit_callbacks):
