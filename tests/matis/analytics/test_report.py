@@ -266,8 +266,13 @@ def test_pdf_export_is_audited_protected_and_gated(
     foreign = Client()
     foreign.force_login(make_user(role="statistics_officer", country="VNM"))
     assert foreign.get(url).status_code in (403, 404)
-    analysis.published = True
-    analysis.save(update_fields=["published"])
+    # once published, others get the published (protected) version, audited too
+    assert other.post(f"/analytics/{analysis.pk}/publish/").status_code == 302
+    released = other.get(url)
+    assert released.status_code == 200 and released.content.startswith(b"%PDF-")
+    assert AuditLog.objects.filter(action=AuditAction.EXPORT).count() == before + 2
+    text = _pdf_text(released.content)
+    assert "<11" in text and "LAO" in text and not re.search(r"LAO\s+THA\s+1\b", text)
 
 
 def test_pdf_in_thai_is_a_thai_report(analyst, django_capture_on_commit_callbacks):
