@@ -163,11 +163,16 @@ def _finite(x: Any) -> Any:
     return x
 
 
-def frame_table(name: str, frame: pd.DataFrame) -> dict:
+def frame_table(name: str, frame: pd.DataFrame, key: str = "") -> dict:
+    """A stored table; ``key`` names it for the report, which labels it in the reader's
+    language (``name`` is the label in the language of the run, for old results)."""
     frame = frame.reset_index(
         drop=frame.index.name is None and isinstance(frame.index, pd.RangeIndex)
     )
+    if "index" in frame.columns and list(frame["index"]) == list(range(len(frame))):
+        frame = frame.drop(columns=["index"])  # a bare row number is not a result
     return {
+        "key": key,
         "name": name,
         "columns": [str(c) for c in frame.columns],
         "rows": [[_finite(v) for v in row] for row in frame.itertuples(index=False, name=None)],
@@ -205,6 +210,24 @@ def run_mse(frame: pd.DataFrame, params: dict, progress: Progress) -> dict:
         "interactions": [list(pair) for pair in result.interactions],
         "lists": list(result.lists),
         "summary": result.summary(),
+        # for the report, written in the reader's language from these
+        "method": result.method,
+        "alpha": _finite(result.alpha),
+        "threshold": _finite(result.threshold),
+        "empty_overlaps": [list(pair) for pair in result.empty_overlaps],
+        "aic": _finite(result.aic),
+        "deviance": _finite(result.deviance),
+        "df_resid": _finite(result.df_resid),
+        "converged": bool(result.converged),
+        "n_boot": result.n_boot,
+        "selection_path": [
+            {"pair": list(step.pair), "p_value": _finite(step.p_value), "aic": _finite(step.aic)}
+            for step in result.selection_path
+        ],
+        "mean_classes_used": _finite((result.lcmcr_settings or {}).get("mean_classes_used")),
+        "comparison": [
+            {k: _finite(v) for k, v in row.items()} for row in comparison.to_dict(orient="records")
+        ],
     }
     chart = {
         "$schema": SCHEMA,
@@ -226,8 +249,10 @@ def run_mse(frame: pd.DataFrame, params: dict, progress: Progress) -> dict:
     return {
         "result": numbers,
         "tables": [
-            frame_table(str(_("Capture histories")), frame),
-            frame_table(str(_("Sensitivity: every method side by side")), comparison),
+            frame_table(str(_("Capture histories")), frame, "capture_histories"),
+            frame_table(
+                str(_("Sensitivity: every method side by side")), comparison, "sensitivity"
+            ),
         ],
         "chart": chart,
     }
@@ -250,21 +275,16 @@ def _mse_comparison(frame: pd.DataFrame, params: dict, result) -> pd.DataFrame:
             "error": "",
         }
         view = pd.concat([view, pd.DataFrame([row])], ignore_index=True)
-    chosen = str(_("yes"))
+    # Codes and numbers: the report labels them in the reader's language (report.py).
     return pd.DataFrame(
         {
-            str(_("Method")): [choice_label("method", m) for m in view["method"]],
-            str(_("Estimated total")): [None if pd.isna(v) else round(v) for v in view["estimate"]],
-            str(_("Interval from")): [None if pd.isna(v) else round(v) for v in view["ci_low"]],
-            str(_("Interval to")): [None if pd.isna(v) else round(v) for v in view["ci_high"]],
-            str(_("Interval")): [choice_label("interval", i) for i in view["interval"]],
-            str(_("Chosen for this analysis")): [
-                chosen if m == result.method else "" for m in view["method"]
-            ],
-            str(_("Note")): [
-                str(_("no estimate: the model cannot be fitted to these data")) if e else ""
-                for e in view["error"]
-            ],
+            "method": list(view["method"]),
+            "estimate": [None if pd.isna(v) else round(v) for v in view["estimate"]],
+            "ci_low": [None if pd.isna(v) else round(v) for v in view["ci_low"]],
+            "ci_high": [None if pd.isna(v) else round(v) for v in view["ci_high"]],
+            "interval": list(view["interval"]),
+            "chosen": [m == result.method for m in view["method"]],
+            "error": [str(e) if e else "" for e in view["error"]],
         }
     )
 
@@ -311,7 +331,7 @@ def run_risk(frame: pd.DataFrame, params: dict, progress: Progress) -> dict:
     }
     return {
         "result": {"n": len(frame), "summary": comparison.summary()},
-        "tables": [frame_table(str(_("Odds ratios")), table)],
+        "tables": [frame_table(str(_("Odds ratios")), table, "odds_ratios")],
         "chart": chart,
     }
 
@@ -348,8 +368,8 @@ def run_flows(frame: pd.DataFrame, params: dict, progress: Progress) -> dict:
     return {
         "result": {"n_routes": len(routes), "n_cases": int(routes["n_cases"].sum())},
         "tables": [
-            frame_table(str(_("Routes")), routes),
-            frame_table(str(_("Corridor matrix")), matrix.reset_index()),
+            frame_table(str(_("Routes")), routes, "routes"),
+            frame_table(str(_("Corridor matrix")), matrix.reset_index(), "corridor_matrix"),
         ],
         "chart": chart,
     }
@@ -371,8 +391,12 @@ def run_network(frame: pd.DataFrame, params: dict, progress: Progress) -> dict:
     return {
         "result": {"n_actors": graph.number_of_nodes(), "n_links": graph.number_of_edges()},
         "tables": [
-            frame_table(str(_("Central actors")), actors.reset_index()),
-            frame_table(str(_("Links by corroborating sources")), triangulation.reset_index()),
+            frame_table(str(_("Central actors")), actors.reset_index(), "central_actors"),
+            frame_table(
+                str(_("Links by corroborating sources")),
+                triangulation.reset_index(),
+                "triangulation",
+            ),
         ],
         "chart": {},
     }
@@ -412,17 +436,36 @@ def run_its(frame: pd.DataFrame, params: dict, progress: Progress) -> dict:
         },
         "width": "container",
     }
-    numbers = {k: _finite(getattr(res, k)) for k in ("level_change", "slope_change", "pre_slope")}
+    numbers = {
+        k: _finite(getattr(res, k))
+        for k in (
+            *(
+                f"{effect}{part}"
+                for effect in ("level_change", "slope_change", "pre_slope", "post_slope")
+                for part in ("", "_ci_low", "_ci_high", "_p_value")
+            ),
+            "baseline_level",
+            "n",
+            "n_pre",
+            "n_post",
+            "durbin_watson",
+            "r_squared",
+            "alpha",
+            "rho",
+        )
+    }
     return {
         "result": {
             **numbers,
             "errors": params["errors"],
             "errors_label": choice_label("errors", params["errors"]),
+            "intervention_at": _finite(params["intervention_at"]),
+            "outcome": params["outcome"],
             "summary": res.summary(),
         },
         "tables": [
-            frame_table(str(_("Coefficients")), res.coefficients.reset_index()),
-            frame_table(str(_("Series")), series),
+            frame_table(str(_("Coefficients")), res.coefficients.reset_index(), "coefficients"),
+            frame_table(str(_("Series")), series, "series"),
         ],
         "chart": chart,
     }
@@ -441,9 +484,16 @@ def run_before_after(frame: pd.DataFrame, params: dict, progress: Progress) -> d
             "ci_low": _finite(res.ci_low),
             "ci_high": _finite(res.ci_high),
             "p_value": _finite(res.p_value),
+            "std_err": _finite(res.std_err),
+            "df": _finite(res.df),
+            "alpha": _finite(res.alpha),
+            "n_dropped": _finite(res.n_dropped),
+            "outcome": params["outcome"],
             "summary": res.summary(),
         },
-        "tables": [frame_table(str(_("Change by data source")), res.changes.reset_index())],
+        "tables": [
+            frame_table(str(_("Change by data source")), res.changes.reset_index(), "changes")
+        ],
         "chart": {},
     }
 

@@ -204,7 +204,8 @@ def analysis_publish(*, actor: User, analysis: Analysis) -> Analysis:
         raise ValueError("Only a finished analysis can be published.")
     threshold = min_cell()
     analysis.published_tables = [
-        protect_table(t, kind=analysis.kind, threshold=threshold) for t in analysis.tables
+        {**protect_table(t, kind=analysis.kind, threshold=threshold), "key": t.get("key", "")}
+        for t in analysis.tables
     ]
     analysis.published = True
     analysis.published_at = timezone.now()

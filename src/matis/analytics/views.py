@@ -4,9 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -15,9 +18,11 @@ from matis.access.models import AuditAction
 from matis.access.permissions import has_perm
 from matis.access.scoping import get_scoped_or_404, scoped
 from matis.analytics import selectors, services
+from matis.analytics.disclosure import min_cell
 from matis.analytics.forms import AnalysisForm, DatasetForm
 from matis.analytics.models import Analysis, AnalysisKind, Dataset
-from matis.analytics.runners import ParameterError, choice_label
+from matis.analytics.report import build_report, localise_table
+from matis.analytics.runners import ParameterError
 from matis.analytics.sources import SourceError, available_sources
 from matis.common.files import upload_limit
 from matis.common.jobs import JOB_STATUS_FIELDS, JobStatus, job_status_response
@@ -88,29 +93,69 @@ def analysis_new(request):
 @login_required
 def analysis_detail(request, pk: int):
     analysis = get_scoped_or_404(request.user, Analysis.objects.select_related("created_by"), pk=pk)
-    # The summary, chart and tables are the raw results; others see the published tables.
+    # The report is built on the raw results; others see the published tables.
     raw = has_perm(request.user, "analytics.view_raw_results", analysis)
-    result = analysis.result or {}
-    method_used = []  # (label, value) lines naming the method behind the result
-    if result.get("errors"):
-        method_used.append((_("Standard errors"), choice_label("errors", result["errors"])))
-    if analysis.kind == AnalysisKind.MSE and (analysis.parameters or {}).get("method"):
-        method_used.append((_("Method"), choice_label("method", analysis.parameters["method"])))
-        if result.get("interval"):
-            method_used.append((_("Interval"), choice_label("interval", result["interval"])))
+    report = build_report(analysis) if raw and analysis.status == JobStatus.DONE else None
     return render(
         request,
         "analytics/analysis_detail.html",
         {
             "analysis": analysis,
             "raw": raw,
-            "method_used": method_used,
-            "chart": (analysis.chart or None) if raw else None,
+            "report": report,
+            "published_tables": [localise_table(t) for t in analysis.published_tables],
+            "chart": report.chart if report else None,
             "can_publish": has_perm(request.user, "analytics.publish_analysis", analysis)
             and analysis.status == JobStatus.DONE,
-            "provenance_json": json.dumps(analysis.provenance, indent=2, ensure_ascii=False),
+            "can_export": raw or analysis.published,
         },
     )
+
+
+@scoped("country", model=Analysis, lookup="pk")
+@login_required
+def analysis_pdf(request, pk: int):
+    """The result page as a PDF: a disclosure, so audited, and its counts protected.
+
+    The analyst who ran it gets the whole report with every table of counts passed
+    through disclosure control (a PDF leaves the system); others get the published
+    version, as on the page, and nothing before it is published.
+    """
+    from matis.reports.render import TEXT_LAYER_PRIMER, render_pdf
+
+    analysis = get_scoped_or_404(request.user, Analysis.objects.select_related("created_by"), pk=pk)
+    raw = has_perm(request.user, "analytics.view_raw_results", analysis)
+    if analysis.status != JobStatus.DONE:
+        raise Http404
+    if not raw and not analysis.published:
+        raise PermissionDenied
+    report = build_report(analysis, protect=True) if raw else None
+    html = render_to_string(
+        "analytics/analysis_report_pdf.html",
+        {
+            "analysis": analysis,
+            "report": report,
+            "published_tables": [localise_table(t) for t in analysis.published_tables],
+            "language": get_language(),
+            "text_layer_primer": TEXT_LAYER_PRIMER,
+            "generated_at": timezone.now(),
+            "min_cell": min_cell(),
+        },
+        request=request,
+    )
+    pdf = render_pdf(html)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        obj=analysis,
+        format="pdf",
+        version="report" if raw else "published",
+        pages=pdf.pages,
+    )
+    name = slugify(analysis.title) or "analysis"
+    response = HttpResponse(pdf.data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
 
 
 @scoped("country", model=Analysis, lookup="pk")

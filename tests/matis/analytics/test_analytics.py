@@ -48,7 +48,7 @@ def test_uk_reference_estimate_through_the_system(analyst, django_capture_on_com
     assert analysis.provenance["parameters"]["method"] == "aic_stepwise"
 
     page = analyst.get(f"/analytics/{analysis.pk}/").content.decode()
-    assert "vega-spec" in page and "data-summary" in page
+    assert "data-estimate-figure" in page and "data-report-headline" in page
     status = analyst.get(f"/analytics/{analysis.pk}/status/").json()
     assert status == {
         "status": "done",
@@ -101,18 +101,20 @@ def test_lcmcr_and_the_side_by_side_comparison_through_the_system(
     assert analysis.result["interval"] == "credible"
     comparison = analysis.tables[1]
     labels = [row[0] for row in comparison["rows"]]
-    assert labels == [
-        "Sparse stepwise log-linear (SparseMSE)",
-        "AIC stepwise log-linear (UK Home Office 2014)",
-        "Lists independent (main effects only)",
-        "Bayesian latent classes (LCMCR)",
-    ]
+    assert labels == ["sparse_stepwise", "aic_stepwise", "main_effects", "lcmcr"]
     aic = comparison["rows"][1]
     assert aic[1] == 11313 and aic[2] == pytest.approx(9889, abs=1)
     assert comparison["rows"][3][1] == round(direct.population_estimate)
     page = analyst.get(f"/analytics/{analysis.pk}/").content.decode()
-    assert "Sensitivity: every method side by side" in page
-    assert "Bayesian credible interval" in page
+    assert "data-report-comparison" in page and ">lcmcr<" not in page
+    for label in (
+        "Sparse stepwise log-linear (SparseMSE)",
+        "AIC stepwise log-linear (UK Home Office 2014)",
+        "Lists independent (main effects only)",
+        "Bayesian latent classes (LCMCR)",
+        "Bayesian credible interval",
+    ):
+        assert label in page
 
 
 def test_parameter_errors_name_the_field_and_create_nothing(analyst):
@@ -195,7 +197,7 @@ def test_interrupted_time_series_on_uploaded_data_matches_tipstats(
     assert analysis.result["level_change"] == pytest.approx(direct.level_change)
     assert analysis.result["slope_change"] == pytest.approx(direct.slope_change)
     page = analyst.get(f"/analytics/{analysis.pk}/").content.decode()
-    assert "data-method-used" in page and "AR(1) errors (Prais-Winsten)" in page
+    assert "data-report-diagnostics" in page and "AR(1) errors (Prais-Winsten)" in page
 
     # Newey-West is still there when asked for.
     _run(
