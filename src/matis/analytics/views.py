@@ -17,6 +17,7 @@ from matis.access.scoping import get_scoped_or_404, scoped
 from matis.analytics import selectors, services
 from matis.analytics.forms import AnalysisForm, DatasetForm
 from matis.analytics.models import Analysis, AnalysisKind, Dataset
+from matis.analytics.route_charts import route_charts
 from matis.analytics.runners import ParameterError, choice_label
 from matis.analytics.sources import SourceError, available_sources
 from matis.common.files import upload_limit
@@ -106,6 +107,7 @@ def analysis_detail(request, pk: int):
             "raw": raw,
             "method_used": method_used,
             "chart": (analysis.chart or None) if raw else None,
+            "route_charts": route_charts(analysis, raw=raw),
             "can_publish": has_perm(request.user, "analytics.publish_analysis", analysis)
             and analysis.status == JobStatus.DONE,
             "provenance_json": json.dumps(analysis.provenance, indent=2, ensure_ascii=False),

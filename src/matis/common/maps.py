@@ -96,6 +96,20 @@ def as_count(value: Any) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+def as_number(value: Any) -> int | float | None:
+    """A released figure (count or rate), or None for a suppressed or missing one."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return None if isinstance(value, float) and math.isnan(value) else value
+    if hasattr(value, "is_finite"):  # Decimal
+        return float(value) if value.is_finite() else None
+    try:
+        return float(str(value).strip().replace(",", ""))
+    except ValueError:
+        return None
+
+
 def released_counts(counts: Mapping[str, int]) -> dict[str, int | str]:
     """Counts by key after disclosure control (:mod:`matis.analytics.disclosure`'s settings).
 
@@ -160,7 +174,7 @@ def choropleth(
         raw = values.get(code)
         if raw is None and level == "country":
             raw = values.get(f["properties"]["country"])
-        count = as_count(raw)
+        count = as_number(raw)
         feature = {
             "type": "Feature",
             "geometry": f["geometry"],
