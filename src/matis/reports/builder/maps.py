@@ -5,7 +5,7 @@ whose statistics-and-research consent is given (as the analyses count them),
 and passed through disclosure control (:func:`matis.common.maps.released_counts`)
 before anything is drawn: a province or route with a small count is not drawn.
 The charts are the same Vega-Lite specs the dashboards draw in the browser,
-rendered to SVG on the server (:func:`matis.common.charts.render_svg`).
+rendered on the server by vl-convert (:func:`matis.common.charts.render_img`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from matis.common import maps
 from matis.common.calendars import display_year
-from matis.common.charts import render_svg
+from matis.common.charts import render_img
 from matis.common.models import Country
 from matis.reports.builder.common import Section
 
@@ -68,7 +68,7 @@ def maps_section(countries: list[Country], year: int) -> Section:
         % {"year": display_year(year)}
     )
     section.charts.append(
-        render_svg(
+        render_img(
             maps.choropleth(
                 _("Victims identified by province, %(year)s") % {"year": display_year(year)},
                 released_provinces,
@@ -78,8 +78,8 @@ def maps_section(countries: list[Country], year: int) -> Section:
             )
         )
     )
-    section.charts.append(render_svg(maps.flow_map(_("Routes on the map"), released_routes)))
+    section.charts.append(render_img(maps.flow_map(_("Routes on the map"), released_routes)))
     section.charts.append(
-        render_svg(maps.sankey(_("Routes: origin, transit and destination"), released_routes))
+        render_img(maps.sankey(_("Routes: origin, transit and destination"), released_routes))
     )
     return section
