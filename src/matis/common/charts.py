@@ -8,6 +8,7 @@ mark; the apps give the encodings, which say what their data means.
 
 from __future__ import annotations
 
+import base64
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -127,29 +128,22 @@ def render_svg(spec: dict, *, width: int = 640, language: str | None = None) -> 
     return mark_safe(svg.replace('class="marks"', 'class="marks chart-svg"', 1))  # noqa: S308
 
 
-def render_img(spec: dict, *, width: int = 640, language: str | None = None, scale: float = 2.5):
+def render_img(spec: dict, *, width: int = 640, scale: float = 2.5):
     """The spec drawn by vl-convert as a PNG, in an ``<img>`` (data URI), for the PDF reports.
 
     WeasyPrint draws an SVG's text letter by letter, which breaks the stacked
     vowels and tone marks of Thai, Khmer, Lao and Burmese; vl-convert's own
-    renderer shapes them. ``scale`` 2.5 gives about 190 dpi at the report's
-    width. The chart's title is the image's text alternative.
+    renderer shapes them (with the spec's own font list, as in the browser).
+    ``scale`` 2.5 gives about 190 dpi at the report's width. The chart's title
+    is the image's text alternative.
     """
     from django.utils.html import format_html
-    from django.utils.translation import get_language
 
     spec = dict(spec)
-    script_font = SCRIPT_FONTS.get((language or get_language() or "").lower())
-    if script_font:
-        config = dict(spec.get("config") or {})
-        config["font"] = f"'{script_font}', {config.get('font') or FONT}"
-        spec["config"] = config
     if spec.get("width") == "container":
         spec["width"] = width
     spec.pop("usermeta", None)
     png = _vl_convert().vegalite_to_png(spec, vl_version=VL_VERSION, scale=scale)
-    import base64
-
     return format_html(
         '<img class="chart-img" src="data:image/png;base64,{}" alt="{}">',
         base64.b64encode(png).decode("ascii"),
