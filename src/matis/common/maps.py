@@ -535,7 +535,10 @@ def sankey(
                     }
                 )
     spec = _base(title, height)
-    spec["layer"] = layers
+    if layers:
+        spec["layer"] = layers
+    else:  # no route to draw: an empty chart ("No data to chart" on the pages)
+        spec.update(data={"values": []}, mark="rect")
     spec["usermeta"] = {
         "matis": {"kind": "sankey", "n_links": len(links), "n_nodes": len(node_rows)}
     }

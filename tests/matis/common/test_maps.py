@@ -102,6 +102,9 @@ def test_sankey_nodes_hold_their_routes_and_bands_are_proportional():
     unit = heights["Malaysia"] / 20
     assert widths == sorted(round(n * unit, 9) for n in (40, 40, 25, 12, 12, 20))
     assert spec["usermeta"]["matis"] == {"kind": "sankey", "n_links": 6, "n_nodes": 7}
+    empty = maps.sankey("none", [])
+    assert empty["data"] == {"values": []} and "layer" not in empty
+    assert str(render_svg(empty)).startswith("<svg")
     direct = maps.sankey("d", [r for r in ROUTES if not r["transit"]])
     assert {r["stage"] for r in direct["layer"][1]["data"]["values"]} == {"origin", "destination"}
 
