@@ -41,7 +41,7 @@ def test_dashboard_upload_and_thai(browser_page, live_server, make_user, tmp_pat
     page.goto(
         f"{live_server.url}/statistics/?indicator=PERSONS_PROSECUTED&country=THA&dimension=SEX"
     )
-    _charts_drawn(page, 3)
+    _charts_drawn(page, 4)  # trend, comparison, breakdown, map
     trend = page.locator("table[data-table='trend']")
     assert "609" in trend.inner_text()
     assert page.locator("table[data-table='breakdown'] td.censored").first.inner_text() == "<5"

@@ -710,7 +710,9 @@ def _risk(analysis: Analysis, report: Report) -> None:
         (_("Factors compared"), number(len(rows))),
         (_("Factors whose interval excludes 1"), number(len(clear))),
     ]
-    report.figure_caption = _("Odds ratios with their 95% intervals (1: no difference)")
+    report.figure_caption = _("Odds ratios with their %(level)s intervals (1: no difference)") % {
+        "level": "95%"
+    }
     report.figure = interval_figure(
         [
             Interval(

@@ -22,6 +22,7 @@ from matis.analytics.disclosure import min_cell
 from matis.analytics.forms import AnalysisForm, DatasetForm
 from matis.analytics.models import Analysis, AnalysisKind, Dataset
 from matis.analytics.report import build_report, localise_table
+from matis.analytics.route_charts import route_charts
 from matis.analytics.runners import ParameterError
 from matis.analytics.sources import SourceError, available_sources
 from matis.common.files import upload_limit
@@ -105,6 +106,7 @@ def analysis_detail(request, pk: int):
             "report": report,
             "published_tables": [localise_table(t) for t in analysis.published_tables],
             "chart": report.chart if report else None,
+            "route_charts": route_charts(analysis, raw=raw),
             "can_publish": has_perm(request.user, "analytics.publish_analysis", analysis)
             and analysis.status == JobStatus.DONE,
             "can_export": raw or analysis.published,

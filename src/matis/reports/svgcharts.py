@@ -1,218 +1,142 @@
-"""Charts drawn on the server as SVG, for the annual report (HTML and PDF alike).
+"""The annual report's charts: Vega-Lite specs, drawn on the server by vl-convert.
 
-WeasyPrint runs no JavaScript, so the report cannot use the Vega-Lite charts of
-the dashboards. These small builders draw the same kinds of charts as plain
-SVG: presentation attributes only (no inline styles, so the pages' content
-security policy holds), text in the system fonts that shape every COMMIT script.
+WeasyPrint runs no JavaScript, so the report cannot draw its charts in the
+browser as the dashboards do. Each builder here makes a Vega-Lite spec from
+the report builder's numbers (``*_spec``, built on :mod:`matis.common.charts`,
+the same base as every dashboard chart) and :func:`matis.common.charts.render_img`
+renders it (vl-convert, the Vega renderer) into the page: one chart code path
+for the browser and the PDF, no hand-drawn SVG. The maps and the Sankey
+diagram of routes come from :mod:`matis.common.maps` the same way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from xml.sax.saxutils import escape, quoteattr
 
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-FONT = (
-    "Noto Sans, Noto Sans Thai, Noto Sans Khmer, Noto Sans Lao, Noto Sans Myanmar, "
-    "Noto Sans CJK SC, sans-serif"
-)
+from matis.common.charts import axis, base_spec, render_img
+
 PALETTE = ["#0b4f71", "#137a7f", "#e0a23b", "#b5471b", "#6b5b95", "#2e7d32", "#8c6d31"]
-INK, MUTED, GRID = "#1d2630", "#566270", "#d5dbe1"
+MISSING = "–"
 
 
 def _num(value) -> float | None:
-    if value is None:
+    if value is None or isinstance(value, bool):
         return None
     return float(value) if isinstance(value, Decimal | int | float) else None
 
 
-def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
-    """The finished chart; every text in ``body`` went through ``_text`` (escaped)."""
-    return mark_safe(  # noqa: S308 - all text escaped by _text/escape/quoteattr
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label={quoteattr(title)} font-family={quoteattr(FONT)} font-size="11" '
-        f'fill="{INK}"><title>{escape(title)}</title>{"".join(body)}</svg>'
+def _colour(series: Sequence[str], title=None) -> dict:
+    return axis(
+        "series",
+        "nominal",
+        title,
+        sort=list(series),
+        scale={"domain": list(series), "range": PALETTE[: len(series)] or PALETTE},
+        legend={"orient": "bottom", "direction": "horizontal"},
     )
 
 
-def _text(
-    x: float,
-    y: float,
-    text: str,
-    *,
-    anchor: str = "start",
-    size: int = 11,
-    fill: str = INK,
-    weight: str = "normal",
-) -> str:
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" '
-        f'fill="{fill}" font-weight="{weight}">{escape(str(text))}</text>'
-    )
-
-
-def _rect(x: float, y: float, w: float, h: float, fill: str) -> str:
-    return f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{h:.1f}" fill="{fill}"/>'
-
-
-def _blend(share: float, low=(0xEE, 0xF5, 0xEE), high=(0x1B, 0x5E, 0x20)) -> str:
-    """A colour between ``low`` (0) and ``high`` (1)."""
-    return "#" + "".join(
-        f"{round(a + (b - a) * share):02x}" for a, b in zip(low, high, strict=True)
-    )
-
-
-def _legend(items: Sequence[tuple[str, str]], x: float, y: float) -> list[str]:
-    out, cursor = [], x
-    for label, colour in items:
-        out.append(_rect(cursor, y - 9, 10, 10, colour))
-        out.append(_text(cursor + 14, y, label, size=10))
-        cursor += 24 + 6.5 * len(str(label))
-    return out
-
-
-def hbar_chart(
-    items: Sequence[tuple[str, object]],
-    *,
-    title: str,
-    max_value: float = 100,
-    unit: str = "%",
-    width: int = 640,
-) -> str:
-    """Horizontal bars, one per item: (label, value or None)."""
-    label_width, bar_height, gap, top = 150, 16, 6, 10
-    height = top + len(items) * (bar_height + gap) + 24
-    scale_width = width - label_width - 60
-    body = []
-    for tick in range(0, 101, 25):
-        x = label_width + scale_width * tick / 100
-        body.append(
-            f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" '
-            f'y2="{height - 20}" stroke="{GRID}" stroke-width="1"/>'
-        )
-        body.append(
-            _text(x, height - 6, f"{max_value * tick / 100:g}", anchor="middle", size=9, fill=MUTED)
-        )
-    for index, (label, value) in enumerate(items):
-        y = top + index * (bar_height + gap)
-        body.append(_text(label_width - 8, y + bar_height - 4, label, anchor="end"))
-        number = _num(value)
-        if number is None:
-            body.append(_text(label_width + 4, y + bar_height - 4, "–", fill=MUTED))
-            continue
-        body.append(
-            _rect(
-                label_width,
-                y,
-                scale_width * min(number, max_value) / max_value,
-                bar_height,
-                PALETTE[0],
-            )
-        )
-        body.append(
-            _text(
-                label_width + scale_width * min(number, max_value) / max_value + 4,
-                y + bar_height - 4,
-                f"{number:.0f}{unit}",
-                size=10,
-            )
-        )
-    return _svg(width, height, title, body)
-
-
-def heatmap(
-    rows: Sequence[str],
-    columns: Sequence[str],
-    values: Sequence[Sequence[object]],
-    *,
-    title: str,
-    width: int = 640,
-) -> str:
-    """A grid of cells shaded by value (0-100), with the value written in each cell."""
-    label_width, top, cell_height = 150, 22, 22
-    cell_width = (width - label_width) / max(1, len(columns))
-    height = top + len(rows) * cell_height + 6
-    body = [
-        _text(
-            label_width + cell_width * (i + 0.5),
-            top - 8,
-            c,
-            anchor="middle",
-            size=10,
-            weight="bold",
-        )
-        for i, c in enumerate(columns)
+def hbar_spec(
+    items: Sequence[tuple[str, object]], *, title: str, max_value: float = 100, unit: str = "%"
+) -> dict:
+    """Horizontal bars, one per item (label, value or None); a missing value reads "–"."""
+    values = [
+        {"label": str(label), "value": _num(v), "text": MISSING if _num(v) is None else ""}
+        for label, v in items
     ]
-    for r, label in enumerate(rows):
-        y = top + r * cell_height
-        body.append(_text(label_width - 8, y + cell_height - 7, label, anchor="end"))
-        for c, value in enumerate(values[r]):
-            x = label_width + c * cell_width
-            number = _num(value)
-            if number is None:
-                body.append(_rect(x + 1, y + 1, cell_width - 2, cell_height - 2, "#f0f0f0"))
-                body.append(
-                    _text(x + cell_width / 2, y + cell_height - 7, "–", anchor="middle", fill=MUTED)
-                )
-                continue
-            colour = _blend(min(max(number, 0), 100) / 100)
-            body.append(_rect(x + 1, y + 1, cell_width - 2, cell_height - 2, colour))
-            body.append(
-                _text(
-                    x + cell_width / 2,
-                    y + cell_height - 7,
-                    f"{number:.0f}%",
-                    anchor="middle",
-                    fill="#fff" if number > 55 else INK,
-                )
+    y = axis("label", "nominal", None, sort=None)
+    x = axis("value", "quantitative", unit, scale={"domain": [0, max_value]})
+    return base_spec(
+        title,
+        values,
+        height=max(60, 22 * len(values)),
+        layer=[
+            {"mark": {"type": "bar", "color": PALETTE[0]}, "encoding": {"y": y, "x": x}},
+            {
+                "mark": {"type": "text", "align": "left", "dx": 4},
+                "encoding": {
+                    "y": y,
+                    "x": {"datum": 0, "type": "quantitative"},
+                    "text": {"field": "text"},
+                },
+            },
+        ],
+    )
+
+
+def heatmap_spec(
+    rows: Sequence[str], columns: Sequence[str], values: Sequence[Sequence[object]], *, title: str
+) -> dict:
+    """A grid of cells shaded by value (0-100), with the value written in each cell."""
+    cells = []
+    for r, row in zip(rows, values, strict=True):
+        for c, v in zip(columns, row, strict=True):
+            n = _num(v)
+            cells.append(
+                {
+                    "row": str(r),
+                    "column": str(c),
+                    "value": n,
+                    "text": MISSING if n is None else f"{n:.0f}",
+                }
             )
-    return _svg(width, int(height), title, body)
+    y = axis("row", "nominal", None, sort=[str(r) for r in rows])
+    x = axis("column", "nominal", None, sort=[str(c) for c in columns], axis={"orient": "top"})
+    return base_spec(
+        title,
+        cells,
+        height=max(60, 24 * len(rows)),
+        layer=[
+            {
+                "mark": {"type": "rect", "stroke": "#fff"},
+                "encoding": {
+                    "y": y,
+                    "x": x,
+                    "color": axis(
+                        "value", "quantitative", "%", scale={"domain": [0, 100], "scheme": "greens"}
+                    ),
+                },
+            },
+            {
+                "mark": {"type": "text", "fontSize": 10},
+                "encoding": {"y": y, "x": x, "text": {"field": "text"}},
+            },
+        ],
+    )
 
 
-def stacked_columns(
+def stacked_columns_spec(
     categories: Sequence[str],
     series: Sequence[str],
     values: Sequence[Sequence[object]],
     *,
     title: str,
-    width: int = 640,
     height: int = 240,
-) -> str:
+) -> dict:
     """Columns per category, stacked by series; values[category][series]."""
-    left, bottom, top = 70, 46, 12
-    plot_height = height - top - bottom
-    totals = [sum(_num(v) or 0 for v in row) for row in values]
-    peak = max(totals or [0]) or 1
-    column_width = (width - left - 20) / max(1, len(categories))
-    body = []
-    for tick in range(5):
-        value = peak * tick / 4
-        y = top + plot_height * (1 - tick / 4)
-        body.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" '
-            f'stroke="{GRID}" stroke-width="1"/>'
-        )
-        body.append(_text(left - 6, y + 3, f"{value:,.0f}", anchor="end", size=9, fill=MUTED))
-    for i, category in enumerate(categories):
-        x = left + i * column_width + column_width * 0.2
-        y = top + plot_height
-        for s, value in enumerate(values[i]):
-            h = plot_height * (_num(value) or 0) / peak
-            y -= h
-            body.append(_rect(x, y, column_width * 0.6, h, PALETTE[s % len(PALETTE)]))
-        body.append(
-            _text(x + column_width * 0.3, top + plot_height + 14, category, anchor="middle")
-        )
-    body += _legend(
-        [(s, PALETTE[i % len(PALETTE)]) for i, s in enumerate(series)], left, height - 8
+    data = [
+        {"category": str(c), "series": str(s), "order": i, "value": _num(v) or 0}
+        for c, row in zip(categories, values, strict=True)
+        for i, (s, v) in enumerate(zip(series, row, strict=True))
+    ]
+    return base_spec(
+        title,
+        data,
+        height=height,
+        mark="bar",
+        encoding={
+            "x": axis("category", "nominal", None, sort=[str(c) for c in categories]),
+            "y": axis("value", "quantitative", None),
+            "color": _colour([str(s) for s in series]),
+            "order": {"field": "order", "type": "quantitative"},
+        },
     )
-    return _svg(width, height, title, body)
 
 
-def grouped_columns(
+def grouped_columns_spec(
     groups: Sequence[str],
     series: Sequence[str],
     values: Sequence[Sequence[object]],
@@ -220,51 +144,57 @@ def grouped_columns(
     title: str,
     max_value: float = 100,
     unit: str = "%",
+    height: int = 240,
+) -> dict:
+    """Columns per group, side by side by series; values[group][series]."""
+    data = [
+        {"group": str(g), "series": str(s), "value": _num(v)}
+        for g, row in zip(groups, values, strict=True)
+        for s, v in zip(series, row, strict=True)
+    ]
+    return base_spec(
+        title,
+        data,
+        height=height,
+        mark="bar",
+        encoding={
+            "x": axis("group", "nominal", None, sort=[str(g) for g in groups]),
+            "xOffset": {"field": "series", "sort": [str(s) for s in series]},
+            "y": axis("value", "quantitative", unit, scale={"domain": [0, max_value]}),
+            "color": _colour([str(s) for s in series]),
+        },
+    )
+
+
+def hbar_chart(
+    items, *, title: str, max_value: float = 100, unit: str = "%", width: int = 640
+) -> SafeString:
+    return render_img(hbar_spec(items, title=title, max_value=max_value, unit=unit), width=width)
+
+
+def heatmap(rows, columns, values, *, title: str, width: int = 640) -> SafeString:
+    return render_img(heatmap_spec(rows, columns, values, title=title), width=width)
+
+
+def stacked_columns(
+    categories, series, values, *, title: str, width: int = 640, height: int = 240
+) -> SafeString:
+    spec = stacked_columns_spec(categories, series, values, title=title, height=height)
+    return render_img(spec, width=width)
+
+
+def grouped_columns(
+    groups,
+    series,
+    values,
+    *,
+    title: str,
+    max_value: float = 100,
+    unit: str = "%",
     width: int = 640,
     height: int = 240,
-) -> str:
-    """Columns per group, side by side by series; values[group][series]."""
-    left, bottom, top = 40, 46, 12
-    plot_height = height - top - bottom
-    group_width = (width - left - 10) / max(1, len(groups))
-    bar_width = group_width * 0.8 / max(1, len(series))
-    body = []
-    for tick in range(0, 101, 25):
-        y = top + plot_height * (1 - tick / 100)
-        body.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" '
-            f'stroke="{GRID}" stroke-width="1"/>'
-        )
-        body.append(
-            _text(
-                left - 6,
-                y + 3,
-                f"{max_value * tick / 100:g}{unit}",
-                anchor="end",
-                size=9,
-                fill=MUTED,
-            )
-        )
-    for g, group in enumerate(groups):
-        x0 = left + g * group_width + group_width * 0.1
-        for s, value in enumerate(values[g]):
-            number = _num(value)
-            if number is None:
-                continue
-            h = plot_height * min(number, max_value) / max_value
-            body.append(
-                _rect(
-                    x0 + s * bar_width,
-                    top + plot_height - h,
-                    bar_width * 0.92,
-                    h,
-                    PALETTE[s % len(PALETTE)],
-                )
-            )
-        body.append(
-            _text(x0 + group_width * 0.4, top + plot_height + 14, group, anchor="middle", size=10)
-        )
-    body += _legend(
-        [(s, PALETTE[i % len(PALETTE)]) for i, s in enumerate(series)], left, height - 8
+) -> SafeString:
+    spec = grouped_columns_spec(
+        groups, series, values, title=title, max_value=max_value, unit=unit, height=height
     )
-    return _svg(width, height, title, body)
+    return render_img(spec, width=width)

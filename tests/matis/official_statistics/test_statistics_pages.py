@@ -29,7 +29,7 @@ def test_dashboard_shows_trend_comparison_and_breakdown(analyst, glotip_approved
     assert response.status_code == 200
     body = response.content.decode()
     assert 'data-table="trend"' in body and 'data-table="comparison"' in body
-    assert 'data-table="breakdown"' in body and body.count('class="vega-spec"') == 3
+    assert 'data-table="breakdown"' in body and body.count('class="vega-spec"') == 4  # + map
     assert ">609<" in body  # Thailand persons prosecuted 2022
     assert 'class="num censored"' in body and "&lt;5" in body  # "Other" sex 2022 is <5
 

@@ -42,13 +42,14 @@ def test_final_year_adds_end_of_plan_and_impact_sections(scenario):
     assert {"end-of-plan", "impact"} <= set(section_anchors(final))
     assert not {"end-of-plan", "impact"} & set(section_anchors(middle))
     for content in (final, middle):
-        assert section_anchors(content)[:7] == [
+        assert section_anchors(content)[:8] == [
             "areas",
             "countries",
             "priority",
             "budget",
             "indicators",
             "statistics",
+            "maps",
             "npa",
         ]
 

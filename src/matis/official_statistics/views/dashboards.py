@@ -17,7 +17,7 @@ from matis.common.models import COMMIT_COUNTRIES, Country
 from matis.common.tables import download_response
 from matis.exchange import conf as exchange_conf
 from matis.exchange.consolidate import hub_panels
-from matis.official_statistics import charts, dashboards, selectors
+from matis.official_statistics import charts, dashboards, map_charts, selectors
 from matis.official_statistics.io import writers
 from matis.official_statistics.models import (
     StatisticalIndicator,
@@ -55,6 +55,8 @@ def dashboard(request):
         "comparison": comparison,
         "comparison_spec": charts.comparison_chart(comparison, y_title=unit),
         "comparison_links": download_links(request, "comparison"),
+        "comparison_map": map_charts.comparison_map(comparison, legend=unit),
+        "route_charts": map_charts.latest_route_charts(request.user),
     }
     if exchange_conf.is_hub():  # the regional hub: where the figures come from, who is late
         context.update(hub_panels(request, indicator))

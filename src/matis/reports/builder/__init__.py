@@ -22,6 +22,7 @@ from matis.plans.models import Plan
 from matis.reports.builder.common import AnnualReportContent, Section, pct, rate, usd
 from matis.reports.builder.final import end_of_plan_section, impact_section
 from matis.reports.builder.indicators import indicator_section, indicator_values, npa_section
+from matis.reports.builder.maps import maps_section
 from matis.reports.builder.progress import (
     annex_section,
     budget_section,
@@ -76,6 +77,7 @@ def build_report(*, plan: Plan, year: int, country_id: str | None = None) -> Ann
         budget_section(data, year),
         indicator_section(indicators, data, year),
         records_statistics_section(data.countries, year),
+        maps_section(data.countries, year),
         npa_section(countries),
     ]
     if is_final:
