@@ -23,7 +23,7 @@ import pandas as pd
 
 from tipstats import mse
 
-DATA = Path(__file__).resolve().parents[1] / "tests" / "tipstats" / "mse" / "results" / "UKdat.csv"
+DATA = Path(__file__).resolve().parents[1] / "tipstats" / "tests" / "mse" / "results" / "UKdat.csv"
 
 
 def run(table: pd.DataFrame, args: argparse.Namespace, n_jobs: int) -> tuple[float, mse.MSEResult]:
