@@ -7,6 +7,14 @@ re-runs the model selection), first on one worker and then on
 parallel speed-up. The two runs use the same seed and must agree exactly.
 
     python benchmarks/bench_mse.py [--n-boot 1000] [--workers N] [--method sparse_stepwise]
+
+With ``--coverage`` it instead simulates ``--replicates`` populations of 5,000
+people caught by 4 lists whose chances share a logit-normal term of standard
+deviation ``--sigma`` (the design of ``test_mse_lcmcr.py``, same seeds) and
+prints, for every method, how often its 95% interval covers 5,000, the median
+estimate and the seconds taken:
+
+    python benchmarks/bench_mse.py --coverage --sigma 1 --replicates 50
 """
 
 from __future__ import annotations
@@ -40,14 +48,64 @@ def run(table: pd.DataFrame, args: argparse.Namespace, n_jobs: int) -> tuple[flo
     return time.perf_counter() - start, result
 
 
+def logit_normal_population(rng, n=5000, sigma=1.0, mu=(-1.0, -1.2, -0.8, -1.4)) -> pd.DataFrame:
+    """As ``logit_normal_population`` in ``tipstats/tests/mse/test_mse_lcmcr.py``."""
+    e = rng.normal(0.0, sigma, n)
+    p = 1.0 / (1.0 + np.exp(-(np.asarray(mu)[None, :] + e[:, None])))
+    x = (rng.random(p.shape) < p).astype(int)
+    x = x[x.sum(axis=1) > 0]
+    frame = pd.DataFrame(x, columns=list("ABCD"))
+    return frame.value_counts().rename("count").reset_index()
+
+
+def coverage(args: argparse.Namespace) -> int:
+    rng = np.random.default_rng(2026)
+    n, hits, estimates = 5000, dict.fromkeys(mse.METHODS, 0), {m: [] for m in mse.METHODS}
+    seconds = dict.fromkeys(mse.METHODS, 0.0)
+    for rep in range(args.replicates):
+        table = logit_normal_population(rng, n, args.sigma)
+        for m in mse.METHODS:
+            start = time.perf_counter()
+            view = mse.compare(
+                table,
+                methods=[m],
+                seed=rep,
+                lcmcr_burnin=args.lcmcr_burnin,
+                lcmcr_samples=args.lcmcr_samples,
+                lcmcr_thinning=args.lcmcr_thinning,
+            ).iloc[0]
+            seconds[m] += time.perf_counter() - start
+            if not np.isnan(view["estimate"]):
+                hits[m] += bool(view["ci_low"] <= n <= view["ci_high"])
+                estimates[m].append(view["estimate"])
+    print(
+        f"logit-normal sigma={args.sigma} N={n} lists=4 replicates={args.replicates} "
+        f"lcmcr_chain={args.lcmcr_burnin}+{args.lcmcr_samples}x{args.lcmcr_thinning}"
+    )
+    for m in mse.METHODS:
+        print(
+            f"{m:16s} coverage={hits[m] / args.replicates:.2f} "
+            f"median_estimate={np.median(estimates[m]):,.0f} seconds={seconds[m]:.1f}"
+        )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--coverage", action="store_true")
+    parser.add_argument("--sigma", type=float, default=1.0)
+    parser.add_argument("--replicates", type=int, default=50)
+    parser.add_argument("--lcmcr-burnin", type=int, default=1000)
+    parser.add_argument("--lcmcr-samples", type=int, default=500)
+    parser.add_argument("--lcmcr-thinning", type=int, default=4)
     parser.add_argument("--n-boot", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--method", default="sparse_stepwise", choices=mse.METHODS)
     parser.add_argument("--threshold", type=float, default=0.02)
     parser.add_argument("--seed", type=int, default=2013)
     args = parser.parse_args()
+    if args.coverage:
+        return coverage(args)
 
     table = pd.read_csv(DATA)
     print(f"data={DATA.name} lists={table.shape[1] - 1} cases={int(table['count'].sum())}")
