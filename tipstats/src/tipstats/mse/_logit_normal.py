@@ -201,9 +201,10 @@ def fit_logit_normal(data: CaptureData, alpha_level: float = 0.05) -> LogitNorma
     sigma = abs(_sigma(params[m]))
     if sigma >= 0.999 * SIGMA_MAX or unseen >= N_CAP_FACTOR * n * 0.999:
         raise NoFiniteEstimateError(
-            "the logit-normal likelihood keeps increasing as the number unseen grows "
-            f"(heterogeneity sigma reaches its bound {SIGMA_MAX:g} on the logit scale): the data "
-            "cannot bound the population under this model, so there is no finite estimate"
+            "the logit-normal likelihood keeps increasing as the number unseen grows (its "
+            f"maximum lies beyond {N_CAP_FACTOR:g} times the observed count, or needs a "
+            f"heterogeneity sigma above {SIGMA_MAX:g} on the logit scale): the data cannot "
+            "bound the population under this model, so there is no finite estimate"
         )
     n_hat = n + unseen
     crit = float(stats.chi2.ppf(1.0 - alpha_level, 1))
