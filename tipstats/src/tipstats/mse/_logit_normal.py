@@ -192,7 +192,7 @@ def fit_logit_normal(data: CaptureData, alpha_level: float = 0.05) -> LogitNorma
     m = data.n_lists
     prob = _Problem.from_data(data)
     n = prob.n
-    # Start: independence (list rates from a Lincoln-Petersen-like total).
+    # Start: each list's rate as if 1.5 times the observed were the total.
     totals = np.clip(prob.list_totals, 0.5, None)
     n_guess = max(n * 1.5, float(np.max(totals)) + 1.0)
     p0 = np.clip(totals / n_guess, 1e-4, 1 - 1e-4)
