@@ -96,13 +96,16 @@ def test_compare_lists_every_method_with_its_interval():
     table = pd.read_csv(RESULTS / "UKdat_5.csv")
     view = mse.compare(table, seed=4, **SHORT)
     assert list(view.columns) == list(mse.COMPARE_COLUMNS)
-    assert list(view["method"]) == list(mse.METHODS)
+    assert list(view["method"]) == list(mse.ALL_METHODS)
     by = view.set_index("method")
     # The log-linear rows are exactly what fit() gives with the published thresholds.
     aic = mse.fit(table, method="aic_stepwise", threshold=0.05)
     assert by.loc["aic_stepwise", "estimate"] == pytest.approx(aic.population_estimate)
     assert by.loc["aic_stepwise", "ci_high"] == pytest.approx(aic.ci_high)
     assert by.loc["lcmcr", "interval"] == "credible"
+    ln = mse.fit(table, method="logit_normal")
+    assert by.loc["logit_normal", "estimate"] == pytest.approx(ln.population_estimate)
+    assert by.loc["logit_normal", "interval"] == "profile"
     assert (view["ci_low"] <= view["estimate"]).all() and (
         view["estimate"] <= view["ci_high"]
     ).all()
@@ -118,6 +121,9 @@ def test_compare_reports_a_method_that_has_no_estimate_and_keeps_the_others():
     assert math.isnan(view.loc["main_effects", "estimate"])
     assert "does not exist" in view.loc["main_effects", "error"]
     assert view.loc["lcmcr", "error"] == ""
+    # The logit-normal model needs 3 lists: a row with the reason, not a failed comparison.
+    two = mse.compare(table, methods=["logit_normal"]).set_index("method")
+    assert "at least 3 lists" in two.loc["logit_normal", "error"]
     with pytest.raises(ValueError, match="method must be one of"):
         mse.compare(table, methods=["bogus"])
 
@@ -147,15 +153,71 @@ def test_lcmcr_covers_n_when_catchability_comes_in_classes_shared_across_lists()
     assert abs(median / 2000 - 1) < 0.1
 
 
+def uncatchable_share(sigma: float, mu=(-1.0, -1.2, -0.8, -1.4), below: float = 0.05) -> float:
+    """Share of the logit-normal population whose chance of being on any list is under ``below``
+    (by quadrature over the normal term)."""
+    e = np.linspace(-8 * sigma, 8 * sigma, 4001)
+    w = np.exp(-0.5 * (e / sigma) ** 2)
+    w /= w.sum()
+    p = 1.0 / (1.0 + np.exp(-(np.asarray(mu)[None, :] + e[:, None])))
+    caught = 1.0 - np.prod(1.0 - p, axis=1)
+    return float(w[caught < below].sum())
+
+
+def test_the_logit_normal_design_has_almost_nobody_who_cannot_be_caught():
+    # The sigma = 1 design below is not one where people are invisible: one person in a
+    # thousand has under a 5% chance of being on any list, and about 1 in 200 under 10%.
+    # So LCMCR's shortfall there is not "no model can see them"; see the comment below.
+    assert uncatchable_share(1.0, below=0.05) < 0.002
+    assert uncatchable_share(1.0, below=0.10) < 0.01
+    # The quadrature is right: with no heterogeneity nobody is below the smallest chance.
+    assert uncatchable_share(1e-6, below=0.6) == 0.0
+
+
+# LCMCR itself does not meet the must-show under this design: measured, its 95% interval
+# covers N = 5,000 in 24-34% of 50 replicates (median estimate about 4,410), and so does
+# the reference R package LCMCR 0.4.14 on the same 50 tables (24%, median 4,391); longer
+# chains do not change it. Only 0.1% of N is essentially uncatchable here: the shortfall
+# is the model's (a few discrete classes fit the observed overlaps with less
+# low-catchability mass than the truth), not the sampler's. The robust method for
+# continuous shared heterogeneity is the logit-normal model (Coull & Agresti 1999); it
+# is the one held to the target, on the same 50 populations. See docs/methods/mse.md.
+
+
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "measured: with continuous (logit-normal, sigma = 1) catchability shared across "
-        "4 lists LCMCR under-estimates N (median about 4,450 of 5,000) and its 95% interval "
-        "covers N in about a third of replicates; see docs/methods/mse.md"
-    ),
-)
-def test_lcmcr_covers_n_under_logit_normal_heterogeneity():
-    cov, median = coverage(logit_normal_population, seed=2026, n=5000)
+def test_robust_method_covers_n_under_logit_normal_heterogeneity():
+    rng = np.random.default_rng(2026)
+    hits, estimates = 0, []
+    for _ in range(REPLICATES):
+        r = mse.fit(logit_normal_population(rng, 5000), method="logit_normal")
+        hits += r.ci_low <= 5000 <= r.ci_high
+        estimates.append(r.population_estimate)
+    cov, median = hits / REPLICATES, float(np.median(estimates))
     assert cov >= 0.85, (cov, median)
+    assert abs(median / 5000 - 1) < 0.05, median
+
+
+# -- the reference implementation on its own example data -------------------------------
+# LCMCR 0.4.14's documented Kosovo example, run with the package itself over seeds
+# (results/SOURCE.md): mean over seeds and the standard deviation of one run.
+KOSOVO_REFERENCE = {0.025: (9_035, 208), 0.5: (10_435, 92), 0.975: (13_910, 565)}
+
+
+@pytest.mark.slow
+def test_lcmcr_reproduces_the_lcmcr_package_on_kosovo():
+    table = pd.read_csv(RESULTS / "kosovo.csv")
+    assert int(table["count"].sum()) == 4_400 and len(table) == 15
+    r = mse.fit(
+        table,
+        method="lcmcr",
+        seed=1999,
+        lcmcr_K=10,
+        lcmcr_burnin=10_000,
+        lcmcr_samples=1_000,
+        lcmcr_thinning=100,
+    )
+    draws = r.posterior_samples
+    for q, (mean, sd) in KOSOVO_REFERENCE.items():
+        ours = float(np.quantile(draws, q))
+        # Two independent runs of the same sampler differ by sqrt(2) sd; allow three of those.
+        assert abs(ours - mean) <= 3 * math.sqrt(2) * sd, (q, ours, mean, sd)

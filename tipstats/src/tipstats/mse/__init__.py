@@ -12,6 +12,7 @@ See ``docs/methods/mse.md`` for the methods and their assumptions.
 from ._compare import COMPARE_COLUMNS, compare
 from ._data import MAX_LISTS
 from ._estimator import (
+    ALL_METHODS,
     INTERVALS,
     LOGLINEAR_METHODS,
     METHODS,
@@ -22,6 +23,7 @@ from ._estimator import (
 from ._result import MSEResult, SelectionRecord
 
 __all__ = [
+    "ALL_METHODS",
     "COMPARE_COLUMNS",
     "INTERVALS",
     "LOGLINEAR_METHODS",

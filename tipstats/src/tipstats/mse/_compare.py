@@ -2,7 +2,7 @@
 
 MSE estimates rest on untestable assumptions about how the lists depend on
 each other and on people's catchability; the log-linear rules and the
-latent-class model make different ones. When they agree, the conclusion does
+latent-class and logit-normal models make different ones. When they agree, the conclusion does
 not hinge on the choice; when they disagree, the spread is the honest
 uncertainty and should be reported with the figure.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from ._estimator import METHODS, EstimateNotAvailableError, fit
+from ._estimator import ALL_METHODS, EstimateNotAvailableError, fit
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,17 +41,20 @@ def compare(
 
     The log-linear methods use their published thresholds (SparseMSE 0.02,
     AIC stepwise 0.05) and profile-likelihood intervals; ``lcmcr`` gives the
-    posterior median and credible interval, seeded by ``seed``. A method whose
+    posterior median and credible interval, seeded by ``seed``;
+    ``logit_normal`` its maximum-likelihood estimate and profile interval,
+    whose upper end may be ``inf`` (the data do not bound it). By default
+    every method in ``ALL_METHODS`` is run. A method whose
     estimate does not exist on these data has NaN numbers and the reason in
     ``error``; the other rows are still returned. Invalid tables raise
     ``ValueError`` as :func:`fit` does.
     """
     import pandas as pd
 
-    chosen = tuple(METHODS if methods is None else methods)
+    chosen = tuple(ALL_METHODS if methods is None else methods)
     for m in chosen:
-        if m not in METHODS:
-            raise ValueError(f"method must be one of {METHODS}, not {m!r}")
+        if m not in ALL_METHODS:
+            raise ValueError(f"method must be one of {ALL_METHODS}, not {m!r}")
     rows = []
     for m in chosen:
         try:

@@ -19,11 +19,13 @@ from ._design import overlap_counts, pair_name
 from ._existence import check_model
 from ._intervals import bca_interval, profile_interval
 from ._lcmcr import sample_lcmcr
+from ._logit_normal import NoFiniteEstimateError, fit_logit_normal
 from ._result import MSEResult, SelectionRecord
 from ._selection import METHODS as LOGLINEAR_METHODS
 from ._selection import SelectedModel, select_model
 
 __all__ = [
+    "ALL_METHODS",
     "INTERVALS",
     "LOGLINEAR_METHODS",
     "METHODS",
@@ -32,8 +34,12 @@ __all__ = [
     "fit",
 ]
 
-#: Log-linear model selection rules, then the latent-class model (Bayesian).
+#: Log-linear model selection rules, then the latent-class model (Bayesian): the
+#: methods the MATIS application offers and labels in its seven languages.
 METHODS = (*LOGLINEAR_METHODS, "lcmcr")
+#: Every method :func:`fit` accepts: ``METHODS`` plus the logit-normal heterogeneity
+#: model (Coull & Agresti 1999), not yet wired into the application's menus.
+ALL_METHODS = (*METHODS, "logit_normal")
 INTERVALS = ("profile", "bca")
 
 
@@ -65,6 +71,11 @@ class MSEEstimator:
     the equal-tailed posterior credible interval), ``seed`` seeds the Gibbs
     sampler, and ``lcmcr_K`` (classes), ``lcmcr_burnin``, ``lcmcr_samples``
     and ``lcmcr_thinning`` set the chain.
+
+    ``method="logit_normal"`` is the mixed-logit model of Coull & Agresti
+    (1999): a normal catchability term shared by every list, fitted by
+    maximum likelihood, with a profile-likelihood interval (``interval`` must
+    be ``"profile"``; ``threshold`` is ignored). It needs at least 3 lists.
     """
 
     method: str = "sparse_stepwise"
@@ -80,8 +91,8 @@ class MSEEstimator:
     lcmcr_thinning: int = 10
 
     def __post_init__(self) -> None:
-        if self.method not in METHODS:
-            raise ValueError(f"method must be one of {METHODS}, not {self.method!r}")
+        if self.method not in ALL_METHODS:
+            raise ValueError(f"method must be one of {ALL_METHODS}, not {self.method!r}")
         if self.interval not in INTERVALS:
             raise ValueError(f"interval must be one of {INTERVALS}, not {self.interval!r}")
         if (
@@ -124,6 +135,8 @@ class MSEEstimator:
         data = capture_data_from_table(table, count=count)
         if self.method == "lcmcr":
             return self._fit_lcmcr(data)
+        if self.method == "logit_normal":
+            return self._fit_logit_normal(data)
         threshold = float(self.threshold)
         model = select_model(data, self.method, threshold)
         check = check_model(data, model.pairs)
@@ -177,6 +190,49 @@ class MSEEstimator:
             acceleration=acceleration,
             bias=bias,
             estimates=estimates,
+        )
+
+    def _fit_logit_normal(self, data) -> MSEResult:
+        if self.interval != "profile":
+            raise ValueError(
+                "method='logit_normal' has a profile-likelihood interval only; "
+                f"interval={self.interval!r} is not available for it"
+            )
+        if data.n_lists < 3:
+            raise EstimateNotAvailableError(
+                "method='logit_normal' needs at least 3 lists: with 2 lists the "
+                "heterogeneity sigma cannot be told apart from the population size "
+                f"(the table has {data.n_lists} lists: {', '.join(data.lists)})"
+            )
+        try:
+            ln = fit_logit_normal(data, float(self.alpha))
+        except NoFiniteEstimateError as exc:
+            raise EstimateNotAvailableError(str(exc)) from None
+        params = {name: float(a) for name, a in zip(data.lists, ln.alpha, strict=True)}
+        params["sigma"] = ln.sigma
+        return MSEResult(
+            population_estimate=ln.population,
+            n_unobserved_estimate=ln.population - data.n_observed,
+            ci_low=ln.low,
+            ci_high=ln.high,
+            interval="profile",
+            alpha=float(self.alpha),
+            interactions=(),
+            empty_overlaps=(),
+            n_observed=data.n_observed,
+            lists=data.lists,
+            method="logit_normal",
+            threshold=None,
+            model_params=params,
+            model_std_errors={},
+            aic=math.nan,
+            deviance=ln.deviance,
+            df_resid=ln.df,
+            converged=True,
+            selection_path=(),
+            n_boot=None,
+            seed=None,
+            profile_mle=ln.population,
         )
 
     def _fit_lcmcr(self, data) -> MSEResult:
@@ -326,7 +382,10 @@ def fit(
     latent-class model of Manrique-Vallier (2016), robust to catchability
     shared across lists, whose estimate is the posterior median and whose
     interval is the 95% (``1 - alpha``) credible interval, reproducible with
-    ``seed``. ``interval`` is ``"profile"`` (profile likelihood, as
+    ``seed``; or ``"logit_normal"``, the mixed-logit model of Coull & Agresti
+    (1999) for catchability that varies smoothly and is shared by every list
+    (maximum likelihood, profile-likelihood interval whose upper end is
+    ``inf`` when the data cannot bound it; 3 lists or more). ``interval`` is ``"profile"`` (profile likelihood, as
     Rcapture) or ``"bca"`` (bootstrap re-running the selection on ``n_boot``
     resamples, seeded by ``seed``, on ``n_jobs`` processes; ``progress(done,
     total)`` is called as resamples finish). With ``n_jobs > 1`` workers are

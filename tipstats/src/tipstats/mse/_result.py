@@ -15,6 +15,7 @@ _METHOD_LABELS = {
     "aic_stepwise": "AIC forward stepwise (Bales, Hesketh & Silverman 2015)",
     "main_effects": "main effects only (lists independent)",
     "lcmcr": "Bayesian latent classes, LCMCR (Manrique-Vallier 2016)",
+    "logit_normal": "logit-normal heterogeneity, mixed logit (Coull & Agresti 1999)",
 }
 _INTERVAL_LABELS = {
     "profile": "profile likelihood",
@@ -121,21 +122,32 @@ class MSEResult:
         ]
         if self.empty_overlaps:
             lines.append(f"  Non-overlapping:      {_fmt_pairs(self.empty_overlaps)}")
-        if self.method == "lcmcr":
-            lines.pop()  # no interactions: the latent classes carry the dependence
+        if self.method in ("lcmcr", "logit_normal"):
+            lines.pop()  # no interactions: the catchability term carries the dependence
         lines += [
             f"  Estimated unobserved: {_fmt_count(self.n_unobserved_estimate)}",
             f"  Estimated population: {_fmt_count(self.population_estimate)}",
             f"  {level} interval:         {_fmt_count(self.ci_low)} to "
             f"{_fmt_count(self.ci_high)} ({interval})",
         ]
+        if self.method == "logit_normal":
+            lines.append(
+                f"  Heterogeneity sigma:  {self.model_params['sigma']:.3f} (logit scale, shared by "
+                "every list)"
+            )
+            if math.isinf(self.ci_high):
+                lines.append(
+                    "  Upper limit:          none: the likelihood does not fall enough as the "
+                    "total grows, so the data cannot bound it from above"
+                )
         if self.method == "lcmcr":
             if self.lcmcr_settings:
                 used = self.lcmcr_settings["mean_classes_used"]
                 lines.append(f"  Latent classes used:  {used:.1f} on average")
         else:
+            aic = f"AIC {self.aic:.2f}, " if math.isfinite(self.aic) else ""
             lines.append(
-                f"  Fit:                  AIC {self.aic:.2f}, deviance {self.deviance:.2f} on "
+                f"  Fit:                  {aic}deviance {self.deviance:.2f} on "
                 f"{self.df_resid} df{'' if self.converged else ', NOT CONVERGED'}"
             )
         if self.selection_path:
