@@ -46,7 +46,7 @@ def add_commands(subparsers, setup) -> None:
     mse_parser.add_argument(
         "--method",
         default="sparse_stepwise",
-        choices=["sparse_stepwise", "aic_stepwise", "main_effects", "lcmcr"],
+        choices=["sparse_stepwise", "aic_stepwise", "main_effects", "lcmcr", "logit_normal"],
     )
     mse_parser.add_argument("--threshold", type=float, default=0.02)
     mse_parser.add_argument("--interval", default="profile", choices=["profile", "bca"])

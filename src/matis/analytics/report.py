@@ -388,7 +388,9 @@ def _mse(analysis: Analysis, report: Report) -> None:
         (
             _("%(level)s%% interval") % {"level": level},
             _("%(low)s to %(high)s")
-            % {"low": number(r.get("ci_low"), 0), "high": number(r.get("ci_high"), 0)},
+            % {"low": number(r.get("ci_low"), 0), "high": number(r.get("ci_high"), 0)}
+            if r.get("ci_high") is not None or r.get("ci_low") is None
+            else _("%(low)s or more (no upper limit)") % {"low": number(r.get("ci_low"), 0)},
         ),
         (_("Known to at least one list"), number(r.get("n_observed"), 0)),
         (_("Estimated hidden"), number(r.get("n_unobserved_estimate"), 0)),
@@ -416,6 +418,14 @@ def _mse(analysis: Analysis, report: Report) -> None:
                 "record them; on average %(k)s classes were used."
             )
             % {"k": number(r.get("mean_classes_used"), 1)}
+        )
+    elif method == "logit_normal":
+        words.append(
+            _(
+                "The logit-normal model lets each person's chance of being recorded vary "
+                "continuously, the same way on every list; it cannot tell a few distinct "
+                "groups of people from such a spread, and may then find no finite estimate."
+            )
         )
     elif r.get("interactions"):
         words.append(

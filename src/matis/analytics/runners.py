@@ -48,7 +48,7 @@ PARAMETERS: dict[str, list[Param]] = {
             "choice",
             False,
             "sparse_stepwise",
-            ("sparse_stepwise", "aic_stepwise", "main_effects", "lcmcr"),
+            ("sparse_stepwise", "aic_stepwise", "main_effects", "lcmcr", "logit_normal"),
         ),
         Param("threshold", _("Significance threshold"), "float", False, 0.02),
         Param(
@@ -99,6 +99,7 @@ CHOICE_LABELS: dict[str, dict[str, Any]] = {
         "aic_stepwise": _("AIC stepwise log-linear (UK Home Office 2014)"),
         "main_effects": _("Lists independent (main effects only)"),
         "lcmcr": _("Bayesian latent classes (LCMCR)"),
+        "logit_normal": _("Logit-normal heterogeneity (Coull & Agresti 1999)"),
     },
     "interval": {
         "profile": _("Profile likelihood"),
@@ -202,8 +203,8 @@ def run_mse(frame: pd.DataFrame, params: dict, progress: Progress) -> dict:
     comparison = _mse_comparison(frame, params, result)
     numbers = {
         "population_estimate": result.population_estimate,
-        "ci_low": result.ci_low,
-        "ci_high": result.ci_high,
+        "ci_low": _finite(result.ci_low),
+        "ci_high": _finite(result.ci_high),  # None: no upper limit (logit-normal)
         "interval": result.interval,
         "n_observed": result.n_observed,
         "n_unobserved_estimate": result.n_unobserved_estimate,
@@ -258,19 +259,25 @@ def run_mse(frame: pd.DataFrame, params: dict, progress: Progress) -> dict:
     }
 
 
+def _rounded(value: Any) -> int | None:
+    """A whole number, or None when there is no finite value."""
+    value = _finite(value)
+    return None if value is None or pd.isna(value) else round(value)
+
+
 def _mse_comparison(frame: pd.DataFrame, params: dict, result) -> pd.DataFrame:
     """Every MSE method's estimate and interval, with translated method names."""
     from tipstats import mse
 
     # An LCMCR result is not run twice: its row is the result itself.
-    others = [m for m in mse.METHODS if not (m == "lcmcr" == result.method)]
+    others = [m for m in mse.ALL_METHODS if not (m == "lcmcr" == result.method)]
     view = mse.compare(frame, count=params["count"], methods=others, seed=params["seed"])
     if result.method == "lcmcr":
         row = {
             "method": "lcmcr",
             "estimate": result.population_estimate,
-            "ci_low": result.ci_low,
-            "ci_high": result.ci_high,
+            "ci_low": _finite(result.ci_low),
+            "ci_high": _finite(result.ci_high),
             "interval": result.interval,
             "error": "",
         }
@@ -279,9 +286,10 @@ def _mse_comparison(frame: pd.DataFrame, params: dict, result) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "method": list(view["method"]),
-            "estimate": [None if pd.isna(v) else round(v) for v in view["estimate"]],
-            "ci_low": [None if pd.isna(v) else round(v) for v in view["ci_low"]],
-            "ci_high": [None if pd.isna(v) else round(v) for v in view["ci_high"]],
+            # None for a missing or infinite limit (logit-normal: no upper limit)
+            "estimate": [_rounded(v) for v in view["estimate"]],
+            "ci_low": [_rounded(v) for v in view["ci_low"]],
+            "ci_high": [_rounded(v) for v in view["ci_high"]],
             "interval": list(view["interval"]),
             "chosen": [m == result.method for m in view["method"]],
             "error": [str(e) if e else "" for e in view["error"]],
