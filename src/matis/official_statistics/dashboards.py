@@ -199,9 +199,11 @@ def breakdown(
         years.add(p)
     years = sorted(years)
     rows = []
+    place_names = _province_names(dimension)
     for key, code in keys.items():
         if key in data:
-            row = {"code": code.code, "label": local_text(code, "name").text}
+            label = place_names.get(code.code) or local_text(code, "name").text
+            row = {"code": code.code, "label": label}
             row.update({f"y{y}": data[key].get(y) for y in years})
             rows.append(row)
     if rows and "" in data:
@@ -226,6 +228,16 @@ def breakdown(
         note=note,
         params={"years": years, "dimension": dimension.code},
     )
+
+
+def _province_names(dimension: Dimension) -> dict[str, str]:
+    """For the province dimension: names in the reader's language (iso-codes), by ISO 3166-2 code."""
+    from matis.common.models import Subdivision
+    from matis.official_statistics.io.lookup import PROVINCE_CODE_LIST
+
+    if dimension.code_list.code != PROVINCE_CODE_LIST:
+        return {}
+    return {s.code: s.display_name for s in Subdivision.objects.all()}
 
 
 def completeness(*, countries: list[str] | None = None) -> Table:

@@ -234,3 +234,24 @@ def test_sdmx_structure_has_the_province_codelist_and_small_provinces_are_protec
     small = published["PROVINCE=TH-57"]
     assert small[4] is None and small[5] is not None  # censored, not shown as 3
     assert published["PROVINCE=TH-10"][4] is None  # withheld too, or 3 = 60 - 40 - 17
+
+
+@pytest.mark.django_db
+def test_the_breakdown_by_province_names_provinces_in_the_readers_language():
+    from django.utils import translation
+
+    from matis.official_statistics.dashboards import breakdown
+    from matis.official_statistics.models import Dimension, StatisticalIndicator
+
+    import_csv(_thai_rows(), header=HEADER)
+    Observation.objects.update(approved=True)
+    indicator = StatisticalIndicator.objects.get(code="VICTIMS_DETECTED")
+    province = Dimension.objects.get(code="PROVINCE")
+    with translation.override("th"):
+        table = breakdown(indicator, province, country="THA")
+    labels = {r["code"]: r["label"] for r in table.rows}
+    assert labels["TH-50"] == "เชียงใหม่" and labels["_T"]
+    assert table.rows[-1]["y2022"].value == 40
+    with translation.override("zh-hans"):
+        table = breakdown(indicator, province, country="THA")
+    assert {r["code"]: r["label"] for r in table.rows}["TH-50"] == "清迈府"
