@@ -4,7 +4,8 @@ Runs after the cases, tips and returns demo (``demo_order`` of the common app):
 
 * every synthetic demo case (reference ``…-D…``) without a province of
   identification gets one of its country's provinces, drawn with a fixed seed,
-  more often from border and city provinces;
+  more often from border and city provinces, and most of them a district of it
+  where MATIS has the province's districts (Thailand);
 * every synthetic demo tip without a province gets one likewise;
 * for each year of demo records that has no statistics submission yet (the
   UNODC GLOTIP years stay as published), the country's figures are computed
@@ -40,6 +41,8 @@ HUB_WEIGHT = 8
 # Not drawn for demo records.
 NOT_DRAWN = frozenset({"CN-TW", "CN-HK", "CN-MO"})
 SYNTHETIC_MARK = "(synthetic"
+# The share of demo cases given a district too (where the province has a district list).
+DISTRICT_SHARE = 0.6
 
 
 def province_weights(country: str) -> tuple[list[str], list[int]]:
@@ -69,10 +72,30 @@ def place_demo_cases(rng: random.Random, country: str) -> int:
             country_id=country, reference__contains="-D", place_of_identification__isnull=True
         ).order_by("pk")
     )
+    districts = districts_by_province(country)
     for case in cases:
         case.place_of_identification_id = rng.choices(codes, weights)[0]
-    Case.objects.bulk_update(cases, ["place_of_identification"], batch_size=500)
+        within = districts.get(case.place_of_identification_id)
+        if within and rng.random() < DISTRICT_SHARE:
+            case.district_of_identification_id = rng.choice(within)
+    Case.objects.bulk_update(
+        cases, ["place_of_identification", "district_of_identification"], batch_size=500
+    )
     return len(cases)
+
+
+def districts_by_province(country: str) -> dict[str, list[str]]:
+    """The district codes MATIS knows in each province of ``country``."""
+    from matis.common.models import District
+
+    out: dict[str, list[str]] = {}
+    for code, province in (
+        District.objects.filter(subdivision__country_id=country)
+        .order_by("code")
+        .values_list("code", "subdivision_id")
+    ):
+        out.setdefault(province, []).append(code)
+    return out
 
 
 def place_demo_tips(rng: random.Random, country: str) -> int:

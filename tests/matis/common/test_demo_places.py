@@ -21,9 +21,16 @@ def test_demo_records_get_provinces_and_statistics_by_province():
     load_cases_demo(300)
     load_tips_demo()
     message = load_places_demo()
-    cases = list(Case.objects.select_related("place_of_identification"))
+    cases = list(
+        Case.objects.select_related("place_of_identification", "district_of_identification")
+    )
     assert cases and all(c.place_of_identification is not None for c in cases)
     assert all(c.place_of_identification.country_id == c.country_id for c in cases)
+    with_district = [c for c in cases if c.district_of_identification_id]
+    assert with_district and all(
+        c.district_of_identification.subdivision_id == c.place_of_identification_id
+        for c in with_district
+    )
     tips = list(Tip.objects.select_related("province"))
     assert tips and all(t.province and t.province.country_id == t.country_id for t in tips)
     by_province = observations_published().filter(
