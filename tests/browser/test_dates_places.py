@@ -14,13 +14,14 @@ def test_thai_case_form_takes_a_buddhist_era_date_and_a_narrowed_province(
 ):
     from matis.cases.models import Case
     from matis.common.countries import sync_countries
-    from matis.common.models import Country, Subdivision
-    from matis.common.places import sync_subdivisions
+    from matis.common.models import Country, District, Subdivision
+    from matis.common.places import sync_districts, sync_subdivisions
     from matis.plans.loader import load_registry
 
     load_registry()  # transactional tests may start from an empty database
     sync_countries(Country)
     sync_subdivisions(Subdivision)
+    sync_districts(District)
     worker = make_user(
         role="case_worker", country="THA", agency=make_agency("THA", name="Shelter (synthetic)")
     )
@@ -46,9 +47,25 @@ def test_thai_case_form_takes_a_buddhist_era_date_and_a_narrowed_province(
     page.select_option("select[name=place_country]", "THA")
     page.select_option("select[name=place_of_identification]", "TH-57")
 
+    # the district list shows only the districts of Chiang Rai; a district chosen in
+    # another province is cleared when the province changes
+    district = page.locator("select[name=district_of_identification]")
+    assert district.locator("option[data-parent=TH-57]:not([hidden])").count() > 10
+    assert district.locator("option[data-parent=TH-50]:not([hidden])").count() == 0
+    page.select_option("select[name=place_of_identification]", "TH-50")
+    page.select_option("select[name=district_of_identification]", "TH-5001")
+    page.select_option("select[name=place_of_identification]", "TH-57")
+    assert district.input_value() == ""
+    page.select_option("select[name=place_country]", "LAO")
+    assert page.locator("select[name=place_of_identification]").input_value() == ""
+    page.select_option("select[name=place_country]", "THA")
+    page.select_option("select[name=place_of_identification]", "TH-57")
+    page.select_option("select[name=district_of_identification]", "TH-5701")
+
     page.click("main button.primary")
     page.wait_for_load_state("networkidle")
     case = Case.objects.get()
     assert case.opened_on == dt.date(2024, 3, 15)
     assert case.place_of_identification_id == "TH-57"
+    assert case.district_of_identification_id == "TH-5701"
     assert "เชียงราย" in page.locator("[data-place]").inner_text()

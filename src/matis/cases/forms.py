@@ -32,7 +32,7 @@ from matis.cases.htcds import (
 from matis.cases.models import Facility, ServiceProvider
 from matis.common.dateinput import LocalDateField
 from matis.common.models import COMMIT_COUNTRIES, Country
-from matis.common.places import SubdivisionField
+from matis.common.places import DistrictField, SubdivisionField, check_district
 
 
 def _date_field(label, required=True, initial=None):
@@ -170,6 +170,9 @@ class CaseDetailsForm(forms.Form):
     place_of_identification = SubdivisionField(
         label=_("Province of identification"), required=False, narrowed_by="place_country"
     )
+    district_of_identification = DistrictField(
+        label=_("District of identification"), narrowed_by="place_of_identification"
+    )
     summary = forms.CharField(
         label=_("Case summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -190,6 +193,9 @@ class CaseDetailsForm(forms.Form):
             self.add_error(
                 "place_of_identification", _("This province is not in the country chosen.")
             )
+        error = check_district(data.get("district_of_identification"), place)
+        if error:
+            self.add_error("district_of_identification", error)
         return data
 
 
@@ -225,6 +231,7 @@ class RegisterForm(PersonForm, CaseDetailsForm):
             "forced_criminality",
             "country_of_exploitation",
             "place_of_identification",
+            "district_of_identification",
             "summary",
             "restricted",
             "opened_on",

@@ -84,6 +84,40 @@ class Subdivision(models.Model):
         return subdivision_name(self.name, self.names)
 
 
+class District(models.Model):
+    """A district below a province (second administrative level), from ``data/districts.csv``.
+
+    ``code`` is the country's own district code with the country prefix
+    (``TH-5001``, Mueang Chiang Mai); ``names`` holds local-language names by
+    MATIS language code. Sources and licences: ``data/SOURCE.md``.
+    """
+
+    code = models.CharField(_("district code"), max_length=12, primary_key=True)
+    subdivision = models.ForeignKey(
+        Subdivision,
+        on_delete=models.CASCADE,
+        related_name="districts",
+        verbose_name=_("province or region"),
+    )
+    name = models.CharField(_("name"), max_length=120)
+    names = models.JSONField(_("names by language"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["subdivision_id", "name"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language where the source gives one."""
+        from matis.common.places import subdivision_name
+
+        return subdivision_name(self.name, self.names)
+
+
 class CountryAlias(TimeStampedModel):
     """One way of writing a country's name ("Viet Nam", "Vietnamese", "越南"), for imports.
 

@@ -79,6 +79,54 @@ def sync_subdivisions(subdivision_model) -> int:
     return changed
 
 
+def district_rows() -> list[dict]:
+    """The districts of ``data/districts.csv`` (see ``data/SOURCE.md``), checked.
+
+    A row whose province is not an ISO 3166-2 subdivision MATIS knows, or whose
+    code repeats, stops the load with the line named.
+    """
+    import csv
+    from pathlib import Path
+
+    known = {row["code"] for row in subdivision_rows()}
+    path = Path(__file__).resolve().parent / "data" / "districts.csv"
+    rows, seen = [], set()
+    with path.open(encoding="utf-8", newline="") as f:
+        for line, r in enumerate(csv.DictReader(f), start=2):
+            if r["subdivision"] not in known:
+                raise ValueError(f"{path.name} line {line}: unknown province {r['subdivision']!r}")
+            if r["code"] in seen:
+                raise ValueError(f"{path.name} line {line}: code {r['code']!r} repeats")
+            seen.add(r["code"])
+            names = {"th": r["name_th"]} if r.get("name_th") else {}
+            rows.append(
+                {
+                    "code": r["code"],
+                    "subdivision_id": r["subdivision"],
+                    "name": r["name"],
+                    "names": names,
+                }
+            )
+    return rows
+
+
+def sync_districts(district_model) -> int:
+    """Insert or update the districts of ``data/districts.csv``; returns how many rows changed."""
+    existing = {d.code: d for d in district_model.objects.all()}
+    new, changed = [], 0
+    for row in district_rows():
+        current = existing.get(row["code"])
+        if current is None:
+            new.append(district_model(**row))
+        elif any(getattr(current, k) != v for k, v in row.items()):
+            for k, v in row.items():
+                setattr(current, k, v)
+            current.save()
+            changed += 1
+    district_model.objects.bulk_create(new, batch_size=500)
+    return changed + len(new)
+
+
 def subdivision_name(name: str, names: dict, language: str | None = None) -> str:
     """``name`` in ``language`` (default: the active one) where a translation is known."""
     language = (language or get_language() or "en").lower()
@@ -122,3 +170,55 @@ class SubdivisionField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj):
         return obj.display_name
+
+
+class DistrictSelect(forms.Select):
+    """A select whose options carry their province (``data-parent``) for narrowing."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-parent"] = instance.subdivision_id
+        return option
+
+
+class _DistrictsByDisplayName(forms.models.ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        label = self.field.label_from_instance
+        for obj in sorted(self.queryset, key=lambda o: (o.subdivision_id, label(o))):
+            yield self.choice(obj)
+
+
+class DistrictField(forms.ModelChoiceField):
+    """An optional district, listed in the reader's language, narrowed by the province
+    select named ``narrowed_by`` (``matis.js``; without JavaScript all are listed).
+
+    A form using it checks :func:`check_district` in its ``clean``.
+    """
+
+    def __init__(self, *, narrowed_by: str = "", **kwargs):
+        from matis.common.models import District
+
+        attrs = {"data-narrowed-by": narrowed_by} if narrowed_by else {}
+        kwargs.setdefault("widget", DistrictSelect(attrs=attrs))
+        kwargs.setdefault("required", False)
+        super().__init__(queryset=District.objects.order_by("subdivision_id", "name"), **kwargs)
+
+    iterator = _DistrictsByDisplayName
+
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+def check_district(district, subdivision) -> str | None:
+    """An error message when ``district`` is not in ``subdivision`` (either may be None)."""
+    from django.utils.translation import gettext as _
+
+    if district is None:
+        return None
+    if subdivision is None or district.subdivision_id != subdivision.code:
+        return _("This district is not in the province chosen.")
+    return None

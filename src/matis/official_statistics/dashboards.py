@@ -23,7 +23,7 @@ from matis.official_statistics.models import (
     Dimension,
     StatisticalIndicator,
 )
-from matis.official_statistics.selectors import observations_published
+from matis.official_statistics.selectors import national_cells, observations_published
 from matis.official_statistics.values import display_value, export_value
 
 
@@ -64,6 +64,10 @@ class ValueCell:
         }
 
 
+def rollup_note() -> str:
+    return _("Where a country reported figures by province only, its national figure is their sum.")
+
+
 def _table(*args, **kwargs) -> Table:
     """A table whose empty cells show as nothing (a statistic has no "–" of its own)."""
     return Table(*args, blank="", **kwargs)
@@ -97,8 +101,12 @@ def trend(
     year_min: int | None = None,
     year_max: int | None = None,
 ) -> Table:
-    """Countries x years for one series of an indicator (the grand total by default)."""
-    qs = observations_published().filter(indicator=indicator, series_key=series_key)
+    """Countries x years for one series of an indicator (the grand total by default).
+
+    The grand total of a country that reported figures by province only is
+    their sum (:func:`~matis.official_statistics.selectors.national_cells`).
+    """
+    qs = observations_published().filter(indicator=indicator)
     qs = qs.filter(country_id__in=countries or COMMIT_COUNTRIES)
     if year_min:
         qs = qs.filter(period__gte=year_min)
@@ -106,7 +114,13 @@ def trend(
         qs = qs.filter(period__lte=year_max)
     data: dict[str, dict[int, ValueCell]] = defaultdict(dict)
     years = set()
-    for c, p, v, cens, miss in _cells(qs):
+    rolled_up = False
+    if series_key == "":
+        cells = national_cells(qs)
+        rolled_up = any(r[5] for r in cells)
+    else:
+        cells = [(*r, False) for r in _cells(qs.filter(series_key=series_key))]
+    for c, p, v, cens, miss, _rolled in cells:
         data[c][p] = ValueCell(v, cens, miss)
         years.add(p)
     years = sorted(years)
@@ -122,22 +136,22 @@ def trend(
         _("%(indicator)s by country and year") % {"indicator": _ind_name(indicator)},
         [Column("country", _("Code")), Column("country_name", _("Country")), *_year_columns(years)],
         rows,
+        note=rollup_note() if rolled_up else "",
         params={"years": years},
     )
 
 
 def comparison(indicator: StatisticalIndicator, *, year: int | None = None) -> Table:
     """The six countries side by side for one year (the latest year with data by default)."""
-    base = observations_published().filter(
-        indicator=indicator, series_key="", country_id__in=COMMIT_COUNTRIES
-    )
+    base = observations_published().filter(indicator=indicator, country_id__in=COMMIT_COUNTRIES)
     if year is None:
-        year = base.order_by("-period").values_list("period", flat=True).first()
+        year = max((r[1] for r in national_cells(base)), default=None)
     rows = []
+    rolled_up = False
     if year is not None:
-        found = {
-            c: ValueCell(v, cens, miss) for c, _p, v, cens, miss in _cells(base.filter(period=year))
-        }
+        cells = national_cells(base.filter(period=year))
+        rolled_up = any(r[5] for r in cells)
+        found = {c: ValueCell(v, cens, miss) for c, _p, v, cens, miss, _r in cells}
         names = _country_names(found)
         for c in COMMIT_COUNTRIES:
             rows.append(
@@ -156,6 +170,7 @@ def comparison(indicator: StatisticalIndicator, *, year: int | None = None) -> T
             Column("value", _("Value"), "value"),
         ],
         rows,
+        note=rollup_note() if rolled_up else "",
         params={"year": year},
     )
 
@@ -184,9 +199,11 @@ def breakdown(
         years.add(p)
     years = sorted(years)
     rows = []
+    place_names = _province_names(dimension)
     for key, code in keys.items():
         if key in data:
-            row = {"code": code.code, "label": local_text(code, "name").text}
+            label = place_names.get(code.code) or local_text(code, "name").text
+            row = {"code": code.code, "label": label}
             row.update({f"y{y}": data[key].get(y) for y in years})
             rows.append(row)
     if rows and "" in data:
@@ -211,6 +228,16 @@ def breakdown(
         note=note,
         params={"years": years, "dimension": dimension.code},
     )
+
+
+def _province_names(dimension: Dimension) -> dict[str, str]:
+    """For the province dimension: names in the reader's language (iso-codes), by ISO 3166-2 code."""
+    from matis.common.models import Subdivision
+    from matis.official_statistics.io.lookup import PROVINCE_CODE_LIST
+
+    if dimension.code_list.code != PROVINCE_CODE_LIST:
+        return {}
+    return {s.code: s.display_name for s in Subdivision.objects.all()}
 
 
 def completeness(*, countries: list[str] | None = None) -> Table:

@@ -15,7 +15,8 @@ from django.db.models import Q
 
 # SDMX special codes: _T total, _Z not applicable. Both mean "left out of the key".
 TOTAL_CODES = frozenset({"_T", "_Z", ""})
-CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]{0,39}$")
+# Hyphens are allowed inside a code (ISO 3166-2 province codes such as TH-50; SDMX IDs allow them).
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 DIMENSION_CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]{0,39}$")
 SEPARATOR = "|"
 

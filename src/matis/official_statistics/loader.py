@@ -36,6 +36,35 @@ from matis.official_statistics.models.rules import CellScope, Operator, Severity
 SUPPORTED_FORMAT = 1
 
 
+def subdivision_codes() -> list[dict]:
+    """The code list entries of the provinces and regions MATIS knows (ISO 3166-2).
+
+    Taken from the places table (:class:`matis.common.models.Subdivision`, from
+    pycountry / iso-codes): the code is the ISO 3166-2 code (``TH-50``); the
+    English name is the ISO name, the Thai one the iso-codes translation where
+    there is one; every translated name is a label a file may use.
+    """
+    from matis.common.models import Subdivision
+
+    out = []
+    for sub in Subdivision.objects.order_by("country_id", "code"):
+        names = sub.names or {}
+        labels = [sub.name, *sorted(set(names.values()) - {sub.name})]
+        out.append(
+            {
+                "code": sub.code,
+                "name_en": sub.name,
+                "name_th": names.get("th", ""),
+                "source_labels": labels,
+            }
+        )
+    return out
+
+
+# Code lists whose codes come from another table of MATIS, not from the file.
+CODES_FROM = {"subdivisions": subdivision_codes}
+
+
 class StructureError(ValueError):
     """The structure file is malformed; the message names the entry."""
 
@@ -88,6 +117,11 @@ def validate_structure(data: Any) -> None:
         where = f"code_lists[{i}]"
         _require(DIMENSION_CODE_RE.match(str(cl.get("code", ""))), where, "bad or missing code")
         _require(cl["code"] not in lists, where, f"duplicate code list {cl['code']}")
+        _require(
+            cl.get("codes_from") in (None, *CODES_FROM),
+            where,
+            f"unknown codes_from {cl.get('codes_from')!r} (known: {', '.join(CODES_FROM)})",
+        )
         codes = set()
         for j, c in enumerate(cl.get("codes") or []):
             cwhere = f"{where} ({cl['code']}) codes[{j}]"
@@ -220,7 +254,10 @@ def load_structure(path: Path | None = None, *, update: bool = False) -> LoadRes
         )
         lists[cl["code"]] = code_list
         codes = {}
-        for i, c in enumerate(cl.get("codes") or []):
+        entries = list(cl.get("codes") or [])
+        if cl.get("codes_from"):
+            entries += CODES_FROM[cl["codes_from"]]()
+        for i, c in enumerate(entries):
             codes[str(c["code"])] = sync(
                 Code,
                 {"code_list": code_list, "code": str(c["code"])},

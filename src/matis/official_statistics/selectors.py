@@ -135,3 +135,64 @@ def active_indicators() -> QuerySet[StatisticalIndicator]:
     return StatisticalIndicator.objects.filter(is_active=True).prefetch_related(
         "indicator_dimensions__dimension"
     )
+
+
+# --- provinces: the national figure from figures by province ------------------------
+
+PROVINCE_DIMENSION = "PROVINCE"
+
+
+def national_cells(
+    qs: QuerySet[Observation],
+) -> list[tuple[str, int, float | None, int | None, bool, bool]]:
+    """The national figure of each (country, year) of ``qs`` (one indicator).
+
+    Rows: (country, year, value, censored_below, is_missing, rolled_up). Where
+    the country reported a national figure (the grand total, key ``""``), that
+    is it: figures by province beside it are a breakdown, never added to it
+    (no double count). Where it reported figures by province only, the national
+    figure is their sum (``rolled_up``), and only when every one of them is an
+    exact number: a censored ``<5`` or missing province leaves the sum unknown.
+    """
+    rows = qs.filter(
+        Q(series_key="")
+        | (Q(series_key__startswith=f"{PROVINCE_DIMENSION}=") & ~Q(series_key__contains="|"))
+    ).values_list("country_id", "period", "series_key", "value", "censored_below", "is_missing")
+    national: dict[tuple[str, int], tuple] = {}
+    provinces: dict[tuple[str, int], list[tuple]] = {}
+    for country, period, key, value, cens, miss in rows:
+        if key == "":
+            national[(country, period)] = (value, cens, miss)
+        else:
+            provinces.setdefault((country, period), []).append((value, cens, miss))
+    out = []
+    for (country, period), (value, cens, miss) in national.items():
+        out.append((country, period, value, cens, miss, False))
+    for (country, period), cells in provinces.items():
+        if (country, period) in national:
+            continue
+        exact = all(v is not None and c is None and not m for v, c, m in cells)
+        total = sum(v for v, _c, _m in cells) if exact else None
+        out.append((country, period, total, None, not exact, True))
+    return sorted(out, key=lambda r: (r[0], r[1]))
+
+
+def province_values(
+    indicator: StatisticalIndicator, year: int, countries: list[str] | None = None
+) -> dict[str, Observation]:
+    """Approved figures of ``indicator`` by province in ``year``: ISO 3166-2 code -> observation.
+
+    The one-way breakdown only (``PROVINCE=TH-50``), as a province map joins it.
+    """
+    qs = (
+        observations_published()
+        .filter(
+            indicator=indicator,
+            period=year,
+            series_key__startswith=f"{PROVINCE_DIMENSION}=",
+        )
+        .exclude(series_key__contains="|")
+    )
+    if countries:
+        qs = qs.filter(country_id__in=countries)
+    return {o.series_key.partition("=")[2]: o for o in qs}

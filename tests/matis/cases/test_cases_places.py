@@ -84,3 +84,37 @@ def test_a_placement_shows_the_province_of_its_facility(client, world):
     page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
     assert f'data-province="{facility.subdivision_id}"' in page
     assert facility.subdivision.display_name in page
+
+
+def test_the_district_is_picked_within_the_province_stored_and_shown(client, world):
+    client.force_login(world.worker)
+    form = client.get(reverse("cases:case_register")).content.decode()
+    # the district list narrows by the province select; each option names its province
+    assert 'data-narrowed-by="place_of_identification"' in form
+    assert 'value="TH-5001" data-parent="TH-50"' in form
+    response = _register(
+        client,
+        place_country="THA",
+        place_of_identification="TH-50",
+        district_of_identification="TH-1001",  # Khet Phra Nakhon is in Bangkok
+    )
+    assert response.status_code == 400 and not Case.objects.exists()
+    assert "district_of_identification" in response.context["form"].errors
+    response = _register(
+        client,
+        place_country="THA",
+        place_of_identification="TH-50",
+        district_of_identification="TH-5001",
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    case = Case.objects.get()
+    assert case.district_of_identification_id == "TH-5001"
+    client.cookies["matis_language"] = "th"
+    page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert 'data-district="TH-5001"' in page and "เมืองเชียงใหม่" in page
+
+
+def test_a_district_without_a_province_is_refused(client, world):
+    client.force_login(world.worker)
+    response = _register(client, place_country="THA", district_of_identification="TH-5001")
+    assert response.status_code == 400 and not Case.objects.exists()

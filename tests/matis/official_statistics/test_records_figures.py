@@ -472,3 +472,29 @@ def test_disclosure_hides_complementary_cells_without_touching_the_database(sett
     assert stored[("VICTIMS_DETECTED", "FORM=SEXUAL")] == "25"
     assert stored[("VICTIMS_DETECTED", "SEX=F")] == "40"
     assert stored[("DAYS_TO_RETURN", "")] == "30.50"  # 12 returns >= 11: published
+
+
+def test_victims_are_counted_by_their_first_cases_province_in_this_country(make_user, settings):
+    """A person's province is that of her or his first case; one of another country is left out."""
+    settings.MATIS_DISCLOSURE = {**settings.MATIS_DISCLOSURE, "min_cell": 1}
+    worker = make_user("case_worker", "THA")
+    places = ["TH-50", "TH-50", "TH-10", None, "KH-12"]
+    cases = []
+    for n, place in enumerate(places):
+        case = _case(f"R{n}", gender="Feminine", age=20, citizenship="THA", forms=["ForcedLabour"])
+        case.place_of_identification_id = place
+        case.save()
+        _decide(case, worker, D(2025, 3, 1))
+        cases.append(case)
+    # R0's later case elsewhere does not move R0 to another province
+    later = _second_case(cases[0], "R0b", forms=["ForcedLabour"], opened=D(2025, 6, 1))
+    later.place_of_identification_id = "TH-10"
+    later.save()
+    proposal = records_proposal_compute(actor=_officer(make_user), country_id="THA", year=2025)
+    assert proposal.problems == []
+    v = proposal.value
+    assert v("VICTIMS_DETECTED") == 5
+    assert v("VICTIMS_DETECTED", "PROVINCE=TH-50") == 2  # R0, R1
+    assert v("VICTIMS_DETECTED", "PROVINCE=TH-10") == 1  # R2
+    assert v("VICTIMS_DETECTED", "PROVINCE=KH-12") is None  # not a Thai province
+    assert "PROVINCE" in RULES["VICTIMS_DETECTED"].dimensions

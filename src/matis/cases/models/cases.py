@@ -18,7 +18,7 @@ from matis.cases.htcds import (
 )
 from matis.cases.models.people import Person
 from matis.cases.protection import EncryptedJSONField, EncryptedTextField
-from matis.common.models import Country, Subdivision, TimeStampedModel
+from matis.common.models import Country, District, Subdivision, TimeStampedModel
 from matis.common.workflow import Transitions
 
 IDENTIFIED = frozenset(
@@ -85,6 +85,15 @@ class Case(Transitions, TimeStampedModel):
         blank=True,
         related_name="+",
         help_text=_("Where the person was identified or first met (ISO 3166-2)."),
+    )
+    district_of_identification = models.ForeignKey(
+        District,
+        verbose_name=_("District of identification"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The district of the province of identification, where known."),
     )
     forced_criminality = models.JSONField(
         _("Forced criminality activities"), default=list, blank=True

@@ -48,6 +48,7 @@ CASE_FIELDS = (
     "forced_labour_industry",
     "country_of_exploitation",
     "place_of_identification",
+    "district_of_identification",
     "forced_criminality",
     "summary",
     "restricted",

@@ -174,6 +174,7 @@ def case_edit(request, pk: int):
         if case.place_of_identification
         else case.country_id,
         "place_of_identification": case.place_of_identification,
+        "district_of_identification": case.district_of_identification,
         "summary": case.summary,
         "restricted": case.restricted,
     }

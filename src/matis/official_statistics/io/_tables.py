@@ -186,6 +186,20 @@ def parse_table(
                     str(header[i]),
                 )
             elif code:
+                if dl.country_of is not None and country and dl.country_of.get(code) != country:
+                    error(
+                        line,
+                        _(
+                            "province %(code)s is in %(province_country)s, not in the row's "
+                            "country %(country)s"
+                        )
+                        % {
+                            "code": code,
+                            "province_country": dl.country_of.get(code, "?"),
+                            "country": country,
+                        },
+                        str(header[i]),
+                    )
                 if indicator is not None and dim_code not in indicator.dimensions:
                     error(
                         line,

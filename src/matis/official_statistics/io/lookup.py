@@ -19,6 +19,9 @@ TOTAL_WORDS = frozenset({"total", "_t", "_z", ""})
 # entries ("Nationals", "Unknown", ...): its cells may name a country in any
 # form the country alias table knows.
 GEO_CODE_LIST = "CL_GEO"
+# The code list of provinces and regions (ISO 3166-2 codes such as TH-50): a
+# cell's province must belong to the row's country.
+PROVINCE_CODE_LIST = "CL_PROVINCE"
 
 
 def fold(text: str) -> str:
@@ -31,6 +34,8 @@ class DimensionLookup:
     codes: set[str] = field(default_factory=set)
     by_label: dict[str, str] = field(default_factory=dict)  # folded label or code -> code
     geographic: bool = False  # codes are countries: names resolve through the alias table
+    # For a province dimension: ISO 3166-2 code -> the alpha-3 code of its country.
+    country_of: dict[str, str] | None = None
 
     def resolve(self, text: str, *, labels: bool = True) -> str | None:
         """The code for ``text`` (a code, or a label when ``labels``); "" for a total; None if unknown."""
@@ -64,6 +69,15 @@ class StructureLookup:
         self.dimension_by_label: dict[str, str] = {}
         self.countries: set[str] = set()
         self._names: CountryNames | None = None
+        self._subdivisions: dict[str, str] | None = None
+
+    def subdivision_countries(self) -> dict[str, str]:
+        """ISO 3166-2 code -> alpha-3 country, loaded once."""
+        if self._subdivisions is None:
+            from matis.common.models import Subdivision
+
+            self._subdivisions = dict(Subdivision.objects.values_list("code", "country_id"))
+        return self._subdivisions
 
     @property
     def names(self) -> CountryNames:
@@ -89,6 +103,8 @@ class StructureLookup:
         list_to_dims: dict[int, list[DimensionLookup]] = {}
         for dim in Dimension.objects.select_related("code_list"):
             lookup = DimensionLookup(dim.code, geographic=dim.code_list.code == GEO_CODE_LIST)
+            if dim.code_list.code == PROVINCE_CODE_LIST:
+                lookup.country_of = self.subdivision_countries()
             self.dimensions[dim.code] = lookup
             list_to_dims.setdefault(dim.code_list_id, []).append(lookup)
             for label in (dim.code, dim.name_en, *dim.source_label_list):

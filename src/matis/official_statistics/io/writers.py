@@ -189,8 +189,20 @@ def excel_template(country: str | None = None) -> bytes:
         ("indicator", [(i.code, i.name_en) for i in indicators]),
         ("country", [(c.iso3, c.name) for c in Country.objects.filter(is_commit_member=True)]),
     ]
+    province_country = {}
+    if country:  # a country's template lists its own provinces only
+        from matis.common.models import Subdivision
+
+        province_country = dict(Subdivision.objects.values_list("code", "country_id"))
+
+    def listed(code: Code) -> bool:
+        return province_country.get(code.code, country) == country
+
     columns += [
-        (d.code.lower(), [(c.code, c.name_en) for c in codes_by_list.get(d.code_list_id, [])])
+        (
+            d.code.lower(),
+            [(c.code, c.name_en) for c in codes_by_list.get(d.code_list_id, []) if listed(c)],
+        )
         for d in dims
     ]
     columns += [("flags", [("E", _("estimated")), ("P", _("provisional")), ("M", _("missing"))])]

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -86,15 +87,22 @@ RULES: dict[str, CountingRule] = {
                 "a case identified without a recorded decision, the date it was opened). A "
                 "person first identified in an earlier year is not counted again."
             ),
-            gettext_lazy(
-                "Each person once, even with several cases. A person exploited in several "
-                "forms is counted once under each form, so the forms can add up to more than "
-                "the total; a case with no form recorded counts under Unknown. Sex from the "
-                "recorded gender (transgender and non-conforming under Other), age group "
-                "from the age at registration, citizenship from the primary citizenship "
-                "(stateless or not recorded under Unknown)."
+            format_lazy(
+                "{} {}",
+                gettext_lazy(
+                    "Each person once, even with several cases. A person exploited in several "
+                    "forms is counted once under each form, so the forms can add up to more than "
+                    "the total; a case with no form recorded counts under Unknown. Sex from the "
+                    "recorded gender (transgender and non-conforming under Other), age group "
+                    "from the age at registration, citizenship from the primary citizenship "
+                    "(stateless or not recorded under Unknown)."
+                ),
+                gettext_lazy(
+                    "Province from the province of identification of the person's first case "
+                    "(when it is in this country); persons without one count in the total only."
+                ),
             ),
-            ("SEX", "AGE", "FORM", "CITIZENSHIP"),
+            ("SEX", "AGE", "FORM", "CITIZENSHIP", "PROVINCE"),
         ),
         CountingRule(
             "VICTIMS_REPATRIATED",
@@ -361,14 +369,18 @@ def _people(person_ids: Iterable[int]) -> dict[int, dict]:
 
 def _victims_identified(country_id: str, year: int, excluded: dict) -> dict[str, int]:
     from matis.cases.models import IDENTIFIED, Case, IdentificationDecision
+    from matis.common.models import Subdivision
 
     identified = sorted(IDENTIFIED)
     cases = {
         row["pk"]: row
         for row in Case.objects.filter(
             country_id=country_id, trafficking_status__in=identified
-        ).values("pk", "person_id", "opened_on", "exploitation_types")
+        ).values("pk", "person_id", "opened_on", "exploitation_types", "place_of_identification_id")
     }
+    provinces = set(
+        Subdivision.objects.filter(country_id=country_id).values_list("code", flat=True)
+    )
     first_decision: dict[int, object] = {}
     decided_in_year: set[int] = set()  # persons with an identification decision in the year
     for case_id, on in (
@@ -380,12 +392,15 @@ def _victims_identified(country_id: str, year: int, excluded: dict) -> dict[str,
         if on.year == year:
             decided_in_year.add(cases[case_id]["person_id"])
     first_of_person: dict[int, object] = {}
+    province_of_person: dict[int, str | None] = {}
     forms_of_person: dict[int, set] = defaultdict(set)
     for case_id, row in cases.items():
         on = first_decision.get(case_id, row["opened_on"])
         person = row["person_id"]
         if person not in first_of_person or on < first_of_person[person]:
             first_of_person[person] = on
+            place = row["place_of_identification_id"]
+            province_of_person[person] = place if place in provinces else None
         forms_of_person[person] |= set(row["exploitation_types"] or ())
     counted = [p for p, on in first_of_person.items() if on.year == year]
     excluded["identified_earlier"] = len(decided_in_year - set(counted))
@@ -401,7 +416,10 @@ def _victims_identified(country_id: str, year: int, excluded: dict) -> dict[str,
     people = _people(counted)
     tally = _Tally(RULES["VICTIMS_DETECTED"].dimensions)
     for person in counted:
-        tally.add(person, {**people[person], "FORM": _forms(forms_of_person[person])})
+        values = {**people[person], "FORM": _forms(forms_of_person[person])}
+        if province_of_person.get(person):
+            values["PROVINCE"] = province_of_person[person]
+        tally.add(person, values)
     return tally.counts()
 
 

@@ -29,22 +29,27 @@
     });
   });
 })();
-// A province select narrowed to the country chosen in its partner select
-// (data-narrowed-by="<name of the country field>"); without JavaScript all are listed.
+// A select narrowed to the choice of its partner select (data-narrowed-by="<name of
+// the partner field>"): provinces by country (options carry data-country), districts
+// by province (options carry data-parent). A cleared choice tells its own narrowed
+// selects (province -> district). Without JavaScript all are listed.
 (function () {
   "use strict";
   document.querySelectorAll("select[data-narrowed-by]").forEach(function (select) {
-    var country = select.form && select.form.elements[select.dataset.narrowedBy];
-    if (!country) { return; }
+    var partner = select.form && select.form.elements[select.dataset.narrowedBy];
+    if (!partner) { return; }
     function narrow() {
+      var cleared = false;
       Array.prototype.forEach.call(select.options, function (option) {
-        var other = option.dataset.country && country.value && option.dataset.country !== country.value;
+        var parent = option.dataset.parent || option.dataset.country;
+        var other = parent && partner.value && parent !== partner.value;
         option.hidden = !!other;
         option.disabled = !!other;
-        if (other && option.selected) { select.value = ""; }
+        if (other && option.selected) { select.value = ""; cleared = true; }
       });
+      if (cleared) { select.dispatchEvent(new Event("change")); }
     }
-    country.addEventListener("change", narrow);
+    partner.addEventListener("change", narrow);
     narrow();
   });
 })();
