@@ -17,9 +17,9 @@ then opens each page in every language. On every page it counts:
 It prints what it visited (pages x languages x roles) and the counts, and every count
 must be zero. Bounded for a 2-core CI runner: at most ``MAX_PAGES_PER_ROLE`` URL
 patterns a role (in link order), one browser, one context per role and language, and a
-page another role already opened in all seven languages is opened again in English
-only (every page shows its role's menu, and the home page is opened in every language
-for every role).
+page (URL pattern) another role already opened in all seven languages is not opened
+again: the crawl follows the links that role found on it (every page shows its role's
+menu, and each role's home page is opened in every language).
 """
 
 from __future__ import annotations
@@ -50,9 +50,12 @@ ROLE_USERS = [
 ]
 # The countries whose synthetic records the crawl loads (besides every country's users)
 DEMO_COUNTRIES = ("THA", "KHM")
-MAX_PAGES_PER_ROLE = 45
+# The annual report's rendering (HTML and PDF, half a minute) and the exchange (its demo
+# hub answers only in the demo profile) are left out: their pages show no records.
+SKIPPED_LOADERS = {"reports", "exchange"}
+MAX_PAGES_PER_ROLE = 30
 SKIP = re.compile(
-    r"^/(i18n|logout|accounts/logout|admin|api/(?!docs/)|static|media|metrics|health"
+    r"^/(i18n|logout|accounts/logout|admin|api/|static|media|metrics|health"
     r"|oidc|demo-status|favicon)"
     r"|/(logout|download|export|file|pdf)/"
     r"|\.(xlsx|csv|pdf|json|xml|zip|geojson|png|svg|txt)$"
@@ -85,21 +88,22 @@ def test_url_patterns_and_skipped_links():
         "/statistics/?format=xlsx",
     ):
         assert SKIP.search(url), url
-    for url in ("/", "/cases/12/", "/api/docs/", "/statistics/?indicator=A"):
+    for url in ("/", "/cases/12/", "/statistics/?indicator=A"):
         assert not SKIP.search(url), url
 
 
 def _load_demo() -> tuple[dict[str, object], str]:
-    """Every country's demo users; the records of DEMO_COUNTRIES (the annual report's PDF
-    rendering, half a minute, left out). The users by email local part."""
+    """Every country's demo users and the records of DEMO_COUNTRIES: the users by email
+    local part, and their password."""
     from matis.access.demo import demo_email, demo_password
     from matis.access.models import User
     from matis.common.demo import demo_loaders
 
     for loader in demo_loaders():
-        if loader.label == "reports":
-            continue
-        loader.run(None if loader.label == "access" else DEMO_COUNTRIES)
+        if loader.label not in SKIPPED_LOADERS:
+            began = time.monotonic()
+            loader.run(None if loader.label == "access" else DEMO_COUNTRIES)
+            print(f"demo {loader.label}: {time.monotonic() - began:.1f} s")
     users = {}
     for local, country in ROLE_USERS:
         users[local] = User.objects.get(email=demo_email(local, country))
@@ -186,9 +190,10 @@ def new_page(browser, crawl: Crawl, language: str, state=None):
     return context, page, PageProblems(page, crawl.origin)
 
 
-def discover(page, problems, crawl: Crawl, role: str) -> dict[str, str]:
-    """The role's pages in English, one URL of each pattern, in link order: the English
-    text by URL."""
+def discover(page, problems, crawl: Crawl, role: str, known: dict[str, list[str]]):
+    """The role's new pages in English, one URL of each pattern, in link order: the English
+    text by URL. A pattern in ``known`` (opened by an earlier role) is not opened again:
+    its links are followed as that role found them. The home page is always opened."""
     queue, seen, pages = ["/"], set(), {}
     while queue and len(pages) < MAX_PAGES_PER_ROLE:
         url = queue.pop(0)
@@ -196,17 +201,19 @@ def discover(page, problems, crawl: Crawl, role: str) -> dict[str, str]:
         if pattern in seen:
             continue
         seen.add(pattern)
-        result = visit(page, problems, crawl, url, "en", role)
-        if result is None:
-            continue
-        text, links = result
-        landed = page.url.removeprefix(crawl.origin)
-        if url_pattern(landed) != pattern and url_pattern(landed) in seen:
-            continue  # redirected to a page already seen
-        pages[url] = text
-        for link in links:
-            if not SKIP.search(link) and url_pattern(link) not in seen:
-                queue.append(link)
+        if pattern in known and url != "/":
+            links = known[pattern]
+        else:
+            result = visit(page, problems, crawl, url, "en", role)
+            if result is None:
+                continue
+            text, links = result
+            landed = url_pattern(page.url.removeprefix(crawl.origin))
+            if landed != pattern and landed in seen:
+                continue  # redirected to a page already seen
+            pages[url] = text
+            known[pattern] = links
+        queue.extend(link for link in links if not SKIP.search(link))
     return pages
 
 
@@ -218,7 +225,7 @@ def test_every_page_in_every_language_as_every_role(_browser, live_server):
     strings = english_ui_strings()
     assert len(strings) > 500
     crawl = Crawl(live_server.url)
-    covered: set[str] = set()  # patterns opened in every language by an earlier role
+    known: dict[str, list[str]] = {}  # the links of each pattern opened so far
     visited = []  # (role, pages, languages)
     english_found = 0
     for user in users.values():
@@ -226,32 +233,30 @@ def test_every_page_in_every_language_as_every_role(_browser, live_server):
         context, page, problems = new_page(_browser, crawl, "en")
         login(page, live_server, user, password)
         context.add_cookies([{"name": "matis_language", "value": "en", "url": crawl.origin}])
-        pages = discover(page, problems, crawl, role)
+        pages = discover(page, problems, crawl, role, known)
         state = context.storage_state()
         context.close()
-        assert len(pages) >= 3, (role, pages)
+        assert "/" in pages, (role, pages)
         # the check finds the UI strings on the English pages: it can fail
         english_found += sum(len(untranslated_on(t, strings, "th")) for t in pages.values())
-        todo = [u for u in pages if u == "/" or url_pattern(u) not in covered]
         for language in LANGUAGES[1:]:
             context, page, problems = new_page(_browser, crawl, language, state)
-            for url in todo:
+            for url in pages:
                 result = visit(page, problems, crawl, url, language, role)
                 if result is None:
                     continue
                 for msgid in untranslated_on(result[0], strings, language):
                     crawl.add("untranslated", msgid, f"{role} {language} {url}")
             context.close()
-        covered |= {url_pattern(u) for u in todo}
-        visited.append((role, len(pages), len(todo)))
+        visited.append((role, len(pages)))
     counts = crawl.counts()
     print(
         f"\nChromium crawl: {len(visited)} roles, {len(LANGUAGES)} languages, "
-        f"{crawl.visits} page visits in {time.monotonic() - started:.0f} s "
+        f"{len(known)} URL patterns, {crawl.visits} page visits in {time.monotonic() - started:.0f} s "
         f"(demo data {loaded:.0f} s)"
     )
-    for role, n_pages, n_translated in visited:
-        print(f"  {role}: {n_pages} pages in English, {n_translated} of them in 6 more languages")
+    for role, n_pages in visited:
+        print(f"  {role}: {n_pages} pages (URL patterns) not opened by an earlier role")
     print("  counts: " + ", ".join(f"{kind} {n}" for kind, n in counts.items()))
     print("  distinct: " + ", ".join(f"{k} {len(f)}" for k, f in crawl.found.items()))
     print(crawl.report())
