@@ -53,13 +53,13 @@ DEMO_COUNTRIES = ("THA", "KHM")
 # The annual report's rendering (HTML and PDF, half a minute) and the exchange (its demo
 # hub answers only in the demo profile) are left out: their pages show no records.
 SKIPPED_LOADERS = {"reports", "exchange"}
-MAX_PAGES_PER_ROLE = 30
+MAX_PAGES_PER_ROLE = 20
 SKIP = re.compile(
     r"^/(i18n|logout|accounts/logout|admin|api/|static|media|metrics|health"
     r"|oidc|demo-status|favicon)"
     r"|/(logout|download|export|file|pdf)/"
     r"|\.(xlsx|csv|pdf|json|xml|zip|geojson|png|svg|txt)$"
-    r"|[?&](format|download|export)="
+    r"|[?&](format|download|export|lang)="
 )
 ID_SEGMENT = re.compile(r"^(\d+|[0-9a-f]{8}-[0-9a-f-]{27}|[0-9a-f]{16,}|.*\d.*)$", re.I)
 TIMEOUT_MS = 15_000
@@ -152,8 +152,9 @@ class Crawl:
         return "\n".join(lines)
 
 
-def visit(page, problems: PageProblems, crawl: Crawl, url: str, language: str, role: str):
-    """Open ``url``; the page's text and links, or None if it is not an HTML page."""
+def visit(page, problems, crawl: Crawl, url: str, language: str, role: str, *, borrowed=False):
+    """Open ``url``; the page's text and links, or None if it is not an HTML page (or,
+    for a ``borrowed`` link, one that another role found, a page this role may not open)."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -167,6 +168,9 @@ def visit(page, problems: PageProblems, crawl: Crawl, url: str, language: str, r
         crawl.add("failed request", f"navigation failed: {str(exc).splitlines()[0]}", where)
         return None
     crawl.visits += 1
+    if borrowed and response is not None and response.status == 403:
+        problems.take()
+        return None
     if response is None or "text/html" not in response.headers.get("content-type", ""):
         crawl.record(problems.take(), where)
         return None
@@ -194,17 +198,17 @@ def discover(page, problems, crawl: Crawl, role: str, known: dict[str, list[str]
     """The role's new pages in English, one URL of each pattern, in link order: the English
     text by URL. A pattern in ``known`` (opened by an earlier role) is not opened again:
     its links are followed as that role found them. The home page is always opened."""
-    queue, seen, pages = ["/"], set(), {}
+    queue, seen, pages = [("/", False)], set(), {}
     while queue and len(pages) < MAX_PAGES_PER_ROLE:
-        url = queue.pop(0)
+        url, borrowed = queue.pop(0)
         pattern = url_pattern(url)
         if pattern in seen:
             continue
         seen.add(pattern)
         if pattern in known and url != "/":
-            links = known[pattern]
+            links, borrowed = known[pattern], True
         else:
-            result = visit(page, problems, crawl, url, "en", role)
+            result = visit(page, problems, crawl, url, "en", role, borrowed=borrowed)
             if result is None:
                 continue
             text, links = result
@@ -213,7 +217,7 @@ def discover(page, problems, crawl: Crawl, role: str, known: dict[str, list[str]
                 continue  # redirected to a page already seen
             pages[url] = text
             known[pattern] = links
-        queue.extend(link for link in links if not SKIP.search(link))
+        queue.extend((link, borrowed) for link in links if not SKIP.search(link))
     return pages
 
 
