@@ -53,7 +53,7 @@ DEMO_COUNTRIES = ("THA", "KHM")
 # The annual report's rendering (HTML and PDF, half a minute) and the exchange (its demo
 # hub answers only in the demo profile) are left out: their pages show no records.
 SKIPPED_LOADERS = {"reports", "exchange"}
-MAX_PAGES_PER_ROLE = 20
+MAX_PAGES_PER_ROLE = 16
 SKIP = re.compile(
     r"^/(i18n|logout|accounts/logout|admin|api/|static|media|metrics|health"
     r"|oidc|demo-status|favicon)"
