@@ -1,11 +1,14 @@
 """Content in the reader's language: registry texts are kept as ``<field>_<lang>`` columns
 (English and Thai from the bilingual sources) and, for the other languages, supplied by
-the object's ``translated_text(field, language)`` where it has one; else English."""
+the object's ``translated_text(field, language)`` where it has one, or by our catalogues
+when the English is one of their strings (a name MATIS itself gives, such as a computed
+indicator's); else English."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.translation import get_language
 
 CONTENT_LANGUAGES = ("en", "th")  # the languages kept as columns
@@ -37,4 +40,9 @@ def local_text(obj, field: str, language: str | None = None) -> LocalText:
         if value:
             return LocalText(value, language, is_fallback=False)
     english = getattr(obj, f"{field}_en", "") or ""
+    if language != "en" and english:
+        with translation.override(language):
+            catalogued = translation.gettext(english)
+        if catalogued != english:
+            return LocalText(catalogued, language, is_fallback=False)
     return LocalText(english, "en", is_fallback=language != "en")

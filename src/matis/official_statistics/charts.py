@@ -49,37 +49,35 @@ def trend_chart(table: Table, *, y_title: str) -> dict:
         "scale": {"zero": False},
     }
     color = {"field": "series", "type": "nominal", "title": None}
+    layers = []
+    # A layer only for the points it draws: a layer whose filter leaves nothing makes
+    # Vega warn of an infinite extent for its fields.
+    if any(not p["censored"] for p in points):
+        layers.append(
+            {
+                "transform": [{"filter": "datum.censored == false"}],
+                "mark": {"type": "line", "point": True},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "value", "type": "quantitative", "title": y_title},
+                    "color": color,
+                },
+            }
+        )
+    if any(p["censored"] for p in points):
+        layers.append(
+            {
+                "transform": [{"filter": "datum.censored == true"}],
+                "mark": {"type": "point", "shape": "triangle-down", "filled": False, "size": 60},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "bound", "type": "quantitative", "title": y_title},
+                    "color": color,
+                },
+            }
+        )
     spec = _base()
-    spec.update(
-        {
-            "data": {"values": points},
-            "layer": [
-                {
-                    "transform": [{"filter": "datum.censored == false"}],
-                    "mark": {"type": "line", "point": True},
-                    "encoding": {
-                        "x": x,
-                        "y": {"field": "value", "type": "quantitative", "title": y_title},
-                        "color": color,
-                    },
-                },
-                {
-                    "transform": [{"filter": "datum.censored == true"}],
-                    "mark": {
-                        "type": "point",
-                        "shape": "triangle-down",
-                        "filled": False,
-                        "size": 60,
-                    },
-                    "encoding": {
-                        "x": x,
-                        "y": {"field": "bound", "type": "quantitative"},
-                        "color": color,
-                    },
-                },
-            ],
-        }
-    )
+    spec.update({"data": {"values": points}, "layer": layers or [{"mark": "line"}]})
     return spec
 
 

@@ -1,23 +1,19 @@
 """No English left on a translated page: crawl every page as several roles, in all seven
-languages, and look for the English of our catalogues in the rendered text.
-
-The English UI strings are the catalogue msgids of four words or more (or a known short
-label) that have a different translation in the page's language. Data (names, plan texts
-shown in English with their marker, numbers) is not a msgid and so is allowed.
+languages, and look for the English of our catalogues in the rendered text
+(:mod:`matis.testing.i18n_check`; Chromium's crawl of the rendered pages is
+``tests/browser/test_crawl_languages.py``).
 """
 
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urlsplit
 
-import polib
 import pytest
 from django.utils import translation
 
-SRC = Path(__file__).resolve().parents[3] / "src" / "matis"
+from matis.testing.i18n_check import english_ui_strings, page_text, untranslated_on
+
 LANGUAGES = ["th", "km", "lo", "my", "zh-hans", "vi"]
 ROLES = [
     ("task_force_officer", "THA"),
@@ -26,83 +22,10 @@ ROLES = [
     ("statistics_officer", "VNM"),
 ]
 MAX_PAGES_PER_ROLE = 45
-# Short labels that are UI only (never data) and must be translated everywhere
-KNOWN_LABELS = {"Status", "State", "Country", "Year", "Save", "Search", "Sign out", "Activity"}
 SKIP = re.compile(
     r"^/(i18n|accounts/logout|logout|admin|api|static|media|metrics|healthz)"
     r"|\.(xlsx|csv|pdf|json|xml|zip)$|[?&](format|download|export)="
 )
-WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-NOT_TEXT = {"script", "style", "template", "code", "pre"}
-
-
-class _Text(HTMLParser):
-    """The visible text nodes of a page and its labelling attributes, leaving out what is
-    marked as English content (``lang="en"``: a plan text not yet translated, shown with
-    its marker)."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.nodes: list[str] = []
-        self.links: list[str] = []
-        self._skip = 0
-        self._english: list[str] = []  # open tags carrying lang="en"
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag in NOT_TEXT:
-            self._skip += 1
-        if attrs.get("lang") == "en" and tag != "html":
-            self._english.append(tag)
-        if tag == "a" and attrs.get("href"):
-            self.links.append(attrs["href"])
-        for name in ("title", "placeholder", "aria-label", "alt"):
-            if attrs.get(name):
-                self.nodes.append(" ".join(attrs[name].split()))
-        if tag == "input" and attrs.get("type") in ("submit", "button") and attrs.get("value"):
-            self.nodes.append(attrs["value"])
-
-    def handle_endtag(self, tag):
-        if tag in NOT_TEXT and self._skip:
-            self._skip -= 1
-        if self._english and self._english[-1] == tag:
-            self._english.pop()
-
-    def handle_data(self, data):
-        if not self._skip and not self._english and data.strip():
-            self.nodes.append(" ".join(data.split()))
-
-
-def page_text(html: str) -> tuple[str, list[str]]:
-    parser = _Text()
-    parser.feed(html)
-    return "\n".join(parser.nodes), parser.links
-
-
-def english_ui_strings() -> list[str]:
-    """Every msgid that is UI text: four words or more, or a known label; no markup."""
-    found = set()
-    for po_path in SRC.glob("**/locale/en/LC_MESSAGES/django.po"):
-        for entry in polib.pofile(str(po_path)):
-            msgid = " ".join(entry.msgid.split())
-            if entry.msgid_plural or entry.msgctxt or re.search(r"[<>{}]|%\(|%s|%d", msgid):
-                continue
-            if len(WORDS.findall(msgid)) >= 4 or msgid in KNOWN_LABELS:
-                found.add(msgid)
-    return sorted(found, key=len, reverse=True)
-
-
-def untranslated_on(text: str, strings: list[str], language: str) -> list[str]:
-    """The English strings that are a whole text node of ``text`` (give or take a final
-    colon, full stop or asterisk) and that ``language`` translates. A msgid inside a longer
-    text is data that happens to use the words ("national plan of action")."""
-    nodes = {node.rstrip(" :.*") for node in text.split("\n")}
-    hits = []
-    with translation.override(language):
-        for msgid in strings:
-            if msgid.rstrip(" :.*") in nodes and translation.gettext(msgid) != msgid:
-                hits.append(msgid)
-    return hits
 
 
 def crawl(client, limit: int = MAX_PAGES_PER_ROLE) -> dict[str, str]:
