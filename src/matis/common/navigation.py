@@ -53,6 +53,7 @@ def nav_items_for(request) -> list[dict]:
                 continue
             items.append(
                 {
+                    "url_name": item.url_name,
                     "url": url,
                     "label": item.label,
                     "active": request.path.startswith(url) and url != "/",
