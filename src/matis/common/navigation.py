@@ -24,7 +24,8 @@ class NavItem:
 
     url_name: str
     label: Any
-    permission: str
+    # The permission the page checks; a tuple when the page lets in holders of any of them.
+    permission: str | tuple[str, ...]
     available: str | None = None
     # Dotted path of ``f(user) -> int``: a count shown beside the label (the inbox's).
     badge: str | None = None
@@ -33,7 +34,8 @@ class NavItem:
         # Imported here: AppConfig modules declare NavItems before any model can load.
         from matis.access.permissions import has_perm
 
-        if not has_perm(user, self.permission):
+        wanted = (self.permission,) if isinstance(self.permission, str) else self.permission
+        if not any(has_perm(user, permission) for permission in wanted):
             return False
         return self.available is None or bool(import_string(self.available)())
 
@@ -53,6 +55,7 @@ def nav_items_for(request) -> list[dict]:
                 continue
             items.append(
                 {
+                    "url_name": item.url_name,
                     "url": url,
                     "label": item.label,
                     "active": request.path.startswith(url) and url != "/",

@@ -14,15 +14,19 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from matis.access.scoping import scoped
-from matis.common.inbox import inbox_sections
 from matis.common.models import COMMIT_COUNTRIES, Country
 
 
 @scoped("global")
 @login_required
 def home(request):
-    # What awaits the user, from every app's inbox source (each through its own gate).
-    return render(request, "home.html", {"inbox_sections": inbox_sections(request.user, limit=5)})
+    """The user's own work first: what awaits the user, what is overdue, recent activity."""
+    from matis.common.home import home_context
+    from matis.common.navigation import nav_items_for
+
+    return render(
+        request, "home.html", home_context(request.user, nav_items=nav_items_for(request))
+    )
 
 
 @scoped("global")

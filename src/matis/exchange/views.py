@@ -142,6 +142,9 @@ def outbox(request):
 @scoped("country", model=ReceivedAlert)
 def alert_list(request):
     """Re-trafficking alerts on the cases the user may read."""
+    # The menu's permission: a role that can answer no alert has no alert page.
+    if not has_perm(request.user, "exchange.view_alerts"):
+        raise PermissionDenied
     alerts = selectors.alerts_visible(request.user)
     show = request.GET.get("show", "open")
     if show != "all":

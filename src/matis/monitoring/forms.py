@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from matis.common.dateinput import LocalDateField, local_date_formfield
+from matis.common.formsets import RowLabelledFormSet
 from matis.monitoring.models import (
     BudgetKind,
     NationalPlan,
@@ -108,8 +109,8 @@ class BudgetForm(forms.Form):
         )
 
 
-PartnerFormSet = forms.formset_factory(PartnerForm, extra=2, max_num=50)
-BudgetFormSet = forms.formset_factory(BudgetForm, extra=2, max_num=50)
+PartnerFormSet = forms.formset_factory(PartnerForm, formset=RowLabelledFormSet, extra=2, max_num=50)
+BudgetFormSet = forms.formset_factory(BudgetForm, formset=RowLabelledFormSet, extra=2, max_num=50)
 
 
 def content_from_forms(form: ReportForm, partners, budget) -> ActivityReportContent:
@@ -220,4 +221,6 @@ class NpaBudgetForm(forms.Form):
         return data
 
 
-NpaBudgetFormSet = forms.formset_factory(NpaBudgetForm, extra=2, max_num=30)
+NpaBudgetFormSet = forms.formset_factory(
+    NpaBudgetForm, formset=RowLabelledFormSet, extra=2, max_num=30
+)

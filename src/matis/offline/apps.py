@@ -10,5 +10,9 @@ class OfflineConfig(AppConfig):
     verbose_name = _("Offline capture")
     nav_items = (
         NavItem("offline:page", _("Offline capture"), "cases.register_case"),
-        NavItem("offline:devices", _("Devices for offline capture"), "access.manage_users"),
+        NavItem(
+            "offline:devices",
+            _("Devices for offline capture"),
+            ("cases.register_case", "access.manage_users"),  # as the page checks
+        ),
     )

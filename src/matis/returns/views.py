@@ -95,7 +95,7 @@ def _case_page(case) -> str:
 @login_required
 def repatriation_list(request):
     user = request.user
-    require(has_perm(user, "cases.view_cases"))
+    require(has_perm(user, "returns.view_returns"))  # the menu's permission
     outgoing = list(
         gates.sending_queryset(user)
         .select_related("case__person", "receiving_country", "receiving_agency")

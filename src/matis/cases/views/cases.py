@@ -20,7 +20,7 @@ from matis.access.permissions import has_perm
 from matis.access.scoping import scoped
 from matis.cases import forms, gates, selectors, services
 from matis.cases import screening as instruments
-from matis.cases.choices import ExploitationExtension
+from matis.cases.choices import ExploitationExtension, Recommendation
 from matis.cases.export import case_to_htcds, subject_access_export
 from matis.cases.htcds import CaseStatus, Gender, TraffickingStatus, TypeOfExploitation
 from matis.cases.models import Case
@@ -114,6 +114,18 @@ def _by_break_glass(user, case) -> bool:
     return routine is None or not Case.objects.filter(routine, pk=case.pk).exists()
 
 
+def identification_is_next(screenings, decisions) -> bool:
+    """The latest screening found strong indicators and no identification decision was
+    recorded since: the case page prompts the next step, the formal identification.
+
+    ``screenings`` and ``decisions`` are the case's, newest first (their ordering).
+    """
+    if not screenings or screenings[0].recommendation != Recommendation.STRONG:
+        return False
+    latest = screenings[0]
+    return not any(d.decided_on >= latest.screened_on for d in decisions)
+
+
 @scoped("country", model=Case, lookup="pk")
 @require_safe
 @login_required
@@ -122,6 +134,8 @@ def case_detail(request, pk: int):
     case = gates.access_case_by_id(user, pk, purpose="view")
     person = case.person
     editable = gates.cases_editable_by(user).filter(pk=case.pk).exists()
+    screenings = list(case.screenings.all())
+    decisions = list(case.decisions.select_related("decided_by"))
     return render(
         request,
         "cases/case_detail.html",
@@ -138,8 +152,9 @@ def case_detail(request, pk: int):
             "referrals": case.referrals.select_related("provider"),
             "services": case.services.select_related("provider"),
             "alerts": case.alerts.filter(resolved_at__isnull=True),
-            "screenings": case.screenings.all(),
-            "decisions": case.decisions.select_related("decided_by"),
+            "screenings": screenings,
+            "decisions": decisions,
+            "identification_next": editable and identification_is_next(screenings, decisions),
             "instruments": instruments.instruments_for(is_child=person.is_child),
             "emergency": _by_break_glass(user, case),
         },

@@ -17,6 +17,7 @@ from matis.common.files import (
     file_response,
     max_evidence_bytes,
 )
+from matis.common.views import require
 from matis.common.workflow import TransitionNotAllowed
 from matis.monitoring import selectors, services
 from matis.monitoring.forms import (
@@ -35,6 +36,7 @@ from matis.monitoring.views.common import error_messages, pick_country
 @scoped("country", model=ActivityReport)
 @login_required
 def report_list(request):
+    require(has_perm(request.user, "monitoring.view_reports"))  # the menu's permission
     period = selectors.period_for_year(request.GET.get("year"))
     country_id = pick_country(request)
     context = {

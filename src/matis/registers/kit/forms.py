@@ -8,6 +8,7 @@ from django.forms import inlineformset_factory, modelform_factory
 from django.utils.translation import gettext_lazy as _
 
 from matis.common.dateinput import LocalDateInput, local_date_formfield
+from matis.common.formsets import RowLabelledFormSetMixin
 from matis.common.models import Country
 from matis.registers.kit.specs import Child, Register, scope_rows
 
@@ -80,7 +81,7 @@ def form_class(spec: Register) -> type[RegisterForm]:
     )
 
 
-class ChildFormSet(forms.BaseInlineFormSet):
+class ChildFormSet(RowLabelledFormSetMixin, forms.BaseInlineFormSet):
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)

@@ -53,3 +53,25 @@
     narrow();
   });
 })();
+// The main menu collapses behind its button on narrow screens (the CSS hides the list
+// there unless the menu is open). The button is a <button>: Enter and Space open it;
+// Escape closes it and gives the focus back to the button.
+(function () {
+  "use strict";
+  var nav = document.querySelector(".main-nav");
+  var button = nav && nav.querySelector(".nav-toggle");
+  if (!button) { return; }
+  function set(open) {
+    nav.classList.toggle("is-open", open);
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+  button.addEventListener("click", function () {
+    set(button.getAttribute("aria-expanded") !== "true");
+  });
+  nav.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+      set(false);
+      button.focus();
+    }
+  });
+})();
