@@ -207,7 +207,7 @@ def test_routes_and_network_reports(analyst, django_capture_on_commit_callbacks)
         flows__destination="destination",
     )
     page = _thai(analyst).get(f"/analytics/{analysis.pk}/").content.decode()
-    for marker in ("data-report-headline", "data-report-explanation", "data-routes-map-slot"):
+    for marker in ("data-report-headline", "data-report-explanation", "data-route-charts"):
         assert marker in page
     assert "ต้นทาง" in _headers(page)  # "Origin"
     links = pd.DataFrame(
@@ -288,3 +288,57 @@ def test_pdf_in_thai_is_a_thai_report(analyst, django_capture_on_commit_callback
     assert response.status_code == 200
     text = _pdf_text(response.content)
     assert "UK 2013 th" in text and "วิธีการ" in text
+
+
+def test_logit_normal_without_an_upper_limit_is_said_in_words(analyst):
+    """The logit-normal method may find no upper limit (tipstats returns infinity): the
+    result stores None, never infinity, and the report says so instead of a number."""
+    from matis.analytics.report import build_report
+    from matis.analytics.runners import _rounded
+    from matis.common.jobs import JobStatus as Status
+
+    assert _rounded(float("inf")) is None and _rounded(float("nan")) is None
+    assert _rounded(12.6) == 13
+    comparison = [
+        {
+            "method": "logit_normal",
+            "estimate": 4971,
+            "ci_low": 725,
+            "ci_high": None,
+            "interval": "profile",
+            "chosen": True,
+            "error": "",
+        },
+        {
+            "method": "main_effects",
+            "estimate": 3000,
+            "ci_low": 2800,
+            "ci_high": 3300,
+            "interval": "profile",
+            "chosen": False,
+            "error": "",
+        },
+    ]
+    analysis = Analysis.objects.create(
+        title="logit-normal",
+        kind="mse",
+        source="dataset:0",
+        parameters={"method": "logit_normal", "count": "count"},
+        result={
+            "population_estimate": 4971.0,
+            "ci_low": 725.0,
+            "ci_high": None,
+            "interval": "profile",
+            "n_observed": 620,
+            "n_unobserved_estimate": 4351.0,
+            "lists": list("ABCD"),
+            "method": "logit_normal",
+            "comparison": comparison,
+        },
+        status=Status.DONE,
+        created_by=analyst.user,
+    )
+    report = build_report(analysis)
+    headline = dict((str(k), str(v)) for k, v in report.headline)
+    assert "725 or more (no upper limit)" in headline.values()
+    assert "Logit-normal heterogeneity" in " ".join(str(w) for w in report.explanation)
