@@ -49,6 +49,11 @@ def report_list(request):
                 for message in exc.messages:
                     form.add_error(None, message)
             else:
+                if getattr(report, "is_duplicate_request", False):
+                    messages.info(
+                        request,
+                        _("The same report is already being prepared: this is its page."),
+                    )
                 return redirect("reports:report_status", pk=report.pk)
     return render(
         request,
