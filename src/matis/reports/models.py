@@ -85,6 +85,12 @@ class AnnualReport(BackgroundJob):
             "language": language_name(self.language, self.language),
         }
 
+    def audit_label(self) -> str:
+        """How the audit log names the report: year, scope and language, no person."""
+        from matis.common.calendars import display_year
+
+        return f"{display_year(self.year)} · {self.scope_label} · {self.language}"
+
     @property
     def scope_label(self) -> str:
         return self.country.display_name if self.country_id else str(_("Region"))
