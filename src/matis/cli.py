@@ -48,13 +48,14 @@ def _port_free(host: str, port: int) -> bool:
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    """Linux: the worker gets SIGTERM when the server process dies, even by SIGKILL."""
+    """Linux: the worker is killed when the server process dies, even by SIGKILL (SIGKILL:
+    its SIGTERM would let it finish the job in hand, minutes for a demo part)."""
     try:
         import ctypes
 
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
     except OSError:
         pass
 
@@ -136,12 +137,34 @@ def _serve(host: str, port: int, threads: int, *, worker: bool = True) -> None:
         pass
     finally:
         if proc is not None:
+            stop_worker(proc)
+
+
+# Seconds the worker has to finish after SIGTERM before it is killed. Its SIGTERM means
+# "finish the job in hand first", and a demo part or a report can take minutes: the
+# server would stop and leave it running. A job cut short is marked failed at the next
+# start (recover_stale_jobs) and the demo queues its parts again.
+WORKER_STOP_SECONDS = 5
+
+
+def stop_worker(proc: subprocess.Popen, grace: float = WORKER_STOP_SECONDS) -> None:
+    """Stop the worker for good: SIGTERM, then SIGKILL after ``grace`` seconds.
+
+    A second Ctrl+C (or SIGTERM) while it stops is ignored rather than interrupting
+    the wait, which would leave the worker behind.
+    """
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        if proc.poll() is None:
             proc.terminate()
             try:
-                proc.wait(timeout=30)
+                proc.wait(timeout=grace)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -20,6 +20,7 @@ it answers, unless ``--wait``.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -109,6 +110,7 @@ def run(
     if not serve:
         return 0
     workers: list[subprocess.Popen] = []
+    signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops the region as Ctrl+C does
     try:
         region.start(worker=True)
         for country in COUNTRIES:
@@ -133,14 +135,15 @@ def run(
         print("\nStopping ...", flush=True)
         return 0
     finally:
+        from matis.cli import stop_worker
+
         for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            try:
-                worker.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+            stop_worker(worker)
         region.stop()
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":  # python -m matis.demo_region load <hub|THA|KHM>

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -163,3 +164,56 @@ def test_demo_refuses_a_busy_port(demo_home):
         )
     assert result.returncode == 2
     assert f"port {port}" in result.stderr
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (Linux /proc)."""
+    found = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        text = (task / "children").read_text() if (task / "children").exists() else ""
+        found |= {int(p) for p in text.split()}
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_stopping_the_demo_stops_its_worker(demo_home, stop):
+    port = _free_port()
+    proc = subprocess.Popen(
+        _matis("demo", "--port", str(port)),  # with its worker, busy with the queued parts
+        env=_env(demo_home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line or "Press Ctrl+C" in line:
+                break
+        workers = set()
+        while time.monotonic() < deadline and not workers:
+            workers = _children(proc.pid)
+            time.sleep(0.2)
+        assert workers, "the demo started no worker"
+        time.sleep(3)  # the worker takes a queued demo part in hand
+        started = time.monotonic()
+        proc.send_signal(stop)
+        assert proc.wait(timeout=30) == 0
+        while any(_alive(w) for w in workers) and time.monotonic() - started < 20:
+            time.sleep(0.2)
+        assert not any(_alive(w) for w in workers), "the worker outlived the demo"
+        assert time.monotonic() - started < 20
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

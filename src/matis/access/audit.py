@@ -291,3 +291,69 @@ def describe_changes(event: AuditLog) -> list[ChangeRow]:
             before, after = pair
             rows.append(ChangeRow(label, _shown(field, before), _shown(field, after)))
     return rows
+
+
+# Fields that identify a record without naming anyone: case and file numbers, codes.
+IDENTIFIER_FIELDS = ("reference", "case_number", "number", "code", "key_id")
+
+
+def _audit_model(object_type: str):
+    try:
+        return apps.get_model(object_type) if object_type else None
+    except (LookupError, ValueError):
+        return None
+
+
+def object_type_label(object_type: str) -> str:
+    """'reports.annualreport' -> 'Annual monitoring report' (the model's verbose name, in the
+    reader's language); an unknown type is shown as it is stored."""
+    model = _audit_model(object_type)
+    return str(model._meta.verbose_name).capitalize() if model is not None else object_type
+
+
+def _identifier(obj) -> str:
+    label = getattr(obj, "audit_label", None)
+    if callable(label):
+        return str(label())
+    fields = {f.name for f in obj._meta.concrete_fields}
+    for name in IDENTIFIER_FIELDS:
+        if name not in fields:
+            continue
+        value = getattr(obj, name, "")
+        if value not in (None, ""):
+            return str(value)
+    return ""
+
+
+def object_descriptions(events) -> dict[tuple[str, str], str]:
+    """A readable description of the object of each audit event, by (type, id).
+
+    The model's translated verbose name and an identifier that names no one (a case
+    number, a code, or what the model's ``audit_label()`` gives), else the row number:
+    "Annual monitoring report 2013 · Region · th", "Case THA-2019-D00012", "User #12".
+    One query per object type on the page, whatever the number of events.
+    """
+    wanted: dict[str, set[str]] = {}
+    for event in events:
+        if event.object_type and event.object_id:
+            wanted.setdefault(event.object_type, set()).add(event.object_id)
+    described = {}
+    for object_type, ids in wanted.items():
+        model = _audit_model(object_type)
+        if model is None:
+            for object_id in ids:
+                described[(object_type, object_id)] = f"{object_type} {object_id}"
+            continue
+        found = {}
+        try:
+            found = {str(pk): obj for pk, obj in model._default_manager.in_bulk(list(ids)).items()}
+        except (ValueError, TypeError):  # ids that are not the model's primary keys
+            found = {}
+        name = object_type_label(object_type)
+        for object_id in ids:
+            obj = found.get(object_id)
+            ident = _identifier(obj) if obj is not None else ""
+            described[(object_type, object_id)] = (
+                f"{name} {ident}" if ident else f"{name} #{object_id}"
+            )
+    return described

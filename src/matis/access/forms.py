@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matis.access import services
 from matis.access.models import User
+from matis.common.dateinput import LocalDateField
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -101,3 +102,33 @@ class InviteForm(_ManagedUserFields):
 
 class UserManageForm(_ManagedUserFields):
     is_active = forms.BooleanField(label=_("Active"), required=False)
+
+
+class AuditFilterForm(forms.Form):
+    """The audit page's filters; dates in the reader's calendar (Buddhist Era for Thai)."""
+
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    actor = forms.TypedChoiceField(label=_("User"), required=False, coerce=int, empty_value=None)
+    object_type = forms.ChoiceField(label=_("Object type"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    date_from = LocalDateField(label=_("From"), required=False)
+    date_to = LocalDateField(label=_("To"), required=False)
+
+    def __init__(self, *args, actors, object_types, countries, **kwargs):
+        from matis.access.models import AuditAction
+        from matis.common.countries import country_name
+
+        super().__init__(*args, **kwargs)
+        everything = [("", _("All"))]
+        self.fields["action"].choices = everything + list(AuditAction.choices)
+        self.fields["actor"].choices = everything + list(actors)
+        self.fields["object_type"].choices = everything + list(object_types)
+        named = sorted(((c, country_name(c, default=c)) for c in countries), key=lambda c: c[1])
+        self.fields["country"].choices = everything + named
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data

@@ -23,7 +23,7 @@ from matis.access.forms import (
     TokenForm,
     UserManageForm,
 )
-from matis.access.models import Agency, AuditAction, AuditLog, OrganisationType, User
+from matis.access.models import Agency, AuditLog, OrganisationType, User
 from matis.access.permissions import has_perm
 from matis.access.scoping import get_scoped_or_404, scoped, visible_countries
 
@@ -216,9 +216,27 @@ def user_detail(request, pk: int):
 def audit_list(request):
     if not has_perm(request.user, "access.view_audit_log"):
         raise PermissionDenied
-    events = selectors.audit_list(user=request.user, action=request.GET.get("action") or None)
+    from matis.access.audit import object_descriptions
+    from matis.access.forms import AuditFilterForm
+
+    form = AuditFilterForm(request.GET or None, **selectors.audit_filter_choices(request.user))
+    filters = {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "action": data["action"] or None,
+            "actor_id": data["actor"],
+            "object_type": data["object_type"] or None,
+            "country_id": data["country"] or None,
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+        }
+    events = selectors.audit_list(user=request.user, **filters)
     page = Paginator(events, 100).get_page(request.GET.get("page"))
-    return render(request, "access/audit_list.html", {"page": page, "actions": AuditAction.choices})
+    described = object_descriptions(page.object_list)
+    for event in page.object_list:
+        event.object_label = described.get((event.object_type, event.object_id), "")
+    return render(request, "access/audit_list.html", {"page": page, "form": form})
 
 
 @scoped("global")

@@ -51,7 +51,7 @@ from matis.cases.models import (
 from matis.cases.services.cases import add_years, person_search_digests, retention_years
 from matis.cases.services.placements import alert_kind_for
 from matis.cases.synthetic import synthetic_document_number, synthetic_name
-from matis.common.demo import demo_countries
+from matis.common.demo import demo_countries, demo_today
 from matis.common.models import COMMIT_COUNTRIES
 
 SEED = 20110101
@@ -108,7 +108,7 @@ class SyntheticPerson:
 def generate_people(n: int, *, seed: int = SEED, today: dt.date | None = None):
     """Yield (country, opened_on, SyntheticPerson) for ``n`` demo cases, deterministically."""
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
-    today = today or dt.date(2026, 1, 1)
+    today = today or demo_today()
     for _ in range(n):
         country = _pick(rng, COUNTRY_SHARE)
         nationality = _pick(rng, NATIONALITY_MIX[country])
@@ -271,7 +271,7 @@ def load_demo(
                 "": 0.16,
             },
         )
-        age_days = (dt.date(2026, 1, 1) - opened).days
+        age_days = (demo_today() - opened).days
         status = CaseStatus.ACTIVE
         closed = None
         if age_days > 700:

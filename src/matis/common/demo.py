@@ -17,6 +17,7 @@ instance of the regional demo then loads only its own country's records.
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import logging
 import time
@@ -28,6 +29,18 @@ from django.apps import apps
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
+
+# The demo's "today". Synthetic dates are counted from it, never from the machine's
+# clock, so the demo shows the same dates whenever and wherever it is started: the plan
+# and monitoring data lie in the plan period (2011-2013), cases, court cases, returns and
+# exchanges in the years before this date. Derived from the clock only where the demo must
+# be live: the final reporting period stays open (monitoring.demo), tips wait in the
+# intake inbox since a few days (intake.demo), and the demo's own job bookkeeping.
+DEMO_TODAY = dt.date(2026, 1, 1)
+
+
+def demo_today() -> dt.date:
+    return DEMO_TODAY
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,15 @@ from django.utils.translation import get_language
 BUDDHIST_ERA_OFFSET = 543
 BUDDHIST_ERA_LANGUAGES = frozenset({"th"})
 
-# Django's language codes (settings.LANGUAGES) -> CLDR locale identifiers
-_CLDR_IDS = {"zh-hans": "zh_Hans", "zh-hant": "zh_Hant"}
+# Django's language codes (settings.LANGUAGES) -> CLDR locale identifiers. English is
+# British English (en_GB): day before month, "8 Feb 2014", 24-hour times;
+# US English ("Feb 8, 2014", 02/08/2014) reads the wrong way round in the region.
+_CLDR_IDS = {"en": "en_GB", "zh-hans": "zh_Hans", "zh-hant": "zh_Hant"}
 
 CLDR_LENGTHS = ("short", "medium", "long", "full")
 
 # Django's format names -> CLDR (date length, time length); short dates are CLDR medium
-# in every language so an English date is never the ambiguous 02/08/2014.
+# in every language (8 Feb 2014), so no date is ever the ambiguous 02/08/2014.
 _DJANGO_FORMATS = {
     "DATE_FORMAT": ("medium", None),
     "SHORT_DATE_FORMAT": ("medium", None),
@@ -163,7 +165,11 @@ def cldr_country_name(code: str, language: str | None = None, default: str = "")
 
 def language_name(code: str, language: str | None = None) -> str:
     """A language's CLDR name in the reader's language: 'lo' -> 'ລາວ' for Lao readers."""
-    cldr = _CLDR_IDS.get(code.lower(), code.replace("-", "_"))
+    cldr = (
+        code.replace("-", "_")
+        if code.lower() == "en"
+        else _CLDR_IDS.get(code.lower(), code.replace("-", "_"))
+    )
     locale = cldr_locale(language)
     return (
         locale.languages.get(cldr)

@@ -90,7 +90,7 @@ def _register(country: str, given: str, family: str, dob: dt.date, opened: dt.da
             case=case,
             purpose=purpose,
             given=True,
-            on=min(opened, dt.date.today()),
+            on=opened,
             language="en",
             given_by=ConsentGivenBy.PERSON,
             recipient_country=recipient,
@@ -125,7 +125,9 @@ def load_demo() -> str:
         return "no demo case workers: load the access demo first"
     with transaction.atomic():
         _keys()
-    today = dt.date.today()
+    from matis.common.demo import demo_today
+
+    today = demo_today()  # fixed: the demo's cases never open in the current year
     earlier_cases, newer_cases = [], []
     for (c1, g1, f1), (c2, _g2, _f2), dob, _confirmed in SYNTHETIC_RETRAFFICKED:
         with transaction.atomic():

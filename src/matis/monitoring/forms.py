@@ -175,9 +175,10 @@ class ExchangeRateForm(forms.Form):
 
 
 class NationalPlanForm(forms.ModelForm):
-    formfield_callback = local_date_formfield
-
     class Meta:
+        # In Meta: Django 5 ignores a ``formfield_callback`` set on the form class itself,
+        # which left the adoption date a plain DateField (empty or CE in th and zh-hans).
+        formfield_callback = local_date_formfield
         model = NationalPlan
         fields = [
             "title",

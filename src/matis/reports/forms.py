@@ -5,7 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 class ReportRequestForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=[])
-    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    # Not named "language": that is the field of the interface language switch
+    # (Django's set_language view, the header form); the report's language is the
+    # document's only, never the reader's.
+    report_language = forms.ChoiceField(label=_("Report language"), choices=settings.LANGUAGES)
     country = forms.ChoiceField(label=_("Scope"), required=False, choices=[])
     title = forms.CharField(label=_("Title (optional)"), required=False, max_length=300)
 

@@ -67,7 +67,33 @@ class AnnualReport(BackgroundJob):
         verbose_name_plural = _("annual monitoring reports")
 
     def __str__(self) -> str:
-        return self.title or f"{self.year} {self.country_id or 'regional'} {self.language}"
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """The title the requester gave, or one made of year, scope and language, in the
+        reader's language, the report's language by its own name:
+        "Annual monitoring report 2013 — Region — ไทย"."""
+        if self.title:
+            return self.title
+        from matis.common.calendars import display_year
+        from matis.common.l10n import language_name
+
+        return _("Annual monitoring report %(year)s — %(scope)s — %(language)s") % {
+            "year": display_year(self.year),
+            "scope": self.scope_label,
+            "language": language_name(self.language, self.language),
+        }
+
+    def audit_label(self) -> str:
+        """How the audit log names the report: year, scope and language, no person."""
+        from matis.common.calendars import display_year
+
+        return f"{display_year(self.year)} · {self.scope_label} · {self.language}"
+
+    @property
+    def scope_label(self) -> str:
+        return self.country.display_name if self.country_id else str(_("Region"))
 
     @property
     def is_regional(self) -> bool:

@@ -49,6 +49,23 @@ def annual_report_request(
         raise ValidationError(
             {"year": _("There is no reporting period for %(year)s.") % {"year": year}}
         )
+    running = (
+        AnnualReport.objects.select_for_update()
+        .filter(
+            plan=plan,
+            year=year,
+            country_id=country_id,
+            language=language,
+            title=title[:300],
+            status__in=(JobStatus.QUEUED, JobStatus.RUNNING),
+        )
+        .order_by("requested_at", "pk")
+        .first()
+    )
+    if running is not None:
+        # The same report is already being prepared: follow that one, not a duplicate job.
+        running.is_duplicate_request = True
+        return running
     report = AnnualReport.objects.create(
         plan=plan,
         year=year,
@@ -97,7 +114,6 @@ def annual_report_render(*, report_id: int) -> AnnualReport:
                 pdf_file=report.pdf_file,
                 pages=pdf.pages,
                 synthetic=content.synthetic,
-                title=report.title or content.title,
                 phase="",
             )
             audit_record(

@@ -30,7 +30,7 @@ def report_list(request):
         years=years,
         countries=countries,
         region_wide=user.is_region_wide,
-        initial={"language": request.LANGUAGE_CODE, "year": years[-1] if years else None},
+        initial={"report_language": request.LANGUAGE_CODE, "year": years[-1] if years else None},
     )
     if request.method == "POST":
         if not can_request:
@@ -41,7 +41,7 @@ def report_list(request):
                 report = services.annual_report_request(
                     actor=user,
                     year=data["year"],
-                    language=data["language"],
+                    language=data["report_language"],
                     country_id=data["country"] or None,
                     title=data["title"],
                 )
@@ -49,6 +49,11 @@ def report_list(request):
                 for message in exc.messages:
                     form.add_error(None, message)
             else:
+                if getattr(report, "is_duplicate_request", False):
+                    messages.info(
+                        request,
+                        _("The same report is already being prepared: this is its page."),
+                    )
                 return redirect("reports:report_status", pk=report.pk)
     return render(
         request,

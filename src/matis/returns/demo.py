@@ -46,7 +46,10 @@ LANGUAGE_OF = {"THA": "th", "KHM": "km", "LAO": "lo", "MMR": "my", "CHN": "zh", 
 
 
 def demo_today() -> dt.date:
-    return min(dt.date.today(), dt.date(2026, 1, 1))
+    """The demo's fixed "today" (:data:`matis.common.demo.DEMO_TODAY`), not the clock's."""
+    from matis.common.demo import demo_today as common_demo_today
+
+    return common_demo_today()
 
 
 def _worker(country: str, local: str = "caseworker") -> User | None:

@@ -15,7 +15,7 @@ DAY = dt.date(2014, 2, 8)
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("en", "Feb 8, 2014"),  # CLDR medium: never the ambiguous 02/08/2014
+        ("en", "8 Feb 2014"),  # CLDR medium, day first: never the ambiguous 02/08/2014
         ("th", "8 ก.พ. 2557"),  # Buddhist Era
         ("lo", "8 ກ.ພ. 2014"),
         ("my", "2014 ဖေ 8"),
@@ -69,3 +69,17 @@ def test_country_and_language_names():
     template = Template("{{ c|country }} · {{ l|language_name }}")
     with translation.override("vi"):
         assert template.render(Context({"c": "JPN", "l": "th"})) == "Nhật Bản · Tiếng Thái"
+
+
+def test_english_dates_are_day_first_or_iso_in_display_and_input():
+    from django import forms
+
+    moment = dt.datetime(2014, 2, 8, 14, 5, tzinfo=dt.UTC)
+    assert format_date(moment, "SHORT_DATETIME_FORMAT", language="en") == "8 Feb 2014, 21:05"
+    with translation.override("en"):
+        assert formats.date_format(DAY) == "8 Feb 2014"
+        assert formats.date_format(DAY, "SHORT_DATE_FORMAT") == "2014-02-08"
+        # a plain Django date field never reads 02/08/2014 month first
+        field = forms.DateField()
+        assert field.clean("02/08/2014") == dt.date(2014, 8, 2)
+        assert field.clean("2014-02-08") == DAY

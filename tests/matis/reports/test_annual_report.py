@@ -140,7 +140,7 @@ def test_rendering_in_the_background_records_progress(
 ):
     client.force_login(secretariat)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/reports/", {"year": 2012, "language": "en", "country": ""})
+        response = client.post("/reports/", {"year": 2012, "report_language": "en", "country": ""})
     report = AnnualReport.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/reports/{report.pk}/"
     assert (report.status, report.percent, report.pages > 5) == ("done", 100, True)
@@ -190,12 +190,14 @@ def test_who_reads_which_report(client, make_user, secretariat, scenario):
     client.force_login(tfo_khm)
     assert client.get(f"/reports/{regional.pk}/").status_code == 200
     assert (
-        client.post("/reports/", {"year": 2011, "language": "en", "country": "THA"}).status_code
+        client.post(
+            "/reports/", {"year": 2011, "report_language": "en", "country": "THA"}
+        ).status_code
         == 200
     )  # form error: KHM may prepare only its own
     assert not AnnualReport.objects.filter(country_id="THA", requested_by=tfo_khm).exists()
     client.force_login(make_user(role="case_worker", country="THA"))
-    assert client.post("/reports/", {"year": 2011, "language": "en"}).status_code == 403
+    assert client.post("/reports/", {"year": 2011, "report_language": "en"}).status_code == 403
 
 
 def test_a_failed_rendering_is_recorded(monkeypatch, scenario):

@@ -19,7 +19,14 @@ from matis.exchange import conf as exchange_conf
 from matis.monitoring.dashboards import load_monitoring_data
 from matis.monitoring.models import BudgetKind
 from matis.plans.models import Plan
-from matis.reports.builder.common import AnnualReportContent, Section, pct, rate, usd
+from matis.reports.builder.common import (
+    AnnualReportContent,
+    Section,
+    completion_rate,
+    pct,
+    rate,
+    usd,
+)
 from matis.reports.builder.final import end_of_plan_section, impact_section
 from matis.reports.builder.indicators import indicator_section, indicator_values, npa_section
 from matis.reports.builder.maps import maps_section
@@ -62,8 +69,8 @@ def build_report(*, plan: Plan, year: int, country_id: str | None = None) -> Ann
     indicators = indicator_values(plan, year, countries)
 
     key_figures = [
-        (_("Activities completed"), pct(overall.rate)),
-        (_("Priority activities completed"), pct(priority.rate)),
+        (_("Activities completed"), pct(completion_rate(overall))),
+        (_("Priority activities completed"), pct(completion_rate(priority))),
         (_("Government spending (USD)"), usd(spending)),
         (_("Indicator targets met"), pct(rate(indicators["met"], indicators["with_target"]))),
     ]

@@ -15,7 +15,7 @@ from matis.monitoring.models import (
     PlanIndicator,
     ProgressStatus,
 )
-from matis.reports.builder.common import Section, pct
+from matis.reports.builder.common import Section, completion_rate, pct
 
 
 def end_of_plan_section(data: MonitoringData, year: int) -> Section:
@@ -37,7 +37,7 @@ def end_of_plan_section(data: MonitoringData, year: int) -> Section:
     for c in data.countries:
         row = {"country": c.display_name}
         for y in data.years:
-            row[f"y{y}"] = data.completion(year=y, country=c.iso3).rate
+            row[f"y{y}"] = completion_rate(data.completion(year=y, country=c.iso3))
         latest = [data.latest_status(c.iso3, a.pk, year) for a in data.activities]
         completed = sum(s == ProgressStatus.COMPLETED for s in latest)
         priority = sum(

@@ -20,7 +20,7 @@ from matis.monitoring.models import (
     ExchangeRate,
 )
 from matis.reports import svgcharts
-from matis.reports.builder.common import Section, pct, rate, usd
+from matis.reports.builder.common import Section, completion_rate, pct, rate, usd
 
 
 def summary_lines(
@@ -46,7 +46,7 @@ def summary_lines(
             "expected": overall.expected,
             "completed": overall.completed,
             "applicable": overall.applicable,
-            "rate": pct(overall.rate),
+            "rate": pct(completion_rate(overall)),
             "in_progress": overall.in_progress,
         },
         _(
@@ -56,7 +56,7 @@ def summary_lines(
         % {
             "completed": priority.completed,
             "applicable": priority.applicable,
-            "rate": pct(priority.rate),
+            "rate": pct(completion_rate(priority)),
         },
         _(
             "Governments allocated %(allocation)s US dollars to the activities and spent "
@@ -65,7 +65,8 @@ def summary_lines(
         % {"allocation": usd(allocation), "spending": usd(spending), "partner": usd(partner)},
     ]
     rates = [
-        (c.display_name, data.completion(year=year, country=c.iso3).rate) for c in data.countries
+        (c.display_name, completion_rate(data.completion(year=year, country=c.iso3)))
+        for c in data.countries
     ]
     rates = [(name, rate) for name, rate in rates if rate is not None]
     if len(rates) > 1:
@@ -120,35 +121,47 @@ def progress_by_area(data: MonitoringData, year: int) -> Section:
                 "completed": c.completed,
                 "in_progress": c.in_progress,
                 "applicable": c.applicable,
-                "rate": c.rate,
-                "priority_rate": p.rate,
+                "rate": completion_rate(c),
+                "priority_rate": completion_rate(p),
                 "spending": data.usd(kind=BudgetKind.SPENDING, year=year, area_id=area.pk),
             }
         )
     table = Table("areas", _("Progress by Area"), columns, rows)
-    chart = svgcharts.hbar_chart(
-        [(f"{a.number} {a.code}", r["rate"]) for a, r in zip(data.areas, rows, strict=True)],
-        title=_("Completed activities by Area (%)"),
-    )
-    return Section("areas", _("Progress by Area"), [table], [chart])
+    bars = [(f"{a.number} {a.code}", r["rate"]) for a, r in zip(data.areas, rows, strict=True)]
+    chart = svgcharts.hbar_chart(bars, title=_("Completed activities by Area (%)"))
+    return Section("areas", _("Progress by Area"), [table], [chart], chart_data={"areas": bars})
 
 
 def progress_by_country(data: MonitoringData, year: int) -> Section:
     table = completion_table(data, year)
+    # The dashboard table keeps one decimal; the report shows whole per cents,
+    # computed once from the counts for the table and the charts alike.
+    for row, country in zip(table.rows, data.countries, strict=True):
+        for area in data.areas:
+            row[f"area_{area.number}"] = completion_rate(
+                data.completion(year=year, country=country.iso3, area_id=area.pk)
+            )
+        row["all"] = completion_rate(data.completion(year=year, country=country.iso3))
+    area_labels = [f"{a.number} {a.code}" for a in data.areas]
+    grid = [[r[f"area_{a.number}"] for a in data.areas] for r in table.rows]
     chart = svgcharts.heatmap(
-        [r["country"] for r in table.rows],
-        [f"{a.number} {a.code}" for a in data.areas],
-        [[r[f"area_{a.number}"] for a in data.areas] for r in table.rows],
-        title=table.title,
+        [r["country"] for r in table.rows], area_labels, grid, title=table.title
     )
-    sections = [chart]
+    charts = [chart]
+    chart_data = {
+        "countries": [
+            (r["country"], label, value)
+            for r, values in zip(table.rows, grid, strict=True)
+            for label, value in zip(area_labels, values, strict=True)
+        ]
+    }
     if len(data.years) > 1 and len(data.countries) > 1:
         series = [display_year(y) for y in data.years]
         values = [
-            [data.completion(year=y, country=c.iso3).rate for y in data.years]
+            [completion_rate(data.completion(year=y, country=c.iso3)) for y in data.years]
             for c in data.countries
         ]
-        sections.append(
+        charts.append(
             svgcharts.grouped_columns(
                 [c.display_name for c in data.countries],
                 series,
@@ -156,7 +169,12 @@ def progress_by_country(data: MonitoringData, year: int) -> Section:
                 title=_("Completed activities by country and year (%)"),
             )
         )
-    return Section("countries", _("Progress by country"), [table], sections)
+        chart_data["years"] = [
+            (c.display_name, label, value)
+            for c, row in zip(data.countries, values, strict=True)
+            for label, value in zip(series, row, strict=True)
+        ]
+    return Section("countries", _("Progress by country"), [table], charts, chart_data=chart_data)
 
 
 def status_matrix(data: MonitoringData, year: int, activities, name: str, title: str) -> Table:
