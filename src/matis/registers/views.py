@@ -97,9 +97,9 @@ def assessment_document(request, pk: int):
 
 
 class ReviewForm(forms.ModelForm):
-    formfield_callback = local_date_formfield
-
     class Meta:
+        # in Meta (as NationalPlanForm): the review date is typed in the reader's calendar
+        formfield_callback = local_date_formfield
         model = AgreementReview
         fields = ["reviewed_on", "reviewed_by", "outcome", "summary"]
         widgets = {"reviewed_on": DATE_WIDGET, "summary": forms.Textarea(attrs={"rows": 3})}
