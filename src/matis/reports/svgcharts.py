@@ -42,11 +42,14 @@ def _colour(series: Sequence[str], title=None) -> dict:
 def hbar_spec(
     items: Sequence[tuple[str, object]], *, title: str, max_value: float = 100, unit: str = "%"
 ) -> dict:
-    """Horizontal bars, one per item (label, value or None); a missing value reads "–"."""
-    values = [
-        {"label": str(label), "value": _num(v), "text": MISSING if _num(v) is None else ""}
-        for label, v in items
-    ]
+    """Horizontal bars, one per item (label, value or None), each with its value written
+    after it (the number the report's table shows); a missing value reads "–"."""
+    suffix = "%" if unit == "%" else ""
+    values = []
+    for label, v in items:
+        n = _num(v)
+        text = MISSING if n is None else f"{n:.0f}{suffix}"
+        values.append({"label": str(label), "value": n, "at": n or 0, "text": text})
     y = axis("label", "nominal", None, sort=None)
     x = axis("value", "quantitative", unit, scale={"domain": [0, max_value]})
     return base_spec(
@@ -59,7 +62,7 @@ def hbar_spec(
                 "mark": {"type": "text", "align": "left", "dx": 4},
                 "encoding": {
                     "y": y,
-                    "x": {"datum": 0, "type": "quantitative"},
+                    "x": {"field": "at", "type": "quantitative"},
                     "text": {"field": "text"},
                 },
             },
