@@ -17,12 +17,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from tipstats.linkage._calibrate import _typo as _calibration_typo
+
 DATA = Path(__file__).with_name("data") / "names.tsv"
 SCRIPTS = ("th", "km", "lo", "my", "zh", "vi")
 # written family name first, and without a space between the parts
 _FAMILY_FIRST = {"km", "zh", "vi"}
 _JOINED = {"zh", "my"}
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 @dataclass(frozen=True)
@@ -50,18 +51,8 @@ def load_names(path: Path = DATA) -> list[NamePart]:
 
 
 def _typo(word: str, rng: np.random.Generator) -> str:
-    """One keyboard error: a letter substituted, dropped, doubled or two swapped."""
-    if len(word) < 4:
-        return word
-    i = int(rng.integers(1, len(word) - 1))
-    kind = int(rng.integers(4))
-    if kind == 0:
-        return word[:i] + _LETTERS[int(rng.integers(26))] + word[i + 1 :]
-    if kind == 1:
-        return word[:i] + word[i + 1 :]
-    if kind == 2:
-        return word[:i] + word[i] + word[i:]
-    return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
+    """One keyboard error (the calibration set's), in words of four letters or more."""
+    return _calibration_typo(word, rng, shortest=4)
 
 
 def _native(script: str, given: NamePart, family: NamePart) -> str:

@@ -160,9 +160,10 @@ _FAMILY = [
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-def _typo(word: str, rng: np.random.Generator) -> str:
-    """One keyboard error: a letter substituted, dropped, doubled or two swapped."""
-    if len(word) < 3:
+def _typo(word: str, rng: np.random.Generator, *, shortest: int = 3) -> str:
+    """One keyboard error: a letter substituted, dropped, doubled or two swapped (words
+    shorter than ``shortest`` are left as they are)."""
+    if len(word) < shortest:
         return word
     i = int(rng.integers(1, len(word) - 1))
     kind = int(rng.integers(4))
