@@ -145,6 +145,10 @@ def period(value: Any) -> str:
     return str(value) if isinstance(value, int) else number(value)
 
 
+#: The first cell of the margin row :mod:`matis.analytics.disclosure` adds to a table.
+TOTAL_MARKER = "Total"
+
+
 def cell(column: str, value: Any) -> str:
     """One stored cell as the reader sees it: codes labelled, numbers formatted."""
     if value is None or value == "":
@@ -174,8 +178,19 @@ def localise_table(table: dict) -> dict:
     return {
         "name": table_label(table),
         "columns": [column_label(c) for c in columns],
-        "rows": [[cell(c, v) for c, v in zip(columns, row, strict=False)] for row in table["rows"]],
+        "rows": [
+            _total_row(row, [cell(c, v) for c, v in zip(columns, row, strict=False)])
+            for row in table["rows"]
+        ],
     }
+
+
+def _total_row(stored: list, shown: list[str]) -> list[str]:
+    """The margin row that disclosure protection adds is stored as "Total" (language-free,
+    like the codes): it is read in the reader's language."""
+    if stored and stored[0] == TOTAL_MARKER:
+        shown = [str(_("Total")), *shown[1:]]
+    return shown
 
 
 # --- the estimate figure ------------------------------------------------------------------

@@ -342,3 +342,15 @@ def test_logit_normal_without_an_upper_limit_is_said_in_words(analyst):
     headline = dict((str(k), str(v)) for k, v in report.headline)
     assert "725 or more (no upper limit)" in headline.values()
     assert "Logit-normal heterogeneity" in " ".join(str(w) for w in report.explanation)
+
+
+def test_the_margin_row_of_a_protected_table_is_read_in_the_readers_language():
+    from django.utils import translation
+
+    from matis.analytics.report import localise_table
+
+    stored = {"name": "Routes", "columns": ["origin", "n"], "rows": [["MMR", 30], ["Total", 30]]}
+    with translation.override("th"):
+        shown = localise_table(stored)
+    assert shown["rows"][-1][0] == "รวม"
+    assert shown["rows"][0][0] == "MMR"
