@@ -31,10 +31,6 @@ class CommonConfig(AppConfig):
     name = "matis.common"
     label = "common"
     verbose_name = _("Common reference data")
-    # Provinces for the demo cases and tips, and statistics by province from them:
-    # after the cases (50), tips and returns (55) and justice (56) demo.
-    demo_loader = "matis.common.demo_places.load_places_demo"
-    demo_order = 58
 
     def ready(self):
         post_migrate.connect(_ensure_countries, sender=self, dispatch_uid="matis-common-countries")

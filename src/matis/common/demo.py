@@ -86,6 +86,20 @@ def demo_loaders() -> list[DemoLoader]:
                 background=bool(getattr(config, "demo_background", False)),
             )
         )
+    # An app may have more parts, each with its own order ({"part": ("module.func", order)}),
+    # labelled "<app label>.<part>"; they run in the foreground.
+    for config in apps.get_app_configs():
+        for part, (dotted, order) in getattr(config, "extra_demo_loaders", {}).items():
+            module_name, func_name = dotted.rsplit(".", 1)
+            loaders.append(
+                DemoLoader(
+                    label=f"{config.label}.{part}",
+                    func=getattr(import_module(module_name), func_name),
+                    order=order,
+                    background=False,
+                )
+            )
+    loaders.sort(key=lambda loader: loader.order)  # stable: equal orders keep app order
     return loaders
 
 

@@ -32,6 +32,9 @@ class StatisticsConfig(AppConfig):
     verbose_name = _("Statistics")
     demo_loader = "matis.official_statistics.demo.load_demo"
     demo_order = 30
+    # Provinces for the demo cases and tips, and statistics by province from them:
+    # after the cases (50), tips and returns (55) and justice (56) demo.
+    extra_demo_loaders = {"places": ("matis.official_statistics.demo_places.load_places_demo", 58)}
     nav_items = (
         NavItem("statistics:dashboard", _("Statistics"), "statistics.view_statistics"),
         NavItem("statistics:submission_list", _("Submissions"), "statistics.view_submissions"),

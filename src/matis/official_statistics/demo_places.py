@@ -1,6 +1,6 @@
 """Demo data: provinces for the synthetic demo records, and official statistics by province.
 
-Runs after the cases, tips and returns demo (``demo_order`` of the common app):
+Runs after the cases, tips and returns demo (its place in the demo order: see ``extra_demo_loaders`` in this app's AppConfig):
 
 * every synthetic demo case (reference ``…-D…``) without a province of
   identification gets one of its country's provinces, drawn with a fixed seed,

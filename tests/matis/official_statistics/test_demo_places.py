@@ -11,9 +11,9 @@ def test_demo_records_get_provinces_and_statistics_by_province():
     from matis.access.demo import load_demo as load_access_demo
     from matis.cases.demo import load_demo as load_cases_demo
     from matis.cases.models import Case
-    from matis.common.demo_places import load_places_demo
     from matis.intake.demo import load_demo as load_tips_demo
     from matis.intake.models import Tip
+    from matis.official_statistics.demo_places import load_places_demo
     from matis.official_statistics.models import Observation, Submission
     from matis.official_statistics.selectors import national_cells, observations_published
 
