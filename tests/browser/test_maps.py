@@ -82,11 +82,16 @@ def test_statistics_dashboard_draws_the_province_map(browser_page, live_server, 
     import csv
     import io
 
+    from matis.common.models import Subdivision
+    from matis.common.places import sync_subdivisions
+    from matis.official_statistics.loader import load_structure
     from matis.official_statistics.models import Observation, Submission
     from matis.official_statistics.services import observations_import
 
     analyst = make_user(role="secretariat_analyst", country=None)
-    _published_routes_analysis(analyst)  # loads the countries, places and statistical structure
+    _published_routes_analysis(analyst)  # loads the countries and the statistical structure
+    sync_subdivisions(Subdivision)  # the provinces (emptied between transactional tests)
+    load_structure()  # and the province code list from them
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["indicator", "country", "year", "province", "value"])
