@@ -76,3 +76,39 @@ def test_routes_analysis_and_statistics_dashboard_draw_map_and_sankey(
         assert _drawn(page, chart_id) > 5000, chart_id
     assert page.locator(".chart-canvas[data-rendered='error']").count() == 0
     page.screenshot(path=str(tmp_path / "statistics-maps.png"), full_page=True)
+
+
+def test_statistics_dashboard_draws_the_province_map(browser_page, live_server, make_user):
+    import csv
+    import io
+
+    from matis.common.models import Subdivision
+    from matis.common.places import sync_subdivisions
+    from matis.official_statistics.loader import load_structure
+    from matis.official_statistics.models import Observation, Submission
+    from matis.official_statistics.services import observations_import
+
+    analyst = make_user(role="secretariat_analyst", country=None)
+    _published_routes_analysis(analyst)  # loads the countries and the statistical structure
+    sync_subdivisions(Subdivision)  # the provinces (emptied between transactional tests)
+    load_structure()  # and the province code list from them
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["indicator", "country", "year", "province", "value"])
+    writer.writerows(
+        [
+            ["VICTIMS_DETECTED", "THA", "2022", "", "400"],
+            ["VICTIMS_DETECTED", "THA", "2022", "TH-10", "250"],
+            ["VICTIMS_DETECTED", "THA", "2022", "TH-50", "120"],
+            ["VICTIMS_DETECTED", "THA", "2022", "TH-57", "<5"],
+        ]
+    )
+    observations_import(source=io.BytesIO(buffer.getvalue().encode("utf-8")), fmt="csv", actor=None)
+    Submission.objects.update(status=Submission.Status.APPROVED)
+    Observation.objects.update(approved=True)
+    page = browser_page
+    login(page, live_server, analyst)
+    page.goto(f"{live_server.url}/statistics/?indicator=VICTIMS_DETECTED")
+    assert _drawn(page, "chart-province-map") > 5000
+    assert page.locator(".chart-canvas[data-rendered='error']").count() == 0
+    assert page.locator("[data-chart-empty='chart-province-map']").count() == 0

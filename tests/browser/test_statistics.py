@@ -73,5 +73,5 @@ def test_dashboard_upload_and_thai(browser_page, live_server, make_user, tmp_pat
     page.select_option("#language-select", "th")
     page.wait_for_function("document.documentElement.lang === 'th'")
     page.goto(f"{live_server.url}/statistics/?indicator=PERSONS_PROSECUTED")
-    _charts_drawn(page, 2)
+    _charts_drawn(page, 3)  # trend, comparison, map (no figures by province: no province map)
     assert "2565" in page.locator("table[data-table='trend'] thead").inner_text()  # 2022 CE

@@ -3,6 +3,9 @@
 * The map colours the six countries by the indicator in the comparison year,
   the figures of the comparison table (approved and published: a figure
   published only as below a threshold is drawn as "not shown").
+* The province map colours the provinces by the indicator in the comparison
+  year, where figures by province were approved (drawn the same way: a figure
+  published only as below a threshold is "not shown"); none when there are none.
 * The Sankey diagram and flow map draw the routes of the latest published
   routes analysis (``analytics``: disclosure control applied when published)
   that the reader may see.
@@ -13,6 +16,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from matis.common import maps
+from matis.common.calendars import display_year
 from matis.common.tables import Table
 
 
@@ -28,6 +32,28 @@ def comparison_map(table: Table, *, legend: str) -> dict:
         else:
             values[row["country"]] = cell.value
     return maps.choropleth(table.title, values, legend=legend)
+
+
+def province_map(indicator, year: int | None, *, legend: str) -> dict | None:
+    """The approved figures of ``indicator`` by province in ``year``, or None if there are none."""
+    from matis.official_statistics.dashboards import ValueCell, _ind_name
+    from matis.official_statistics.selectors import province_values
+
+    if year is None:
+        return None
+    observations = province_values(indicator, year)
+    if not observations:
+        return None
+    values = {}
+    for code, o in observations.items():
+        cell = ValueCell(o.value, o.censored_below, o.is_missing)
+        values[code] = cell.value if not (cell.is_censored or cell.value is None) else cell.display
+    title = _("%(indicator)s in %(year)s by province") % {
+        "indicator": _ind_name(indicator),
+        "year": display_year(year),
+    }
+    countries = sorted({o.country_id for o in observations.values()})
+    return maps.choropleth(title, values, level="province", legend=legend, countries=countries)
 
 
 def latest_route_charts(user) -> dict | None:

@@ -255,3 +255,54 @@ def test_the_breakdown_by_province_names_provinces_in_the_readers_language():
     with translation.override("zh-hans"):
         table = breakdown(indicator, province, country="THA")
     assert {r["code"]: r["label"] for r in table.rows}["TH-50"] == "清迈府"
+
+
+def _province_map_values(body: str) -> dict[str, tuple]:
+    """The province map embedded in the dashboard: code -> (value, what the tooltip shows)."""
+    import html
+    import json
+    import re
+
+    found = re.search(
+        r'<script type="application/json" class="vega-spec" data-target="chart-province-map">'
+        r"(.*?)</script>",
+        body,
+        re.S,
+    )
+    assert found, "no province map on the page"
+    spec = json.loads(html.unescape(found.group(1)))
+    shapes = spec["layer"][0]["data"]["values"]
+    return {
+        f["properties"]["code"]: (f["properties"]["value"], f["properties"]["shown"])
+        for f in shapes
+    }
+
+
+@pytest.mark.django_db
+def test_the_dashboard_maps_the_approved_figures_by_province_small_ones_not_shown(
+    client, make_user
+):
+    import_csv([*_thai_rows(), ["VICTIMS_DETECTED", "THA", "2022", "TH-57", "<5"]], header=HEADER)
+    client.force_login(make_user(role="secretariat_analyst", country=None))
+    url = "/statistics/?indicator=VICTIMS_DETECTED"
+    assert "chart-province-map" not in client.get(url).content.decode()  # not yet approved
+    Submission.objects.update(status=Submission.Status.APPROVED)
+    Observation.objects.update(approved=True)
+    body = client.get(url).content.decode()
+    values = _province_map_values(body)
+    assert values["TH-50"][0] == 25 and values["TH-10"][0] == 12
+    assert values["TH-57"] == (None, "<5")  # published only as below a threshold: grey
+    assert values["TH-40"][0] is None  # no figure
+    assert all(code.startswith("TH-") for code in values)  # only Thailand reported provinces
+    assert "in 2022 by province" in body
+
+
+@pytest.mark.django_db
+def test_no_province_map_without_figures_by_province(client, make_user):
+    import_csv([["VICTIMS_DETECTED", "THA", "2022", "", "40"]], header=HEADER)
+    Submission.objects.update(status=Submission.Status.APPROVED)
+    Observation.objects.update(approved=True)
+    client.force_login(make_user(role="secretariat_analyst", country=None))
+    body = client.get("/statistics/?indicator=VICTIMS_DETECTED").content.decode()
+    assert 'data-target="chart-map"' in body  # the country map is there
+    assert "chart-province-map" not in body and "data-statistics-province-map" not in body

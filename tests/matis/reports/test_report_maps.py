@@ -125,3 +125,149 @@ def _maps_heading() -> str:
     from django.utils.translation import gettext as _
 
     return _("Maps: identification and routes")
+
+
+@pytest.fixture
+def places_2013():
+    """Thai cases (factories) placed in detention and returned in 2013; one without consent."""
+    from matis.access.models import Role, User
+    from matis.cases.choices import ConsentPurpose, PlacementKind
+    from matis.cases.models import ConsentEvent, Facility, Placement
+    from matis.cases.test_factories import make_case
+    from matis.returns.models import Repatriation
+
+    worker = User.objects.create_user(
+        email="maps.worker@factory.example", password=None, role=Role.CASE_WORKER, country_id="THA"
+    )
+    centre = Facility.objects.create(
+        country_id="THA",
+        name="Detention centre (synthetic)",
+        kind=PlacementKind.IMMIGRATION_DETENTION,
+        subdivision_id="TH-10",
+    )
+    station = Facility.objects.create(
+        country_id="THA",
+        name="Police station (synthetic)",
+        kind=PlacementKind.POLICE_CUSTODY,
+        subdivision_id="TH-50",
+    )
+    camp = Facility.objects.create(
+        country_id="THA",
+        name="Holding centre (synthetic)",
+        kind=PlacementKind.IMMIGRATION_DETENTION,
+        subdivision_id="TH-40",
+    )
+    shelter = Facility.objects.create(
+        country_id="THA", name="Shelter (synthetic)", kind=PlacementKind.SHELTER
+    )
+    # (facility, destination of the return, statistics consent) for each case
+    plan = (
+        [(centre, "MMR", True)] * 6
+        + [(station, "LAO", True)] * 2
+        + [(camp, "VNM", True)] * 7
+        + [(shelter, "MMR", True)] * 3  # a shelter is not detention
+        + [(centre, "MMR", False)] * 4  # no consent: not counted
+    )
+    for i, (facility, destination, consent) in enumerate(plan):
+        case = make_case("THA", f"Maps{i:03d}")
+        if consent:
+            ConsentEvent.objects.create(
+                case=case,
+                purpose=ConsentPurpose.STATISTICS,
+                given=True,
+                language="th",
+                recorded_by=worker,
+            )
+        Placement.objects.create(
+            case=case,
+            kind=facility.kind,
+            facility=facility,
+            voluntary=False,
+            start_date=dt.date(2013, 3, 1),
+            recorded_by=worker,
+        )
+        Repatriation.objects.create(
+            reference=f"RT-MAPS-{i:03d}",
+            case=case,
+            sending_country_id="THA",
+            receiving_country_id=destination,
+            sending_agency=case.agency,
+            identified_on=dt.date(2013, 2, 1),
+            requested_on=dt.date(2013, 2, 1),
+            returned_on=dt.date(2013, 5, 1),
+            status="completed",
+        )
+
+
+def _drawn_specs(monkeypatch) -> list[dict]:
+    """The specs the section renders (each still rendered by vl-convert)."""
+    from matis.reports.builder import maps as report_maps
+
+    specs, render = [], report_maps.render_img
+
+    def spy(spec, **kwargs):
+        specs.append(spec)
+        return render(spec, **kwargs)
+
+    monkeypatch.setattr(report_maps, "render_img", spy)
+    return specs
+
+
+def _map_values(spec: dict) -> dict[str, tuple]:
+    shapes = spec["layer"][0]["data"]["values"]
+    return {
+        f["properties"]["code"]: (f["properties"]["value"], f["properties"]["shown"])
+        for f in shapes
+    }
+
+
+def test_detention_and_returns_maps_count_consenting_records_small_ones_not_shown(
+    places_2013, settings, monkeypatch
+):
+    from matis.common.models import Country
+    from matis.reports.builder.maps import detention_places, maps_section, return_destinations
+
+    settings.MATIS_DISCLOSURE = {"min_cell": 5, "protection": None}
+    thailand = list(Country.objects.filter(iso3="THA"))
+    detention, level = detention_places(thailand, 2013)
+    assert (dict(detention), level) == ({"TH-10": 6, "TH-50": 2, "TH-40": 7}, "province")
+    assert return_destinations(thailand, 2013) == {"MMR": 9, "LAO": 2, "VNM": 7}
+    assert not detention_places(thailand, 2014)[0] and not return_destinations(thailand, 2014)
+    specs = _drawn_specs(monkeypatch)
+    with translation.override("en"):
+        section = maps_section(thailand, 2013)
+    assert len(section.charts) == len(specs) == 5
+    assert all("image/png;base64" in str(img) for img in section.charts)
+    detention_map, returns_map = specs[3], specs[4]
+    assert detention_map["title"] == "Placements in detention, 2013"
+    drawn = _map_values(detention_map)
+    # below the threshold: "<5"; the next smallest hidden too, or the total would give it away
+    assert drawn["TH-40"][0] == 7 and drawn["TH-50"] == (None, "<5")
+    assert drawn["TH-10"] == (None, "x") and drawn["TH-57"][0] is None
+    assert all(code.startswith("TH-") for code in drawn)
+    assert returns_map["title"] == "Returns by country returned to, 2013"
+    drawn = _map_values(returns_map)
+    assert drawn["MMR"][0] == 9 and drawn["LAO"] == (None, "<5") and drawn["VNM"] == (None, "x")
+    assert drawn["KHM"][0] is None
+
+
+def test_a_place_without_a_province_puts_the_detention_map_at_country_level(places_2013):
+    from matis.cases.models import Facility
+    from matis.common.models import Country
+    from matis.reports.builder.maps import detention_places
+
+    Facility.objects.filter(subdivision_id="TH-50").update(subdivision=None)
+    detention, level = detention_places(list(Country.objects.filter(iso3="THA")), 2013)
+    assert (dict(detention), level) == ({"THA": 15}, "country")
+
+
+def test_no_detention_or_returns_map_without_records(settings, monkeypatch):
+    from matis.common.models import Country
+    from matis.reports.builder.maps import maps_section
+
+    specs = _drawn_specs(monkeypatch)
+    with translation.override("en"):
+        section = maps_section(list(Country.objects.filter(iso3="THA")), 2013)
+    assert len(section.charts) == 3  # identification map, route map, Sankey: nothing else
+    assert not any("detention" in (s.get("title") or "") for s in specs)
+    assert not any("Returns" in (s.get("title") or "") for s in specs)

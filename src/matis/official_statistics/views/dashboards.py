@@ -56,6 +56,9 @@ def dashboard(request):
         "comparison_spec": charts.comparison_chart(comparison, y_title=unit),
         "comparison_links": download_links(request, "comparison"),
         "comparison_map": map_charts.comparison_map(comparison, legend=unit),
+        "province_map": map_charts.province_map(
+            indicator, comparison.params.get("year"), legend=unit
+        ),
         "route_charts": map_charts.latest_route_charts(request.user),
     }
     if exchange_conf.is_hub():  # the regional hub: where the figures come from, who is late
