@@ -101,10 +101,10 @@ def test_lcmcr_and_the_side_by_side_comparison_through_the_system(
     assert analysis.result["interval"] == "credible"
     comparison = analysis.tables[1]
     labels = [row[0] for row in comparison["rows"]]
-    assert labels == ["sparse_stepwise", "aic_stepwise", "main_effects", "lcmcr"]
+    assert labels == ["sparse_stepwise", "aic_stepwise", "main_effects", "logit_normal", "lcmcr"]
     aic = comparison["rows"][1]
     assert aic[1] == 11313 and aic[2] == pytest.approx(9889, abs=1)
-    assert comparison["rows"][3][1] == round(direct.population_estimate)
+    assert comparison["rows"][4][1] == round(direct.population_estimate)
     page = analyst.get(f"/analytics/{analysis.pk}/").content.decode()
     assert "data-report-comparison" in page and ">lcmcr<" not in page
     for label in (
@@ -112,6 +112,7 @@ def test_lcmcr_and_the_side_by_side_comparison_through_the_system(
         "AIC stepwise log-linear (UK Home Office 2014)",
         "Lists independent (main effects only)",
         "Bayesian latent classes (LCMCR)",
+        "Logit-normal heterogeneity (Coull &amp; Agresti 1999)",
         "Bayesian credible interval",
     ):
         assert label in page
