@@ -88,11 +88,12 @@ class District(models.Model):
     """A district below a province (second administrative level), from ``data/districts.csv``.
 
     ``code`` is the country's own district code with the country prefix
-    (``TH-5001``, Mueang Chiang Mai); ``names`` holds local-language names by
-    MATIS language code. Sources and licences: ``data/SOURCE.md``.
+    (``TH-5001``, Mueang Chiang Mai; ``KH-0102``; ``MM-MMR001D001``; ``CN-110101``);
+    ``names`` holds local-language names by MATIS language code. Sources and
+    licences: ``data/SOURCE.md``.
     """
 
-    code = models.CharField(_("district code"), max_length=12, primary_key=True)
+    code = models.CharField(_("district code"), max_length=16, primary_key=True)
     subdivision = models.ForeignKey(
         Subdivision,
         on_delete=models.CASCADE,

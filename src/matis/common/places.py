@@ -79,11 +79,17 @@ def sync_subdivisions(subdivision_model) -> int:
     return changed
 
 
+# ISO 3166-1 alpha-2 -> the MATIS language of the ``name_local`` column of districts.csv
+LOCAL_LANGUAGE = {"TH": "th", "KH": "km", "LA": "lo", "MM": "my", "CN": "zh-hans"}
+
+
 def district_rows() -> list[dict]:
     """The districts of ``data/districts.csv`` (see ``data/SOURCE.md``), checked.
 
-    A row whose province is not an ISO 3166-2 subdivision MATIS knows, or whose
-    code repeats, stops the load with the line named.
+    ``name_local`` (the name in the country's script) becomes ``names`` under
+    the country's language (:data:`LOCAL_LANGUAGE`). A row whose province is not
+    an ISO 3166-2 subdivision MATIS knows, or whose code repeats, stops the load
+    with the line named.
     """
     import csv
     from pathlib import Path
@@ -98,7 +104,9 @@ def district_rows() -> list[dict]:
             if r["code"] in seen:
                 raise ValueError(f"{path.name} line {line}: code {r['code']!r} repeats")
             seen.add(r["code"])
-            names = {"th": r["name_th"]} if r.get("name_th") else {}
+            local = r.get("name_local") or ""
+            language = LOCAL_LANGUAGE.get(r["subdivision"][:2])
+            names = {language: local} if local and language else {}
             rows.append(
                 {
                     "code": r["code"],

@@ -3,9 +3,9 @@ from django.db import migrations, models
 
 
 def load_districts(apps, schema_editor):
-    from matis.common.places import sync_districts
-
-    sync_districts(apps.get_model("common", "District"))
+    """Nothing now: 0007 loads the districts once the code column is wide enough
+    for every country's codes (``MM-MMR001D001``). Databases migrated before
+    0007 existed got the Thai districts here; 0007 adds the others."""
 
 
 class Migration(migrations.Migration):
