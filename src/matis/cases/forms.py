@@ -168,7 +168,10 @@ class CaseDetailsForm(forms.Form):
         required=False,
     )
     place_of_identification = SubdivisionField(
-        label=_("Province of identification"), required=False, narrowed_by="place_country"
+        label=_("Province of identification"),
+        required=False,
+        narrowed_by="place_country",
+        with_map=True,
     )
     district_of_identification = DistrictField(
         label=_("District of identification"), narrowed_by="place_of_identification"
@@ -382,6 +385,7 @@ class PlacementForm(forms.Form):
     province = SubdivisionField(
         label=_("Province"),
         required=False,
+        with_map=True,
         help_text=_("Where the person is placed; the province of the place when left empty."),
     )
     district = DistrictField(label=_("District"), narrowed_by="province")

@@ -41,7 +41,9 @@ class TipForm(_PlaceChecks, forms.Form):
     place_country = forms.ModelChoiceField(
         label=_("Country of the place"), queryset=Country.objects.none(), required=False
     )
-    province = SubdivisionField(label=_("Province"), required=False, narrowed_by="place_country")
+    province = SubdivisionField(
+        label=_("Province"), required=False, narrowed_by="place_country", with_map=True
+    )
     district = DistrictField(label=_("District"), narrowed_by="province")
     place = forms.CharField(
         label=_("Place details"),
@@ -89,7 +91,9 @@ class GroupForm(_PlaceChecks, forms.Form):
     place_country = forms.ModelChoiceField(
         label=_("Country of the place"), queryset=Country.objects.none(), required=False
     )
-    province = SubdivisionField(label=_("Province"), required=False, narrowed_by="place_country")
+    province = SubdivisionField(
+        label=_("Province"), required=False, narrowed_by="place_country", with_map=True
+    )
     district = DistrictField(label=_("District"), narrowed_by="province")
     place = forms.CharField(
         label=_("Place details"),

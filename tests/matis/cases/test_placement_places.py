@@ -99,3 +99,12 @@ def test_the_placement_form_records_and_the_case_page_shows_province_and_distric
     assert 'data-province="TH-50"' in page and 'data-district="TH-5001"' in page
     record = client.get(reverse("cases:case_htcds", args=[case.pk])).json()
     assert record["commit_Placements"][0]["province"] == "TH-50"
+
+
+def test_the_placement_form_has_the_map_of_the_case_country_only(client, world):
+    case = _case(client, world)
+    page = client.get(reverse("cases:placement_new", args=[case.pk])).content.decode()
+    assert 'data-map-for="id_province"' in page
+    assert page.count('class="province-map-svg" data-country="THA"') == 1
+    assert 'data-country="KHM"' not in page
+    assert page.count('<path data-province="TH-') == 77
