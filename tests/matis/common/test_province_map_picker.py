@@ -57,6 +57,7 @@ def test_the_tip_form_has_the_map_of_each_country_and_loads_the_script(client, m
     svgs = _svgs(page)
     assert len(svgs["THA"]) == 77 and len(svgs["KHM"]) == 24 and len(svgs["LAO"]) == 17
     assert 'data-map-for="id_province"' in page
+    assert '<option value="THA" selected>' in page  # the user's country: its map is shown
     assert "common/province_map.js" in page and "onclick" not in page
     # the select is still there, and still the control
     assert '<select name="province"' in page and '<select name="district"' in page
