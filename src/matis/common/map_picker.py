@@ -73,17 +73,21 @@ def country_paths(iso3: str) -> tuple[tuple[float, float], tuple[tuple[str, str]
     scale = min(WIDTH / span_x, MAX_HEIGHT / span_y)
     size = (round(span_x * scale, 1), round(span_y * scale, 1))
 
+    west, north = min(lons), max(lats)
+
     def project(lon: float, lat: float) -> tuple[float, float]:
-        return (
-            round((lon - min(lons)) * shrink * scale, 1),
-            round((max(lats) - lat) * scale, 1),
-        )
+        return (round((lon - west) * shrink * scale, 1), round((north - lat) * scale, 1))
 
     paths: dict[str, list[str]] = {}
     for code, ring in rings:
         projected = [project(lon, lat) for lon, lat in ring]
-        distinct = [p for i, p in enumerate(projected) if i == 0 or p != projected[i - 1]]
-        points = _simplify(distinct)
+        # points within the tolerance of the last one kept (repeats after rounding
+        # included) go first, then Douglas-Peucker on what is left
+        near: list[tuple[float, float]] = projected[:1]
+        for point in projected[1:]:
+            if math.dist(point, near[-1]) > TOLERANCE:
+                near.append(point)
+        points = _simplify(near)
         if len(points) < 3:
             continue
         moves = " ".join(f"{x:g},{y:g}" for x, y in points[1:])
