@@ -5,21 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_case_district_of_identification'),
-        ('common', '0006_district'),
+        ("cases", "0004_case_district_of_identification"),
+        ("common", "0006_district"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='placement',
-            name='district',
-            field=models.ForeignKey(blank=True, help_text='The district of the province, where known.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='common.district', verbose_name='District'),
+            model_name="placement",
+            name="district",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The district of the province, where known.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="common.district",
+                verbose_name="District",
+            ),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='province',
-            field=models.ForeignKey(blank=True, help_text='Province, state or region (ISO 3166-2) where the person is placed.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='common.subdivision', verbose_name='Province'),
+            model_name="placement",
+            name="province",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Province, state or region (ISO 3166-2) where the person is placed.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="common.subdivision",
+                verbose_name="Province",
+            ),
         ),
     ]

@@ -5,21 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('common', '0006_district'),
-        ('intake', '0002_province'),
+        ("common", "0006_district"),
+        ("intake", "0002_province"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='groupregistration',
-            name='district',
-            field=models.ForeignKey(blank=True, help_text='The district of the province, where known.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='common.district', verbose_name='District'),
+            model_name="groupregistration",
+            name="district",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The district of the province, where known.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="common.district",
+                verbose_name="District",
+            ),
         ),
         migrations.AddField(
-            model_name='tip',
-            name='district',
-            field=models.ForeignKey(blank=True, help_text='The district of the province, where known.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='common.district', verbose_name='District'),
+            model_name="tip",
+            name="district",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The district of the province, where known.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="common.district",
+                verbose_name="District",
+            ),
         ),
     ]
