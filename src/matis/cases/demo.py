@@ -511,6 +511,7 @@ def _work(rng: random.Random, cases: list[Case], generated, setup) -> None:
                     case=case,
                     kind=kind,
                     facility=place,
+                    province_id=place.subdivision_id,  # as placement_add records it
                     voluntary=False,
                     start_date=start,
                     end_date=end if end < end_of_history or rng.random() < 0.9 else None,
@@ -531,6 +532,7 @@ def _work(rng: random.Random, cases: list[Case], generated, setup) -> None:
                     case=case,
                     kind=kind,
                     facility=place,
+                    province_id=place.subdivision_id,  # as placement_add records it
                     voluntary=rng.random() > 0.07,
                     start_date=start,
                     end_date=end if end < dt.date(2026, 1, 1) else None,

@@ -153,12 +153,14 @@ def case_to_htcds(case: Case, *, deidentified: bool = False) -> dict:
         "commit_Placements": [
             {
                 "kind": p.kind,
-                "province": p.facility.subdivision_id if p.facility else None,  # ISO 3166-2
+                "province": p.place_province.code if p.place_province else None,  # ISO 3166-2
                 "voluntary": p.voluntary,
                 "start": _date(p.start_date),
                 "end": _date(p.end_date),
             }
-            for p in case.placements.select_related("facility").order_by("start_date", "id")
+            for p in case.placements.select_related("facility__subdivision", "province").order_by(
+                "start_date", "id"
+            )
         ],
         **record_fields(case, outgoing),
         "commit_LatestScreening": next(
@@ -308,7 +310,19 @@ def subject_access_export(*, actor: User, case: Case) -> dict:
                     for e in c.consents.all()
                 ],
                 "placements": [
-                    _dump(p, ["kind", "facility", "voluntary", "start_date", "end_date", "notes"])
+                    _dump(
+                        p,
+                        [
+                            "kind",
+                            "facility",
+                            "province",
+                            "district",
+                            "voluntary",
+                            "start_date",
+                            "end_date",
+                            "notes",
+                        ],
+                    )
                     for p in c.placements.all()
                 ],
                 "referrals": [

@@ -168,7 +168,10 @@ class CaseDetailsForm(forms.Form):
         required=False,
     )
     place_of_identification = SubdivisionField(
-        label=_("Province of identification"), required=False, narrowed_by="place_country"
+        label=_("Province of identification"),
+        required=False,
+        narrowed_by="place_country",
+        with_map=True,
     )
     district_of_identification = DistrictField(
         label=_("District of identification"), narrowed_by="place_of_identification"
@@ -379,6 +382,13 @@ class PlacementForm(forms.Form):
         widget=forms.RadioSelect,
         initial="1",
     )
+    province = SubdivisionField(
+        label=_("Province"),
+        required=False,
+        with_map=True,
+        help_text=_("Where the person is placed; the province of the place when left empty."),
+    )
+    district = DistrictField(label=_("District"), narrowed_by="province")
     start_date = _date_field(_("From"), initial=dt.date.today)
     end_date = _date_field(_("Until"), required=False)
     notes = forms.CharField(
@@ -389,9 +399,18 @@ class PlacementForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["facility"].queryset = Facility.objects.filter(country_id=country_id)
         self.fields["facility"].label_from_instance = lambda f: f"{f.name} ({f.get_kind_display()})"
+        provinces = self.fields["province"].queryset.filter(country_id=country_id)
+        self.fields["province"].queryset = provinces
+        self.fields["district"].queryset = self.fields["district"].queryset.filter(
+            subdivision__in=provinces
+        )
 
     def clean(self):
         data = super().clean()
+        province = data.get("province") or getattr(data.get("facility"), "subdivision", None)
+        error = check_district(data.get("district"), province)
+        if error:
+            self.add_error("district", error)
         if (
             data.get("end_date")
             and data.get("start_date")

@@ -152,6 +152,28 @@ class SubdivisionSelect(forms.Select):
         return option
 
 
+class ProvinceMapSelect(SubdivisionSelect):
+    """A province select followed by a clickable map of the provinces it lists
+    (:mod:`matis.common.map_picker`); the select stays the control."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.utils.html import format_html
+
+        from matis.common.map_picker import province_map_html
+
+        html = super().render(name, value, attrs, renderer)
+        select_id = (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}"
+        queryset = getattr(self.choices, "queryset", None)
+        countries = (
+            sorted(set(queryset.values_list("country_id", flat=True)))
+            if queryset is not None
+            else []
+        )
+        selected = str(value) if value else None
+        # both parts are rendered templates (escaped there)
+        return format_html("{}{}", html, province_map_html(select_id, countries, selected))
+
+
 class _ByDisplayName(forms.models.ModelChoiceIterator):
     """Provinces listed in the alphabetical order of the names the reader sees."""
 
@@ -165,13 +187,15 @@ class _ByDisplayName(forms.models.ModelChoiceIterator):
 
 class SubdivisionField(forms.ModelChoiceField):
     """A province, listed in the reader's language, narrowed by the country select named
-    ``narrowed_by`` (``matis.js``; without JavaScript all are listed)."""
+    ``narrowed_by`` (``matis.js``; without JavaScript all are listed); ``with_map``
+    adds a clickable map of the provinces listed (:class:`ProvinceMapSelect`)."""
 
-    def __init__(self, *, narrowed_by: str = "", **kwargs):
+    def __init__(self, *, narrowed_by: str = "", with_map: bool = False, **kwargs):
         from matis.common.models import Subdivision
 
         attrs = {"data-narrowed-by": narrowed_by} if narrowed_by else {}
-        kwargs.setdefault("widget", SubdivisionSelect(attrs=attrs))
+        widget = ProvinceMapSelect if with_map else SubdivisionSelect
+        kwargs.setdefault("widget", widget(attrs=attrs))
         super().__init__(queryset=Subdivision.objects.order_by("country_id", "name"), **kwargs)
 
     iterator = _ByDisplayName

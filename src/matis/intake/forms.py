@@ -11,7 +11,7 @@ from matis.cases.choices import Language
 from matis.cases.models import ServiceProvider
 from matis.common.dateinput import LocalDateField
 from matis.common.models import Country
-from matis.common.places import SubdivisionField
+from matis.common.places import DistrictField, SubdivisionField, check_district
 from matis.intake.choices import Channel, TipStatus, Urgency
 from matis.registers.models import HotlineRecord
 
@@ -20,7 +20,18 @@ def _countries():
     return Country.objects.filter(is_commit_member=True)
 
 
-class TipForm(forms.Form):
+class _PlaceChecks:
+    """The district must be in the province chosen (the model checks the country)."""
+
+    def clean(self):
+        data = super().clean()
+        error = check_district(data.get("district"), data.get("province"))
+        if error:
+            self.add_error("district", error)
+        return data
+
+
+class TipForm(_PlaceChecks, forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     received_at = forms.DateTimeField(
         label=_("Received at"),
@@ -30,7 +41,10 @@ class TipForm(forms.Form):
     place_country = forms.ModelChoiceField(
         label=_("Country of the place"), queryset=Country.objects.none(), required=False
     )
-    province = SubdivisionField(label=_("Province"), required=False, narrowed_by="place_country")
+    province = SubdivisionField(
+        label=_("Province"), required=False, narrowed_by="place_country", with_map=True
+    )
+    district = DistrictField(label=_("District"), narrowed_by="province")
     place = forms.CharField(
         label=_("Place details"),
         max_length=200,
@@ -70,14 +84,17 @@ class TriageForm(forms.Form):
         )
 
 
-class GroupForm(forms.Form):
+class GroupForm(_PlaceChecks, forms.Form):
     """The incident, entered once for the whole group."""
 
     rescued_on = LocalDateField(label=_("Date of rescue"))
     place_country = forms.ModelChoiceField(
         label=_("Country of the place"), queryset=Country.objects.none(), required=False
     )
-    province = SubdivisionField(label=_("Province"), required=False, narrowed_by="place_country")
+    province = SubdivisionField(
+        label=_("Province"), required=False, narrowed_by="place_country", with_map=True
+    )
+    district = DistrictField(label=_("District"), narrowed_by="province")
     place = forms.CharField(
         label=_("Place details"),
         max_length=200,

@@ -50,7 +50,7 @@ def groups_visible_to(user) -> QuerySet[GroupRegistration]:
 def access_tip(user, tip_id, *, purpose: str = "view") -> Tip:
     """The tip if ``user`` may read it (audited), else :class:`TipNotAvailable`."""
     allowed = tips_visible_to(user).select_related(
-        "agency", "country", "referred_to", "province", "place_country"
+        "agency", "country", "referred_to", "province", "district", "place_country"
     )
     tip = get_scoped_or_deny(user, allowed, tip_id, purpose=purpose, error=TipNotAvailable)
     audit_record(actor=user, action=AuditAction.RECORD_READ, obj=tip, purpose=purpose)
@@ -68,7 +68,7 @@ def access_tip_for_triage(user, tip_id, *, purpose: str) -> Tip:
 
 def access_group(user, group_id, *, purpose: str = "view") -> GroupRegistration:
     allowed = groups_visible_to(user).select_related(
-        "shelter", "agency", "province", "place_country"
+        "shelter", "agency", "province", "district", "place_country"
     )
     group = get_scoped_or_deny(user, allowed, group_id, purpose=purpose, error=TipNotAvailable)
     audit_record(actor=user, action=AuditAction.RECORD_READ, obj=group, purpose=purpose)

@@ -12,14 +12,20 @@ from django.utils.translation import gettext_lazy as _
 from matis.access.models import Agency
 from matis.cases.models import Case
 from matis.cases.protection import EncryptedCharField, EncryptedTextField
-from matis.common.models import Country, Subdivision, TimeStampedModel
+from matis.common.models import Country, District, Subdivision, TimeStampedModel
+from matis.common.places import check_district
 from matis.common.workflow import Transitions
 from matis.intake.choices import Channel, TipStatus, Urgency
 from matis.registers.models import HotlineRecord
 
 
 def clean_province(obj) -> None:
-    """The province must be of the country of the place (taken from it when not given)."""
+    """The province must be of the country of the place (taken from it when not given),
+    and the district of the province."""
+    if obj.district_id is not None:
+        error = check_district(obj.district, obj.province if obj.province_id else None)
+        if error:
+            raise ValidationError({"district": error})
     if obj.province_id is None:
         return
     if obj.place_country_id is None:
@@ -74,6 +80,15 @@ class Tip(Transitions, TimeStampedModel):
         blank=True,
         related_name="+",
         help_text=_("Province, state or region (ISO 3166-2) of the country of the place."),
+    )
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("District"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The district of the province, where known."),
     )
     place = models.CharField(
         _("Place details"),
@@ -164,6 +179,15 @@ class GroupRegistration(TimeStampedModel):
         blank=True,
         related_name="+",
         help_text=_("Province, state or region (ISO 3166-2) of the country of the place."),
+    )
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("District"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The district of the province, where known."),
     )
     place = models.CharField(
         _("Place details"),

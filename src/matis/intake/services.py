@@ -24,7 +24,7 @@ from matis.cases.htcds import Gender
 from matis.cases.models import Case, ServiceProvider
 from matis.cases.services import case_register, consent_record
 from matis.common.dateinput import parse_input_date
-from matis.common.models import Country, Subdivision
+from matis.common.models import Country, District, Subdivision
 from matis.intake.choices import HOTLINE_CHANNELS, TipStatus
 from matis.intake.models import GroupMember, GroupRegistration, Tip, TipCase
 from matis.intake.selectors import HOTLINE_SERVICE, hotline_monthly_counts
@@ -35,6 +35,7 @@ TIP_FIELDS = (
     "received_at",
     "place_country",
     "province",
+    "district",
     "place",
     "issue",
     "report",
@@ -405,6 +406,7 @@ def group_register(
     operation: str = "",
     place_country: Country | None = None,
     province: Subdivision | None = None,
+    district: District | None = None,
     shelter: ServiceProvider | None = None,
     tip: Tip | None = None,
 ) -> GroupRegistration:
@@ -437,6 +439,7 @@ def group_register(
         rescued_on=rescued_on,
         place_country=place_country,
         province=province,
+        district=district,
         place=place.strip(),
         operation=operation.strip(),
         rescuing_agency=rescuing_agency.strip(),

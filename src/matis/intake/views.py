@@ -68,7 +68,8 @@ def tip_list(request):
 @login_required
 def tip_create(request):
     require(has_perm(request.user, "intake.record_tip"))
-    form = forms.TipForm(request.POST or None)
+    # the country of the place starts as the user's own, so its province map is shown
+    form = forms.TipForm(request.POST or None, initial={"place_country": request.user.country_id})
     created = {}
 
     def action(f):

@@ -271,3 +271,17 @@ def test_no_detention_or_returns_map_without_records(settings, monkeypatch):
     assert len(section.charts) == 3  # identification map, route map, Sankey: nothing else
     assert not any("detention" in (s.get("title") or "") for s in specs)
     assert not any("Returns" in (s.get("title") or "") for s in specs)
+
+
+def test_the_detention_map_counts_the_placement_province_before_its_place(places_2013):
+    from matis.cases.models import Facility, Placement
+    from matis.common.models import Country
+    from matis.reports.builder.maps import detention_places
+
+    # the police station has no province of its own; its placements record where they were
+    Facility.objects.filter(subdivision_id="TH-50").update(subdivision=None)
+    Placement.objects.filter(facility__name="Police station (synthetic)").update(
+        province_id="TH-57"
+    )
+    detention, level = detention_places(list(Country.objects.filter(iso3="THA")), 2013)
+    assert (dict(detention), level) == ({"TH-10": 6, "TH-57": 2, "TH-40": 7}, "province")

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from matis.cases.choices import DETENTION_KINDS, AlertKind, PlacementKind
 from matis.cases.models.cases import Case
 from matis.cases.protection import EncryptedTextField
-from matis.common.models import Country, Subdivision, TimeStampedModel
+from matis.common.models import Country, District, Subdivision, TimeStampedModel
+from matis.common.places import check_district
 
 
 class Facility(TimeStampedModel):
@@ -51,6 +52,24 @@ class Placement(TimeStampedModel):
     facility = models.ForeignKey(
         Facility, verbose_name=_("Place"), on_delete=models.PROTECT, related_name="placements"
     )
+    province = models.ForeignKey(
+        Subdivision,
+        verbose_name=_("Province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Province, state or region (ISO 3166-2) where the person is placed."),
+    )
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("District"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The district of the province, where known."),
+    )
     voluntary = models.BooleanField(
         _("the person agreed to stay"),
         help_text=_("Untick if the person is held or stays against her or his will."),
@@ -74,6 +93,24 @@ class Placement(TimeStampedModel):
             raise ValidationError({"end_date": _("The end is before the start.")})
         if self.facility_id and self.kind and self.facility.kind != self.kind:
             raise ValidationError({"facility": _("This place is of another kind.")})
+        if (
+            self.province_id
+            and self.facility_id
+            and self.province.country_id != self.facility.country_id
+        ):
+            raise ValidationError(
+                {"province": _("This province is not in the country of the place chosen.")}
+            )
+        error = check_district(self.district, self.province if self.province_id else None)
+        if error:
+            raise ValidationError({"district": error})
+
+    @property
+    def place_province(self) -> Subdivision | None:
+        """The province recorded for the placement, else the one of its place."""
+        if self.province_id:
+            return self.province
+        return self.facility.subdivision if self.facility_id else None
 
     @property
     def is_detention(self) -> bool:

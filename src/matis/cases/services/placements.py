@@ -13,6 +13,7 @@ from matis.access.audit import audit_record
 from matis.access.models import AuditAction, User
 from matis.cases.choices import DETENTION_KINDS, AlertKind, PlacementKind
 from matis.cases.models import Alert, Case, Facility, Placement
+from matis.common.models import District, Subdivision
 
 
 def alert_kind_for(placement: Placement) -> str | None:
@@ -61,13 +62,20 @@ def placement_add(
     start_date: dt.date,
     end_date: dt.date | None = None,
     notes: str = "",
+    province: Subdivision | None = None,
+    district: District | None = None,
 ) -> Placement:
+    """Record where the person is placed; the province is the place's own when none is given."""
     if facility.country_id != case.country_id:
         raise ValidationError({"facility": _("Choose a place in this country.")})
+    if province is None:
+        province = facility.subdivision
     placement = Placement(
         case=case,
         kind=kind,
         facility=facility,
+        province=province,
+        district=district,
         voluntary=voluntary,
         start_date=start_date,
         end_date=end_date,

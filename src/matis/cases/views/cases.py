@@ -148,7 +148,9 @@ def case_detail(request, pk: int):
             "supervisor": has_perm(user, "cases.supervise_cases") and editable,
             "timeline": selectors.case_timeline(case),
             "consents": consent_status(case),
-            "placements": case.placements.select_related("facility__subdivision"),
+            "placements": case.placements.select_related(
+                "facility__subdivision", "province", "district"
+            ),
             "referrals": case.referrals.select_related("provider"),
             "services": case.services.select_related("provider"),
             "alerts": case.alerts.filter(resolved_at__isnull=True),

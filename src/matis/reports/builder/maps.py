@@ -64,9 +64,12 @@ def detention_places(countries: list[Country], year: int) -> tuple[Counter, str]
     """(placements in detention-type settings begun in ``year``, by place; the map's level).
 
     Counted from the consenting case records of the report's countries, by the
-    province of the place (ISO 3166-2); by its country (alpha-3) when any place
+    province recorded for the placement, else the province of the place (ISO 3166-2);
+    by its country (alpha-3) when any place
     has no province recorded, so that every placement is on the map.
     """
+    from django.db.models.functions import Coalesce
+
     from matis.cases.choices import DETENTION_KINDS
     from matis.cases.models import Placement
 
@@ -75,7 +78,9 @@ def detention_places(countries: list[Country], year: int) -> tuple[Counter, str]
             case__in=_consenting_cases(countries),
             kind__in=list(DETENTION_KINDS),
             start_date__year=year,
-        ).values_list("facility__subdivision_id", "facility__country_id")
+        )
+        .annotate(place_province=Coalesce("province_id", "facility__subdivision_id"))
+        .values_list("place_province", "facility__country_id")
     )
     if rows and all(province for province, _country in rows):
         return Counter(province for province, _country in rows), "province"
