@@ -496,7 +496,7 @@ def _work(rng: random.Random, cases: list[Case], generated, setup) -> None:
             )
         # placements
         roll = rng.random()
-        end_of_history = case.closed_on or dt.date(2026, 1, 1)
+        end_of_history = case.closed_on or demo_today()
         if roll < 0.13 and sp.nationality != country:
             kind = (
                 PlacementKind.IMMIGRATION_DETENTION
@@ -535,7 +535,7 @@ def _work(rng: random.Random, cases: list[Case], generated, setup) -> None:
                     province_id=place.subdivision_id,  # as placement_add records it
                     voluntary=rng.random() > 0.07,
                     start_date=start,
-                    end_date=end if end < dt.date(2026, 1, 1) else None,
+                    end_date=end if end < demo_today() else None,
                     recorded_by=worker,
                 )
             )

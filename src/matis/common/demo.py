@@ -30,17 +30,35 @@ from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
-# The demo's "today". Synthetic dates are counted from it, never from the machine's
-# clock, so the demo shows the same dates whenever and wherever it is started: the plan
-# and monitoring data lie in the plan period (2011-2013), cases, court cases, returns and
-# exchanges in the years before this date. Derived from the clock only where the demo must
-# be live: the final reporting period stays open (monitoring.demo), tips wait in the
-# intake inbox since a few days (intake.demo), and the demo's own job bookkeeping.
+# The demo's story dates. Synthetic dates are derived from these constants, never from
+# the machine's clock, so the demo shows the same dates whenever and wherever it is built.
+#
+# * The plan and monitoring data lie in the plan period, DEMO_PLAN_YEARS (COMMIT SPA III,
+#   2011-2013): each year's reporting round opens on 1 October and closes on 31 March of
+#   the next year (monitoring.demo), so the last one closed on 31 March 2014. The 2011 and
+#   2012 periods are closed; the 2013 one is past its closing date but not closed, so the
+#   secretariat can still review, return and approve its reports (and move its closing
+#   date on the periods page to let the task forces submit again).
+# * Records of people and events - cases, tips, court cases, returns, exchanges - and the
+#   statistics computed from them lie in the recent years before DEMO_TODAY (cases opened
+#   in the seven years before it; tips received in the days before it).
+#
+# What is "now" by its nature stays real: audit rows, the times services stamp on steps
+# the loaders take (a statistics submission's submitted and approved times), the demo's
+# job bookkeeping, sessions. Deadlines counted from the
+# demo's dates (a return's date, a review due) are in the past of the real clock and show
+# as overdue, which is true.
 DEMO_TODAY = dt.date(2026, 1, 1)
+DEMO_PLAN_YEARS = (2011, 2012, 2013)
 
 
 def demo_today() -> dt.date:
     return DEMO_TODAY
+
+
+def demo_moment(day: dt.date, hour: int = 12) -> dt.datetime:
+    """An aware time on ``day`` (in the instance's time zone), for demo records that need one."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
 @dataclass(frozen=True)

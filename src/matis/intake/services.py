@@ -161,7 +161,8 @@ def tip_triage(
 ) -> Tip:
     """Move a tip along its workflow: triaged, referred to law enforcement or closed.
 
-    Conversion into cases is :func:`tip_convert`.
+    ``on`` is the day of the step (today unless given): the referral date and the
+    date stamped on the notes. Conversion into cases is :func:`tip_convert`.
     """
     if not has_perm(actor, "intake.triage_tips"):
         raise PermissionDenied
@@ -189,7 +190,7 @@ def tip_triage(
     if issue:
         tip.issue = issue
     if notes.strip():
-        stamp = timezone.localdate().isoformat()
+        stamp = (on or timezone.localdate()).isoformat()
         tip.triage_notes = "\n".join(
             p for p in (tip.triage_notes, f"{stamp}: {notes.strip()}") if p
         )

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from matis.access.audit import audit_record
 from matis.access.models import Agency, AuditAction, Role, User
-from matis.common.demo import demo_countries
+from matis.common.demo import DEMO_PLAN_YEARS, demo_countries
 from matis.monitoring.models import (
     ActivityReport,
     BudgetEntry,
@@ -50,7 +50,7 @@ RATES = {
     "THB": ("30.49", "31.08", "30.73"),
     "VND": ("20650", "20828", "20934"),
 }
-YEARS = (2011, 2012, 2013)
+YEARS = DEMO_PLAN_YEARS
 
 # One synthetic narrative sentence per language; {n} and {what} are filled in.
 NARRATIVES = {
@@ -131,20 +131,18 @@ def _aware(year: int, month: int, day: int) -> dt.datetime:
 
 
 def _periods(plan: Plan) -> dict[int, ReportingPeriod]:
-    today = timezone.localdate()
+    """The plan's reporting periods, with fixed dates (:mod:`matis.common.demo`).
+
+    Each year's round opens on 1 October and closes on 31 March of the next year,
+    whatever day the demo is built. The final year is not closed (``closed_at``), so its
+    reports can still be reviewed; the secretariat may move its closing date.
+    """
     periods = {}
     for year in YEARS:
-        final = year == plan.end_year
         periods[year], _created = ReportingPeriod.objects.get_or_create(
             plan=plan,
             year=year,
-            defaults={
-                "opens_on": dt.date(year, 10, 1),
-                # The demo keeps the final year open so that the workflow can be tried.
-                "closes_on": max(today + dt.timedelta(days=365), dt.date(year + 1, 3, 31))
-                if final
-                else dt.date(year + 1, 3, 31),
-            },
+            defaults={"opens_on": dt.date(year, 10, 1), "closes_on": dt.date(year + 1, 3, 31)},
         )
     return periods
 

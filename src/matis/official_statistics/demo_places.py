@@ -20,12 +20,11 @@ year submitted, and changes nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 
 from django.db import transaction
 
-from matis.common.demo import demo_countries
+from matis.common.demo import demo_countries, demo_today
 
 SEED = 2026_18
 # Provinces where the demo puts more records: capitals, border crossings, ports.
@@ -128,7 +127,7 @@ def demo_record_years(country: str) -> list[int]:
         ).values_list("opened_on__year", flat=True)
     )
     taken = set(Submission.objects.filter(country_id=country).values_list("period", flat=True))
-    this_year = dt.date.today().year
+    this_year = demo_today().year  # the demo's, not the clock's: the same years every day
     return sorted(y for y in years if y < this_year and y not in taken)
 
 
