@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0004_case_district_of_identification"),
-        ("common", "0006_district"),
+        ("common", "0007_district_more_countries"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("common", "0006_district"),
+        ("common", "0007_district_more_countries"),
         ("intake", "0002_province"),
     ]
 
