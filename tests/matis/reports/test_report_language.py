@@ -40,7 +40,7 @@ def test_a_thai_or_vietnamese_report_leaves_the_analyst_in_english(
     assert "Language" in status and "รายงาน" not in status
     # the document itself is in the report's language
     html = b"".join(client.get(f"/reports/{report.pk}/html/").streaming_content).decode()
-    assert f'<html lang="{report_language}">' in html
+    assert f'<html lang="{report_language}" data-document="annual-report">' in html
 
 
 def test_rendering_restores_the_language_that_was_active(scenario):
