@@ -101,7 +101,11 @@ def test_english_and_thai_reports(scenario):
     with translation.override("th"):
         thai = render_html(build_report(plan=spa3(), year=2013), language="th", for_web=True)
     assert "Annual monitoring report 2013" in english and "2556" not in english
-    assert '<html lang="th" data-document="annual-report">' in thai and "2556" in thai and "2554–2556" in thai
+    assert (
+        '<html lang="th" data-document="annual-report">' in thai
+        and "2556" in thai
+        and "2554–2556" in thai
+    )
     title = Activity.objects.get(code="PRO1").title_th
     assert title in thai and title not in english
 
