@@ -119,6 +119,20 @@ class District(models.Model):
         return subdivision_name(self.name, self.names)
 
 
+def optional_place_field(model, *, verbose_name, help_text) -> models.ForeignKey:
+    """An optional province (``Subdivision``) or district (``District``) of a record, as the
+    cases, placements, tips and groups carry them; checked by the record's ``clean``."""
+    return models.ForeignKey(
+        model,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=help_text,
+    )
+
+
 class CountryAlias(TimeStampedModel):
     """One way of writing a country's name ("Viet Nam", "Vietnamese", "越南"), for imports.
 

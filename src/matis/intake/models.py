@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from matis.access.models import Agency
 from matis.cases.models import Case
 from matis.cases.protection import EncryptedCharField, EncryptedTextField
-from matis.common.models import Country, District, Subdivision, TimeStampedModel
+from matis.common.models import (
+    Country,
+    District,
+    Subdivision,
+    TimeStampedModel,
+    optional_place_field,
+)
 from matis.common.places import check_district
 from matis.common.workflow import Transitions
 from matis.intake.choices import Channel, TipStatus, Urgency
@@ -72,22 +78,14 @@ class Tip(Transitions, TimeStampedModel):
         blank=True,
         related_name="+",
     )
-    province = models.ForeignKey(
+    province = optional_place_field(
         Subdivision,
         verbose_name=_("Province"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
         help_text=_("Province, state or region (ISO 3166-2) of the country of the place."),
     )
-    district = models.ForeignKey(
+    district = optional_place_field(
         District,
         verbose_name=_("District"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
         help_text=_("The district of the province, where known."),
     )
     place = models.CharField(
@@ -171,22 +169,14 @@ class GroupRegistration(TimeStampedModel):
         blank=True,
         related_name="+",
     )
-    province = models.ForeignKey(
+    province = optional_place_field(
         Subdivision,
         verbose_name=_("Province"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
         help_text=_("Province, state or region (ISO 3166-2) of the country of the place."),
     )
-    district = models.ForeignKey(
+    district = optional_place_field(
         District,
         verbose_name=_("District"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
         help_text=_("The district of the province, where known."),
     )
     place = models.CharField(

@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from matis.cases.choices import DETENTION_KINDS, AlertKind, PlacementKind
 from matis.cases.models.cases import Case
 from matis.cases.protection import EncryptedTextField
-from matis.common.models import Country, District, Subdivision, TimeStampedModel
+from matis.common.models import (
+    Country,
+    District,
+    Subdivision,
+    TimeStampedModel,
+    optional_place_field,
+)
 from matis.common.places import check_district
 
 
@@ -52,22 +58,14 @@ class Placement(TimeStampedModel):
     facility = models.ForeignKey(
         Facility, verbose_name=_("Place"), on_delete=models.PROTECT, related_name="placements"
     )
-    province = models.ForeignKey(
+    province = optional_place_field(
         Subdivision,
         verbose_name=_("Province"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
         help_text=_("Province, state or region (ISO 3166-2) where the person is placed."),
     )
-    district = models.ForeignKey(
+    district = optional_place_field(
         District,
         verbose_name=_("District"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
         help_text=_("The district of the province, where known."),
     )
     voluntary = models.BooleanField(
