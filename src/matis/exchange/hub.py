@@ -293,28 +293,46 @@ def _token_upsert(country_id: str, data: dict) -> LinkageToken:
     schema = data.get("schema")
     if schema != linkage.MATIS_SCHEMA.fingerprint:
         # never stored: compared with tokens of the current schema, its bits mean nothing
-        old = " (the first MATIS schema, which leaks sex and year of birth)"
+        old = {
+            linkage.MATIS_SCHEMA_V1.fingerprint: (
+                " (the first MATIS schema, which leaks sex and year of birth)"
+            ),
+            linkage.MATIS_SCHEMA_V2.fingerprint: (
+                " (the second MATIS schema, one filter a person and names weighed "
+                "as much as their consonants)"
+            ),
+        }.get(schema, "")
         raise ExchangeRefused(
             400,
             "schema_mismatch",
-            f"the token was made under encoding schema {schema!r}"
-            f"{old if schema == linkage.MATIS_SCHEMA_V1.fingerprint else ''}; "
+            f"the token was made under encoding schema {schema!r}{old}; "
             f"this hub takes only schema {linkage.MATIS_SCHEMA.fingerprint}: "
             "update MATIS and send the tokens again",
         )
     countries = data.get("consent_countries")
     if not isinstance(countries, list) or not all(isinstance(c, str) for c in countries):
         raise ExchangeRefused(400, "bad_token", "consent_countries must be a list of codes")
+    spellings = data.get("spellings") or []
+    if not isinstance(spellings, list) or len(spellings) > linkage.MATIS_SPELLINGS:
+        raise ExchangeRefused(
+            400,
+            "bad_token",
+            f"spellings must be a list of at most {linkage.MATIS_SPELLINGS} encodings",
+        )
     try:
-        linkage.Encodings.from_base64([0], [data.get("clk", "")], schema_fingerprint="check")
+        filters = [data.get("clk", ""), *spellings]
+        linkage.Encodings.from_base64([0] * len(filters), filters, schema_fingerprint="check")
     except (ValueError, TypeError):
-        raise ExchangeRefused(400, "bad_token", "clk is not a base64 Bloom filter") from None
+        raise ExchangeRefused(
+            400, "bad_token", "clk and spellings must be base64 Bloom filters of one length"
+        ) from None
     blocks = data.get("block_tokens") or {}
     token, _created = LinkageToken.objects.update_or_create(
         country_id=country_id,
         subject_ref=ref,
         defaults={
             "clk": data["clk"],
+            "spellings": spellings,
             "block_tokens": blocks,
             "schema_fingerprint": data["schema"],
             "consent_countries": sorted(set(countries)),
@@ -344,8 +362,13 @@ def _blocking() -> tuple[linkage.BlockingRule, ...]:
     return (linkage.MATIS_LSH_BLOCKING,)
 
 
-def _encodings_of(rows: list[tuple[int, str, dict]]) -> linkage.Encodings:
-    """Encodings of ``(pk, clk, block_tokens)`` rows; their ids are the token pks."""
+def _encodings_of(rows: list[tuple[int, str, list, dict]]) -> linkage.Encodings:
+    """Encodings of ``(pk, clk, spellings, block_tokens)`` rows; their ids are the token pks.
+
+    A token with spellings gives one row per filter, all with its pk: the
+    matcher keeps the best of them for each pair of tokens.
+    """
+    rows = [(pk, filt, blocks) for pk, clk, spellings, blocks in rows for filt in [clk, *spellings]]
     blocks = {}
     names = set().union(*(b.keys() for _, _, b in rows)) if rows else set()
     for name in names:
@@ -375,7 +398,7 @@ def _token_chunks(pks: list[int], on_read=None):
         rows = list(
             LinkageToken.objects.filter(pk__in=part)
             .order_by("pk")
-            .values_list("pk", "clk", "block_tokens")
+            .values_list("pk", "clk", "spellings", "block_tokens")
         )
         if on_read is not None:
             on_read(len(part))
@@ -476,17 +499,25 @@ def _spark_pairs(run: MatchRun, pending: list[int], stored: list[int], progress)
         shutil.rmtree(directory, ignore_errors=True)
         raise
 
-    def batches():
-        try:
-            for frame in read_scored_pairs(job.scored_path, batch_rows=MATCH_ALERT_BATCH):
-                lp = left_pks[frame["i"].to_numpy(np.int64)]
-                rp = right_pks[frame["j"].to_numpy(np.int64)]
-                dice = frame["dice"].to_numpy(np.float64)
-                yield list(zip(lp.tolist(), rp.tolist(), dice.tolist(), strict=True))
-        finally:
-            shutil.rmtree(directory, ignore_errors=True)
-
-    return _Pairs(job.n_comparisons, job.n_scored, batches())
+    # a token with spellings has several filters: keep each pair of tokens once, at its
+    # best Dice (the pairs at the threshold are the alerts to raise: few)
+    best: dict[tuple[int, int], float] = {}
+    try:
+        for frame in read_scored_pairs(job.scored_path, batch_rows=MATCH_ALERT_BATCH):
+            lp = left_pks[frame["i"].to_numpy(np.int64)]
+            rp = right_pks[frame["j"].to_numpy(np.int64)]
+            dice = frame["dice"].to_numpy(np.float64)
+            pairs = zip(lp.tolist(), rp.tolist(), strict=True)
+            for pair_key, value in zip(pairs, dice.tolist(), strict=True):
+                if value > best.get(pair_key, -1.0):
+                    best[pair_key] = value
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    rows = [(a, b, d) for (a, b), d in best.items()]
+    batches = (
+        rows[start : start + MATCH_ALERT_BATCH] for start in range(0, len(rows), MATCH_ALERT_BATCH)
+    )
+    return _Pairs(job.n_comparisons, len(rows), batches)
 
 
 def _alert_of_pair(a: LinkageToken, b: LinkageToken) -> HubAlert | None:

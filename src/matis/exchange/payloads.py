@@ -343,12 +343,21 @@ def encoder() -> linkage.BloomEncoder:
 
 
 def linkage_token_data(case: Case, subject_ref: str, countries: list[str]) -> dict:
-    """The Bloom-filter encoding of one person; no plain value, no blocking tokens."""
-    encodings = encoder().encode(linkage_frame([case]), id_column="id")
+    """The Bloom-filter encoding of one person; no plain value, no blocking tokens.
+
+    ``clk`` is the person's filter; ``spellings`` the filters of whole-name
+    spellings when the name has several romanisations (at most
+    ``MATIS_SPELLINGS``, none for a name in Latin script).
+    """
+    encodings = encoder().encode(
+        linkage_frame([case]), id_column="id", spellings=linkage.MATIS_SPELLINGS
+    )
     blocks = {name: [f"{t:016x}" for t in rows[0]] for name, rows in encodings.block_tokens.items()}
+    clk, *spellings = encodings.to_base64()
     return {
         "subject_ref": subject_ref,
-        "clk": encodings.to_base64()[0],
+        "clk": clk,
+        "spellings": spellings,
         "block_tokens": blocks,
         "schema": encodings.schema_fingerprint,
         "consent_countries": countries,

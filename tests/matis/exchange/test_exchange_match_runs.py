@@ -269,3 +269,68 @@ def test_the_alert_threshold_follows_the_precision_the_operator_sets(settings):
         conf.linkage_threshold()
     settings.MATIS_LINKAGE_THRESHOLD = 0.7  # an explicit Dice threshold overrides it
     assert conf.linkage_threshold() == 0.7
+
+
+@pytest.mark.django_db
+def test_a_name_in_its_own_script_is_matched_by_a_whole_name_spelling(
+    person_case, consent, local_transports
+):
+    # Written in Thai at one border post and as "Anan Suksawad" at the other: that is
+    # one of the name's whole-name spellings, and the hub's best filter pair reaches the
+    # threshold where the filter of every form together does not
+    dob = dt.date(1990, 3, 14)
+    tha = person_case("THA", given="อนันต์", family="สุขสวัสดิ์", dob=dob)
+    khm = person_case("KHM", given="Anan", family="Suksawad", dob=dob)
+    consent(tha, "cross_border", "KHM")
+    consent(khm, "cross_border", "THA")
+    outbox_push(transport_factory=local_transports)
+    native = LinkageToken.objects.get(country_id="THA")
+    latin = LinkageToken.objects.get(country_id="KHM")
+    assert 1 < len(native.spellings) <= linkage.MATIS_SPELLINGS
+    assert latin.spellings == []
+    both = linkage.Encodings.from_base64([0, 1], [native.clk, latin.clk], schema_fingerprint="x")
+    whole = float(linkage.dice_pairs(both.take([0]), both.take([1]), [0], [0])[0])
+    threshold = linkage.dice_threshold_for_precision(0.95)
+    assert whole < threshold
+    run = match_pending_tokens()
+    assert run.status == JobStatus.DONE, run.error
+    assert run.n_alerts == 1
+    alert = HubAlert.objects.get()
+    assert float(alert.similarity) >= threshold > whole
+    assert {alert.newer_token_id, alert.earlier_token_id} == {native.pk, latin.pk}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "spellings",
+    ["AAAA", ["not base64!"], ["AAAA"], ["A" * 172] * (linkage.MATIS_SPELLINGS + 1)],
+)
+def test_malformed_spellings_are_refused(two_countries, spellings):
+    import base64
+
+    data = {
+        "subject_ref": "7c1f2a9e-3b7d-4e52-9a1f-0c2d3e4f5a6b",
+        "clk": base64.b64encode(bytes(128)).decode(),
+        "spellings": spellings,
+        "schema": linkage.MATIS_SCHEMA.fingerprint,
+        "consent_countries": ["KHM"],
+    }
+    with pytest.raises(hub.ExchangeRefused) as refused:
+        hub._token_upsert("THA", data)
+    assert (refused.value.status, refused.value.code) == (400, "bad_token")
+    assert "spellings" in refused.value.message
+    assert not LinkageToken.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_token_of_the_second_schema_is_refused_with_its_name(two_countries):
+    data = {
+        "subject_ref": "7c1f2a9e-3b7d-4e52-9a1f-0c2d3e4f5a6b",
+        "clk": "AAAA",
+        "schema": linkage.MATIS_SCHEMA_V2.fingerprint,
+        "consent_countries": ["KHM"],
+    }
+    with pytest.raises(hub.ExchangeRefused) as refused:
+        hub._token_upsert("THA", data)
+    assert refused.value.code == "schema_mismatch"
+    assert "second MATIS schema" in refused.value.message

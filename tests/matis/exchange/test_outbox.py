@@ -225,8 +225,9 @@ def test_token_payload_carries_no_plain_value(person_case, consent, local_transp
     for plain in ("sokha", "chan", "1999", "feminine", case.reference.lower()):
         assert plain not in text.replace(item.payload["clk"].lower(), "")
     assert set(item.payload) == {
-        "subject_ref", "clk", "block_tokens", "schema", "consent_countries",
+        "subject_ref", "clk", "spellings", "block_tokens", "schema", "consent_countries",
     }  # fmt: skip
+    assert item.payload["spellings"] == []  # a Latin name has one spelling: its own
     # the hardened schema: no blocking tokens (they chained sex and year of birth)
     assert item.payload["block_tokens"] == {}
     assert item.payload["schema"] == linkage.MATIS_SCHEMA.fingerprint

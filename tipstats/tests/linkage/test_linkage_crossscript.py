@@ -13,6 +13,7 @@ from crossscript import DATA, SCRIPTS, cross_script_set, latin_name, load_names,
 from tipstats.linkage import (
     MATIS_LSH_BLOCKING,
     MATIS_SCHEMA,
+    MATIS_SPELLINGS,
     BloomEncoder,
     EncodingSchema,
     Matcher,
@@ -82,15 +83,16 @@ def test_name_only_recall_per_script(script):
     assert precision >= 0.8
 
 
-def hub_figures(unmatched_share, n_left=720, seed=11):
-    """As the hub links: calibrated Dice threshold for precision 0.95, LSH blocking."""
+def hub_figures(unmatched_share, *, seed=11, n_left=720, spellings=MATIS_SPELLINGS):
+    """As the hub links: calibrated Dice threshold for precision 0.95, LSH blocking,
+    the native-script records with their whole-name spellings."""
     left, right, truth = cross_script_set(n_left, unmatched_share=unmatched_share, seed=seed)
     encoder = BloomEncoder(MATIS_SCHEMA, SECRET)
     threshold = dice_threshold_for_precision(0.95)
     result = Matcher(
         blocking=(MATIS_LSH_BLOCKING,), score="dice", threshold=threshold,
         dice_floor=min(threshold, 0.5), one_to_one=False, backend="numpy",
-    ).link(encoder.encode(left), encoder.encode(right))  # fmt: skip
+    ).link(encoder.encode(left, spellings=spellings), encoder.encode(right))  # fmt: skip
     found = {(int(a), int(b)) for a, b in result.matched_id_pairs()}
     for script in SCRIPTS:
         ids = set(left.index[left["script"] == script])
@@ -101,30 +103,42 @@ def hub_figures(unmatched_share, n_left=720, seed=11):
     return evaluate_linkage(result, truth)
 
 
+# Draws never used to choose the schema's weights (seed 21 and the calibration set were)
+HELD_OUT_SEEDS = (11, 12, 31, 41)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("unmatched_share", [1 / 3, 2 / 3])
 def test_cross_script_precision_and_recall_at_the_calibrated_threshold(unmatched_share):
-    # typos (30% a part), swapped name order, date-of-birth errors (25%)
-    ev = hub_figures(unmatched_share)
-    print(f"unmatched {unmatched_share:.2f}: {ev.summary()}")
-    assert ev.precision >= 0.95
-    # measured 0.798 (a third unmatched) and 0.792 (two thirds) on 2026-12-04;
-    # before the romanisation conventions (normalisation 1): 0.694 and 0.658
-    assert ev.recall >= 0.78
+    # typos (30% a part), swapped name order, date-of-birth errors (25%); four draws
+    # of 720 records a side pooled (one draw's recall varies by about +-0.03)
+    evs = [hub_figures(unmatched_share, seed=seed) for seed in HELD_OUT_SEEDS]
+    precision, recall = pooled(evs)
+    print(f"unmatched {unmatched_share:.2f}: precision {precision:.3f}, recall {recall:.3f}")
+    assert precision >= 0.95
+    # measured 0.918 at precision 0.995 with a third and with two thirds unmatched on
+    # 2026-12-04 (schema 3, Dice 0.805);
+    # schema 2 (one filter, name and skeleton weighed alike) gave 0.798 and 0.792
+    assert recall >= 0.9
+    assert min(e.recall for e in evs) >= 0.85
+    assert min(e.precision for e in evs) >= 0.95
+
+
+def pooled(evs):
+    tp = sum(e.n_true_positive for e in evs)
+    precision = tp / (tp + sum(e.n_false_positive for e in evs))
+    return precision, tp / (tp + sum(e.n_false_negative for e in evs))
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 16 target not reached: recall about 0.80 at the calibrated threshold "
-    "(0.82); short names with a typing error and free Khmer and Burmese spellings "
-    "fall under it (docs/methods/linkage.md, section 1a)",
-)
 @pytest.mark.parametrize("unmatched_share", [1 / 3, 2 / 3])
-def test_cross_script_recall_target_of_issue_16(unmatched_share):
-    ev = hub_figures(unmatched_share)
-    assert ev.precision >= 0.95
-    assert ev.recall >= 0.9
+def test_whole_name_spellings_find_what_the_union_of_forms_misses(unmatched_share):
+    spelt = pooled([hub_figures(unmatched_share, seed=s) for s in HELD_OUT_SEEDS])
+    union = pooled([hub_figures(unmatched_share, seed=s, spellings=0) for s in HELD_OUT_SEEDS])
+    print(f"recall with spellings {spelt[1]:.3f}, union of forms only {union[1]:.3f}")
+    # measured 0.918 against 0.883 (a third unmatched), 0.918 against 0.874 (two thirds)
+    assert spelt[1] >= union[1] + 0.02
+    assert spelt[0] >= 0.95
 
 
 @pytest.mark.parametrize(
@@ -139,6 +153,7 @@ def test_cross_script_recall_target_of_issue_16(unmatched_share):
         ("徐军", {"xu", "hsu", "tsui", "chun", "kwan"}),  # Cantonese from Unihan
         ("李家豪", {"li", "lee", "jiahao", "kaho"}),
         ("ကျော်", {"kyaw", "kyo"}),
+        ("မြင့်", {"myint"}),  # nasal final with the creaky tone
     ],
 )
 def test_romanisations_include_the_national_conventions(name, expected):

@@ -196,3 +196,50 @@ def test_synthetic_records_cover_every_script():
     for left_id, right_id in truth:
         assert left.loc[left_id, "person_id"] == right.loc[right_id, "person_id"]
         assert left.loc[left_id, "script"] != right.loc[right_id, "script"]
+
+
+@pytest.mark.parametrize("backend", ["numpy", "duckdb"])
+def test_a_record_with_several_filters_is_scored_by_its_best_one(backend):
+    # left record 7 has three filters (its spellings), right record 9 two:
+    # the pair is reported once, at the best Dice of the six filter pairs
+    rng = np.random.default_rng(3)
+    base = rng.random(256) < 0.3
+    near = base.copy()
+    near[np.nonzero(base)[0][:4]] = False  # Dice about 0.95 with base
+    far = rng.random(256) < 0.3
+    rows = np.packbits(np.array([far, near, far, rng.random(256) < 0.3]), axis=1)
+    left = Encodings(np.array([7, 7, 7, 8]), rows, "s")
+    right = Encodings(
+        np.array([9, 9]), np.packbits(np.array([rng.random(256) < 0.3, base]), axis=1), "s"
+    )
+    result = Matcher(
+        blocking=None, score="dice", threshold=0.9, dice_floor=0.2, one_to_one=False,
+        backend=backend,
+    ).link(left, right)  # fmt: skip
+    assert result.matched_id_pairs() == {(7, 9)}
+    best = dice_pairs(left.take([1]), right.take([1]), np.array([0]), np.array([0]))
+    assert result.matches["dice"].tolist() == pytest.approx(best.tolist())
+    i, j, _dice, _p = result.pair_arrays
+    pairs = list(zip(left.ids[i].tolist(), right.ids[j].tolist(), strict=True))
+    assert len(pairs) == len(set(pairs))  # every pair of records once
+    assert (result.n_left, result.n_right) == (2, 1)
+    assert evaluate_linkage(result, {(7, 9)}).pairs_completeness == 1.0
+
+
+def test_spellings_add_filters_only_to_names_with_several_romanisations():
+    from tipstats.linkage import MATIS_SCHEMA
+
+    people = pd.DataFrame(
+        {"name": ["张建国", "Sokha Chan", "สมชาย ใจดี"], "date_of_birth": ["1990-01-02"] * 3},
+        index=[1, 2, 3],
+    )
+    encoder = BloomEncoder(MATIS_SCHEMA, SECRET)
+    plain = encoder.encode(people)
+    spelt = encoder.encode(people, spellings=4)
+    ids = spelt.ids.tolist()
+    assert ids == [1] * 5 + [2] + [3] * 3  # own filter first, then its spellings
+    # a record's own filter is the one it has without spellings
+    firsts = [ids.index(k) for k in (1, 2, 3)]
+    assert (spelt.packed[firsts] == plain.packed).all()
+    # a spelling alone sets fewer bits than the union of every form
+    assert (spelt.popcounts[1:5] < spelt.popcounts[0]).all()

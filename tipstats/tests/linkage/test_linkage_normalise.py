@@ -148,3 +148,35 @@ def test_normalise_date_reads_buddhist_era():
 )
 def test_normalise_sex(value, expected):
     assert normalise_sex(value) == expected
+
+
+def test_name_spellings_take_one_form_a_token_closest_first():
+    from tipstats.linkage import name_spellings, romanisations
+
+    spellings = name_spellings("张建国", 8)
+    assert spellings[0] == ("jianguo", "zhang")  # first forms: pinyin
+    # one convention throughout before mixed ones: Wade-Giles and Hong Kong whole names
+    assert ("chienkuo", "chang") in spellings and ("kinkwok", "cheung") in spellings
+    assert spellings.index(("chienkuo", "chang")) < spellings.index(("chienkuo", "cheung"))
+    assert len(spellings) == len(set(spellings)) == 8
+    forms = sorted(romanisations("张建国"))
+    for spelling in spellings:
+        assert all(f in token for f, token in zip(spelling, forms, strict=True))
+    assert name_spellings("张建国", 2) == spellings[:2]
+    assert name_spellings("Nguyễn Thị Hương", 8) == []  # one form a token
+    assert name_spellings(None, 8) == []
+    with pytest.raises(ValueError, match="limit"):
+        name_spellings("张建国", 0)
+
+
+def test_a_long_name_does_not_enumerate_every_combination():
+    from tipstats.linkage import name_spellings
+
+    long_name = "ကျော်" * 12  # twelve syllables of three forms: 531,441 combinations
+    spellings = name_spellings(long_name, 8)
+    assert len(spellings) == 8
+    assert spellings[0] == tuple(["kyaw"] * 12)
+
+
+def test_burmese_u_is_a_title_written_u_or_oo():
+    assert normalise_name("Oo Naing") == normalise_name("U Naing") == "naing"

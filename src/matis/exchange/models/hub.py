@@ -93,7 +93,7 @@ class DeidentifiedCase(models.Model):
 
 
 class LinkageToken(models.Model):
-    """A person's Bloom-filter encoding (name, date of birth, sex) and blocking tokens.
+    """A person's Bloom-filter encoding (name, date of birth), its spellings and blocking tokens.
 
     ``consent_countries`` lists the countries (alpha-3) the person consented
     to share with; an alert needs each side's country in the other's list.
@@ -104,6 +104,8 @@ class LinkageToken(models.Model):
     )
     subject_ref = models.UUIDField(_("subject reference"))
     clk = models.TextField(_("encoding (base64)"))
+    # more filters of the same person: whole-name spellings (base64), see MATIS_SPELLINGS
+    spellings = models.JSONField(_("spellings (base64 encodings)"), default=list)
     block_tokens = models.JSONField(default=list)
     schema_fingerprint = models.CharField(max_length=32)
     consent_countries = models.JSONField(default=list)

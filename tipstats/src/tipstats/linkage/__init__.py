@@ -35,6 +35,7 @@ from ._keys import derive_key, hkdf_sha256
 from ._matcher import SCORE_METHODS, Matcher, link
 from ._normalise import (
     NORMALISATION_VERSION,
+    name_spellings,
     normalise_date,
     normalise_name,
     normalise_sex,
@@ -48,8 +49,11 @@ from ._schema import (
     HASHING_SCHEMES,
     MATIS_SCHEMA,
     MATIS_SCHEMA_V1,
+    MATIS_SCHEMA_V2,
+    MATIS_SPELLINGS,
     EncodingSchema,
     FieldSpec,
+    Spelling,
 )
 from ._scoring import MatchScoreModel, fit_match_model
 from ._similarity import dice_all_pairs, dice_coefficient, dice_pairs
@@ -61,6 +65,8 @@ __all__ = [
     "MATIS_LSH_BLOCKING",
     "MATIS_SCHEMA",
     "MATIS_SCHEMA_V1",
+    "MATIS_SCHEMA_V2",
+    "MATIS_SPELLINGS",
     "NORMALISATION_VERSION",
     "SCORE_METHODS",
     "ZAWGYI_THRESHOLD",
@@ -80,6 +86,7 @@ __all__ = [
     "Matcher",
     "NumpyBackend",
     "SchemaMismatchError",
+    "Spelling",
     "ThresholdCalibration",
     "calibrate_dice_threshold",
     "derive_key",
@@ -94,6 +101,7 @@ __all__ = [
     "is_zawgyi",
     "labelled_linkage_set",
     "link",
+    "name_spellings",
     "normalise_date",
     "normalise_name",
     "normalise_sex",

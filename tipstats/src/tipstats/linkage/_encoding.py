@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ._keys import _as_secret, derive_key
-from ._schema import EncodingSchema, FieldSpec
+from ._schema import EncodingSchema, FieldSpec, Spelling
 
 __all__ = ["BloomEncoder", "Encodings", "SchemaMismatchError"]
 
@@ -239,11 +239,23 @@ class BloomEncoder:
         self._keys = {f.label: derive_key(secret, f"field:{f.label}") for f in schema.fields}
         self._block_key = derive_key(secret, "block:sex_birth")
 
-    def encode(self, data: pd.DataFrame, *, id_column: str | None = None) -> Encodings:
-        """Encode every row of ``data``; ``ids`` are ``data[id_column]`` or the index."""
+    def encode(
+        self, data: pd.DataFrame, *, id_column: str | None = None, spellings: int = 0
+    ) -> Encodings:
+        """Encode every row of ``data``; ``ids`` are ``data[id_column]`` or the index.
+
+        With ``spellings`` > 0, a record whose name has several romanisations
+        gets, after its own filter, up to that many more under the same id:
+        one per whole-name spelling (:func:`tipstats.linkage.name_spellings`),
+        the other fields as they are. :class:`~tipstats.linkage.Matcher`
+        scores a pair of ids by its best pair of filters.
+        """
         missing = sorted({f.column for f in self.schema.fields} - set(data.columns))
         if missing:
             raise KeyError(f"columns missing from the data: {missing}")
+        if spellings:
+            data = self._with_spellings(data, id_column, spellings)
+            id_column = "__id"
         n = len(data)
         ids = data[id_column].to_numpy() if id_column else data.index.to_numpy()
         n_bits = self.schema.filter_bits
@@ -262,13 +274,37 @@ class BloomEncoder:
             blocks = self._block_tokens(data)
         return Encodings(ids, packed, self.schema.fingerprint, blocks)
 
+    def _with_spellings(
+        self, data: pd.DataFrame, id_column: str | None, limit: int
+    ) -> pd.DataFrame:
+        """``data`` with an ``__id`` column and, after each record, a row per spelling."""
+        from ._normalise import name_spellings
+
+        names = {f.column for f in self.schema.fields if f.kind in ("name", "name_phonetic")}
+        if len(names) != 1:
+            raise ValueError("spellings need a schema whose name fields read one column")
+        (column,) = names
+        ids = data[id_column].to_numpy() if id_column else data.index.to_numpy()
+        records = data.reset_index(drop=True)
+        rows, values = [], []
+        for row, name in enumerate(records[column].tolist()):
+            rows.append(row)
+            values.append(name)
+            for spelling in name_spellings(name, limit):
+                rows.append(row)
+                values.append(Spelling(spelling))
+        out = records.iloc[rows].reset_index(drop=True)
+        out[column] = pd.Series(values, dtype=object)
+        out["__id"] = ids[rows]
+        return out
+
     def _field_bits(
         self, spec: FieldSpec, values: list[object], cache: _FieldCache
     ) -> tuple[np.ndarray, np.ndarray]:
         """Bit positions a field sets in a chunk: record row per token, ``(m, k)`` positions."""
         token_lists = []
         for value in values:
-            cache_key = value if isinstance(value, str | int) else repr(value)
+            cache_key = value if isinstance(value, str | int | Spelling) else repr(value)
             tokens = cache.tokens.get(cache_key)
             if tokens is None:
                 tokens = cache.tokens[cache_key] = [

@@ -63,12 +63,17 @@ def _pair_set(pairs: LinkageResult | pd.DataFrame | Iterable[tuple[object, objec
 
 def _reached(result: LinkageResult, truth: set) -> int:
     """How many true pairs are among the result's scored pairs (by row codes, no big frame)."""
-    left_row = {v: k for k, v in enumerate(result.left_ids.tolist())}
-    right_row = {v: k for k, v in enumerate(result.right_ids.tolist())}
+    # a record with several filters (spellings) is reported at its first row
+    left_row: dict = {}
+    for k, v in enumerate(result.left_ids.tolist()):
+        left_row.setdefault(v, k)
+    right_row: dict = {}
+    for k, v in enumerate(result.right_ids.tolist()):
+        right_row.setdefault(v, k)
     rows = [(left_row[a], right_row[b]) for a, b in truth if a in left_row and b in right_row]
     if not rows:
         return 0
-    n = np.int64(max(result.n_right, 1))
+    n = np.int64(max(len(result.right_ids), 1))
     i, j = result.pair_arrays[0], result.pair_arrays[1]
     scored = np.sort(i.astype(np.int64) * n + j)
     wanted = np.array([a * int(n) + b for a, b in rows], dtype=np.int64)

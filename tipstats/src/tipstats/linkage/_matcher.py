@@ -62,6 +62,34 @@ def _runners_up(i: np.ndarray, j: np.ndarray, dice: np.ndarray, best: np.ndarray
     return np.union1d(rest[first_left], rest[first_right])
 
 
+def _first_rows(ids: np.ndarray) -> np.ndarray | None:
+    """Each row's first row of the same id, or ``None`` when every id is once."""
+    _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    if first.size == ids.size:
+        return None
+    return first[inverse.ravel()]
+
+
+def _best_of_spellings(
+    left_ids: np.ndarray, right_ids: np.ndarray, i: np.ndarray, j: np.ndarray, dice: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs of records, not filters: a record with several filters (spellings of its
+    name) keeps, with each record of the other side, its best-scoring filter pair,
+    reported at its first row."""
+    first_left, first_right = _first_rows(left_ids), _first_rows(right_ids)
+    if first_left is None and first_right is None:
+        return i, j, dice
+    if first_left is not None:
+        i = first_left[i]
+    if first_right is not None:
+        j = first_right[j]
+    order = np.lexsort((-dice, j, i))
+    keep = np.ones(order.size, dtype=bool)
+    keep[1:] = (i[order][1:] != i[order][:-1]) | (j[order][1:] != j[order][:-1])
+    best = order[keep]
+    return i[best], j[best], dice[best]
+
+
 def _describe(blocking: Sequence[BlockingRule] | None) -> str:
     if not blocking:
         return "none (all pairs, popcount bound)"
@@ -167,6 +195,8 @@ class Matcher:
             n_comparisons, n_skipped = len(left) * len(right), 0
             seconds["scoring"] = time.perf_counter() - t1
 
+        i, j, dice = _best_of_spellings(left.ids, right.ids, i, j, dice)
+
         # Assign first, by Dice: the score model is fitted on each record's assigned
         # (best) pair, where matches are common enough for the mixture to find them;
         # among all candidate pairs they can be one in ten thousand.
@@ -198,8 +228,8 @@ class Matcher:
             pair_arrays=(i, j, dice, probability),
             left_ids=left.ids,
             right_ids=right.ids,
-            n_left=len(left),
-            n_right=len(right),
+            n_left=int(np.unique(left.ids).size),  # records, not filters
+            n_right=int(np.unique(right.ids).size),
             n_comparisons=int(n_comparisons),
             n_pairs_skipped=int(n_skipped),
             threshold=self.threshold,

@@ -8,6 +8,7 @@ an error that would stop a batch.
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import re
 import unicodedata
 
@@ -16,6 +17,7 @@ from ._romanise import romanise
 __all__ = [
     "NORMALISATION_VERSION",
     "fold_spelling",
+    "name_spellings",
     "name_variants",
     "normalise_date",
     "normalise_name",
@@ -30,7 +32,8 @@ __all__ = [
 # compared by mistake.
 NORMALISATION_VERSION = "2"
 
-_TITLES = frozenset(["mr", "mrs", "ms", "miss", "dr", "u", "daw"])
+# Burmese U (ဦး) is written U or Oo
+_TITLES = frozenset(["mr", "mrs", "ms", "miss", "dr", "u", "oo", "daw"])
 _NON_LETTER = re.compile(r"[^a-z0-9]+")
 
 
@@ -73,6 +76,42 @@ def name_variants(value: object, *, drop_titles: bool = True) -> list[list[str]]
     if drop_titles and len(tokens) > 1:
         tokens = [t for t in tokens if t[0] not in _TITLES] or tokens
     return sorted(tokens)
+
+
+def name_spellings(value: object, limit: int) -> list[tuple[str, ...]]:
+    """Whole-name spellings: one romanised form per token, at most ``limit`` of them.
+
+    Each spelling takes one form of every token of :func:`name_variants`, so a
+    name is compared with a Latin record written in one convention per part
+    (pinyin family name, Hong Kong given name ...) without the other forms in
+    the way. Spellings closest to the first forms come first: fewest tokens
+    off their first form, then one convention throughout (all second forms,
+    say) before mixed ones, then the smallest departure. A name with one form
+    per token (Latin script, Vietnamese) has no spellings: ``[]``.
+    """
+    if limit < 1:
+        raise ValueError(f"limit must be at least 1, not {limit!r}")
+    tokens = name_variants(value)
+    if not tokens or all(len(forms) == 1 for forms in tokens):
+        return []
+    picks: list[tuple[int, ...]] = []
+    # level d: exactly d tokens off their first form (so a long name never
+    # enumerates every combination of its forms)
+    for d in range(len(tokens) + 1):
+        level = []
+        for where in itertools.combinations(range(len(tokens)), d):
+            others = [range(1, len(tokens[t])) for t in where]
+            for alt in itertools.product(*others):
+                pick = [0] * len(tokens)
+                for t, i in zip(where, alt, strict=True):
+                    pick[t] = i
+                level.append(tuple(pick))
+        picks += sorted(level, key=lambda pick: (len(set(pick)), sum(pick), pick))
+        if len(picks) >= limit:
+            break
+    return [
+        tuple(forms[i] for forms, i in zip(tokens, pick, strict=True)) for pick in picks[:limit]
+    ]
 
 
 def normalise_name(value: object, *, drop_titles: bool = True) -> str:

@@ -28,8 +28,11 @@ __all__ = [
     "HASHING_SCHEMES",
     "MATIS_SCHEMA",
     "MATIS_SCHEMA_V1",
+    "MATIS_SCHEMA_V2",
+    "MATIS_SPELLINGS",
     "EncodingSchema",
     "FieldSpec",
+    "Spelling",
 ]
 
 FIELD_KINDS = ("name", "name_phonetic", "date", "sex", "text", "positional", "exact")
@@ -61,6 +64,17 @@ def _date_tokens(iso: str) -> list[str]:
         # the unordered {day, month} token survives a day/month swap
         tokens += [f"d:{day}", f"md:{min(month, day)}{max(month, day)}", f"ymd:{iso}"]
     return tokens
+
+
+class Spelling(tuple):
+    """One whole-name spelling (one romanised form per token) given to a name field.
+
+    :meth:`BloomEncoder.encode` puts these in the name column of a record's
+    extra filters (``spellings=``); a name field tokenises it as it is,
+    without romanising again.
+    """
+
+    __slots__ = ()
 
 
 @dataclass(frozen=True)
@@ -106,12 +120,15 @@ class FieldSpec:
     def tokens(self, value: object) -> list[str]:
         """The distinct tokens this field makes of one raw value (empty when missing)."""
         kind, q = self.kind, self.q
-        if kind == "name":
-            forms = {fold_spelling(f) for token in name_variants(value) for f in token}
-            out = [g for f in sorted(forms) for g in _qgrams(f, q)]
-        elif kind == "name_phonetic":
-            keys = (phonetic_token(f) for token in name_variants(value) for f in token)
-            out = [g for key in keys if key for g in _qgrams(f"^{key}$", q)]
+        if kind in ("name", "name_phonetic"):
+            # a Spelling is one romanised form per token, chosen already
+            tokens = [[f] for f in value] if isinstance(value, Spelling) else name_variants(value)
+            if kind == "name":
+                forms = {fold_spelling(f) for token in tokens for f in token}
+                out = [g for f in sorted(forms) for g in _qgrams(f, q)]
+            else:
+                keys = (phonetic_token(f) for token in tokens for f in token)
+                out = [g for key in keys if key for g in _qgrams(f"^{key}$", q)]
         elif kind == "date":
             iso = normalise_date(value)
             out = _date_tokens(iso) if iso else []
@@ -199,8 +216,8 @@ class EncodingSchema:
 
 MATIS_SCHEMA = EncodingSchema(
     fields=(
-        FieldSpec("name", "name", "name", k=15),
-        FieldSpec("name_phonetic", "name", "name_phonetic", k=15),
+        FieldSpec("name", "name", "name", k=5),
+        FieldSpec("name_phonetic", "name", "name_phonetic", k=20),
         FieldSpec("date_of_birth", "date_of_birth", "date", k=20),
     ),
     filter_bits=1024,
@@ -214,6 +231,32 @@ hashing per token; no sex in the filter (any encoding the hub can compare
 sex on splits the records into the two sexes, which one known record per
 sex then names); no blocking tokens (the hub blocks with
 :data:`tipstats.linkage.MATIS_LSH_BLOCKING` on the filters themselves).
+
+Version 3 weighs the consonant skeleton of the name (``k=20`` a bigram)
+above its spelled form (``k=5``): romanisations of one name differ in their
+vowels far more than in their consonants (*Veasal*, *Visal*), and a typing
+error moves fewer skeleton bigrams. Chosen on the calibration set and on
+cross-script draws the tests do not use (``docs/methods/linkage.md``,
+section 1b); a name with several romanisations also sends up to
+:data:`MATIS_SPELLINGS` filters of whole-name spellings.
+"""
+
+MATIS_SPELLINGS = 8
+"""Extra filters a MATIS token carries: whole-name spellings (see :func:`name_spellings`)."""
+
+MATIS_SCHEMA_V2 = EncodingSchema(
+    fields=(
+        FieldSpec("name", "name", "name", k=15),
+        FieldSpec("name_phonetic", "name", "name_phonetic", k=15),
+        FieldSpec("date_of_birth", "date_of_birth", "date", k=20),
+    ),
+    filter_bits=1024,
+    hashing="random",
+    block_year_window=None,
+)
+"""The second MATIS schema (one filter per person, name and skeleton weighed alike).
+
+Kept only to recognise and refuse its tokens with a clear message.
 """
 
 MATIS_SCHEMA_V1 = EncodingSchema(

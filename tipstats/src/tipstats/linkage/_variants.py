@@ -27,7 +27,8 @@ form, so a Latin name has exactly its :func:`normalise_name` tokens):
   series' vowel in closed syllables without a vowel sign.
 * Burmese: the MATIS romaniser (the popular passport spelling, MLCTS-like
   syllables) and the common alternatives ``ky``/``ch``, ``ei``/``ay``,
-  ``aw``/``o``.
+  ``aw``/``o``; a nasal final with the creaky tone also ends in ``t``
+  (``Myint``, ``Thant``).
 * Chinese: pinyin (the MATIS romaniser), Wade-Giles (``pypinyin``), the
   Hong Kong (Cantonese) spelling from Unihan ``kCantonese``
   (``data/cantonese.tsv``), and the Hong Kong spelling of common family names.
@@ -49,12 +50,12 @@ import unicodedata
 from functools import lru_cache
 from importlib.resources import files
 
-from ._romanise import _COMPOUND_SURNAMES, _require, romanise
+from ._romanise import _COMPOUND_SURNAMES, _require, _split_myanmar_syllables, romanise
 
 __all__ = ["VARIANTS_VERSION", "jyutping_to_hong_kong", "romanisations"]
 
 # Part of the encoding schema fingerprint (with NORMALISATION_VERSION).
-VARIANTS_VERSION = "1"
+VARIANTS_VERSION = "2"
 
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _LAO = re.compile(r"[\u0e80-\u0eff]")
@@ -223,6 +224,23 @@ def _khmer(word: str) -> list[str]:
 _MY_ALTERNATIVES = (("ky", "ch"), ("ei", "ay"), ("u", "oo"), ("aw", "o"), ("hs", "s"), ("nn", "n"))
 
 
+def _burmese(word: str) -> list[list[str]]:
+    """One token per syllable, with the common alternatives; a nasal final with the
+    creaky tone (dot below) also written with a ``t`` (မြင့် Myint, သန့် Thant)."""
+    syllables = _ascii_tokens(romanise(word))
+    native = _split_myanmar_syllables(word)
+    creaky = (
+        ["\u1037" in s for s in native] if len(native) == len(syllables) else [False] * len(native)
+    )
+    out = []
+    for s, dot in zip(syllables, creaky, strict=False):
+        forms = [s, *(s.replace(a, b) for a, b in _MY_ALTERNATIVES if a in s)]
+        if dot and s.endswith("n"):
+            forms += [f + "t" for f in forms]
+        out.append(_unique(forms))
+    return out
+
+
 # --- Chinese --------------------------------------------------------------------
 
 # Hong Kong government (Cantonese) spellings of common family names.
@@ -349,10 +367,7 @@ def romanisations(text: object) -> list[list[str]]:
             forms = _khmer(word)
         elif _MYANMAR.search(word):
             # a Burmese run romanises to several syllables: one token each
-            out += [
-                _unique([s, *(s.replace(a, b) for a, b in _MY_ALTERNATIVES if a in s)])
-                for s in _ascii_tokens(romanise(word))
-            ]
+            out += _burmese(word)
             continue
         else:
             out += [[t] for t in _ascii_tokens(romanise(word))]
