@@ -565,6 +565,8 @@ MATIS_EVIDENCE_MAX_BYTES = env_int("MATIS_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 MATIS_DISCLOSURE = {
     "min_cell": 11,
     "protection": 5,
+    # controlled rounding, the alternative a publisher may choose for an analysis
+    "rounding_base": 5,
     "k_anonymity": env_int("MATIS_EXCHANGE_K", 11),
     "l_diversity": env_int("MATIS_EXCHANGE_L", 2),
     "max_suppression": 0.1,

@@ -11,6 +11,14 @@ labelled ``<11``; a number hidden only to protect a small one is labelled
 ``x`` (it is not small). Other tables (estimates, odds ratios, coefficients)
 are model outputs, not counts of people, and are published as they are.
 
+Where a table must keep its totals and show every cell, the publisher may
+choose controlled rounding instead (``method="round"``,
+:func:`tipstats.disclosure.round_table`): every count, totals included, is
+rounded to one of its two neighbouring multiples of
+``MATIS_DISCLOSURE["rounding_base"]`` (5) so that the rounded cells add up
+to the rounded totals; no published number is more than the base away from
+the truth, and a reader cannot tell a 1 from a 4.
+
 :func:`protect_table` is the one entry point for publishing a table of counts.
 """
 
@@ -25,6 +33,7 @@ from tipstats import disclosure
 
 COUNT_COLUMNS = ("count", "n_cases")
 SUPPRESSED_LABEL = disclosure.COMPLEMENTARY_LABEL
+METHODS = ("suppress", "round")
 
 
 def min_cell() -> int:
@@ -36,6 +45,32 @@ def protection() -> int | None:
     """The least width of a hidden number's feasible range (``MATIS_DISCLOSURE["protection"]``)."""
     value = settings.MATIS_DISCLOSURE.get("protection")
     return None if value is None else int(value)
+
+
+def rounding_base() -> int:
+    """The base of controlled rounding (``MATIS_DISCLOSURE["rounding_base"]``, 5)."""
+    return int(settings.MATIS_DISCLOSURE.get("rounding_base", 5))
+
+
+def _round_count_column(frame: pd.DataFrame, column: str, base: int) -> pd.DataFrame:
+    values = pd.to_numeric(frame[column], errors="coerce").fillna(0).astype(int)
+    released = disclosure.round_table(
+        values.reset_index(drop=True), base=base, method="controlled"
+    ).released.iloc[:, 0]
+    out = frame.copy().astype(object).reset_index(drop=True)
+    out[column] = released.iloc[:-1].to_numpy()
+    total = {c: "" for c in out.columns}
+    total[out.columns[0]] = "Total"
+    total[column] = released.iloc[-1]
+    return pd.concat([out, pd.DataFrame([total])], ignore_index=True)
+
+
+def _round_matrix(frame: pd.DataFrame, base: int) -> pd.DataFrame:
+    index_col = frame.columns[0]
+    counts = frame.set_index(index_col).apply(pd.to_numeric, errors="coerce").fillna(0).astype(int)
+    released = disclosure.round_table(counts, base=base, method="controlled").released
+    released.index.name = index_col
+    return released.reset_index()
 
 
 def _suppress_count_column(
@@ -64,28 +99,48 @@ def _suppress_matrix(frame: pd.DataFrame, threshold: int, width: int | None) -> 
 
 
 def protect_table(
-    table: dict, *, kind: str, threshold: int | None = None, protection_width: int | None = None
+    table: dict,
+    *,
+    kind: str,
+    threshold: int | None = None,
+    protection_width: int | None = None,
+    method: str = "suppress",
+    base: int | None = None,
 ) -> dict:
     """The publishable form of one stored result table.
 
-    ``threshold`` defaults to :func:`min_cell`, ``protection_width`` to
-    :func:`protection` (or tipstats' default, half the threshold).
+    ``method="suppress"`` (the default): small counts and their complements
+    hidden; ``threshold`` defaults to :func:`min_cell`, ``protection_width``
+    to :func:`protection` (or tipstats' default, half the threshold).
+    ``method="round"``: controlled rounding to ``base`` (default
+    :func:`rounding_base`); the table says so in ``rounded_to``.
     """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, not {method!r}")
     if threshold is None:
         threshold = min_cell()
     if isinstance(threshold, bool) or not isinstance(threshold, numbers.Integral) or threshold < 2:
         raise ValueError(f"threshold must be an integer >= 2, not {threshold!r}")
     width = protection_width if protection_width is not None else protection()
+    base = rounding_base() if base is None else base
     frame = pd.DataFrame(table["rows"], columns=table["columns"])
     if kind == "flows" and "n_cases" not in frame.columns and len(frame.columns) > 1:
-        protected = _suppress_matrix(frame, threshold, width)
+        protected = (
+            _round_matrix(frame, base)
+            if method == "round"
+            else _suppress_matrix(frame, threshold, width)
+        )
     else:
         column = next((c for c in COUNT_COLUMNS if c in frame.columns), None)
         if column is None:
             return table
         if "share" in frame.columns:
             frame = frame.drop(columns=["share"])  # shares would reveal suppressed counts
-        protected = _suppress_count_column(frame, column, threshold, width)
+        protected = (
+            _round_count_column(frame, column, base)
+            if method == "round"
+            else _suppress_count_column(frame, column, threshold, width)
+        )
     rows = [
         [
             None
@@ -95,4 +150,7 @@ def protect_table(
         ]
         for row in protected.itertuples(index=False, name=None)
     ]
-    return {"name": table["name"], "columns": [str(c) for c in protected.columns], "rows": rows}
+    out = {"name": table["name"], "columns": [str(c) for c in protected.columns], "rows": rows}
+    if method == "round":
+        out["rounded_to"] = base
+    return out

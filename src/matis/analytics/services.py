@@ -192,9 +192,13 @@ def analysis_run(*, analysis_id: int) -> Analysis:
 
 
 @transaction.atomic
-def analysis_publish(*, actor: User, analysis: Analysis) -> Analysis:
-    """Publish an analysis: its count tables pass disclosure control first."""
-    from matis.analytics.disclosure import min_cell, protect_table
+def analysis_publish(*, actor: User, analysis: Analysis, method: str = "suppress") -> Analysis:
+    """Publish an analysis: its count tables pass disclosure control first.
+
+    ``method`` is ``"suppress"`` (small counts hidden) or ``"round"`` (controlled
+    rounding, for tables that must keep their totals and show every cell).
+    """
+    from matis.analytics.disclosure import METHODS, min_cell, protect_table, rounding_base
 
     if not has_perm(actor, "analytics.publish_analysis", analysis):
         raise PermissionDenied(
@@ -202,9 +206,14 @@ def analysis_publish(*, actor: User, analysis: Analysis) -> Analysis:
         )
     if analysis.status != JobStatus.DONE:
         raise ValueError("Only a finished analysis can be published.")
+    if method not in METHODS:
+        raise ValueError(f"Unknown disclosure method {method!r}: suppress or round.")
     threshold = min_cell()
     analysis.published_tables = [
-        {**protect_table(t, kind=analysis.kind, threshold=threshold), "key": t.get("key", "")}
+        {
+            **protect_table(t, kind=analysis.kind, threshold=threshold, method=method),
+            "key": t.get("key", ""),
+        }
         for t in analysis.tables
     ]
     analysis.published = True
@@ -215,6 +224,8 @@ def analysis_publish(*, actor: User, analysis: Analysis) -> Analysis:
         action=AuditAction.STATUS_CHANGE,
         obj=analysis,
         published=True,
-        threshold=threshold,
+        method=method,
+        threshold=threshold if method == "suppress" else None,
+        rounding_base=rounding_base() if method == "round" else None,
     )
     return analysis

@@ -18,7 +18,7 @@ from matis.access.models import AuditAction
 from matis.access.permissions import has_perm
 from matis.access.scoping import get_scoped_or_404, scoped
 from matis.analytics import selectors, services
-from matis.analytics.disclosure import min_cell
+from matis.analytics.disclosure import min_cell, rounding_base
 from matis.analytics.forms import AnalysisForm, DatasetForm
 from matis.analytics.models import Analysis, AnalysisKind, Dataset
 from matis.analytics.report import build_report, localise_table
@@ -90,6 +90,11 @@ def analysis_new(request):
     return render(request, "analytics/analysis_form.html", {"form": form})
 
 
+def _rounded_to(analysis: Analysis) -> int | None:
+    """The base the published tables were rounded to; ``None`` when small counts were hidden."""
+    return next((t["rounded_to"] for t in analysis.published_tables if t.get("rounded_to")), None)
+
+
 @scoped("country", model=Analysis, lookup="pk")
 @login_required
 def analysis_detail(request, pk: int):
@@ -105,6 +110,8 @@ def analysis_detail(request, pk: int):
             "raw": raw,
             "report": report,
             "published_tables": [localise_table(t) for t in analysis.published_tables],
+            "rounded_to": _rounded_to(analysis),
+            "rounding_base": rounding_base(),
             "chart": report.chart if report else None,
             "route_charts": route_charts(analysis, raw=raw),
             "can_publish": has_perm(request.user, "analytics.publish_analysis", analysis)
@@ -138,6 +145,7 @@ def analysis_pdf(request, pk: int):
             "analysis": analysis,
             "report": report,
             "published_tables": [localise_table(t) for t in analysis.published_tables],
+            "rounded_to": _rounded_to(analysis),
             "language": get_language(),
             "text_layer_primer": TEXT_LAYER_PRIMER,
             "generated_at": timezone.now(),
@@ -211,14 +219,22 @@ def analysis_download(request, pk: int):
 @require_http_methods(["POST"])
 def analysis_publish(request, pk: int):
     analysis = get_scoped_or_404(request.user, Analysis.objects.all(), pk=pk)
+    method = request.POST.get("method", "suppress")
     try:
-        services.analysis_publish(actor=request.user, analysis=analysis)
+        services.analysis_publish(actor=request.user, analysis=analysis, method=method)
     except ValueError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request, _("Published: counts below 11 are suppressed in the published tables.")
-        )
+        if method == "round":
+            messages.success(
+                request,
+                _("Published: counts are rounded to multiples of %(base)d in the published tables.")
+                % {"base": rounding_base()},
+            )
+        else:
+            messages.success(
+                request, _("Published: counts below 11 are suppressed in the published tables.")
+            )
     return redirect("analytics:analysis_detail", pk=analysis.pk)
 
 

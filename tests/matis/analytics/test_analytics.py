@@ -363,3 +363,70 @@ def test_protect_table_one_origin_keeps_large_cells_and_hides_small_margins():
     assert rows["KHM"][2] == "<11"
     with pytest.raises(ValueError, match="threshold"):
         protect_table(table, kind="flows", threshold=2.5)
+
+
+def test_publishing_by_controlled_rounding_keeps_every_cell_and_the_totals(
+    analyst, django_capture_on_commit_callbacks
+):
+    from matis.analytics.models import Dataset
+
+    # Routes with 3, 30 and 41 cases, rounded to multiples of 5: the 3 becomes 0 or 5
+    # (never shown as 3), the 30 stays, the 41 becomes 40 or 45, and the rounded routes
+    # add up to the rounded total (74 -> 70 or 75)
+    rows = "origin,destination\n" + "KHM,THA\n" * 3 + "LAO,THA\n" * 30 + "MMR,THA\n" * 41
+    _upload(analyst, "routes to round", rows)
+    dataset = Dataset.objects.get()
+    _run(
+        analyst,
+        django_capture_on_commit_callbacks,
+        title="round me",
+        kind="flows",
+        source=f"dataset:{dataset.pk}",
+        flows__origin="origin",
+        flows__destination="destination",
+    )
+    analysis = Analysis.objects.get(title="round me")
+    response = analyst.post(f"/analytics/{analysis.pk}/publish/", {"method": "round"})
+    assert response.status_code == 302
+    analysis.refresh_from_db()
+    routes_table = analysis.published_tables[0]
+    assert routes_table["rounded_to"] == 5
+    n = routes_table["columns"].index("n_cases")
+    routes = {row[0]: row[n] for row in routes_table["rows"]}
+    assert routes["KHM"] in (0, 5) and routes["LAO"] == 30 and routes["MMR"] in (40, 45)
+    assert routes["Total"] in (70, 75)
+    assert routes["KHM"] + routes["LAO"] + routes["MMR"] == routes["Total"]
+    matrix = analysis.published_tables[1]
+    cells = [v for row in matrix["rows"] for v in row[1:]]
+    assert all(isinstance(v, int) and v % 5 == 0 for v in cells)
+    assert 3 not in cells and 41 not in cells and 74 not in cells
+    log = AuditLog.objects.filter(
+        action=AuditAction.STATUS_CHANGE, object_id=str(analysis.pk)
+    ).latest("pk")
+    assert "round" in str(log.detail)
+    page = analyst.get(f"/analytics/{analysis.pk}/").content.decode()
+    assert 'data-rounded="5"' in page and "rounded to a multiple of 5" in page
+    # an unknown method is refused and nothing is published
+    other = Analysis.objects.get(title="round me")
+    other.published, other.published_tables = False, []
+    other.save()
+    analyst.post(f"/analytics/{other.pk}/publish/", {"method": "perturb"})
+    other.refresh_from_db()
+    assert not other.published and other.published_tables == []
+
+
+def test_protect_table_rounds_a_matrix_with_its_margins():
+    from matis.analytics.disclosure import protect_table
+
+    table = {"name": "m", "columns": ["origin", "THA", "VNM"], "rows": [["KHM", 3, 22], ["LAO", 31, 7]]}  # fmt: skip
+    out = protect_table(table, kind="flows", method="round", base=5)
+    assert out["rounded_to"] == 5
+    rows = {row[0]: row[1:] for row in out["rows"]}
+    assert out["columns"] == ["origin", "THA", "VNM", "Total"]
+    for label, (a, b, total) in rows.items():
+        assert a % 5 == b % 5 == total % 5 == 0 and a + b == total, label
+    true = {"KHM": [3, 22, 25], "LAO": [31, 7, 38], "Total": [34, 29, 63]}
+    for label, values in true.items():
+        assert all(abs(r - t) < 5 for r, t in zip(rows[label], values, strict=True))
+    with pytest.raises(ValueError, match="method"):
+        protect_table(table, kind="flows", method="perturb")
