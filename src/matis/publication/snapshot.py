@@ -94,21 +94,47 @@ def _is_count(value) -> bool:
     return value is not None and float(value).is_integer() and value >= 0
 
 
+class _Figure:
+    """A count row seen by :func:`matis.official_statistics.linked.protect_linked`."""
+
+    __slots__ = ("censored_below", "row", "series_key", "suppressed", "value")
+
+    def __init__(self, row: dict, value, threshold: int) -> None:
+        self.row, self.series_key, self.value = row, row["key"], value
+        self.censored_below = threshold if row["censored_below"] is not None else None
+        self.suppressed = bool(row["withheld"])
+
+
 def protect(rows: list[dict], units: dict[str, str], threshold: int) -> list[dict]:
-    """Apply disclosure control to observation dicts in place; returns them."""
+    """Apply disclosure control to observation dicts in place; returns them.
+
+    Each one-way breakdown with its total: :func:`protect_counts` (a total it
+    hides is withheld). Then the breakdowns of one indicator, country and year
+    together (:func:`~matis.official_statistics.linked.protect_linked`): they
+    share the total, so a total hidden for one must not be the sum of another.
+    """
+    from matis.official_statistics.linked import FORM_PARENT, protect_linked
+
+    counted = [
+        r
+        for r in rows
+        if units.get(r["indicator"]) == Unit.COUNT
+        and r["censored_below"] is None
+        and _is_count(r["value"])
+    ]
+    true_value = {id(r): r["value"] for r in counted}
+    totals: dict[tuple, dict] = {}
     groups: dict[tuple, list[dict]] = defaultdict(list)
-    for row in rows:
-        if units.get(row["indicator"]) != Unit.COUNT or row["censored_below"] is not None:
-            continue
-        if not _is_count(row["value"]):
-            continue
+    for row in counted:
         key = parse_key(row["key"])
         if len(key) == 1:
             dim = next(iter(key))
             groups[(row["indicator"], row["country"], row["year"], dim)].append(row)
-        elif 1 <= row["value"] < threshold:  # a total or a many-way cell
+        elif not key:
+            totals[(row["indicator"], row["country"], row["year"])] = row
+        if len(key) != 1 and 1 <= row["value"] < threshold:  # a total or a many-way cell
             _censor(row, threshold)
-    for members in groups.values():
+    for (indicator, country, year, _dim), members in groups.items():
         counts = pd.Series([int(r["value"]) for r in members])
         try:
             result = protect_counts(counts, threshold=threshold, method="suppress")
@@ -126,7 +152,31 @@ def protect(rows: list[dict], units: dict[str, str], threshold: int) -> list[dic
                 _censor(r, threshold)
             elif is_complementary:
                 _withhold(r)
+        total = totals.get((indicator, country, year))
+        margin_hidden = bool(result.primary.iloc[-1] or result.complementary.iloc[-1])
+        if margin_hidden and total is not None and total["censored_below"] is None:
+            _withhold(total)
+    _protect_together(groups, totals, true_value, threshold, protect_linked, FORM_PARENT)
     return rows
+
+
+def _protect_together(groups, totals, true_value, threshold, protect_linked, parent_of) -> None:
+    """The breakdowns of each indicator, country and year audited together."""
+    width = settings.MATIS_DISCLOSURE.get("protection")
+    width = min(int(width or 1), threshold - 2)
+    if width < 1:
+        return
+    by_indicator: dict[tuple, list[dict]] = defaultdict(list)
+    for (indicator, country, year, _dim), members in groups.items():
+        by_indicator[(indicator, country, year)] += members
+    for key, members in by_indicator.items():
+        total_row = totals.get(key)
+        total = _Figure(total_row, true_value[id(total_row)], threshold) if total_row else None
+        cells = [_Figure(r, true_value[id(r)], threshold) for r in members]
+        protect_linked(total, cells, threshold, width, parent_of=parent_of)
+        for f in [total, *cells]:
+            if f is not None and f.suppressed and not f.row["withheld"]:
+                _withhold(f.row)
 
 
 def _censor(row: dict, threshold: int) -> None:

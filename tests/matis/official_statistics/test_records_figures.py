@@ -464,12 +464,14 @@ def test_disclosure_hides_complementary_cells_without_touching_the_database(sett
     stored = {(f.indicator, f.series_key): f.stored_display for f in proposal.figures}
     assert stored[("VICTIMS_DETECTED", "")] == "40"
     assert stored[("VICTIMS_DETECTED", "FORM=BEGGING")] == "<11"  # 3: primary
-    # OTHER (15) minus FORCED_CRIMINALITY (12) would give begging away: OTHER is hidden,
-    # labelled "x" (hidden to protect another cell), not "<11": 15 is not small.
-    # With two hidden cells in the breakdown no further cell is needed.
+    # The forms add up (25 + 15 = 40, 12 + 3 = 15): one table with the total. The
+    # earlier rule hid OTHER only, but 40 - 25 gave OTHER back, and OTHER - 12 begging.
+    # Now SEXUAL is hidden ("x", not small) and begging lies anywhere in 1..10 given
+    # what is shown (SEXUAL + BEGGING = 28, SEXUAL >= 11); OTHER, which would be
+    # 12 + begging, is hidden too.
+    assert stored[("VICTIMS_DETECTED", "FORM=SEXUAL")] == "x"
     assert stored[("VICTIMS_DETECTED", "FORM=OTHER")] == "x"
     assert stored[("VICTIMS_DETECTED", "FORM=FORCED_CRIMINALITY")] == "12"
-    assert stored[("VICTIMS_DETECTED", "FORM=SEXUAL")] == "25"
     assert stored[("VICTIMS_DETECTED", "SEX=F")] == "40"
     assert stored[("DAYS_TO_RETURN", "")] == "30.50"  # 12 returns >= 11: published
 
@@ -498,3 +500,80 @@ def test_victims_are_counted_by_their_first_cases_province_in_this_country(make_
     assert v("VICTIMS_DETECTED", "PROVINCE=TH-10") == 1  # R2
     assert v("VICTIMS_DETECTED", "PROVINCE=KH-12") is None  # not a Thai province
     assert "PROVINCE" in RULES["VICTIMS_DETECTED"].dimensions
+
+
+def test_a_two_way_split_with_a_small_side_hides_the_total(settings):
+    """F 12, M 3, total 15: hiding F as well would leave M in 1..4 (F is at least 11
+    when it is hidden as "x"), narrower than the protection width (5), so the total goes."""
+    from matis.official_statistics.services.records import Figure, RecordsProposal, _protect
+
+    settings.MATIS_DISCLOSURE = {**settings.MATIS_DISCLOSURE, "min_cell": 11, "protection": 5}
+    proposal = RecordsProposal("THA", 2024)
+    proposal.figures = [
+        Figure("VICTIMS_DETECTED", "", 15),
+        Figure("VICTIMS_DETECTED", "SEX=F", 12),
+        Figure("VICTIMS_DETECTED", "SEX=M", 3),
+        Figure("VICTIMS_DETECTED", "AGE=Y_GE18", 15),
+    ]
+    _protect(proposal)
+    stored = {f.series_key: f.stored_display for f in proposal.figures}
+    # the total hidden, and the age breakdown (one cell: the total) hidden with it
+    assert stored == {"": "x", "SEX=F": "12", "SEX=M": "<11", "AGE=Y_GE18": "x"}
+
+
+def test_every_hidden_figure_keeps_a_wide_range_by_brute_force(settings):
+    """Random proposals of two two-way breakdowns sharing their total, checked without
+    linear programming: every whole number each hidden figure could be, given what is
+    stored and the labels, found by enumeration; the range is at least 5 wide."""
+    import random
+
+    from matis.official_statistics.services.records import Figure, RecordsProposal, _protect
+
+    settings.MATIS_DISCLOSURE = {**settings.MATIS_DISCLOSURE, "min_cell": 11, "protection": 5}
+    rng = random.Random(7)
+    cap = 80
+    for _ in range(300):
+        total = rng.randint(1, 40)
+        f = rng.randint(0, total)
+        young = rng.randint(0, total)
+        proposal = RecordsProposal("THA", 2024)
+        proposal.figures = [
+            Figure("V", "", total),
+            Figure("V", "SEX=F", f),
+            Figure("V", "SEX=M", total - f),
+            Figure("V", "AGE=Y_LT18", young),
+            Figure("V", "AGE=Y_GE18", total - young),
+        ]
+        _protect(proposal)
+        figs = proposal.figures
+
+        def allowed(fig):
+            if fig.censored_below:
+                return range(1, 11)
+            if fig.suppressed:
+                return range(11, cap)
+            return [int(fig.value)]
+
+        seen: dict[str, set[int]] = {
+            g.series_key: set() for g in figs if g.censored_below or g.suppressed
+        }
+        for t in allowed(figs[0]):
+            pairs = []
+            for a, b in ((figs[1], figs[2]), (figs[3], figs[4])):
+                pairs.append([(x, t - x) for x in allowed(a) if t - x in allowed(b)])
+            if not all(pairs):
+                continue
+            if figs[0].series_key in seen:
+                seen[""].add(t)
+            for (a, b), options in zip(
+                ((figs[1], figs[2]), (figs[3], figs[4])), pairs, strict=True
+            ):
+                for x, y in options:
+                    for g, v in ((a, x), (b, y)):
+                        if g.series_key in seen:
+                            seen[g.series_key].add(v)
+        for key, values in seen.items():
+            assert values, (key, [(g.series_key, g.value, g.stored_display) for g in figs])
+            assert max(values) - min(values) >= 5, (
+                key, sorted(values), [(g.series_key, g.value, g.stored_display) for g in figs]
+            )  # fmt: skip

@@ -61,3 +61,35 @@ def test_publish_command_releases_in_the_publishers_name(db, make_user, capsys):
     args = argparse.Namespace(by=officer.email, at=None, note="again")
     assert _statistics(args, lambda: None) == 2
     assert Release.objects.count() == 1
+
+
+def _row(key, value, **extra):
+    return {"indicator": "VICTIMS_DETECTED", "country": "THA", "year": 2024, "key": key,
+            "value": value, "censored_below": None, "missing": False, "withheld": False,
+            "estimated": False, "provisional": False, **extra}  # fmt: skip
+
+
+def test_a_total_hidden_for_one_breakdown_is_not_the_sum_of_another(settings):
+    """F 12, M 3, total 15: the rule for the sex breakdown hides the total (hiding F as
+    well would leave M in 1..4); the age breakdown, one cell of 15, is the total again,
+    so it is withheld too. Before, the total stayed and gave M away as 15 - 12."""
+    from matis.official_statistics.models import Unit
+    from matis.publication.snapshot import protect
+
+    settings.MATIS_DISCLOSURE = {**settings.MATIS_DISCLOSURE, "protection": 5}
+    rows = [
+        _row("", 15), _row("SEX=F", 12), _row("SEX=M", 3), _row("AGE=Y_GE18", 15),
+        _row("", 40, indicator="PROSECUTIONS"),
+    ]  # fmt: skip
+    protect(rows, {"VICTIMS_DETECTED": Unit.COUNT, "PROSECUTIONS": Unit.COUNT}, 11)
+    shown = {
+        (r["indicator"], r["key"]): "x" if r["withheld"] else r["censored_below"] or r["value"]
+        for r in rows
+    }
+    assert shown == {
+        ("VICTIMS_DETECTED", ""): "x",
+        ("VICTIMS_DETECTED", "SEX=F"): 12,
+        ("VICTIMS_DETECTED", "SEX=M"): 11,  # censored: "<11"
+        ("VICTIMS_DETECTED", "AGE=Y_GE18"): "x",
+        ("PROSECUTIONS", ""): 40,
+    }

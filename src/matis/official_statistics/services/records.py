@@ -14,8 +14,9 @@ naming the counts). :func:`records_proposal_apply` writes it into the
 country-year submission as a **draft**, through the import kit's store step
 (:func:`~matis.official_statistics.services.imports.store_rows`), after the
 disclosure rule: counts from 1 to ``MATIS_DISCLOSURE["min_cell"] - 1`` are
-stored as ``<min_cell`` (with one more cell of the same breakdown hidden when
-only one would be, so the total cannot reveal it), and a median based on
+stored as ``<min_cell``, with enough other cells of the same breakdown hidden
+(``x``) that neither the total nor a parent form reveals them (the
+suppression of every other release, :func:`_protect`), and a median based on
 fewer returns than that is stored as missing. What is stored is what is
 approved (four eyes, :mod:`~matis.official_statistics.services.submissions`),
 published, downloaded and pushed to the hub; the true small counts stay on
@@ -44,6 +45,7 @@ from matis.access.models import AuditAction
 from matis.access.permissions import has_perm
 from matis.official_statistics.io.lookup import StructureLookup
 from matis.official_statistics.keys import make_key
+from matis.official_statistics.linked import FORM_PARENT, adds_up, is_hidden, protect_linked
 from matis.official_statistics.models import Observation, Submission
 from matis.official_statistics.models.structure import Unit
 
@@ -231,13 +233,6 @@ FORM_CODES = {
     "ForcedAdoption": "ILLEGAL_ADOPTION",
 }
 # Sub-forms also count under their parent, once per person.
-FORM_PARENT = {
-    "FORCED_CRIMINALITY": "OTHER",
-    "FORCED_MARRIAGE": "OTHER",
-    "BEGGING": "OTHER",
-    "ORGAN_REMOVAL": "OTHER",
-    "ILLEGAL_ADOPTION": "OTHER",
-}
 
 
 class ProposalError(ValueError):
@@ -627,17 +622,123 @@ def _check_structure(proposal, lookup: StructureLookup, indicator: str, keys, un
     proposal.problems[:] = list(dict.fromkeys(proposal.problems))
 
 
+def _hide_complement(f: Figure) -> None:
+    f.suppressed, f.stored_value = True, None
+
+
+def _suppress_group(cells: list[Figure], margin: Figure | None, threshold: int, width: int) -> None:
+    """Hide within one group of cells whose margin (their total) is ``margin``.
+
+    :func:`tipstats.disclosure.suppress_small_cells`: the small cells, and enough
+    others (complements, ``x``) that every hidden count's feasible range, given the
+    margin and everything shown, is at least ``width`` wide (checked by linear
+    programming); where that needs the margin hidden, ``margin`` is hidden too.
+    When no pattern gives that width, every non-zero cell is hidden.
+    """
+    import pandas as pd
+
+    from tipstats.disclosure import suppress_small_cells
+
+    counts = pd.Series([int(f.value or 0) for f in cells], index=[f.series_key for f in cells])
+    if not counts.any():
+        return
+    try:
+        status = suppress_small_cells(counts, threshold=threshold, protection=width).status
+    except ValueError:
+        for f in cells:
+            if f.value and not is_hidden(f):
+                _hide_complement(f)
+        return
+    for f in cells:
+        if status[f.series_key] == "complementary" and not f.censored_below:
+            _hide_complement(f)
+    if status.iloc[-1] != "published" and margin is not None and not is_hidden(margin):
+        _hide_complement(margin)
+
+
+def _protect_breakdown_by_count(cells: list[Figure]) -> None:
+    """The rule for thresholds under 3 (where ``<2`` already says the count is 1): one
+    hidden cell takes the next smallest with it, a hidden sub-form its parent."""
+    by_key = {f.series_key: f for f in cells}
+    for f in list(cells):
+        dim, _eq, code = f.series_key.partition("=")
+        parent = by_key.get(f"{dim}={FORM_PARENT[code]}") if code in FORM_PARENT else None
+        if f.censored_below and parent is not None and not is_hidden(parent):
+            _hide_complement(parent)
+    if sum(is_hidden(f) for f in cells) == 1:
+        shown = sorted(
+            (f for f in cells if not is_hidden(f) and f.value > 0),
+            key=lambda f: (f.value, f.series_key),
+        )
+        if shown:
+            _hide_complement(shown[0])
+
+
+def _protect_breakdown(
+    cells: list[Figure], total: Figure | None, threshold: int, width: int
+) -> None:
+    """One breakdown: its top-level cells add up to the total, sub-forms to their parent.
+
+    Where they do add up, the sub-forms take their parent's place and the whole
+    breakdown is one table with the total as margin; the parent is then shown
+    only when none of its sub-forms is hidden or they are the only hidden cells
+    (it is the total less what is shown either way). Where they do not (a person
+    counted under several forms), each group is protected with its own margin.
+    Finally a hidden parent whose sub-forms are all shown would be their sum, so
+    they are hidden too.
+    """
+    by_key = {f.series_key: f for f in cells}
+    top: list[Figure] = []
+    children: dict[str, list[Figure]] = defaultdict(list)
+    for f in cells:
+        dim, _eq, code = f.series_key.partition("=")
+        parent_key = f"{dim}={FORM_PARENT[code]}" if code in FORM_PARENT else None
+        if parent_key in by_key:
+            children[parent_key].append(f)
+        else:
+            top.append(f)
+    flattened = {
+        key
+        for key, group in children.items()
+        if adds_up(top, total) and adds_up(group, by_key[key])
+    }
+    for key, group in children.items():
+        if key not in flattened:
+            _suppress_group(group, by_key[key], threshold, width)
+    if flattened:
+        flat = [
+            g for f in top for g in (children[f.series_key] if f.series_key in flattened else [f])
+        ]
+        _suppress_group(flat, total, threshold, width)
+        hidden = {f.series_key for f in flat if is_hidden(f)}
+        for key in flattened:
+            own = {f.series_key for f in children[key] if is_hidden(f)}
+            if own and own != hidden and not is_hidden(by_key[key]):
+                _hide_complement(by_key[key])
+    else:
+        _suppress_group(top, total, threshold, width)
+    for key, group in children.items():
+        if is_hidden(by_key[key]) and not any(is_hidden(f) for f in group):
+            for f in group:
+                if f.value:
+                    _hide_complement(f)
+
+
 def _protect(proposal: RecordsProposal) -> None:
     """Set what would be stored: small counts as ``<min_cell``, thin medians as missing.
 
-    Within each one-way breakdown: a hidden sub-form hides its parent form too, and
-    a breakdown with a single hidden cell hides its next smallest cell, so that
-    neither the total nor the parent gives a hidden count away. Those complementary
-    cells are not small, so they carry the labels of
-    :func:`tipstats.disclosure.protect_counts`: ``x`` (hidden), not ``<min_cell``;
-    they are stored without a value, as withheld (missing), like a thin median.
+    Each one-way breakdown is protected as a table with its total (and the
+    sub-forms of "Other forms" with their parent) by
+    :func:`tipstats.disclosure.suppress_small_cells`, the rule of every other
+    release: complementary cells hidden so that no small count can be worked
+    out, each hidden count's range at least ``MATIS_DISCLOSURE["protection"]``
+    wide. Complementary cells are not small, so they carry the labels of
+    :func:`tipstats.disclosure.protect_counts`: ``x`` (hidden), not
+    ``<min_cell``; they are stored without a value, as withheld (missing), like a
+    thin median.
     """
     threshold = min_cell()
+    width = min(int(settings.MATIS_DISCLOSURE.get("protection") or 1), threshold - 2)
     n_returns = proposal.value("VICTIMS_REPATRIATED") or 0
     by_breakdown: dict[tuple[str, str], list[Figure]] = defaultdict(list)
     for f in proposal.figures:
@@ -654,28 +755,17 @@ def _protect(proposal: RecordsProposal) -> None:
         dim = f.series_key.partition("=")[0]
         if dim:
             by_breakdown[(f.indicator, dim)].append(f)
-    for cells in by_breakdown.values():
-        # A hidden sub-form could be worked out from its parent ("Other forms") minus the
-        # other sub-forms: hide the parent too.
-        by_key = {f.series_key: f for f in cells}
-        for f in list(cells):
-            dim, _eq, code = f.series_key.partition("=")
-            parent = by_key.get(f"{dim}={FORM_PARENT[code]}") if code in FORM_PARENT else None
-            if (
-                f.censored_below
-                and parent is not None
-                and not (parent.censored_below or parent.suppressed)
-            ):
-                parent.suppressed, parent.stored_value = True, None
-        hidden = [f for f in cells if f.censored_below or f.suppressed]
-        if len(hidden) == 1:
-            # one hidden cell could be worked out from the total: hide the next smallest too
-            shown = sorted(
-                (f for f in cells if not (f.censored_below or f.suppressed) and f.value > 0),
-                key=lambda f: (f.value, f.series_key),
-            )
-            if shown:
-                shown[0].suppressed, shown[0].stored_value = True, None
+    totals = {f.indicator: f for f in proposal.figures if f.series_key == ""}
+    by_indicator: dict[str, list[Figure]] = defaultdict(list)
+    for (indicator, _dim), cells in by_breakdown.items():
+        by_indicator[indicator] += cells
+        if width < 1:
+            _protect_breakdown_by_count(cells)
+        else:
+            _protect_breakdown(cells, totals.get(indicator), threshold, width)
+    if width >= 1:
+        for indicator, cells in by_indicator.items():
+            protect_linked(totals.get(indicator), cells, threshold, width, parent_of=FORM_PARENT)
 
 
 # -- services -----------------------------------------------------------------------------
