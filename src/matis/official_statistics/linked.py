@@ -101,6 +101,19 @@ def _ranges(figures, equations, threshold: int) -> dict[int, float]:
     return out
 
 
+def _needs_audit(total, cells, equations) -> bool:
+    """Whether the breakdowns interact. With the total shown they meet only through it,
+    a constant, so each breakdown protected on its own against the total stays
+    protected; what remains are a hidden total and the sub-form relations (a
+    breakdown with sub-forms was protected as one list, not as two levels)."""
+    if total is not None and is_hidden(total):
+        return True
+    with_subforms = {
+        parts[0].series_key.partition("=")[0] for margin, parts in equations if margin is not total
+    }
+    return any(is_hidden(f) for f in cells if f.series_key.partition("=")[0] in with_subforms)
+
+
 def protect_linked(
     total, cells: list, threshold: int, width: int, *, parent_of: Mapping[str, str]
 ) -> None:
@@ -115,6 +128,8 @@ def protect_linked(
     """
     figures = ([total] if total is not None else []) + list(cells)
     equations = _equations(total, cells, parent_of)
+    if not _needs_audit(total, cells, equations):
+        return
     for _round in range(len(figures)):
         ranges = _ranges(figures, equations, threshold)
         narrow = [k for k, w in ranges.items() if w < width]
