@@ -52,17 +52,22 @@ def rounding_base() -> int:
     return int(settings.MATIS_DISCLOSURE.get("rounding_base", 5))
 
 
-def _round_count_column(frame: pd.DataFrame, column: str, base: int) -> pd.DataFrame:
-    values = pd.to_numeric(frame[column], errors="coerce").fillna(0).astype(int)
-    released = disclosure.round_table(
-        values.reset_index(drop=True), base=base, method="controlled"
-    ).released.iloc[:, 0]
+def _with_total_row(frame: pd.DataFrame, column: str, released: pd.Series) -> pd.DataFrame:
+    """``frame`` with ``column`` replaced by the released values and their Total row."""
     out = frame.copy().astype(object).reset_index(drop=True)
     out[column] = released.iloc[:-1].to_numpy()
     total = {c: "" for c in out.columns}
     total[out.columns[0]] = "Total"
     total[column] = released.iloc[-1]
     return pd.concat([out, pd.DataFrame([total])], ignore_index=True)
+
+
+def _round_count_column(frame: pd.DataFrame, column: str, base: int) -> pd.DataFrame:
+    values = pd.to_numeric(frame[column], errors="coerce").fillna(0).astype(int)
+    released = disclosure.round_table(
+        values.reset_index(drop=True), base=base, method="controlled"
+    ).released.iloc[:, 0]
+    return _with_total_row(frame, column, released)
 
 
 def _round_matrix(frame: pd.DataFrame, base: int) -> pd.DataFrame:
@@ -80,13 +85,7 @@ def _suppress_count_column(
     result = disclosure.suppress_small_cells(
         values.reset_index(drop=True), threshold=threshold, protection=width
     )
-    labels = result.labelled(suppressed=SUPPRESSED_LABEL)
-    out = frame.copy().astype(object).reset_index(drop=True)
-    out[column] = labels.iloc[:-1].to_numpy()
-    total = {c: "" for c in out.columns}
-    total[out.columns[0]] = "Total"
-    total[column] = labels.iloc[-1]
-    return pd.concat([out, pd.DataFrame([total])], ignore_index=True)
+    return _with_total_row(frame, column, result.labelled(suppressed=SUPPRESSED_LABEL))
 
 
 def _suppress_matrix(frame: pd.DataFrame, threshold: int, width: int | None) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 
-__all__ = ["FORM_PARENT", "adds_up", "is_hidden", "protect_linked"]
+__all__ = ["FORM_PARENT", "adds_up", "is_hidden", "protect_linked", "split_levels"]
 
 # CL_FORM: the sub-forms counted under "Other forms" (a breakdown's second level)
 FORM_PARENT = {
@@ -41,18 +41,28 @@ def adds_up(parts, margin) -> bool:
     return margin is not None and sum(f.value or 0 for f in parts) == (margin.value or 0)
 
 
-def _equations(total, cells, parent_of: Mapping[str, str]):
-    """The additive relations among the figures: ``(margin, parts)`` pairs that add up."""
-    by_key = {f.series_key: f for f in cells}
-    by_dim = defaultdict(list)
-    children = defaultdict(list)
+def split_levels(cells, parent_of: Mapping[str, str]) -> tuple[list, dict[str, list]]:
+    """The top-level cells, and the sub-codes of each parent present (by its key)."""
+    by_key = {f.series_key for f in cells}
+    top: list = []
+    children: dict[str, list] = defaultdict(list)
     for f in cells:
         dim, _eq, code = f.series_key.partition("=")
         parent_key = f"{dim}={parent_of[code]}" if code in parent_of else None
         if parent_key in by_key:
             children[parent_key].append(f)
         else:
-            by_dim[dim].append(f)
+            top.append(f)
+    return top, children
+
+
+def _equations(total, cells, parent_of: Mapping[str, str]):
+    """The additive relations among the figures: ``(margin, parts)`` pairs that add up."""
+    by_key = {f.series_key: f for f in cells}
+    top, children = split_levels(cells, parent_of)
+    by_dim = defaultdict(list)
+    for f in top:
+        by_dim[f.series_key.partition("=")[0]].append(f)
     out = [(total, parts) for parts in by_dim.values() if adds_up(parts, total)]
     out += [(by_key[k], parts) for k, parts in children.items() if adds_up(parts, by_key[k])]
     return out

@@ -45,7 +45,13 @@ from matis.access.models import AuditAction
 from matis.access.permissions import has_perm
 from matis.official_statistics.io.lookup import StructureLookup
 from matis.official_statistics.keys import make_key
-from matis.official_statistics.linked import FORM_PARENT, adds_up, is_hidden, protect_linked
+from matis.official_statistics.linked import (
+    FORM_PARENT,
+    adds_up,
+    is_hidden,
+    protect_linked,
+    split_levels,
+)
 from matis.official_statistics.models import Observation, Submission
 from matis.official_statistics.models.structure import Unit
 
@@ -688,15 +694,7 @@ def _protect_breakdown(
     they are hidden too.
     """
     by_key = {f.series_key: f for f in cells}
-    top: list[Figure] = []
-    children: dict[str, list[Figure]] = defaultdict(list)
-    for f in cells:
-        dim, _eq, code = f.series_key.partition("=")
-        parent_key = f"{dim}={FORM_PARENT[code]}" if code in FORM_PARENT else None
-        if parent_key in by_key:
-            children[parent_key].append(f)
-        else:
-            top.append(f)
+    top, children = split_levels(cells, FORM_PARENT)
     flattened = {
         key
         for key, group in children.items()
