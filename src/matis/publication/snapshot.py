@@ -20,6 +20,7 @@ from django.conf import settings
 
 from matis.common.models import COMMIT_COUNTRIES, Country
 from matis.official_statistics.keys import parse_key
+from matis.official_statistics.linked import FORM_PARENT, protect_linked
 from matis.official_statistics.models import (
     CodeList,
     Dimension,
@@ -113,8 +114,6 @@ def protect(rows: list[dict], units: dict[str, str], threshold: int) -> list[dic
     together (:func:`~matis.official_statistics.linked.protect_linked`): they
     share the total, so a total hidden for one must not be the sum of another.
     """
-    from matis.official_statistics.linked import FORM_PARENT, protect_linked
-
     counted = [
         r
         for r in rows
@@ -156,11 +155,11 @@ def protect(rows: list[dict], units: dict[str, str], threshold: int) -> list[dic
         margin_hidden = bool(result.primary.iloc[-1] or result.complementary.iloc[-1])
         if margin_hidden and total is not None and total["censored_below"] is None:
             _withhold(total)
-    _protect_together(groups, totals, true_value, threshold, protect_linked, FORM_PARENT)
+    _protect_together(groups, totals, true_value, threshold)
     return rows
 
 
-def _protect_together(groups, totals, true_value, threshold, protect_linked, parent_of) -> None:
+def _protect_together(groups, totals, true_value, threshold) -> None:
     """The breakdowns of each indicator, country and year audited together."""
     width = settings.MATIS_DISCLOSURE.get("protection")
     width = min(int(width or 1), threshold - 2)
@@ -173,7 +172,7 @@ def _protect_together(groups, totals, true_value, threshold, protect_linked, par
         total_row = totals.get(key)
         total = _Figure(total_row, true_value[id(total_row)], threshold) if total_row else None
         cells = [_Figure(r, true_value[id(r)], threshold) for r in members]
-        protect_linked(total, cells, threshold, width, parent_of=parent_of)
+        protect_linked(total, cells, threshold, width, parent_of=FORM_PARENT)
         for f in [total, *cells]:
             if f is not None and f.suppressed and not f.row["withheld"]:
                 _withhold(f.row)
